@@ -1,0 +1,41 @@
+import postgres from 'postgres';
+import type { Db, Row, Sql, TxOptions } from './driver';
+
+export interface PostgresOptions {
+  url: string;
+  maxConnections?: number;
+}
+
+/** postgres.js behind the Db seam. Statements are prepared once per connection and reused. */
+export function openPostgres(options: PostgresOptions): Db {
+  const client = postgres(options.url, {
+    max: options.maxConnections ?? 10,
+    onnotice: () => {},
+    connection: {
+      application_name: 'hatoba',
+      // A transaction left open or stuck behind a lock must not stall the broker.
+      idle_in_transaction_session_timeout: 30_000,
+      lock_timeout: 10_000,
+    },
+  });
+  const wrap = (q: postgres.Sql | postgres.TransactionSql): Sql => ({
+    query: <T extends Row>(text: string, params: unknown[] = []) =>
+      q.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }) as unknown as Promise<T[]>,
+  });
+  const root = wrap(client);
+  return {
+    kind: 'postgres',
+    query: root.query,
+    async tx<T>(fn: (q: Sql) => Promise<T>, txOptions?: TxOptions) {
+      return client.begin(async (t) => {
+        if (txOptions?.synchronousCommit === false) await t.unsafe('SET LOCAL synchronous_commit = off');
+        return fn(wrap(t));
+      }) as Promise<T>;
+    },
+    async listen(channel, onPayload) {
+      const sub = await client.listen(channel, onPayload);
+      return () => sub.unlisten();
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}

@@ -1,0 +1,32 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, customType, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Uint8Array }>({ dataType: () => 'bytea' });
+
+/** The append-only message store: one row per published message, kept for the retention period. */
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey(),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    exchange: text('exchange').notNull(),
+    routingKey: text('routing_key').notNull(),
+    headers: jsonb('headers').notNull().default(sql`'{}'::jsonb`),
+    contentType: text('content_type').notNull(),
+    body: bytea('body').notNull(),
+    correlationId: text('correlation_id').notNull(),
+    replyTo: text('reply_to'),
+    idempotencyKey: text('idempotency_key'),
+    traceparent: text('traceparent'),
+    tracestate: text('tracestate'),
+    persistent: boolean('persistent').notNull().default(true),
+    routedTo: text('routed_to').array().notNull(),
+    replayOf: uuid('replay_of'),
+    publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('messages_correlation').on(t.correlationId),
+    index('messages_exchange_seq').on(t.exchange, t.seq),
+    index('messages_published_at').on(t.publishedAt),
+  ],
+);

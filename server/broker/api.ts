@@ -1,0 +1,77 @@
+import type { QueueDeclaration } from './queue-settings';
+import type {
+  AckResult,
+  Binding,
+  Death,
+  Definitions,
+  DepthFigures,
+  Delivery,
+  Exchange,
+  ExchangeType,
+  NackOptions,
+  PublishInput,
+  PublishResult,
+  Queue,
+  ReceiveOptions,
+  ReplayRequest,
+  StoredMessage,
+} from './types';
+
+export interface QueueInfo extends DepthFigures {
+  name: string;
+  settings: Queue['settings'];
+  consumers: number;
+  /** Per second, over the last minute, as seen by this node. */
+  publishRate: number;
+  deliverRate: number;
+  ackRate: number;
+  oldestReadyAgeMs: number | null;
+}
+
+export interface ExchangeInfo extends Exchange {
+  bindings: number;
+  publishRate: number;
+}
+
+export interface MessageDetail extends StoredMessage {
+  routedTo: string[];
+  /** Where the message waits now, one row per queue entry. */
+  entries: { queue: string; state: 'ready' | 'in_flight' | 'delayed'; attempt: number; death: Death | null }[];
+}
+
+/**
+ * What transports may call. Every method validates its input and throws BrokerError with a
+ * stable code on bad input; nothing here knows about HTTP.
+ */
+export interface Broker {
+  readonly node: string;
+  start(): Promise<void>;
+  /** Stops loops, answers pending long polls empty, flushes pending writes. Does not close the database. */
+  stop(): Promise<void>;
+
+  declareExchange(name: string, type: ExchangeType): Promise<{ created: boolean }>;
+  deleteExchange(name: string): Promise<void>;
+  listExchanges(): Promise<ExchangeInfo[]>;
+  declareQueue(name: string, declaration: QueueDeclaration): Promise<{ created: boolean; queue: Queue }>;
+  deleteQueue(name: string): Promise<void>;
+  listQueues(): Promise<QueueInfo[]>;
+  queueInfo(name: string): Promise<QueueInfo>;
+  purge(queue: string): Promise<{ purged: number }>;
+  bind(binding: Binding): Promise<{ created: boolean }>;
+  unbind(binding: Binding): Promise<{ deleted: boolean }>;
+  exportDefinitions(): Definitions;
+  importDefinitions(definitions: Definitions): Promise<{ exchanges: number; queues: number; bindings: number }>;
+
+  /** Durable once resolved (for durable queues). */
+  publish(input: PublishInput): Promise<PublishResult>;
+  /** All or nothing, in order. */
+  publishBatch(inputs: PublishInput[]): Promise<PublishResult[]>;
+
+  receive(queue: string, options: ReceiveOptions): Promise<Delivery[]>;
+  ack(queue: string, receipts: string[]): Promise<AckResult>;
+  nack(queue: string, receipts: string[], options: NackOptions): Promise<{ nacked: number; stale: string[] }>;
+  extend(queue: string, receipts: string[], visibilityMs: number): Promise<{ extended: number; stale: string[] }>;
+
+  replay(dlq: string, request: ReplayRequest): Promise<{ replayed: number }>;
+  getMessage(id: string): Promise<MessageDetail>;
+}

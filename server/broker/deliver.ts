@@ -1,0 +1,55 @@
+import type { Db } from '../../db/driver';
+import { BrokerError } from './errors';
+import type { MemoryStore } from './memory/memory-store';
+import { queueEntryClaim } from './pg/queue-entry-claim';
+import { queueEntryNextVisibleMs } from './pg/queue-read';
+import type { Delivery, Queue, ReceiveOptions } from './types';
+import type { Waiters } from './waiters';
+
+export const MAX_RECEIVE = 1000;
+export const MAX_WAIT_MS = 30_000;
+/** A long poll re-checks at least this often, in case a wake-up from another node was missed. */
+const RECHECK_MS = 1000;
+
+export interface DeliverDeps {
+  db: Db;
+  node: string;
+  memory: MemoryStore;
+  waiters: Waiters;
+  /** Aborted when the broker stops: pending long polls answer empty at once. */
+  stopping: AbortSignal;
+}
+
+export function checkReceiveOptions(o: ReceiveOptions, queue: Queue): { max: number; waitMs: number; visibilityMs: number } {
+  const bad = (field: string, range: string) =>
+    new BrokerError('validation_failed', `${field} must be a whole number from ${range}`, { field });
+  if (!Number.isInteger(o.max) || o.max < 1 || o.max > MAX_RECEIVE) throw bad('max', `1 to ${MAX_RECEIVE}`);
+  if (!Number.isInteger(o.waitMs) || o.waitMs < 0 || o.waitMs > MAX_WAIT_MS) throw bad('waitMs', `0 to ${MAX_WAIT_MS}`);
+  const visibilityMs = o.visibilityMs ?? queue.settings.visibilityTimeoutMs;
+  if (!Number.isInteger(visibilityMs) || visibilityMs < 100 || visibilityMs > 12 * 3600_000) {
+    throw bad('visibilityMs', '100 to 43200000');
+  }
+  return { max: o.max, waitMs: o.waitMs, visibilityMs };
+}
+
+/**
+ * Receive: lease up to `max` ready entries; with nothing ready and `waitMs` > 0, wait for a
+ * wake-up (a publish, a retry coming due) and try again until the deadline.
+ */
+export async function receive(deps: DeliverDeps, queue: () => Queue, options: ReceiveOptions): Promise<Delivery[]> {
+  const first = queue();
+  const { max, waitMs, visibilityMs } = checkReceiveOptions(options, first);
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const q = queue(); // re-read: the queue may have been deleted while we waited
+    const claimed =
+      q.settings.durability === 'memory'
+        ? deps.memory.claim(q, max, visibilityMs)
+        : await queueEntryClaim(deps.db, { queue: q, max, visibilityMs, node: deps.node });
+    const remaining = deadline - Date.now();
+    if (claimed.length > 0 || remaining <= 0 || deps.stopping.aborted) return claimed;
+    const next =
+      q.settings.durability === 'memory' ? deps.memory.nextVisibleMs(q.name) : await queueEntryNextVisibleMs(deps.db, { queue: q.name });
+    await deps.waiters.wait(q.name, Math.min(remaining, next ?? RECHECK_MS, RECHECK_MS), deps.stopping);
+  }
+}

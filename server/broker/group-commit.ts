@@ -1,0 +1,70 @@
+/**
+ * Group commit: concurrent submissions are written together. The first submission flushes at
+ * once; while a flush runs, later ones collect and go in the next flush. Each submitter's
+ * promise settles only when the flush that carried its item has committed (or failed).
+ */
+export interface GroupCommit<Item, Result> {
+  submit(item: Item): Promise<Result>;
+  /** Resolves when nothing is pending or in flight. */
+  drain(): Promise<void>;
+  readonly stats: { flushes: number; items: number; largestBatch: number };
+}
+
+interface Pending<Item, Result> {
+  item: Item;
+  resolve: (r: Result) => void;
+  reject: (e: unknown) => void;
+}
+
+export function createGroupCommit<Item, Result>(
+  flush: (items: Item[]) => Promise<Result[]>,
+  options: { maxBatch?: number; concurrency?: number; onBatch?: (size: number) => void } = {},
+): GroupCommit<Item, Result> {
+  const maxBatch = options.maxBatch ?? 2000;
+  const concurrency = options.concurrency ?? 1;
+  let queue: Pending<Item, Result>[] = [];
+  let running = 0;
+  let idle: (() => void)[] = [];
+  const stats = { flushes: 0, items: 0, largestBatch: 0 };
+
+  const pump = () => {
+    while (running < concurrency && queue.length > 0) {
+      const batch = queue.length <= maxBatch ? queue : queue.slice(0, maxBatch);
+      queue = queue.length <= maxBatch ? [] : queue.slice(maxBatch);
+      running++;
+      stats.flushes++;
+      stats.items += batch.length;
+      stats.largestBatch = Math.max(stats.largestBatch, batch.length);
+      options.onBatch?.(batch.length);
+      flush(batch.map((p) => p.item))
+        .then(
+          (results) => batch.forEach((p, i) => p.resolve(results[i]!)),
+          (error) => batch.forEach((p) => p.reject(error)),
+        )
+        .finally(() => {
+          running--;
+          pump();
+        });
+    }
+    if (running === 0 && queue.length === 0) {
+      const waiting = idle;
+      idle = [];
+      waiting.forEach((w) => w());
+    }
+  };
+
+  return {
+    stats,
+    submit(item) {
+      return new Promise<Result>((resolve, reject) => {
+        queue.push({ item, resolve, reject });
+        // Let the submissions of this turn of the event loop join the same batch.
+        if (running < concurrency) queueMicrotask(pump);
+      });
+    },
+    drain() {
+      if (running === 0 && queue.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => idle.push(resolve));
+    },
+  };
+}

@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { decideNack } from '../backoff';
+import { deadLetterTargets } from '../dead-letter-targets';
+import type { EventSink, LifecycleEvent } from '../event-sink';
+import { formatReceipt, type Receipt } from '../receipts';
+import { route, type TopologySnapshot } from '../route';
+import type { Death, DeathReason, Delivery, NackOptions, Queue, ReplayRequest, StoredMessage } from '../types';
+import type { QueueDepth } from '../pg/queue-read';
+
+interface MemoryEntry {
+  id: number;
+  message: StoredMessage;
+  visibleAt: number;
+  attempt: number;
+  lease: string | null;
+  enqueuedAt: number;
+  lastError: string | null;
+  death: Death | null;
+}
+
+/**
+ * The memory tier: entries live in this process's RAM and are lost on restart. Semantics match
+ * the durable tier (leases, stale receipts, backoff, dead letters, TTL, max length, replay); the
+ * shared rules (decideNack, deadLetterTargets, route) are the same functions.
+ */
+export class MemoryStore {
+  private readonly queues = new Map<string, Map<number, MemoryEntry>>();
+  private nextId = 1;
+
+  constructor(
+    private readonly deps: {
+      events: EventSink;
+      now?: () => number;
+      onReady: (queues: string[]) => void;
+    },
+  ) {}
+
+  private now(): number {
+    return this.deps.now ? this.deps.now() : Date.now();
+  }
+
+  private entries(queue: string): Map<number, MemoryEntry> {
+    let m = this.queues.get(queue);
+    if (!m) this.queues.set(queue, (m = new Map()));
+    return m;
+  }
+
+  private emit(events: LifecycleEvent[]): void {
+    if (events.length > 0) this.deps.events.record(events);
+  }
+
+  enqueue(queue: Queue, message: StoredMessage, delayMs: number, topology: TopologySnapshot, death: Death | null = null): void {
+    const now = this.now();
+    const id = this.nextId++;
+    this.entries(queue.name).set(id, { id, message, visibleAt: now + delayMs, attempt: 0, lease: null, enqueuedAt: now, lastError: null, death });
+    this.enforceMaxLength(queue, topology);
+    this.deps.onReady([queue.name]);
+  }
+
+  claim(queue: Queue, max: number, visibilityMs: number): Delivery[] {
+    const now = this.now();
+    const { maxDeliveries, messageTtlMs } = queue.settings;
+    const out: Delivery[] = [];
+    const events: LifecycleEvent[] = [];
+    for (const e of this.entries(queue.name).values()) {
+      if (out.length >= max) break;
+      if (e.visibleAt > now || (e.lease && e.attempt >= maxDeliveries)) continue;
+      if (messageTtlMs && e.enqueuedAt <= now - messageTtlMs) continue;
+      if (e.lease) events.push({ type: 'lease_expired', messageId: e.message.id, queue: queue.name, attempt: e.attempt });
+      e.lease = randomUUID();
+      e.attempt++;
+      e.visibleAt = now + visibilityMs;
+      events.push({ type: 'delivered', messageId: e.message.id, queue: queue.name, attempt: e.attempt });
+      out.push({ ...e.message, queue: queue.name, receipt: formatReceipt({ entryId: e.id, lease: e.lease }), attempt: e.attempt, death: e.death });
+    }
+    this.emit(events);
+    return out;
+  }
+
+  /** The entries that `receipts` name and whose leases are still current. */
+  private held(queue: string, receipts: Receipt[]): MemoryEntry[] {
+    const now = this.now();
+    const entries = this.entries(queue);
+    return receipts.flatMap((r) => {
+      const e = entries.get(r.entryId);
+      return e && e.lease === r.lease && e.visibleAt > now ? [e] : [];
+    });
+  }
+
+  ack(queue: string, receipts: Receipt[]): Set<number> {
+    const held = this.held(queue, receipts);
+    for (const e of held) this.entries(queue).delete(e.id);
+    this.emit(held.map((e) => ({ type: 'acked', messageId: e.message.id, queue, attempt: e.attempt })));
+    return new Set(held.map((e) => e.id));
+  }
+
+  extend(queue: string, receipts: Receipt[], visibilityMs: number): Set<number> {
+    const held = this.held(queue, receipts);
+    for (const e of held) e.visibleAt = this.now() + visibilityMs;
+    return new Set(held.map((e) => e.id));
+  }
+
+  nack(queue: Queue, receipts: Receipt[], options: NackOptions, topology: TopologySnapshot): Set<number> {
+    const held = this.held(queue.name, receipts);
+    const error = options.error ?? null;
+    for (const e of held) {
+      this.emit([{ type: 'nacked', messageId: e.message.id, queue: queue.name, attempt: e.attempt, detail: { error } }]);
+      const { maxDeliveries, retry: policy } = queue.settings;
+      const decision = decideNack({ attempt: e.attempt, maxDeliveries, policy, requeue: options.requeue, delayMs: options.delayMs });
+      e.lastError = error;
+      if (decision.kind === 'dead_letter') {
+        this.deadLetter(queue.name, [e], decision.reason, topology);
+      } else {
+        e.lease = null;
+        e.visibleAt = this.now() + decision.delayMs;
+        this.emit([{ type: 'retry_scheduled', messageId: e.message.id, queue: queue.name, attempt: e.attempt, detail: { delayMs: decision.delayMs } }]);
+      }
+    }
+    if (held.length > 0) this.deps.onReady([queue.name]);
+    return new Set(held.map((e) => e.id));
+  }
+
+  private deadLetter(queue: string, dying: MemoryEntry[], reason: DeathReason, topology: TopologySnapshot): void {
+    for (const e of dying) {
+      this.entries(queue).delete(e.id);
+      const targets = deadLetterTargets(topology, queue, e.message);
+      const death: Death = {
+        queue,
+        exchange: e.message.exchange,
+        routingKey: e.message.routingKey,
+        reason,
+        attempts: e.attempt,
+        lastError: e.lastError,
+        diedAt: new Date(this.now()).toISOString(),
+      };
+      for (const t of targets) this.enqueue(topology.queues.get(t)!, e.message, 0, topology, death);
+      this.emit([
+        { type: 'dead_lettered', messageId: e.message.id, queue, attempt: e.attempt, detail: { reason, lastError: e.lastError, to: targets, dropped: targets.length === 0 } },
+      ]);
+    }
+  }
+
+  private enforceMaxLength(queue: Queue, topology: TopologySnapshot): void {
+    const max = queue.settings.maxLength;
+    if (!max) return;
+    const waiting = [...this.entries(queue.name).values()].filter((e) => !e.lease);
+    if (waiting.length > max) this.deadLetter(queue.name, waiting.slice(0, waiting.length - max), 'max_length', topology);
+  }
+
+  /** Dead-letters spent leases and expired entries of every memory queue. */
+  sweep(topology: TopologySnapshot): void {
+    const now = this.now();
+    for (const [name, entries] of this.queues) {
+      const queue = topology.queues.get(name);
+      if (!queue) continue;
+      const { maxDeliveries, messageTtlMs } = queue.settings;
+      const spent: MemoryEntry[] = [];
+      const expired: MemoryEntry[] = [];
+      for (const e of entries.values()) {
+        const leased = e.lease !== null && e.visibleAt > now;
+        if (e.lease && e.visibleAt <= now && e.attempt >= maxDeliveries) spent.push(e);
+        else if (!leased && messageTtlMs && e.enqueuedAt <= now - messageTtlMs) expired.push(e);
+      }
+      this.emit(spent.map((e) => ({ type: 'lease_expired', messageId: e.message.id, queue: name, attempt: e.attempt })));
+      for (const e of spent) e.lastError ??= 'lease expired';
+      this.deadLetter(name, spent, 'max_deliveries', topology);
+      this.deadLetter(name, expired, 'expired', topology);
+    }
+  }
+
+  depth(queue: string): QueueDepth {
+    const now = this.now();
+    const d: QueueDepth = { ready: 0, inFlight: 0, delayed: 0, oldestReadyAgeMs: null };
+    for (const e of this.entries(queue).values()) {
+      if (e.visibleAt <= now) {
+        d.ready++;
+        d.oldestReadyAgeMs = Math.max(d.oldestReadyAgeMs ?? 0, now - e.enqueuedAt);
+      } else if (e.lease) d.inFlight++;
+      else d.delayed++;
+    }
+    return d;
+  }
+
+  nextVisibleMs(queue: string): number | null {
+    const now = this.now();
+    let next: number | null = null;
+    for (const e of this.entries(queue).values()) if (e.visibleAt > now) next = Math.min(next ?? Infinity, e.visibleAt - now);
+    return next;
+  }
+
+  purge(queue: string): number {
+    const n = this.entries(queue).size;
+    this.queues.delete(queue);
+    return n;
+  }
+
+  /** Replays dead letters of a memory DLQ into memory queues (see pg/replay.ts for the rules). */
+  replay(dlq: string, r: ReplayRequest, topology: TopologySnapshot): number {
+    const now = this.now();
+    const target = r.target ?? 'origin';
+    const f = r.filter ?? {};
+    let moved = 0;
+    for (const e of [...this.entries(dlq).values()]) {
+      if (e.lease && e.visibleAt > now) continue;
+      if (!r.all && r.ids && !r.ids.includes(e.message.id)) continue;
+      if (f.routingKey && e.message.routingKey !== f.routingKey) continue;
+      if (f.error && !(e.death?.lastError ?? '').toLowerCase().includes(f.error.toLowerCase())) continue;
+      const diedAt = e.death ? Date.parse(e.death.diedAt) : 0;
+      if ((f.from && diedAt < f.from.getTime()) || (f.to && diedAt > f.to.getTime())) continue;
+      const reroute = typeof target === 'object' && 'exchange' in target;
+      let message: StoredMessage = e.message;
+      if (reroute || r.edit) {
+        message = {
+          ...e.message,
+          id: uuidv7(),
+          exchange: reroute ? target.exchange : e.message.exchange,
+          routingKey: reroute ? (target.routingKey ?? e.message.routingKey) : e.message.routingKey,
+          headers: r.edit?.headers ?? e.message.headers,
+          body: r.edit?.body ?? e.message.body,
+          contentType: r.edit?.contentType ?? e.message.contentType,
+          publishedAt: new Date(now),
+        };
+      }
+      const names =
+        target === 'origin' ? (e.death ? [e.death.queue] : []) : 'queue' in target ? [target.queue] : route(topology, message.exchange, message.routingKey, message.headers);
+      const queues = names.map((n) => topology.queues.get(n)).filter((q): q is Queue => q?.settings.durability === 'memory');
+      if (queues.length === 0) continue;
+      this.entries(dlq).delete(e.id);
+      for (const q of queues) this.enqueue(q, message, 0, topology);
+      this.emit([{ type: 'replayed', messageId: e.message.id, queue: dlq, attempt: null, detail: { to: queues.map((q) => q.name), newMessageId: message.id === e.message.id ? null : message.id } }]);
+      moved++;
+    }
+    return moved;
+  }
+}

@@ -1,0 +1,40 @@
+import { BrokerError } from './errors';
+
+/** The default exchange: routes to the queue named by the routing key. `amq.*` is reserved. */
+export const DEFAULT_EXCHANGE = 'amq.default';
+
+const NAME = /^[A-Za-z0-9_.:-]{1,200}$/;
+// Routing keys are free text like AMQP's, minus white space and control characters.
+const KEY = /^[^\s\p{Cc}]{0,255}$/u;
+
+export function checkName(kind: 'exchange' | 'queue' | 'source', name: string): void {
+  if (!NAME.test(name)) {
+    throw new BrokerError(
+      'invalid_name',
+      `Invalid ${kind} name '${name.slice(0, 220)}': use 1–200 characters of A-Z a-z 0-9 _ . : -`,
+      { [kind]: name.slice(0, 220) },
+    );
+  }
+}
+
+/** Names a user may declare: valid and not in the reserved `amq.` space. */
+export function checkDeclarableName(kind: 'exchange' | 'queue', name: string): void {
+  checkName(kind, name);
+  if (name.startsWith('amq.')) {
+    throw new BrokerError('reserved_name', `Names starting with 'amq.' are reserved ('${name}')`, { [kind]: name });
+  }
+}
+
+/** Routing keys: up to 255 characters, dot-separated words; `*` and `#` only in binding patterns. */
+export function checkRoutingKey(key: string, { pattern = false } = {}): void {
+  const valid = KEY.test(key) && (pattern || !/[*#]/.test(key));
+  if (!valid) {
+    throw new BrokerError(
+      'invalid_routing_key',
+      pattern
+        ? `Invalid binding key '${key.slice(0, 300)}': up to 255 characters, no white space`
+        : `Invalid routing key '${key.slice(0, 300)}': up to 255 characters, no white space, no * or #`,
+      { routingKey: key.slice(0, 300) },
+    );
+  }
+}

@@ -1,0 +1,76 @@
+import type { Sql } from '../../../db/driver';
+import { jsonValue } from '../../../db/driver';
+import { notifyReady } from './notify';
+import { deadLetterTargets } from '../dead-letter-targets';
+import type { TopologySnapshot } from '../route';
+import type { Death, DeathReason } from '../types';
+
+export interface DyingEntry {
+  id: number;
+  queue: string;
+  attempt: number;
+  lastError: string | null;
+}
+
+/**
+ * Moves entries out of their queue into its dead-letter target(s), keeping the message id and
+ * recording the death (API.md) on the new entry and a `dead_lettered` event. Runs inside the
+ * caller's transaction; the entries must already be locked by it.
+ */
+export async function queueEntryDeadLetter(
+  q: Sql,
+  p: { entries: DyingEntry[]; reason: DeathReason; topology: TopologySnapshot; node: string },
+): Promise<number> {
+  if (p.entries.length === 0) return 0;
+  const removed = await q.query<{ id: number; message_id: string; exchange: string; routing_key: string; headers: unknown; at: string }>(
+    `DELETE FROM queue_entries e USING messages m
+     WHERE e.id = ANY($1::int8[]) AND m.id = e.message_id
+     RETURNING e.id, e.message_id, m.exchange, m.routing_key, m.headers, now() AS at`,
+    [p.entries.map((e) => e.id)],
+  );
+  const byId = new Map(p.entries.map((e) => [e.id, e]));
+  const target: { queue: string[]; message: string[]; death: string[] } = { queue: [], message: [], death: [] };
+  const event: { message: string[]; queue: string[]; attempt: number[]; detail: string[] } = {
+    message: [],
+    queue: [],
+    attempt: [],
+    detail: [],
+  };
+  for (const r of removed) {
+    const entry = byId.get(Number(r.id))!;
+    const headers = jsonValue<Record<string, string>>(r.headers) ?? {};
+    const targets = deadLetterTargets(p.topology, entry.queue, { routingKey: r.routing_key, headers });
+    const death: Death = {
+      queue: entry.queue,
+      exchange: r.exchange,
+      routingKey: r.routing_key,
+      reason: p.reason,
+      attempts: entry.attempt,
+      lastError: entry.lastError,
+      diedAt: new Date(r.at).toISOString(),
+    };
+    for (const t of targets) {
+      target.queue.push(t);
+      target.message.push(r.message_id);
+      target.death.push(JSON.stringify(death));
+    }
+    event.message.push(r.message_id);
+    event.queue.push(entry.queue);
+    event.attempt.push(entry.attempt);
+    event.detail.push(JSON.stringify({ reason: p.reason, lastError: entry.lastError, to: targets, dropped: targets.length === 0 }));
+  }
+  if (target.queue.length > 0) {
+    await q.query(
+      `INSERT INTO queue_entries (queue, message_id, death)
+       SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[]::jsonb[])`,
+      [target.queue, target.message, target.death],
+    );
+    await notifyReady(q, p.node, target.queue);
+  }
+  await q.query(
+    `INSERT INTO events (type, message_id, queue, node, attempt, detail)
+     SELECT 'dead_lettered', m, qu, $5, a, d FROM unnest($1::uuid[], $2::text[], $3::int4[], $4::text[]::jsonb[]) AS t(m, qu, a, d)`,
+    [event.message, event.queue, event.attempt, event.detail, p.node],
+  );
+  return removed.length;
+}

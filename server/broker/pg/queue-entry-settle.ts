@@ -1,0 +1,97 @@
+import type { Sql } from '../../../db/driver';
+import { decideNack } from '../backoff';
+import type { Receipt } from '../receipts';
+import type { TopologySnapshot } from '../route';
+import type { NackOptions, Queue } from '../types';
+import { queueEntryDeadLetter, type DyingEntry } from './dead-letter';
+
+/** Only a lease that is still current can settle its entry: a stale receipt matches nothing. */
+const CURRENT_LEASE = `e.id = r.id AND e.lease = r.lease AND e.queue = $1 AND e.visible_at > now()`;
+const receiptArrays = (rs: Receipt[]) => [rs.map((r) => r.entryId), rs.map((r) => r.lease)];
+
+/** Deletes the entries whose leases are current and records `acked`; returns the entry ids acked. */
+export async function queueEntryAck(q: Sql, p: { queue: string; receipts: Receipt[]; node: string }): Promise<Set<number>> {
+  const rows = await q.query<{ id: number }>(
+    `WITH d AS (
+       DELETE FROM queue_entries e USING unnest($2::int8[], $3::uuid[]) AS r(id, lease)
+       WHERE ${CURRENT_LEASE}
+       RETURNING e.id, e.message_id, e.attempt
+     ), ev AS (
+       INSERT INTO events (type, message_id, queue, node, attempt) SELECT 'acked', message_id, $1, $4, attempt FROM d
+     )
+     SELECT id FROM d`,
+    [p.queue, ...receiptArrays(p.receipts), p.node],
+  );
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
+/** Pushes the current leases' visibility out by `visibilityMs` from now; returns the entry ids extended. */
+export async function queueEntryExtend(
+  q: Sql,
+  p: { queue: string; receipts: Receipt[]; visibilityMs: number },
+): Promise<Set<number>> {
+  const rows = await q.query<{ id: number }>(
+    `UPDATE queue_entries e SET visible_at = now() + $4::int8 * interval '1 millisecond'
+     FROM unnest($2::int8[], $3::uuid[]) AS r(id, lease)
+     WHERE ${CURRENT_LEASE}
+     RETURNING e.id`,
+    [p.queue, ...receiptArrays(p.receipts), p.visibilityMs],
+  );
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
+/**
+ * Ends the current leases as failures: each entry is scheduled for retry after the queue's
+ * backoff (or the delay asked for), or dead-lettered when it used its last attempt or the
+ * consumer said requeue: false. Records `nacked`, then `retry_scheduled` or `dead_lettered`.
+ */
+export async function queueEntryNack(
+  q: Sql,
+  p: { queue: Queue; receipts: Receipt[]; options: NackOptions; topology: TopologySnapshot; node: string },
+): Promise<Set<number>> {
+  const { queue, options } = p;
+  const held = await q.query<{ id: number; message_id: string; attempt: number }>(
+    `SELECT e.id, e.message_id, e.attempt FROM queue_entries e, unnest($2::int8[], $3::uuid[]) AS r(id, lease)
+     WHERE ${CURRENT_LEASE} FOR UPDATE OF e`,
+    [queue.name, ...receiptArrays(p.receipts)],
+  );
+  const error = options.error ?? null;
+  const retry: { id: number[]; delay: number[] } = { id: [], delay: [] };
+  const dying: Record<'rejected' | 'max_deliveries', DyingEntry[]> = { rejected: [], max_deliveries: [] };
+  for (const h of held) {
+    const decision = decideNack({
+      attempt: h.attempt,
+      maxDeliveries: queue.settings.maxDeliveries,
+      policy: queue.settings.retry,
+      requeue: options.requeue,
+      delayMs: options.delayMs,
+    });
+    if (decision.kind === 'retry') {
+      retry.id.push(Number(h.id));
+      retry.delay.push(decision.delayMs);
+    } else {
+      dying[decision.reason].push({ id: Number(h.id), queue: queue.name, attempt: h.attempt, lastError: error });
+    }
+  }
+  await q.query(
+    `INSERT INTO events (type, message_id, queue, node, attempt, detail)
+     SELECT 'nacked', message_id, $1, $2, attempt, $3::text::jsonb FROM queue_entries WHERE id = ANY($4::int8[])`,
+    [queue.name, p.node, JSON.stringify({ error }), held.map((h) => h.id)],
+  );
+  if (retry.id.length > 0) {
+    await q.query(
+      `WITH u AS (
+         UPDATE queue_entries e SET lease = NULL, last_error = $2, visible_at = now() + r.delay * interval '1 millisecond'
+         FROM unnest($1::int8[], $3::int8[]) AS r(id, delay) WHERE e.id = r.id
+         RETURNING e.message_id, e.attempt, r.delay
+       )
+       INSERT INTO events (type, message_id, queue, node, attempt, detail)
+       SELECT 'retry_scheduled', message_id, $4, $5, attempt, jsonb_build_object('delayMs', delay) FROM u`,
+      [retry.id, error, retry.delay, queue.name, p.node],
+    );
+  }
+  for (const reason of ['rejected', 'max_deliveries'] as const) {
+    await queueEntryDeadLetter(q, { entries: dying[reason], reason, topology: p.topology, node: p.node });
+  }
+  return new Set(held.map((h) => Number(h.id)));
+}

@@ -1,0 +1,104 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Sql } from '../../../db/driver';
+import { jsonValue } from '../../../db/driver';
+import { BrokerError } from '../errors';
+import { route, type TopologySnapshot } from '../route';
+import type { Death, ReplayRequest } from '../types';
+import { messageInsertMany, type PreparedMessage } from './message-insert';
+import { notifyReady } from './notify';
+import { MESSAGE_COLUMNS, rowToMessage } from './rows';
+
+const durable = (t: TopologySnapshot, q: string) => t.queues.get(q)?.settings.durability === 'durable';
+
+/**
+ * Moves dead letters out of a DLQ. Back to a queue unchanged, the entry keeps its message id;
+ * edited or re-routed through an exchange, a new message is stored that links to the old one
+ * (`replay_of`). Either way the correlation ID is kept, attempts restart, and `replayed` is
+ * recorded. Rows are locked with SKIP LOCKED, so two concurrent replays move each entry once.
+ */
+export async function deadLetterReplay(
+  q: Sql,
+  p: { dlq: string; request: ReplayRequest; topology: TopologySnapshot; node: string },
+): Promise<number> {
+  const { request: r, topology } = p;
+  const target = r.target ?? 'origin';
+  if (typeof target === 'object' && 'queue' in target && !topology.queues.has(target.queue)) {
+    throw new BrokerError('replay_target_not_found', `Replay target queue '${target.queue}' does not exist`, { queue: target.queue });
+  }
+  if (typeof target === 'object' && 'exchange' in target && !topology.exchanges.has(target.exchange)) {
+    throw new BrokerError('replay_target_not_found', `Replay target exchange '${target.exchange}' does not exist`, {
+      exchange: target.exchange,
+    });
+  }
+  const f = r.filter ?? {};
+  const rows = await q.query(
+    `SELECT e.id AS entry_id, e.death, ${MESSAGE_COLUMNS}
+     FROM queue_entries e JOIN messages m ON m.id = e.message_id
+     WHERE e.queue = $1 AND NOT (e.lease IS NOT NULL AND e.visible_at > now())
+       AND ($2::uuid[] IS NULL OR e.message_id = ANY($2::uuid[]))
+       AND ($3::text IS NULL OR m.routing_key = $3)
+       AND ($4::text IS NULL OR e.death->>'lastError' ILIKE '%' || $4 || '%')
+       AND ($5::timestamptz IS NULL OR (e.death->>'diedAt')::timestamptz >= $5)
+       AND ($6::timestamptz IS NULL OR (e.death->>'diedAt')::timestamptz <= $6)
+     ORDER BY e.id LIMIT 10000
+     FOR UPDATE OF e SKIP LOCKED`,
+    [p.dlq, r.all || !r.ids ? null : r.ids, f.routingKey ?? null, f.error ?? null, f.from ?? null, f.to ?? null],
+  );
+  const moved: { entryId: number; messageId: string; to: string[]; newId: string | null }[] = [];
+  const sameMessage: { queue: string[]; message: string[] } = { queue: [], message: [] };
+  const fresh: PreparedMessage[] = [];
+  for (const row of rows) {
+    const message = rowToMessage(row);
+    const death = jsonValue<Death | null>(row.death);
+    const reroute = typeof target === 'object' && 'exchange' in target;
+    const exchange = reroute ? target.exchange : message.exchange;
+    const routingKey = reroute ? (target.routingKey ?? message.routingKey) : message.routingKey;
+    const headers = r.edit?.headers ?? message.headers;
+    const queues =
+      target === 'origin'
+        ? death && topology.queues.has(death.queue) ? [death.queue] : []
+        : 'queue' in target ? [target.queue] : route(topology, exchange, routingKey, headers);
+    const durableQueues = queues.filter((qn) => durable(topology, qn));
+    if (durableQueues.length === 0) continue; // nowhere to go: it stays in the DLQ
+    if (reroute || r.edit) {
+      const id = uuidv7();
+      fresh.push({
+        ...message,
+        id,
+        exchange,
+        routingKey,
+        headers,
+        body: r.edit?.body ?? message.body,
+        contentType: r.edit?.contentType ?? message.contentType,
+        idempotencyKey: null,
+        delayMs: 0,
+        queues: durableQueues,
+        durableQueues,
+        replayOf: message.id,
+      });
+      moved.push({ entryId: Number(row.entry_id), messageId: message.id, to: durableQueues, newId: id });
+    } else {
+      for (const qn of durableQueues) {
+        sameMessage.queue.push(qn);
+        sameMessage.message.push(message.id);
+      }
+      moved.push({ entryId: Number(row.entry_id), messageId: message.id, to: durableQueues, newId: null });
+    }
+  }
+  if (moved.length === 0) return 0;
+  await q.query('DELETE FROM queue_entries WHERE id = ANY($1::int8[])', [moved.map((m) => m.entryId)]);
+  if (sameMessage.queue.length > 0) {
+    await q.query('INSERT INTO queue_entries (queue, message_id) SELECT * FROM unnest($1::text[], $2::uuid[])', [
+      sameMessage.queue,
+      sameMessage.message,
+    ]);
+    await notifyReady(q, p.node, sameMessage.queue);
+  }
+  if (fresh.length > 0) await messageInsertMany(q, { messages: fresh, dedupWindowMs: 0, topology, node: p.node });
+  await q.query(
+    `INSERT INTO events (type, message_id, queue, node, detail)
+     SELECT 'replayed', m, $2, $3, d FROM unnest($1::uuid[], $4::text[]::jsonb[]) AS t(m, d)`,
+    [moved.map((m) => m.messageId), p.dlq, p.node, moved.map((m) => JSON.stringify({ to: m.to, newMessageId: m.newId }))],
+  );
+  return moved.length;
+}

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import type { Db } from '../../db/driver';
+import { BrokerError, notFound } from './errors';
+import type { GroupCommit } from './group-commit';
+import { createGroupCommit } from './group-commit';
+import type { MemoryStore } from './memory/memory-store';
+import { checkName, checkRoutingKey } from './names';
+import { messageInsertMany, type InsertOutcome, type PreparedMessage } from './pg/message-insert';
+import { route, type TopologySnapshot } from './route';
+import type { PublishInput, PublishResult } from './types';
+
+export interface PublisherDeps {
+  db: Db;
+  node: string;
+  topology: () => TopologySnapshot;
+  memory: MemoryStore;
+  dedupWindowMs: number;
+  /** Local long polls to wake once a batch has committed. */
+  onCommitted: (queues: string[]) => void;
+  onPublished?: (exchange: string, count: number) => void;
+  onBatch?: (size: number) => void;
+}
+
+const MAX_DELAY_MS = 7 * 86_400_000;
+
+/** W3C traceparent: version-traceid-parentid-flags; its trace-id serves as a correlation ID. */
+export function traceIdOf(traceparent: string | undefined): string | undefined {
+  const parts = traceparent?.trim().split('-');
+  return parts?.length === 4 && /^[0-9a-f]{32}$/.test(parts[1]!) && !/^0+$/.test(parts[1]!) ? parts[1] : undefined;
+}
+
+/**
+ * Publish: validate → route (pure, on the cached topology) → store, through group commit, so
+ * that one transaction serves every publish that arrives while the previous one commits. A
+ * publish resolves only after its batch committed. A batch request is one unit: all or nothing.
+ */
+export class Publisher {
+  private readonly commit: GroupCommit<{ messages: PreparedMessage[]; persistent: boolean }, InsertOutcome[]>;
+
+  constructor(private readonly deps: PublisherDeps) {
+    this.commit = createGroupCommit(
+      async (items) => {
+        const messages = items.flatMap((i) => i.messages);
+        const outcomes = await deps.db.tx(
+          (q) => messageInsertMany(q, { messages, dedupWindowMs: deps.dedupWindowMs, topology: deps.topology(), node: deps.node }),
+          { synchronousCommit: items.some((i) => i.persistent) },
+        );
+        let offset = 0;
+        return items.map((i) => outcomes.slice(offset, (offset += i.messages.length)));
+      },
+      { onBatch: deps.onBatch },
+    );
+  }
+
+  prepare(input: PublishInput): PreparedMessage {
+    const topology = this.deps.topology();
+    checkName('exchange', input.exchange);
+    if (!topology.exchanges.has(input.exchange)) throw notFound('exchange', input.exchange);
+    checkRoutingKey(input.routingKey);
+    if (input.delayMs !== undefined && (!Number.isInteger(input.delayMs) || input.delayMs < 0 || input.delayMs > MAX_DELAY_MS)) {
+      throw new BrokerError('validation_failed', `Delay must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS}`, {
+        delayMs: input.delayMs,
+      });
+    }
+    if (input.replyTo !== undefined) checkName('queue', input.replyTo);
+    const queues = route(topology, input.exchange, input.routingKey, input.headers);
+    if (queues.length === 0 && input.mandatory) {
+      throw new BrokerError('unroutable', `No queue is bound to '${input.exchange}' for routing key '${input.routingKey}'`, {
+        exchange: input.exchange,
+        routingKey: input.routingKey,
+      });
+    }
+    return {
+      id: uuidv7(),
+      exchange: input.exchange,
+      routingKey: input.routingKey,
+      headers: input.headers,
+      contentType: input.contentType,
+      body: input.body,
+      correlationId: input.correlationId || traceIdOf(input.traceparent) || randomUUID(),
+      replyTo: input.replyTo ?? null,
+      idempotencyKey: input.idempotencyKey || null,
+      traceparent: input.traceparent ?? null,
+      tracestate: input.tracestate ?? null,
+      persistent: input.persistent !== false,
+      delayMs: input.delayMs ?? 0,
+      queues,
+      durableQueues: queues.filter((q) => topology.queues.get(q)?.settings.durability === 'durable'),
+    };
+  }
+
+  async publish(input: PublishInput): Promise<PublishResult> {
+    return (await this.publishBatch([input]))[0]!;
+  }
+
+  async publishBatch(inputs: PublishInput[]): Promise<PublishResult[]> {
+    const prepared = inputs.map((i) => this.prepare(i));
+    // Messages that only reach memory queues and carry no idempotency key never touch the database.
+    const needsDb = prepared.some((m) => m.durableQueues.length > 0 || m.idempotencyKey || m.queues.length === 0);
+    const outcomes: InsertOutcome[] = needsDb
+      ? await this.commit.submit({ messages: prepared, persistent: prepared.some((m) => m.persistent) })
+      : prepared.map(() => ({ duplicateOf: null }));
+    const topology = this.deps.topology();
+    const touched = new Set<string>();
+    const results = prepared.map((m, i): PublishResult => {
+      const dup = outcomes[i]!.duplicateOf;
+      if (dup) return { id: dup.id, correlationId: dup.correlationId ?? m.correlationId, queues: [], duplicate: true };
+      for (const name of m.queues) {
+        const queue = topology.queues.get(name);
+        if (queue?.settings.durability === 'memory') {
+          this.deps.memory.enqueue(queue, { ...m, publishedAt: new Date() }, m.delayMs, topology);
+        }
+        touched.add(name);
+      }
+      this.deps.onPublished?.(m.exchange, 1);
+      return { id: m.id, correlationId: m.correlationId, queues: m.queues, duplicate: false };
+    });
+    if (touched.size > 0) this.deps.onCommitted([...touched]);
+    return results;
+  }
+
+  drain(): Promise<void> {
+    return this.commit.drain();
+  }
+
+  get stats() {
+    return this.commit.stats;
+  }
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { defaultRetryPolicy } from './backoff';
+import { BrokerError } from './errors';
+import type { QueueSettings } from './types';
+
+/** The declaration body of API.md (PUT /v1/queues/{name}); every field optional. */
+export const queueDeclarationSchema = z
+  .object({
+    durability: z.enum(['durable', 'memory']).optional(),
+    maxDeliveries: z.number().int().min(1).max(1000).optional(),
+    visibilityTimeoutMs: z.number().int().min(100).max(12 * 3600_000).optional(),
+    retry: z
+      .object({
+        initialDelayMs: z.number().int().min(0).max(86_400_000).optional(),
+        maxDelayMs: z.number().int().min(0).max(86_400_000).optional(),
+        multiplier: z.number().min(1).max(100).optional(),
+        jitter: z.number().min(0).max(1).optional(),
+      })
+      .strict()
+      .optional(),
+    deadLetter: z
+      .union([
+        z.literal(false),
+        z.object({ exchange: z.string().optional(), routingKey: z.string().optional() }).strict(),
+      ])
+      .optional(),
+    messageTtlMs: z.number().int().min(1).max(365 * 86_400_000).nullable().optional(),
+    maxLength: z.number().int().min(1).max(1_000_000_000).nullable().optional(),
+  })
+  .strict();
+export type QueueDeclaration = z.infer<typeof queueDeclarationSchema>;
+
+export const DLQ_SUFFIX = '.dlq';
+
+/** Fills defaults. A queue named `*.dlq` is a dead-letter queue and keeps no DLQ of its own by default. */
+export function resolveQueueSettings(name: string, declaration: QueueDeclaration = {}): QueueSettings {
+  const parsed = queueDeclarationSchema.safeParse(declaration);
+  if (!parsed.success) {
+    throw new BrokerError('validation_failed', `Invalid queue settings: ${z.prettifyError(parsed.error)}`, {
+      issues: parsed.error.issues,
+    });
+  }
+  const d = parsed.data;
+  const retry = { ...defaultRetryPolicy, ...d.retry };
+  if (retry.maxDelayMs < retry.initialDelayMs) retry.maxDelayMs = retry.initialDelayMs;
+  return {
+    durability: d.durability ?? 'durable',
+    maxDeliveries: d.maxDeliveries ?? 5,
+    visibilityTimeoutMs: d.visibilityTimeoutMs ?? 30_000,
+    retry,
+    deadLetter: d.deadLetter ?? (name.endsWith(DLQ_SUFFIX) ? false : {}),
+    messageTtlMs: d.messageTtlMs ?? null,
+    maxLength: d.maxLength ?? null,
+  };
+}
+
+/** The queue that receives `name`'s dead letters by default, or null when it routes through an exchange or drops. */
+export function defaultDeadLetterQueue(name: string, settings: QueueSettings): string | null {
+  return settings.deadLetter && !settings.deadLetter.exchange ? name + DLQ_SUFFIX : null;
+}

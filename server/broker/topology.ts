@@ -1,0 +1,227 @@
+import type { Db, Sql } from '../../db/driver';
+import { jsonValue } from '../../db/driver';
+import { BrokerError, notFound } from './errors';
+import { checkDeclarableName, checkName, checkRoutingKey, DEFAULT_EXCHANGE } from './names';
+import { defaultDeadLetterQueue, resolveQueueSettings, type QueueDeclaration } from './queue-settings';
+import type { TopologySnapshot } from './route';
+import type { Binding, Definitions, Exchange, ExchangeType, HeaderMatch, Queue, QueueSettings } from './types';
+
+export const TOPOLOGY_CHANNEL = 'hatoba_topology';
+const EXCHANGE_TYPES: readonly ExchangeType[] = ['direct', 'fanout', 'topic', 'headers'];
+
+const bindingSignature = (b: Binding) =>
+  b.headers
+    ? `${b.key}|${b.headers.match}|${JSON.stringify(Object.entries(b.headers.values).sort())}`
+    : `${b.key}|`;
+
+/**
+ * The topology (exchanges, queues, bindings): stored in the database, cached in memory as an
+ * immutable snapshot that routing reads without a query. Every change is one transaction that
+ * also NOTIFYs the other nodes, which reload.
+ */
+export class TopologyStore {
+  private current: TopologySnapshot = { exchanges: new Map(), queues: new Map(), bindingsByExchange: new Map() };
+
+  constructor(
+    private readonly db: Db,
+    private readonly onChange: (snapshot: TopologySnapshot) => void = () => {},
+  ) {}
+
+  get snapshot(): TopologySnapshot {
+    return this.current;
+  }
+
+  async load(): Promise<void> {
+    const [ex, qs, bs] = await Promise.all([
+      this.db.query<{ name: string; type: ExchangeType }>('SELECT name, type FROM exchanges'),
+      this.db.query<Record<string, unknown>>('SELECT * FROM queues'),
+      this.db.query<Record<string, unknown>>('SELECT exchange, queue, key, headers_match, headers FROM bindings ORDER BY id'),
+    ]);
+    const exchanges = new Map<string, Exchange>([[DEFAULT_EXCHANGE, { name: DEFAULT_EXCHANGE, type: 'direct' }]]);
+    for (const e of ex) exchanges.set(e.name, { name: e.name, type: e.type });
+    const queues = new Map<string, Queue>(qs.map((r) => [String(r.name), { name: String(r.name), settings: rowSettings(r) }]));
+    const bindingsByExchange = new Map<string, Binding[]>();
+    for (const r of bs) {
+      const b: Binding = { exchange: String(r.exchange), queue: String(r.queue), key: String(r.key) };
+      if (r.headers_match) b.headers = { match: r.headers_match as HeaderMatch['match'], values: jsonValue(r.headers) };
+      bindingsByExchange.set(b.exchange, [...(bindingsByExchange.get(b.exchange) ?? []), b]);
+    }
+    this.current = { exchanges, queues, bindingsByExchange };
+    this.onChange(this.current);
+  }
+
+  exchange(name: string): Exchange {
+    const e = this.current.exchanges.get(name);
+    if (!e) throw notFound('exchange', name);
+    return e;
+  }
+
+  queue(name: string): Queue {
+    const q = this.current.queues.get(name);
+    if (!q) throw notFound('queue', name);
+    return q;
+  }
+
+  private async change<T>(fn: (q: Sql) => Promise<T>): Promise<T> {
+    const result = await this.db.tx(async (q) => {
+      const r = await fn(q);
+      await q.query('SELECT pg_notify($1, $2)', [TOPOLOGY_CHANNEL, 'changed']);
+      return r;
+    });
+    await this.load();
+    return result;
+  }
+
+  async declareExchange(name: string, type: ExchangeType): Promise<{ created: boolean }> {
+    checkDeclarableName('exchange', name);
+    if (!EXCHANGE_TYPES.includes(type)) {
+      throw new BrokerError('validation_failed', `Exchange type must be one of ${EXCHANGE_TYPES.join(', ')}`, { type });
+    }
+    return this.change(async (q) => {
+      const rows = await q.query<{ type: string; created: boolean }>(
+        `INSERT INTO exchanges (name, type) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
+         RETURNING type, (xmax = 0) AS created`,
+        [name, type],
+      );
+      const row = rows[0]!;
+      if (row.type !== type) {
+        throw new BrokerError('exchange_type_mismatch', `Exchange '${name}' exists with type '${row.type}', not '${type}'`, {
+          exchange: name,
+          existingType: row.type,
+          requestedType: type,
+        });
+      }
+      return { created: row.created };
+    });
+  }
+
+  async deleteExchange(name: string): Promise<void> {
+    checkDeclarableName('exchange', name);
+    this.exchange(name);
+    await this.change(async (q) => {
+      await q.query('DELETE FROM bindings WHERE exchange = $1', [name]);
+      await q.query('DELETE FROM exchanges WHERE name = $1', [name]);
+    });
+  }
+
+  /**
+   * Declares or updates a queue (PUT semantics: the settings given replace the old ones; the
+   * durability of an existing queue cannot change). Creates `{name}.dlq` unless deadLetter is false.
+   */
+  async declareQueue(name: string, declaration: QueueDeclaration = {}): Promise<{ created: boolean; queue: Queue }> {
+    checkDeclarableName('queue', name);
+    const settings = resolveQueueSettings(name, declaration);
+    if (settings.deadLetter && settings.deadLetter.exchange) {
+      this.exchange(settings.deadLetter.exchange);
+      if (settings.deadLetter.routingKey !== undefined) checkRoutingKey(settings.deadLetter.routingKey);
+    }
+    const dlq = defaultDeadLetterQueue(name, settings);
+    if (dlq) checkName('queue', dlq);
+    const existing = this.current.queues.get(name);
+    if (existing && existing.settings.durability !== settings.durability) {
+      throw new BrokerError(
+        'queue_settings_mismatch',
+        `Queue '${name}' exists with durability '${existing.settings.durability}'; delete it to change durability`,
+        { queue: name, existing: existing.settings.durability, requested: settings.durability },
+      );
+    }
+    const created = await this.change(async (q) => {
+      const made = await upsertQueue(q, name, settings);
+      if (dlq && !this.current.queues.has(dlq)) {
+        await upsertQueue(q, dlq, resolveQueueSettings(dlq, { durability: settings.durability }), false);
+      }
+      return made;
+    });
+    return { created, queue: this.queue(name) };
+  }
+
+  async deleteQueue(name: string): Promise<void> {
+    this.queue(name);
+    await this.change(async (q) => {
+      await q.query('DELETE FROM bindings WHERE queue = $1', [name]);
+      await q.query('DELETE FROM queue_entries WHERE queue = $1', [name]);
+      await q.query('DELETE FROM queues WHERE name = $1', [name]);
+    });
+  }
+
+  private checkBinding(b: Binding): void {
+    if (b.exchange === DEFAULT_EXCHANGE) {
+      throw new BrokerError('reserved_name', 'The default exchange routes by queue name and takes no bindings', {
+        exchange: b.exchange,
+      });
+    }
+    this.exchange(b.exchange);
+    this.queue(b.queue);
+    checkRoutingKey(b.key, { pattern: true });
+  }
+
+  async bind(b: Binding): Promise<{ created: boolean }> {
+    this.checkBinding(b);
+    return this.change(async (q) => {
+      const rows = await q.query(
+        `INSERT INTO bindings (exchange, queue, key, headers_match, headers, signature) VALUES ($1, $2, $3, $4, $5::text::jsonb, $6)
+         ON CONFLICT (exchange, queue, signature) DO NOTHING RETURNING id`,
+        [b.exchange, b.queue, b.key, b.headers?.match ?? null, b.headers ? JSON.stringify(b.headers.values) : null, bindingSignature(b)],
+      );
+      return { created: rows.length > 0 };
+    });
+  }
+
+  async unbind(b: Binding): Promise<{ deleted: boolean }> {
+    this.checkBinding(b);
+    return this.change(async (q) => {
+      const rows = await q.query('DELETE FROM bindings WHERE exchange = $1 AND queue = $2 AND signature = $3 RETURNING id', [
+        b.exchange,
+        b.queue,
+        bindingSignature(b),
+      ]);
+      return { deleted: rows.length > 0 };
+    });
+  }
+
+  exportDefinitions(): Definitions {
+    const s = this.current;
+    return {
+      exchanges: [...s.exchanges.values()].filter((e) => e.name !== DEFAULT_EXCHANGE),
+      queues: [...s.queues.values()],
+      bindings: [...s.bindingsByExchange.values()].flat(),
+    };
+  }
+
+  /** Declares everything in the document; existing items are left as declared (idempotent). */
+  async importDefinitions(defs: Definitions): Promise<{ exchanges: number; queues: number; bindings: number }> {
+    for (const e of defs.exchanges) await this.declareExchange(e.name, e.type);
+    for (const q of defs.queues) await this.declareQueue(q.name, q.settings);
+    for (const b of defs.bindings) await this.bind(b);
+    return { exchanges: defs.exchanges.length, queues: defs.queues.length, bindings: defs.bindings.length };
+  }
+}
+
+async function upsertQueue(q: Sql, name: string, s: QueueSettings, replace = true): Promise<boolean> {
+  const rows = await q.query<{ created: boolean }>(
+    `INSERT INTO queues (name, durability, max_deliveries, visibility_timeout_ms, retry, dead_letter, message_ttl_ms, max_length)
+     VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb, $7, $8)
+     ON CONFLICT (name) DO UPDATE SET
+       max_deliveries = CASE WHEN $9 THEN EXCLUDED.max_deliveries ELSE queues.max_deliveries END,
+       visibility_timeout_ms = CASE WHEN $9 THEN EXCLUDED.visibility_timeout_ms ELSE queues.visibility_timeout_ms END,
+       retry = CASE WHEN $9 THEN EXCLUDED.retry ELSE queues.retry END,
+       dead_letter = CASE WHEN $9 THEN EXCLUDED.dead_letter ELSE queues.dead_letter END,
+       message_ttl_ms = CASE WHEN $9 THEN EXCLUDED.message_ttl_ms ELSE queues.message_ttl_ms END,
+       max_length = CASE WHEN $9 THEN EXCLUDED.max_length ELSE queues.max_length END
+     RETURNING (xmax = 0) AS created`,
+    [name, s.durability, s.maxDeliveries, s.visibilityTimeoutMs, JSON.stringify(s.retry), JSON.stringify(s.deadLetter), s.messageTtlMs, s.maxLength, replace],
+  );
+  return rows[0]!.created;
+}
+
+function rowSettings(r: Record<string, unknown>): QueueSettings {
+  return {
+    durability: r.durability as QueueSettings['durability'],
+    maxDeliveries: Number(r.max_deliveries),
+    visibilityTimeoutMs: Number(r.visibility_timeout_ms),
+    retry: jsonValue(r.retry),
+    deadLetter: jsonValue(r.dead_letter) ?? false,
+    messageTtlMs: r.message_ttl_ms == null ? null : Number(r.message_ttl_ms),
+    maxLength: r.max_length == null ? null : Number(r.max_length),
+  };
+}

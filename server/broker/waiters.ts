@@ -1,0 +1,40 @@
+/**
+ * Long-poll wake-ups: a receive with nothing ready waits here until a publish (local, or from
+ * another node via NOTIFY) says its queue has news, or its timer runs out.
+ */
+export class Waiters {
+  private readonly byQueue = new Map<string, Set<() => void>>();
+
+  /** Resolves true when woken, false on timeout or abort. */
+  wait(queue: string, ms: number, signal?: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      let set = this.byQueue.get(queue);
+      if (!set) this.byQueue.set(queue, (set = new Set()));
+      const done = (woken: boolean) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        set!.delete(wake);
+        if (set!.size === 0 && this.byQueue.get(queue) === set) this.byQueue.delete(queue);
+        resolve(woken);
+      };
+      const wake = () => done(true);
+      const onAbort = () => done(false);
+      const timer = setTimeout(() => done(false), Math.max(0, ms));
+      set.add(wake);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  wake(queues: Iterable<string> | '*'): void {
+    const names = queues === '*' ? [...this.byQueue.keys()] : queues;
+    for (const q of names) for (const w of [...(this.byQueue.get(q) ?? [])]) w();
+  }
+
+  wakeAll(): void {
+    this.wake('*');
+  }
+
+  count(queue: string): number {
+    return this.byQueue.get(queue)?.size ?? 0;
+  }
+}

@@ -1,0 +1,23 @@
+import type { Broker } from './broker/api';
+
+/**
+ * How Next.js pages, which Next bundles separately, reach the broker of this process: the
+ * composition root (server/main.ts) registers it here before serving. Only the app layer reads
+ * it; the broker itself never relies on module state.
+ */
+export interface HatobaRuntime {
+  version: string;
+  node: string;
+  database: 'pglite' | 'postgres';
+  broker: Broker;
+}
+
+const KEY = Symbol.for('hatoba.runtime');
+
+export function setRuntime(runtime: HatobaRuntime | undefined): void {
+  (globalThis as Record<symbol, unknown>)[KEY] = runtime;
+}
+
+export function getRuntime(): HatobaRuntime | undefined {
+  return (globalThis as Record<symbol, unknown>)[KEY] as HatobaRuntime | undefined;
+}
