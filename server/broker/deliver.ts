@@ -40,16 +40,18 @@ export async function receive(deps: DeliverDeps, queue: () => Queue, options: Re
   const first = queue();
   const { max, waitMs, visibilityMs } = checkReceiveOptions(options, first);
   const deadline = Date.now() + waitMs;
+  const signal = options.signal ? AbortSignal.any([deps.stopping, options.signal]) : deps.stopping;
   for (;;) {
+    if (signal.aborted) return [];
     const q = queue(); // re-read: the queue may have been deleted while we waited
     const claimed =
       q.settings.durability === 'memory'
         ? deps.memory.claim(q, max, visibilityMs)
         : await queueEntryClaim(deps.db, { queue: q, max, visibilityMs, node: deps.node });
     const remaining = deadline - Date.now();
-    if (claimed.length > 0 || remaining <= 0 || deps.stopping.aborted) return claimed;
+    if (claimed.length > 0 || remaining <= 0 || signal.aborted) return claimed;
     const next =
       q.settings.durability === 'memory' ? deps.memory.nextVisibleMs(q.name) : await queueEntryNextVisibleMs(deps.db, { queue: q.name });
-    await deps.waiters.wait(q.name, Math.min(remaining, next ?? RECHECK_MS, RECHECK_MS), deps.stopping);
+    await deps.waiters.wait(q.name, Math.min(remaining, next ?? RECHECK_MS, RECHECK_MS), signal);
   }
 }

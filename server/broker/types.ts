@@ -114,6 +114,8 @@ export interface ReceiveOptions {
   visibilityMs?: number;
   /** Who is asking, to count distinct consumers. */
   consumer?: string;
+  /** Aborted when the asker goes away: a long poll ends without taking a lease. */
+  signal?: AbortSignal;
 }
 
 export interface NackOptions {

@@ -1,0 +1,27 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { NAV_ITEMS, isActive } from './nav-items';
+
+export function MainNav() {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Main" className="main-nav">
+      <ul>
+        {NAV_ITEMS.map((item) => (
+          <li key={item.href}>
+            {/* No prefetch: most sections do not exist yet, and a console has few links. */}
+            <Link
+              href={item.href}
+              prefetch={false}
+              aria-current={isActive(item.href, pathname) ? 'page' : undefined}
+            >
+              {item.label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,21 @@
+export interface NavItem {
+  href: string;
+  label: string;
+}
+
+/** The dashboard's sections, in the order the header shows them. Most are not built yet. */
+export const NAV_ITEMS: readonly NavItem[] = [
+  { href: '/', label: 'Overview' },
+  { href: '/topology', label: 'Topology' },
+  { href: '/queues', label: 'Queues' },
+  { href: '/messages', label: 'Messages' },
+  { href: '/traces', label: 'Traces' },
+  { href: '/dead-letters', label: 'Dead letters' },
+  { href: '/nodes', label: 'Nodes' },
+];
+
+/** A section stays highlighted on its own sub-pages (`/queues/orders`); Overview only at `/`. */
+export function isActive(href: string, pathname: string): boolean {
+  if (href === '/') return pathname === '/';
+  return pathname === href || pathname.startsWith(`${href}/`);
+}

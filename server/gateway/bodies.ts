@@ -1,0 +1,48 @@
+import { GatewayError } from './errors';
+import { isJsonType } from './http';
+
+export type Encoding = 'json' | 'text' | 'base64';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * How a stored body travels inside a JSON response: JSON content as a JSON value, text as a
+ * string, anything else (or bytes that are not what their type claims) as base64.
+ */
+export function encodeBody(body: Uint8Array, contentType: string): { body: unknown; encoding: Encoding } {
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  const textual = isJsonType(type) || type.startsWith('text/') || type === 'application/xml' || type === 'application/x-www-form-urlencoded';
+  if (textual) {
+    let text: string | undefined;
+    try {
+      text = utf8.decode(body);
+    } catch {
+      text = undefined;
+    }
+    if (text !== undefined) {
+      if (isJsonType(type)) {
+        try {
+          return { body: JSON.parse(text), encoding: 'json' };
+        } catch {
+          return { body: text, encoding: 'text' };
+        }
+      }
+      return { body: text, encoding: 'text' };
+    }
+  }
+  return { body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64'), encoding: 'base64' };
+}
+
+/** The inverse, for bodies that arrive inside JSON (batch publish, replay edits). */
+export function decodeBody(body: unknown, encoding: Encoding | undefined): { bytes: Uint8Array; contentType: string } {
+  const enc = encoding ?? (typeof body === 'string' ? 'text' : 'json');
+  if (enc === 'json') return { bytes: Buffer.from(JSON.stringify(body ?? null)), contentType: 'application/json' };
+  if (typeof body !== 'string') {
+    throw new GatewayError('validation_failed', `A body with encoding '${enc}' must be a string`, { encoding: enc });
+  }
+  if (enc === 'text') return { bytes: Buffer.from(body, 'utf8'), contentType: 'text/plain; charset=utf-8' };
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length % 4 === 1) {
+    throw new GatewayError('validation_failed', 'The body is not valid base64', { encoding: enc });
+  }
+  return { bytes: Buffer.from(body, 'base64'), contentType: 'application/octet-stream' };
+}

@@ -1,0 +1,60 @@
+import { BrokerError, type ErrorCode } from '../broker/errors';
+
+/** Codes only the HTTP transport produces. */
+export type GatewayCode =
+  | 'invalid_json'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'route_not_found'
+  | 'method_not_allowed'
+  | 'shutting_down'
+  | 'internal_error';
+
+export class GatewayError extends Error {
+  constructor(
+    readonly code: GatewayCode | ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+/** Every code's status, in one table. */
+const STATUS: Record<GatewayCode | ErrorCode, number> = {
+  validation_failed: 400,
+  invalid_json: 400,
+  invalid_name: 400,
+  invalid_routing_key: 400,
+  invalid_receipt: 400,
+  reserved_name: 400,
+  exchange_not_found: 404,
+  queue_not_found: 404,
+  message_not_found: 404,
+  replay_target_not_found: 404,
+  route_not_found: 404,
+  unroutable: 404,
+  method_not_allowed: 405,
+  exchange_type_mismatch: 409,
+  queue_settings_mismatch: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  internal_error: 500,
+  shutting_down: 503,
+};
+
+export interface ErrorEnvelope {
+  status: number;
+  body: { error: { code: string; message: string; details?: Record<string, unknown> } };
+}
+
+/** Maps any thrown value to the API's error envelope; an unknown error's message never reaches the client. */
+export function toErrorEnvelope(err: unknown): ErrorEnvelope {
+  if (err instanceof BrokerError || err instanceof GatewayError) {
+    const body = { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
+    return { status: STATUS[err.code] ?? 400, body };
+  }
+  return { status: 500, body: { error: { code: 'internal_error', message: 'Internal error; the server log has the details' } } };
+}
+
+export const errorStatuses = STATUS;

@@ -1,0 +1,68 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { PublishInput } from '../broker/types';
+import { GatewayError } from './errors';
+
+const APP_PREFIX = 'hatoba-header-';
+const MAX_APP_HEADERS = 64;
+
+const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+
+function boolHeader(name: string, value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim().toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new GatewayError('validation_failed', `Header ${name} must be 'true' or 'false'`, { header: name, value });
+}
+
+/**
+ * Turns a publish request's metadata headers (API.md, Publish) into broker input. CloudEvents
+ * binary mode: `ce-type` is the default routing key, `ce-id` the default idempotency key, and
+ * every `ce-*` header is kept with the message so a consumer can rebuild the event.
+ */
+export function publishInputFromHeaders(
+  h: IncomingHttpHeaders,
+  query: URLSearchParams,
+): Omit<PublishInput, 'exchange' | 'body'> {
+  const headers: Record<string, string> = {};
+  let count = 0;
+  for (const [name, raw] of Object.entries(h)) {
+    const value = one(raw);
+    if (value === undefined) continue;
+    if (name.startsWith(APP_PREFIX) && name.length > APP_PREFIX.length) headers[name.slice(APP_PREFIX.length)] = value;
+    else if (name.startsWith('ce-')) headers[name] = value;
+    else continue;
+    if (++count > MAX_APP_HEADERS) {
+      throw new GatewayError('validation_failed', `At most ${MAX_APP_HEADERS} application headers per message`, {});
+    }
+  }
+  const delay = one(h['hatoba-delay-ms']);
+  let delayMs: number | undefined;
+  if (delay !== undefined) {
+    delayMs = Number(delay);
+    if (!/^\d+$/.test(delay.trim()) || !Number.isSafeInteger(delayMs)) {
+      throw new GatewayError('validation_failed', 'Header Hatoba-Delay-Ms must be a whole number of milliseconds', { value: delay });
+    }
+  }
+  const correlationId = one(h['hatoba-correlation-id']);
+  if (correlationId !== undefined && (correlationId.length === 0 || correlationId.length > 255)) {
+    throw new GatewayError('validation_failed', 'Header Hatoba-Correlation-Id must be 1–255 characters', {});
+  }
+  const idempotencyKey = one(h['idempotency-key']) ?? one(h['ce-id']);
+  if (idempotencyKey !== undefined && idempotencyKey.length > 255) {
+    throw new GatewayError('validation_failed', 'Idempotency-Key must be at most 255 characters', {});
+  }
+  return {
+    routingKey: one(h['hatoba-routing-key']) ?? query.get('key') ?? one(h['ce-type']) ?? '',
+    contentType: one(h['content-type']) ?? 'application/octet-stream',
+    headers,
+    correlationId,
+    replyTo: one(h['hatoba-reply-to']),
+    idempotencyKey,
+    delayMs,
+    persistent: boolHeader('Hatoba-Persistent', one(h['hatoba-persistent'])),
+    mandatory: boolHeader('Hatoba-Mandatory', one(h['hatoba-mandatory'])),
+    traceparent: one(h['traceparent']),
+    tracestate: one(h['tracestate']),
+  };
+}

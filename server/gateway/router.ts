@@ -1,0 +1,115 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import type { Broker } from '../broker/api';
+import { GatewayError } from './errors';
+import { parseJson, readBody } from './http';
+
+export interface GatewayContext {
+  broker: Broker;
+  maxBodyBytes: number;
+}
+
+export interface Request<P extends string = string> {
+  req: IncomingMessage;
+  params: Record<P, string>;
+  query: URLSearchParams;
+  /** The raw body (limited to maxBodyBytes). */
+  body(): Promise<Buffer>;
+  /** The body parsed as JSON and validated by the route's request schema. */
+  json<S extends z.ZodType>(schema: S): Promise<z.infer<S>>;
+  ctx: GatewayContext;
+  /** Aborted when the client goes away before its answer is sent. */
+  gone: AbortSignal;
+}
+
+export interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface Route {
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  /** With `{param}` segments, e.g. /v1/queues/{name}/receive */
+  path: string;
+  summary: string;
+  tag: string;
+  request?: z.ZodType;
+  /** Raw (non-JSON) request body, documented as bytes. */
+  rawBody?: boolean;
+  responses: Record<number, z.ZodType | null>;
+  handle(r: Request): Promise<Reply>;
+}
+
+interface Compiled {
+  route: Route;
+  segments: string[];
+}
+
+export interface Match {
+  route: Route;
+  params: Record<string, string>;
+}
+
+/** A small exact-segment router: literal segments win over parameters; 405 when only the method differs. */
+export function createRouter(routes: Route[]) {
+  const compiled: Compiled[] = routes
+    .map((route) => ({ route, segments: route.path.split('/').slice(1) }))
+    // literal-first: a route with fewer parameters is tried first
+    .sort((a, b) => a.segments.filter((s) => s.startsWith('{')).length - b.segments.filter((s) => s.startsWith('{')).length);
+
+  return function match(method: string, pathname: string): Match {
+    const parts = pathname.split('/').slice(1);
+    let allowed: string[] = [];
+    for (const { route, segments } of compiled) {
+      if (segments.length !== parts.length) continue;
+      const params: Record<string, string> = {};
+      let ok = true;
+      for (let i = 0; i < segments.length && ok; i++) {
+        const s = segments[i]!;
+        if (s.startsWith('{')) {
+          try {
+            params[s.slice(1, -1)] = decodeURIComponent(parts[i]!);
+          } catch {
+            ok = false;
+          }
+          ok &&= parts[i]!.length > 0;
+        } else ok = s === parts[i];
+      }
+      if (!ok) continue;
+      if (route.method === method) return { route, params };
+      allowed.push(route.method);
+    }
+    if (allowed.length > 0) {
+      allowed = [...new Set(allowed)];
+      throw new GatewayError('method_not_allowed', `${method} is not allowed on ${pathname}; use ${allowed.join(', ')}`, { allowed });
+    }
+    throw new GatewayError('route_not_found', `No route ${method} ${pathname}; see /v1/openapi.json`, { method, path: pathname });
+  };
+}
+
+export function makeRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: Record<string, string>,
+  query: URLSearchParams,
+  ctx: GatewayContext,
+): Request {
+  let body: Promise<Buffer> | undefined;
+  const gone = new AbortController();
+  res.once('close', () => {
+    if (!res.writableEnded) gone.abort();
+  });
+  const read = () => (body ??= readBody(req, ctx.maxBodyBytes));
+  return {
+    req,
+    params,
+    query,
+    ctx,
+    gone: gone.signal,
+    body: read,
+    json: async (schema) => parseJson(await read(), schema),
+  };
+}
+
+export type { ServerResponse };

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { Route } from './router';
+import { ackSchema, deliverySchema, errorSchema, extendSchema, nackSchema, receiveSchema } from './schemas';
+import { deliveryView } from './views';
+
+const tag = 'Consume';
+const staleList = z.array(z.string());
+
+export const consumeRoutes: Route[] = [
+  {
+    method: 'POST',
+    path: '/v1/queues/{name}/receive',
+    tag,
+    summary: 'Lease up to max messages; with waitMs, long-poll until one is ready',
+    request: receiveSchema,
+    responses: { 200: z.object({ messages: z.array(deliverySchema) }), 404: errorSchema },
+    async handle(r) {
+      const o = await r.json(receiveSchema);
+      // A client that hangs up ends its long poll: no lease is taken for nobody.
+      const consumer = (r.req.headers['hatoba-consumer'] as string | undefined) ?? `${r.req.socket.remoteAddress}:${r.req.socket.remotePort}`;
+      const deliveries = await r.ctx.broker.receive(r.params.name!, { ...o, consumer, signal: r.gone });
+      return { status: 200, body: { messages: deliveries.map(deliveryView) } };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/queues/{name}/ack',
+    tag,
+    summary: 'Acknowledge: delete the entries whose leases the receipts name; stale receipts ack nothing',
+    request: ackSchema,
+    responses: { 200: z.object({ acked: z.number().int(), stale: staleList }), 404: errorSchema },
+    async handle(r) {
+      const { receipts } = await r.json(ackSchema);
+      return { status: 200, body: await r.ctx.broker.ack(r.params.name!, receipts) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/queues/{name}/nack',
+    tag,
+    summary: "Reject: retry after the queue's backoff, or dead-letter on the last attempt or with requeue: false",
+    request: nackSchema,
+    responses: { 200: z.object({ nacked: z.number().int(), stale: staleList }), 404: errorSchema },
+    async handle(r) {
+      const { receipts, ...options } = await r.json(nackSchema);
+      return { status: 200, body: await r.ctx.broker.nack(r.params.name!, receipts, options) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/queues/{name}/extend',
+    tag,
+    summary: 'Extend leases: the messages stay invisible for visibilityMs from now',
+    request: extendSchema,
+    responses: { 200: z.object({ extended: z.number().int(), stale: staleList }), 404: errorSchema },
+    async handle(r) {
+      const { receipts, visibilityMs } = await r.json(extendSchema);
+      return { status: 200, body: await r.ctx.broker.extend(r.params.name!, receipts, visibilityMs) };
+    },
+  },
+];

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { ReplayRequest } from '../broker/types';
+import { decodeBody } from './bodies';
+import type { Route } from './router';
+import { errorSchema, messageDetailSchema, replaySchema } from './schemas';
+import { messageDetailView } from './views';
+
+export const deadLetterRoutes: Route[] = [
+  {
+    method: 'POST',
+    path: '/v1/queues/{dlq}/replay',
+    tag: 'Dead letters',
+    summary: 'Move dead letters back (to their origin, a queue, or an exchange), optionally edited',
+    request: replaySchema,
+    responses: { 200: z.object({ replayed: z.number().int() }), 404: errorSchema },
+    async handle(r) {
+      const body = await r.json(replaySchema);
+      const request: ReplayRequest = {
+        ids: body.ids,
+        all: body.all,
+        target: body.target,
+        filter: body.filter && {
+          routingKey: body.filter.routingKey,
+          error: body.filter.error,
+          from: body.filter.from ? new Date(body.filter.from) : undefined,
+          to: body.filter.to ? new Date(body.filter.to) : undefined,
+        },
+      };
+      if (body.edit) {
+        const hasBody = body.edit.body !== undefined;
+        const decoded = hasBody ? decodeBody(body.edit.body, body.edit.encoding) : undefined;
+        request.edit = {
+          body: decoded?.bytes,
+          contentType: body.edit.contentType ?? decoded?.contentType,
+          headers: body.edit.headers && Object.fromEntries(Object.entries(body.edit.headers).map(([k, v]) => [k.toLowerCase(), v])),
+        };
+      }
+      return { status: 200, body: await r.ctx.broker.replay(r.params.dlq!, request) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/messages/{id}',
+    tag: 'Messages',
+    summary: 'A stored message with where it waits now and, if it died, its death',
+    responses: { 200: messageDetailSchema, 404: errorSchema },
+    handle: async (r) => ({ status: 200, body: messageDetailView(await r.ctx.broker.getMessage(r.params.id!)) }),
+  },
+];

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { BrokerError, notFound } from '../broker/errors';
+import { DEFAULT_EXCHANGE } from '../broker/names';
+import type { PublishInput } from '../broker/types';
+import { decodeBody } from './bodies';
+import { GatewayError } from './errors';
+import { isJsonType } from './http';
+import { publishInputFromHeaders } from './publish-headers';
+import type { Request, Route } from './router';
+import { batchPublishSchema, errorSchema, publishResultSchema } from './schemas';
+
+const tag = 'Publish';
+
+async function publishOne(r: Request, exchange: string, routingKey?: string) {
+  const meta = publishInputFromHeaders(r.req.headers, r.query);
+  const body = await r.body();
+  const result = await r.ctx.broker.publish({ ...meta, ...(routingKey !== undefined ? { routingKey } : {}), exchange, body });
+  return { status: 201, body: result };
+}
+
+export const publishRoutes: Route[] = [
+  {
+    method: 'POST',
+    path: '/v1/exchanges/{exchange}/messages',
+    tag,
+    summary: 'Publish one message; the body is stored as bytes with its Content-Type, metadata travels in headers',
+    rawBody: true,
+    responses: { 201: publishResultSchema, 404: errorSchema, 413: errorSchema },
+    handle: (r) => publishOne(r, r.params.exchange!),
+  },
+  {
+    method: 'POST',
+    path: '/v1/queues/{queue}/messages',
+    tag,
+    summary: 'Publish one message straight to a queue (the default exchange)',
+    rawBody: true,
+    responses: { 201: publishResultSchema, 404: errorSchema, 413: errorSchema },
+    async handle(r) {
+      const queue = r.params.queue!;
+      r.req.headers['hatoba-mandatory'] = 'true';
+      try {
+        return await publishOne(r, DEFAULT_EXCHANGE, queue);
+      } catch (e) {
+        // Through the default exchange, "unroutable" means the queue is not there.
+        if (e instanceof BrokerError && e.code === 'unroutable') throw notFound('queue', queue);
+        throw e;
+      }
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/exchanges/{exchange}/messages:batch',
+    tag,
+    summary: 'Publish up to 1,000 messages in one request, all or nothing',
+    request: batchPublishSchema,
+    responses: { 201: z.object({ results: z.array(publishResultSchema) }), 404: errorSchema, 415: errorSchema },
+    async handle(r) {
+      const contentType = r.req.headers['content-type'];
+      if (!isJsonType(contentType)) {
+        throw new GatewayError('unsupported_media_type', 'A batch must be sent as application/json', { contentType: contentType ?? null });
+      }
+      const { messages } = await r.json(batchPublishSchema);
+      const exchange = r.params.exchange!;
+      const inputs = messages.map((m): PublishInput => {
+        const { bytes, contentType: derived } = decodeBody(m.body, m.encoding);
+        return {
+          exchange,
+          routingKey: m.routingKey ?? '',
+          body: bytes,
+          contentType: m.contentType ?? derived,
+          headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+          correlationId: m.correlationId,
+          replyTo: m.replyTo,
+          idempotencyKey: m.idempotencyKey,
+          delayMs: m.delayMs,
+          persistent: m.persistent,
+          mandatory: m.mandatory,
+        };
+      });
+      return { status: 201, body: { results: await r.ctx.broker.publishBatch(inputs) } };
+    },
+  },
+];
+

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import type { Definitions } from '../broker/types';
+import type { Route } from './router';
+import {
+  bindingSchema,
+  declaredSchema,
+  definitionsSchema,
+  errorSchema,
+  exchangeDeclareSchema,
+  exchangeSchema,
+  queueDeclarationSchema,
+  queueInfoSchema,
+} from './schemas';
+
+const tag = 'Topology';
+const declared = (created: boolean, body: unknown) => ({ status: created ? 201 : 200, body });
+
+export const topologyRoutes: Route[] = [
+  {
+    method: 'PUT',
+    path: '/v1/exchanges/{name}',
+    tag,
+    summary: 'Declare an exchange (idempotent)',
+    request: exchangeDeclareSchema,
+    responses: { 200: declaredSchema, 201: declaredSchema, 409: errorSchema },
+    async handle(r) {
+      const { type } = await r.json(exchangeDeclareSchema);
+      const { created } = await r.ctx.broker.declareExchange(r.params.name!, type);
+      return declared(created, { name: r.params.name, type, created });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/exchanges',
+    tag,
+    summary: 'List exchanges with binding counts and publish rates',
+    responses: { 200: z.object({ exchanges: z.array(exchangeSchema) }) },
+    handle: async (r) => ({ status: 200, body: { exchanges: await r.ctx.broker.listExchanges() } }),
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/exchanges/{name}',
+    tag,
+    summary: 'Delete an exchange and its bindings',
+    responses: { 204: null, 404: errorSchema },
+    async handle(r) {
+      await r.ctx.broker.deleteExchange(r.params.name!);
+      return { status: 204, body: null };
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/v1/queues/{name}',
+    tag,
+    summary: 'Declare or update a queue; creates {name}.dlq unless deadLetter is false',
+    request: queueDeclarationSchema,
+    responses: { 200: queueInfoSchema, 201: queueInfoSchema, 409: errorSchema },
+    async handle(r) {
+      const declaration = await r.json(queueDeclarationSchema);
+      const { created } = await r.ctx.broker.declareQueue(r.params.name!, declaration);
+      return declared(created, await r.ctx.broker.queueInfo(r.params.name!));
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/queues',
+    tag,
+    summary: 'List queues with depth figures',
+    responses: { 200: z.object({ queues: z.array(queueInfoSchema) }) },
+    handle: async (r) => ({ status: 200, body: { queues: await r.ctx.broker.listQueues() } }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/queues/{name}',
+    tag,
+    summary: 'A queue: settings, depth, consumers, rates, oldest ready message age',
+    responses: { 200: queueInfoSchema, 404: errorSchema },
+    handle: async (r) => ({ status: 200, body: await r.ctx.broker.queueInfo(r.params.name!) }),
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/queues/{name}',
+    tag,
+    summary: 'Delete a queue, its entries and its bindings',
+    responses: { 204: null, 404: errorSchema },
+    async handle(r) {
+      await r.ctx.broker.deleteQueue(r.params.name!);
+      return { status: 204, body: null };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/queues/{name}/purge',
+    tag,
+    summary: 'Remove every entry of a queue',
+    responses: { 200: z.object({ purged: z.number().int() }), 404: errorSchema },
+    handle: async (r) => ({ status: 200, body: await r.ctx.broker.purge(r.params.name!) }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/bindings',
+    tag,
+    summary: 'Bind a queue to an exchange (idempotent)',
+    request: bindingSchema,
+    responses: { 200: declaredSchema, 201: declaredSchema, 404: errorSchema },
+    async handle(r) {
+      const b = await r.json(bindingSchema);
+      const { created } = await r.ctx.broker.bind(b);
+      return declared(created, { ...b, created });
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/bindings',
+    tag,
+    summary: 'Remove a binding (same body as POST)',
+    request: bindingSchema,
+    responses: { 200: z.object({ deleted: z.boolean() }), 404: errorSchema },
+    handle: async (r) => ({ status: 200, body: await r.ctx.broker.unbind(await r.json(bindingSchema)) }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/definitions',
+    tag,
+    summary: 'The whole topology as one document',
+    responses: { 200: definitionsSchema },
+    handle: async (r) => ({ status: 200, body: r.ctx.broker.exportDefinitions() }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/definitions',
+    tag,
+    summary: 'Import a topology document (idempotent)',
+    request: definitionsSchema,
+    responses: { 200: z.object({ exchanges: z.number(), queues: z.number(), bindings: z.number() }) },
+    async handle(r) {
+      const defs = await r.json(definitionsSchema);
+      return { status: 200, body: await r.ctx.broker.importDefinitions(defs as unknown as Definitions) };
+    },
+  },
+];

@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import { queueDeclarationSchema } from '../broker/queue-settings';
+
+/** Request and response shapes of API v1. Handlers validate with them; /v1/openapi.json is made from them. */
+
+export const errorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+});
+
+export const exchangeDeclareSchema = z.object({ type: z.enum(['direct', 'fanout', 'topic', 'headers']) }).strict();
+export const exchangeSchema = z.object({
+  name: z.string(),
+  type: z.enum(['direct', 'fanout', 'topic', 'headers']),
+  bindings: z.number().int(),
+  publishRate: z.number(),
+});
+export const declaredSchema = z.object({ created: z.boolean() });
+
+export { queueDeclarationSchema };
+const retrySchema = z.object({ initialDelayMs: z.number(), maxDelayMs: z.number(), multiplier: z.number(), jitter: z.number() });
+export const queueSettingsSchema = z.object({
+  durability: z.enum(['durable', 'memory']),
+  maxDeliveries: z.number().int(),
+  visibilityTimeoutMs: z.number().int(),
+  retry: retrySchema,
+  deadLetter: z.union([z.literal(false), z.object({ exchange: z.string().optional(), routingKey: z.string().optional() })]),
+  messageTtlMs: z.number().int().nullable(),
+  maxLength: z.number().int().nullable(),
+});
+export const queueInfoSchema = z.object({
+  name: z.string(),
+  settings: queueSettingsSchema,
+  ready: z.number().int(),
+  inFlight: z.number().int(),
+  delayed: z.number().int(),
+  consumers: z.number().int(),
+  publishRate: z.number(),
+  deliverRate: z.number(),
+  ackRate: z.number(),
+  oldestReadyAgeMs: z.number().nullable(),
+});
+
+export const bindingSchema = z
+  .object({
+    exchange: z.string(),
+    queue: z.string(),
+    key: z.string().default(''),
+    headers: z
+      .object({ match: z.enum(['all', 'any']).default('all'), values: z.record(z.string(), z.string()) })
+      .optional(),
+  })
+  .strict();
+
+export const definitionsSchema = z.object({
+  exchanges: z.array(z.object({ name: z.string(), type: z.enum(['direct', 'fanout', 'topic', 'headers']) })).default([]),
+  queues: z.array(z.object({ name: z.string(), settings: queueDeclarationSchema.default({}) })).default([]),
+  bindings: z.array(bindingSchema).default([]),
+});
+
+export const publishResultSchema = z.object({
+  id: z.string(),
+  correlationId: z.string(),
+  queues: z.array(z.string()),
+  duplicate: z.boolean(),
+});
+
+const encodingSchema = z.enum(['json', 'text', 'base64']);
+export const batchPublishSchema = z
+  .object({
+    messages: z
+      .array(
+        z
+          .object({
+            routingKey: z.string().optional(),
+            body: z.unknown(),
+            encoding: encodingSchema.optional(),
+            contentType: z.string().max(255).optional(),
+            headers: z.record(z.string(), z.string()).optional(),
+            correlationId: z.string().min(1).max(255).optional(),
+            replyTo: z.string().optional(),
+            idempotencyKey: z.string().min(1).max(255).optional(),
+            delayMs: z.number().int().min(0).optional(),
+            persistent: z.boolean().optional(),
+            mandatory: z.boolean().optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(1000),
+  })
+  .strict();
+
+export const receiveSchema = z
+  .object({
+    max: z.number().int().min(1).max(1000).default(1),
+    waitMs: z.number().int().min(0).max(30_000).default(0),
+    visibilityMs: z.number().int().min(100).max(43_200_000).optional(),
+  })
+  .strict();
+
+const deathSchema = z.object({
+  queue: z.string(),
+  exchange: z.string(),
+  routingKey: z.string(),
+  reason: z.enum(['rejected', 'max_deliveries', 'expired', 'max_length']),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  diedAt: z.string(),
+});
+
+export const messageViewSchema = z.object({
+  id: z.string(),
+  exchange: z.string(),
+  routingKey: z.string(),
+  headers: z.record(z.string(), z.string()),
+  correlationId: z.string(),
+  replyTo: z.string().nullable(),
+  contentType: z.string(),
+  body: z.unknown(),
+  encoding: encodingSchema,
+  traceparent: z.string().nullable(),
+  tracestate: z.string().nullable(),
+  publishedAt: z.string(),
+});
+
+export const deliverySchema = messageViewSchema.extend({
+  receipt: z.string(),
+  attempt: z.number().int(),
+  death: deathSchema.nullable(),
+});
+
+export const messageDetailSchema = messageViewSchema.extend({
+  routedTo: z.array(z.string()),
+  death: deathSchema.nullable(),
+  entries: z.array(
+    z.object({ queue: z.string(), state: z.enum(['ready', 'in_flight', 'delayed']), attempt: z.number().int(), death: deathSchema.nullable() }),
+  ),
+});
+
+const receipts = z.array(z.string().max(200)).min(1).max(1000);
+export const ackSchema = z.object({ receipts }).strict();
+export const nackSchema = z
+  .object({
+    receipts,
+    error: z.string().max(4000).optional(),
+    delayMs: z.number().int().min(0).max(7 * 86_400_000).optional(),
+    requeue: z.boolean().optional(),
+  })
+  .strict();
+export const extendSchema = z.object({ receipts, visibilityMs: z.number().int().min(100).max(43_200_000) }).strict();
+
+export const replaySchema = z
+  .object({
+    ids: z.array(z.uuid()).max(10_000).optional(),
+    all: z.boolean().optional(),
+    filter: z
+      .object({
+        routingKey: z.string().optional(),
+        error: z.string().optional(),
+        from: z.iso.datetime({ offset: true }).optional(),
+        to: z.iso.datetime({ offset: true }).optional(),
+      })
+      .strict()
+      .optional(),
+    target: z
+      .union([
+        z.literal('origin'),
+        z.object({ queue: z.string() }).strict(),
+        z.object({ exchange: z.string(), routingKey: z.string().optional() }).strict(),
+      ])
+      .optional(),
+    edit: z
+      .object({
+        body: z.unknown().optional(),
+        encoding: encodingSchema.optional(),
+        contentType: z.string().max(255).optional(),
+        headers: z.record(z.string(), z.string()).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((r) => r.all || r.ids || r.filter, { message: 'Say which dead letters to replay: ids, all: true, or a filter' });

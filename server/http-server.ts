@@ -1,0 +1,86 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Db } from '../db/driver';
+import { migrationsApplied } from '../db/migrate';
+import type { Logger } from './broker/broker';
+import { GatewayError, toErrorEnvelope } from './gateway/errors';
+import { sendJson } from './gateway/http';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
+
+export interface HttpServerOptions {
+  db: Db;
+  gateway: Handler;
+  /** Everything that is not the API or an ops path (the Next.js app), when the dashboard is on. */
+  app?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  logger: Logger;
+}
+
+/**
+ * The one HTTP server: /v1 and the ops paths are served here directly (no Next.js on the hot
+ * path); every other path goes to Next's handler. Tracks in-flight requests for a clean drain.
+ */
+export function createHttpServer(o: HttpServerOptions) {
+  let inFlight = 0;
+  let draining = false;
+  let drained: (() => void) | null = null;
+
+  const server: Server = createServer(async (req, res) => {
+    inFlight++;
+    res.once('close', () => {
+      if (--inFlight === 0) drained?.();
+    });
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      if (draining) throw new GatewayError('shutting_down', 'This node is shutting down; retry on another node');
+      if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      if (url.pathname === '/readyz') return await ready(o.db, res);
+      if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) return await o.gateway(req, res, url);
+      if (o.app) return await o.app(req, res);
+      throw new GatewayError('route_not_found', `No route ${req.method} ${url.pathname}; the dashboard is off (HATOBA_DASHBOARD=0)`);
+    } catch (err) {
+      const { status, body } = toErrorEnvelope(err);
+      if (status >= 500 && status !== 503) o.logger.error({ err, path: url.pathname }, 'request failed');
+      if (!res.headersSent) sendJson(res, status, body, { connection: 'close' });
+    }
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 120_000;
+
+  return {
+    server,
+    listen(port: number, host: string): Promise<number> {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      });
+    },
+    /** Stops accepting, answers new requests on open connections 503, and waits for in-flight ones. */
+    async drain(timeoutMs: number): Promise<void> {
+      draining = true;
+      server.close();
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([new Promise<void>((r) => (drained = r)), new Promise((r) => setTimeout(r, timeoutMs))]);
+      }
+      server.closeAllConnections();
+    },
+  };
+}
+
+async function ready(db: Db, res: ServerResponse): Promise<void> {
+  const checks: Record<string, boolean> = { database: false, migrations: false };
+  try {
+    await db.query('SELECT 1');
+    checks.database = true;
+    checks.migrations = await migrationsApplied(db);
+  } catch {
+    // reported below
+  }
+  const ok = Object.values(checks).every(Boolean);
+  sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not_ready', checks });
+}

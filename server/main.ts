@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { openDatabase } from '../db/client';
+import type { Db } from '../db/driver';
+import { DataDirLockedError } from '../db/lock';
+import { createBroker } from './broker';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createGateway } from './gateway';
+import { createHttpServer } from './http-server';
+import { setRuntime } from './runtime';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+export const version: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+/**
+ * The composition root: config → database (migrated) → broker (started) → HTTP. Returns a
+ * stop function that drains in order: stop accepting, finish in-flight requests, stop the
+ * broker's loops and pending writes, close the database.
+ */
+export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
+  const logger = pino({ level: config.logLevel, base: { node: config.nodeId } });
+  const db =
+    injected.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, maxConnections: config.dbPool }));
+  const broker = createBroker({ db, node: config.nodeId, logger, dedupWindowMs: config.dedupWindowMs });
+  await broker.start();
+  setRuntime({ version, node: config.nodeId, database: db.kind, broker });
+
+  let app: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<void>) | undefined;
+  if (config.dashboard) {
+    const next = (await import('next')).default;
+    const nextApp = next({ dev: config.dev, dir: root, hostname: config.host, port: config.port });
+    await nextApp.prepare();
+    app = nextApp.getRequestHandler();
+  }
+  const http = createHttpServer({
+    db,
+    logger,
+    gateway: createGateway({ broker, maxBodyBytes: config.maxBodyBytes, version, logger }),
+    app,
+  });
+  const port = await http.listen(config.port, config.host);
+  const where = db.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL';
+  logger.info({ port, host: config.host, database: db.kind }, `Hatoba ${version} listening on http://${config.host}:${port} (${where})`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info({}, 'shutting down');
+      await broker.stop(); // answers long polls at once so the drain does not wait for them
+      await http.drain(10_000);
+      setRuntime(undefined);
+      if (!injected.db) await db.close();
+      logger.info({}, 'stopped');
+    })());
+  return { port, broker, db, stop, logger };
+}
+
+export async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  try {
+    const hatoba = await startHatoba(config);
+    const onSignal = (signal: string) => {
+      hatoba.logger.info({ signal }, 'signal received');
+      hatoba.stop().then(
+        () => process.exit(0),
+        (err) => {
+          hatoba.logger.error({ err }, 'unclean shutdown');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
+  } catch (e) {
+    if (e instanceof DataDirLockedError) {
+      console.error(e.message);
+      process.exit(3);
+    }
+    console.error('Hatoba could not start:', e instanceof Error ? e.message : e);
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) void main();
