@@ -1,0 +1,101 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, startTestServer, type TestServer } from '../../test/server';
+
+/** Every bad input gets its documented status and stable code, and the server keeps serving. */
+describe('gateway bad input (PGlite)', () => {
+  let s: TestServer;
+  const api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => call(s.url, method, path, body, headers);
+  const expectError = async (p: ReturnType<typeof api>, status: number, code: string) => {
+    const r = await p;
+    expect({ status: r.status, code: r.body?.error?.code }).toEqual({ status, code });
+    expect(typeof r.body.error.message).toBe('string');
+    expect(JSON.stringify(r.body)).not.toMatch(/at .*\.ts:\d+/); // never a stack trace
+    return r;
+  };
+
+  beforeAll(async () => {
+    s = await startTestServer('pglite', { HATOBA_MAX_BODY_BYTES: '1kb' });
+    await api('PUT', '/v1/exchanges/x', { type: 'direct' });
+    await api('PUT', '/v1/queues/q', {});
+  });
+  afterAll(async () => s.close());
+
+  it('malformed JSON → 400 invalid_json', async () => {
+    await expectError(api('PUT', '/v1/queues/q2', '{"maxDeliveries": ', { 'content-type': 'application/json' }), 400, 'invalid_json');
+  });
+
+  it('wrong types and unknown fields → 400 validation_failed with the field named', async () => {
+    const r = await expectError(api('PUT', '/v1/queues/q2', { maxDeliveries: 'five' }), 400, 'validation_failed');
+    expect(JSON.stringify(r.body.error.details)).toContain('maxDeliveries');
+    await expectError(api('PUT', '/v1/queues/q2', { durablity: 'memory' }), 400, 'validation_failed');
+    await expectError(api('PUT', '/v1/exchanges/e2', { type: 'round-robin' }), 400, 'validation_failed');
+    await expectError(api('POST', '/v1/bindings', { exchange: 'x' }), 400, 'validation_failed');
+  });
+
+  it('invalid and reserved names', async () => {
+    await expectError(api('PUT', '/v1/queues/has%20space', {}), 400, 'invalid_name');
+    await expectError(api('PUT', `/v1/queues/${'a'.repeat(201)}`, {}), 400, 'invalid_name');
+    await expectError(api('PUT', '/v1/exchanges/amq.mine', { type: 'topic' }), 400, 'reserved_name');
+    await expectError(api('POST', '/v1/exchanges/x/messages', 'b', { 'hatoba-routing-key': 'has space' }), 400, 'invalid_routing_key');
+    await expectError(api('POST', '/v1/exchanges/x/messages', 'b', { 'hatoba-routing-key': 'k'.repeat(256) }), 400, 'invalid_routing_key');
+  });
+
+  it('unknown exchanges, queues, messages and routes → 404 naming what is missing', async () => {
+    const r = await expectError(api('POST', '/v1/exchanges/nope/messages', 'b'), 404, 'exchange_not_found');
+    expect(r.body.error.details).toEqual({ exchange: 'nope' });
+    await expectError(api('POST', '/v1/queues/nope/receive', {}), 404, 'queue_not_found');
+    await expectError(api('POST', '/v1/queues/nope/messages', 'b'), 404, 'queue_not_found');
+    await expectError(api('GET', '/v1/messages/00000000-0000-0000-0000-000000000000'), 404, 'message_not_found');
+    await expectError(api('GET', '/v1/messages/not-a-uuid'), 404, 'message_not_found');
+    await expectError(api('GET', '/v1/nothing-here'), 404, 'route_not_found');
+    const m = await expectError(api('PATCH', '/v1/queues/q'), 405, 'method_not_allowed');
+    expect(m.headers.get('allow')).toContain('PUT');
+  });
+
+  it('out-of-range max, waitMs and visibilityMs → 400', async () => {
+    for (const body of [{ max: 0 }, { max: -1 }, { max: 1001 }, { max: 1.5 }, { waitMs: -5 }, { waitMs: 30_001 }, { visibilityMs: 1 }]) {
+      await expectError(api('POST', '/v1/queues/q/receive', body), 400, 'validation_failed');
+    }
+  });
+
+  it('bad receipts, headers and replay requests', async () => {
+    await expectError(api('POST', '/v1/queues/q/ack', { receipts: ['forged'] }), 400, 'invalid_receipt');
+    await expectError(api('POST', '/v1/queues/q/ack', { receipts: [] }), 400, 'validation_failed');
+    await expectError(api('POST', '/v1/queues/q/messages', 'b', { 'hatoba-delay-ms': 'soon' }), 400, 'validation_failed');
+    await expectError(api('POST', '/v1/queues/q/messages', 'b', { 'hatoba-persistent': 'maybe' }), 400, 'validation_failed');
+    await expectError(api('POST', '/v1/queues/q.dlq/replay', {}), 400, 'validation_failed');
+    await expectError(api('POST', '/v1/queues/q.dlq/replay', { all: true, target: { queue: 'ghost' } }), 404, 'replay_target_not_found');
+    await expectError(api('PUT', '/v1/exchanges/x', { type: 'topic' }), 409, 'exchange_type_mismatch');
+    await expectError(api('PUT', '/v1/queues/q', { durability: 'memory' }), 409, 'queue_settings_mismatch');
+  });
+
+  it('a batch that is not JSON → 415; an empty or oversized batch → 400', async () => {
+    await expectError(api('POST', '/v1/exchanges/x/messages:batch', 'messages=1', { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
+    await expectError(api('POST', '/v1/exchanges/x/messages:batch', { messages: [] }), 400, 'validation_failed');
+    const many = { messages: Array.from({ length: 1001 }, () => ({ body: 1 })) };
+    // 1,001 messages also exceed this server's 1 KiB body limit; either refusal loses nothing
+    const r = await api('POST', '/v1/exchanges/x/messages:batch', many);
+    expect([400, 413]).toContain(r.status);
+  });
+
+  it('a body over the limit → 413, declared or streamed, and nothing is stored', async () => {
+    await expectError(api('POST', '/v1/queues/q/messages', 'x'.repeat(2048)), 413, 'payload_too_large');
+    const streamed = await new Promise<number>((resolve, reject) => {
+      const req = request(`${s.url}/v1/queues/q/messages`, { method: 'POST', headers: { 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      for (let i = 0; i < 4; i++) req.write('y'.repeat(512));
+      req.end();
+    });
+    expect(streamed).toBe(413);
+    expect((await api('GET', '/v1/queues/q')).body.ready).toBe(0);
+  });
+
+  it('still serves after all of the above', async () => {
+    expect((await api('POST', '/v1/queues/q/messages', 'fine')).status).toBe(201);
+    expect((await api('POST', '/v1/queues/q/receive', {})).body.messages[0].body).toBe('fine');
+  });
+});
