@@ -31,7 +31,22 @@ export class TopologyStore {
     return this.current;
   }
 
-  async load(): Promise<void> {
+  private loading: Promise<void> = Promise.resolve();
+
+  /**
+   * Reloads the snapshot. Loads run one after another, so a slow older load can never
+   * overwrite a newer snapshot (a change reloads after its commit; a NOTIFY may ask again).
+   */
+  load(): Promise<void> {
+    const next = this.loading.then(
+      () => this.read(),
+      () => this.read(),
+    );
+    this.loading = next.catch(() => {});
+    return next;
+  }
+
+  private async read(): Promise<void> {
     const [ex, qs, bs] = await Promise.all([
       this.db.query<{ name: string; type: ExchangeType }>('SELECT name, type FROM exchanges'),
       this.db.query<Record<string, unknown>>('SELECT * FROM queues'),

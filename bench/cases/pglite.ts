@@ -1,0 +1,58 @@
+/** Case 6: Hatoba on its embedded default, PGlite (one connection, WASM on the server's thread). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HatobaClient } from '../hatoba';
+import { freePort, startHatoba } from '../server';
+import type { BenchContext, CaseGroup, GroupSetup, Measurement } from '../types';
+import { loadSample, Teardown } from './common';
+import { e2eCases, PUBLISHERS } from './e2e';
+
+async function setup(ctx: BenchContext): Promise<GroupSetup> {
+  const td = new Teardown();
+  const dataDir = mkdtempSync(join(tmpdir(), 'hatoba-bench-pglite-'));
+  td.add(async () => rmSync(dataDir, { recursive: true, force: true }));
+  const server = await startHatoba({ dataDir, port: await freePort() }).catch(async (e) => {
+    await td.run();
+    throw e;
+  });
+  td.add(server.stop);
+  const hatoba = new HatobaClient(server.url);
+  td.add(() => hatoba.close());
+  const publish: Measurement = {
+    id: 'pglite.hatoba.publish.c64',
+    subject: 'hatoba',
+    label: 'HTTP publish on PGlite, 64 clients',
+    tags: ['pglite'],
+    run: async (rep) => {
+      const q = `bench.pglite.publish.${rep}`;
+      await hatoba.declareQueue(q);
+      let seq = 0;
+      try {
+        return await loadSample(ctx, PUBLISHERS, () => hatoba.publish(hatoba.pool(PUBLISHERS), q, seq++));
+      } finally {
+        await hatoba.deleteQueue(q).catch(() => {});
+      }
+    },
+  };
+  const e2e = e2eCases(ctx, {
+    idPrefix: 'pglite.hatoba.e2e',
+    subject: 'hatoba',
+    label: 'end to end on PGlite',
+    tags: ['pglite'],
+    driver: () => hatoba.e2eDriver(PUBLISHERS),
+  });
+  return {
+    measurements: [publish, ...e2e],
+    teardown: td.run,
+    figures: () => ({ 'Hatoba peak RSS (VmHWM), MiB': server.peakRssMiB() ?? 'n/a' }),
+  };
+}
+
+export const pgliteGroup: CaseGroup = {
+  name: 'pglite',
+  title: 'PGlite, the embedded default (case 6)',
+  tags: ['pglite'],
+  quick: true,
+  setup,
+};
