@@ -5,3 +5,5 @@ export * from './messages';
 export * from './queue-entries';
 export * from './events';
 export * from './idempotency-keys';
+export * from './queue-depth';
+export * from './message-counts';

@@ -28,5 +28,8 @@ export const messages = pgTable(
     index('messages_correlation').on(t.correlationId),
     index('messages_exchange_seq').on(t.exchange, t.seq),
     index('messages_published_at').on(t.publishedAt),
+    // search by header value (headers @> '{"tenant":"acme"}') and by queue (routed_to @> '{orders}')
+    index('messages_headers').using('gin', sql`${t.headers} jsonb_path_ops`),
+    index('messages_routed_to').using('gin', t.routedTo),
   ],
 );

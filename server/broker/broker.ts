@@ -4,7 +4,8 @@ import { receive } from './deliver';
 import { BrokerError, notFound } from './errors';
 import { EventSink } from './event-sink';
 import { MemoryStore } from './memory/memory-store';
-import { checkName } from './names';
+import { possibleDeadLetterQueues } from './dead-letter-targets';
+import { checkHeaders, checkName, checkStoredText } from './names';
 import { READY_CHANNEL, parseReadyPayload } from './pg/notify';
 import { deadLetterReplay } from './pg/replay';
 import { messageGet, queueEntryDepths, queueEntryPurge, type QueueDepth } from './pg/queue-read';
@@ -48,13 +49,22 @@ export function createBroker(options: BrokerOptions): Broker {
   const events = new EventSink(db, node);
   const topology = new TopologyStore(db);
   const memory = new MemoryStore({ events, onReady: (qs) => waiters.wake(qs) });
+  /** Wakes long polls on `names` and, for those where entries may have died, on their dead-letter queues. */
+  const wake = (names: string[], mayDeadLetter: (q: Queue) => boolean = () => true) => {
+    const snapshot = topology.snapshot;
+    const dying = names.filter((n) => {
+      const q = snapshot.queues.get(n);
+      return q?.settings.durability === 'durable' && mayDeadLetter(q);
+    });
+    waiters.wake([...names, ...dying.flatMap((n) => possibleDeadLetterQueues(snapshot, n))]);
+  };
   const publisher = new Publisher({
     db,
     node,
     topology: () => topology.snapshot,
     memory,
     dedupWindowMs,
-    onCommitted: (qs) => waiters.wake(qs),
+    onCommitted: (qs) => wake(qs, (q) => q.settings.maxLength != null),
     onPublished: (exchange, n) => rates.add(`x:${exchange}`, n),
   });
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -99,7 +109,7 @@ export function createBroker(options: BrokerOptions): Broker {
     for (const q of snapshot.queues.values()) {
       if (isMemory(q)) continue;
       const moved = await db.tx((tx) => queueSweep(tx, { queue: q.name, topology: snapshot, node }));
-      if (moved > 0) waiters.wake([q.name]);
+      if (moved > 0) wake([q.name]);
     }
     await idempotencyKeyExpire(db, { windowMs: dedupWindowMs });
   }
@@ -201,7 +211,7 @@ export function createBroker(options: BrokerOptions): Broker {
       const settled = isMemory(q)
         ? memory.nack(q, rs, opts, snapshot)
         : await db.tx((tx) => queueEntryNack(tx, { queue: q, receipts: rs, options: opts, topology: snapshot, node }));
-      waiters.wake([name]);
+      wake([name]);
       const { n, stale } = split(list, settled);
       return { nacked: n, stale };
     },
@@ -221,6 +231,8 @@ export function createBroker(options: BrokerOptions): Broker {
       if (!request.all && !request.ids && !request.filter) {
         throw new BrokerError('validation_failed', 'Say which dead letters to replay: ids, all: true, or a filter', {});
       }
+      if (request.edit?.headers) checkHeaders(request.edit.headers);
+      checkStoredText({ contentType: request.edit?.contentType, 'filter.error': request.filter?.error, 'filter.routingKey': request.filter?.routingKey });
       const snapshot = topology.snapshot;
       const replayed = isMemory(q)
         ? memory.replay(dlq, request, snapshot)

@@ -15,6 +15,7 @@ export const errorCodes = [
   'unroutable',
   'invalid_receipt',
   'replay_target_not_found',
+  'reply_timeout',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

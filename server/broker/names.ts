@@ -38,3 +38,25 @@ export function checkRoutingKey(key: string, { pattern = false } = {}): void {
     );
   }
 }
+
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000: such a value would fail the whole group-commit
+ * batch it joined (every publisher in it), so it is refused up front.
+ */
+export function checkStoredText(fields: Record<string, string | null | undefined>): void {
+  for (const [field, value] of Object.entries(fields)) {
+    if (value != null && value.includes('\u0000')) {
+      throw new BrokerError('validation_failed', `${field} must not contain the NUL character`, { field });
+    }
+  }
+}
+
+export function checkHeaders(headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.includes('\u0000') || value.includes('\u0000')) {
+      throw new BrokerError('validation_failed', `Header '${name.replace(/\u0000/g, '')}' must not contain the NUL character`, {
+        field: 'headers',
+      });
+    }
+  }
+}

@@ -5,7 +5,7 @@ import { BrokerError, notFound } from './errors';
 import type { GroupCommit } from './group-commit';
 import { createGroupCommit } from './group-commit';
 import type { MemoryStore } from './memory/memory-store';
-import { checkName, checkRoutingKey } from './names';
+import { checkHeaders, checkName, checkRoutingKey, checkStoredText } from './names';
 import { messageInsertMany, type InsertOutcome, type PreparedMessage } from './pg/message-insert';
 import { route, type TopologySnapshot } from './route';
 import type { PublishInput, PublishResult } from './types';
@@ -64,6 +64,14 @@ export class Publisher {
       });
     }
     if (input.replyTo !== undefined) checkName('queue', input.replyTo);
+    checkHeaders(input.headers);
+    checkStoredText({
+      contentType: input.contentType,
+      correlationId: input.correlationId,
+      idempotencyKey: input.idempotencyKey,
+      traceparent: input.traceparent,
+      tracestate: input.tracestate,
+    });
     const queues = route(topology, input.exchange, input.routingKey, input.headers);
     if (queues.length === 0 && input.mandatory) {
       throw new BrokerError('unroutable', `No queue is bound to '${input.exchange}' for routing key '${input.routingKey}'`, {

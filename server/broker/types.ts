@@ -135,6 +135,11 @@ export interface DepthFigures {
   delayed: number;
 }
 
+export interface QueueDepth extends DepthFigures {
+  /** Age of the message at the head of the queue, or null when nothing is ready. */
+  oldestReadyAgeMs: number | null;
+}
+
 export type ReplayTarget = 'origin' | { exchange: string; routingKey?: string } | { queue: string };
 
 export interface ReplayRequest {

@@ -120,7 +120,11 @@ async function claimIdempotencyKeys(
      RETURNING exchange, key, message_id`,
     [list.map((m) => m.exchange), list.map((m) => m.idempotencyKey), list.map((m) => m.id), windowMs],
   );
-  for (const r of rows) winners.set(`${r.exchange}\u0000${r.key}`, { id: r.message_id, correlationId: null });
+  // A key claimed here belongs to this batch's first message with that key: repeats answer with its correlation ID.
+  for (const r of rows) {
+    const key = `${r.exchange}\u0000${r.key}`;
+    winners.set(key, { id: r.message_id, correlationId: firsts.get(key)?.correlationId ?? null });
+  }
   const lost = list.filter((m) => !winners.has(dedupKey(m)));
   if (lost.length > 0) {
     const existing = await q.query<{ exchange: string; key: string; message_id: string; correlation_id: string | null }>(

@@ -1,0 +1,58 @@
+import type { Sql } from '../../../db/driver';
+import { MESSAGE_COLUMNS, rowToMessage } from './rows';
+import type { StoredMessage } from '../types';
+
+export interface MessageQuery {
+  id?: string;
+  correlationId?: string;
+  exchange?: string;
+  routingKey?: string;
+  queue?: string;
+  /** name → value, all must match */
+  headers?: Record<string, string>;
+  from?: Date;
+  to?: Date;
+  limit: number;
+  /** The id of the last message of the previous page (ids are UUIDv7: time-ordered). */
+  cursor?: string;
+}
+
+export interface FoundMessage extends StoredMessage {
+  routedTo: string[];
+  seq: number;
+}
+
+/**
+ * Message search, newest first, keyset-paginated by id (UUIDv7, so id order is time order):
+ * each filter has an index (correlation, exchange+seq, published_at, GIN on headers and routed_to).
+ */
+export async function messageSearch(q: Sql, p: MessageQuery): Promise<{ messages: FoundMessage[]; nextCursor: string | null }> {
+  const rows = await q.query(
+    `SELECT ${MESSAGE_COLUMNS}, m.routed_to, m.seq FROM messages m
+     WHERE ($1::uuid IS NULL OR m.id = $1)
+       AND ($2::text IS NULL OR m.correlation_id = $2)
+       AND ($3::text IS NULL OR m.exchange = $3)
+       AND ($4::text IS NULL OR m.routing_key = $4)
+       AND ($5::text IS NULL OR m.routed_to @> ARRAY[$5::text])
+       AND ($6::text IS NULL OR m.headers @> $6::text::jsonb)
+       AND ($7::timestamptz IS NULL OR m.published_at >= $7)
+       AND ($8::timestamptz IS NULL OR m.published_at <= $8)
+       AND ($9::uuid IS NULL OR m.id < $9)
+     ORDER BY m.id DESC
+     LIMIT $10`,
+    [
+      p.id ?? null,
+      p.correlationId ?? null,
+      p.exchange ?? null,
+      p.routingKey ?? null,
+      p.queue ?? null,
+      p.headers && Object.keys(p.headers).length > 0 ? JSON.stringify(p.headers) : null,
+      p.from ?? null,
+      p.to ?? null,
+      p.cursor ?? null,
+      p.limit + 1,
+    ],
+  );
+  const page = rows.slice(0, p.limit).map((r) => ({ ...rowToMessage(r), routedTo: (r.routed_to as string[]) ?? [], seq: Number(r.seq) }));
+  return { messages: page, nextCursor: rows.length > p.limit ? page[page.length - 1]!.id : null };
+}

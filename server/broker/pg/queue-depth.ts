@@ -1,0 +1,81 @@
+import type { Sql } from '../../../db/driver';
+import type { QueueDepth } from '../types';
+
+/**
+ * Depth by state without a full COUNT: the total comes from the trigger-kept deltas, the
+ * in-flight and delayed figures from the (small) part of the claim index that lies in the
+ * future, and the oldest ready age from the head of the queue. Cheap at millions of entries.
+ */
+export async function queueDepthRead(q: Sql, p: { queues: string[] }): Promise<Map<string, QueueDepth>> {
+  if (p.queues.length === 0) return new Map();
+  const rows = await q.query<{ queue: string; total: string | number; future: string | number; in_flight: string | number; oldest_ms: number | null }>(
+    `SELECT qn AS queue,
+       coalesce((SELECT sum(delta) FROM queue_depth_deltas d WHERE d.queue = qn), 0)::int8 AS total,
+       f.future, f.in_flight,
+       (SELECT (extract(epoch FROM now() - e.enqueued_at) * 1000)::float8 FROM queue_entries e
+        WHERE e.queue = qn AND e.visible_at <= now() ORDER BY e.visible_at, e.id LIMIT 1) AS oldest_ms
+     FROM unnest($1::text[]) AS qn
+     CROSS JOIN LATERAL (
+       SELECT count(*)::int8 AS future, count(*) FILTER (WHERE e.lease IS NOT NULL)::int8 AS in_flight
+       FROM queue_entries e WHERE e.queue = qn AND e.visible_at > now()) f`,
+    [p.queues],
+  );
+  return new Map(
+    rows.map((r) => {
+      const future = Number(r.future);
+      const inFlight = Number(r.in_flight);
+      return [
+        r.queue,
+        {
+          ready: Math.max(0, Number(r.total) - future),
+          inFlight,
+          delayed: future - inFlight,
+          oldestReadyAgeMs: r.oldest_ms == null ? null : Math.max(0, Math.round(r.oldest_ms)),
+        },
+      ];
+    }),
+  );
+}
+
+/** Folds the delta rows into one per queue (dropping zeros). Safe to run on several nodes at once. */
+export async function queueDepthCompact(q: Sql): Promise<void> {
+  await q.query(
+    `WITH d AS (DELETE FROM queue_depth_deltas RETURNING queue, delta)
+     INSERT INTO queue_depth_deltas (queue, delta) SELECT queue, sum(delta) FROM d GROUP BY queue HAVING sum(delta) <> 0`,
+  );
+}
+
+/** Records one depth sample per queue (for charts) at the database's now(). */
+export async function queueDepthSample(q: Sql, p: { depths: Map<string, QueueDepth> }): Promise<void> {
+  const rows = [...p.depths].map(([queue, d]) => ({ q: queue, r: d.ready, i: d.inFlight, d: d.delayed, o: d.oldestReadyAgeMs }));
+  if (rows.length === 0) return;
+  await q.query(
+    `INSERT INTO queue_depth_samples (queue, at, ready, in_flight, delayed, oldest_ready_age_ms)
+     SELECT q, date_trunc('second', now()), r, i, d, o FROM json_to_recordset($1::text::json) AS t(q text, r int4, i int4, d int4, o int8)
+     ON CONFLICT (queue, at) DO NOTHING`,
+    [JSON.stringify(rows)],
+  );
+}
+
+export interface DepthSample {
+  at: Date;
+  ready: number;
+  inFlight: number;
+  delayed: number;
+  oldestReadyAgeMs: number | null;
+}
+
+export async function queueDepthHistory(q: Sql, p: { queue: string; from: Date; to: Date }): Promise<DepthSample[]> {
+  const rows = await q.query<{ at: Date; ready: number; in_flight: number; delayed: number; oldest_ready_age_ms: string | null }>(
+    `SELECT at, ready, in_flight, delayed, oldest_ready_age_ms FROM queue_depth_samples
+     WHERE queue = $1 AND at BETWEEN $2 AND $3 ORDER BY at LIMIT 20000`,
+    [p.queue, p.from, p.to],
+  );
+  return rows.map((r) => ({
+    at: new Date(r.at),
+    ready: r.ready,
+    inFlight: r.in_flight,
+    delayed: r.delayed,
+    oldestReadyAgeMs: r.oldest_ready_age_ms == null ? null : Number(r.oldest_ready_age_ms),
+  }));
+}

@@ -1,0 +1,71 @@
+import type { Sql } from '../../../db/driver';
+import { jsonValue } from '../../../db/driver';
+import { MESSAGE_COLUMNS, rowToMessage } from './rows';
+import type { StoredMessage } from '../types';
+
+export interface TraceMessage extends StoredMessage {
+  routedTo: string[];
+  replayOf: string | null;
+}
+
+export interface TraceEvent {
+  at: Date;
+  type: string;
+  messageId: string;
+  exchange: string | null;
+  queue: string | null;
+  node: string | null;
+  attempt: number | null;
+  detail: Record<string, unknown> | null;
+}
+
+/** Order of events that share a timestamp: the order they happen in. */
+const RANK: Record<string, number> = { published: 0, routed: 1, unroutable: 1, deduplicated: 2, replied: 9 };
+
+/**
+ * The whole story of a correlation ID: every stored message that carries it and every
+ * lifecycle event of those messages, in time order. `published` and `routed` come from the
+ * message rows themselves (publish writes no event rows); `replied` links a request to the
+ * message that was sent to its return address with the same correlation ID.
+ */
+export async function traceRead(q: Sql, p: { correlationId: string; limit?: number }): Promise<{ messages: TraceMessage[]; events: TraceEvent[] }> {
+  const rows = await q.query(
+    `SELECT ${MESSAGE_COLUMNS}, m.routed_to, m.replay_of FROM messages m WHERE m.correlation_id = $1 ORDER BY m.published_at, m.seq LIMIT $2`,
+    [p.correlationId, p.limit ?? 1000],
+  );
+  const messages: TraceMessage[] = rows.map((r) => ({
+    ...rowToMessage(r),
+    routedTo: (r.routed_to as string[]) ?? [],
+    replayOf: (r.replay_of as string | null) ?? null,
+  }));
+  if (messages.length === 0) return { messages, events: [] };
+  const byId = new Map(messages.map((m) => [m.id, m]));
+  const stored = await q.query<{ at: Date; type: string; message_id: string; queue: string | null; node: string; attempt: number | null; detail: unknown }>(
+    `SELECT at, type, message_id, queue, node, attempt, detail FROM events WHERE message_id = ANY($1::uuid[]) ORDER BY at, id LIMIT 10000`,
+    [messages.map((m) => m.id)],
+  );
+  const events: TraceEvent[] = stored.map((e) => ({
+    at: new Date(e.at),
+    type: e.type,
+    messageId: e.message_id,
+    exchange: byId.get(e.message_id)?.exchange ?? null,
+    queue: e.queue,
+    node: e.node,
+    attempt: e.attempt,
+    detail: jsonValue(e.detail) ?? null,
+  }));
+  for (const m of messages) {
+    const base = { at: m.publishedAt, messageId: m.id, exchange: m.exchange, queue: null, node: null, attempt: null };
+    events.push({ ...base, type: 'published', detail: { routingKey: m.routingKey, replayOf: m.replayOf } });
+    events.push(
+      m.routedTo.length > 0 ? { ...base, type: 'routed', detail: { queues: m.routedTo } } : { ...base, type: 'unroutable', detail: null },
+    );
+    if (!m.replyTo) continue;
+    const reply = messages.find((r) => r.id !== m.id && r.publishedAt >= m.publishedAt && r.routedTo.includes(m.replyTo!));
+    if (reply && !events.some((e) => e.type === 'replied' && e.messageId === m.id)) {
+      events.push({ ...base, at: reply.publishedAt, type: 'replied', queue: m.replyTo, detail: { replyId: reply.id } });
+    }
+  }
+  events.sort((a, b) => a.at.getTime() - b.at.getTime() || (RANK[a.type] ?? 5) - (RANK[b.type] ?? 5));
+  return { messages, events };
+}

@@ -1,0 +1,220 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/driver';
+import { message, sleep, startTestBroker, type TestBroker } from '../../test/broker';
+import { depth, expectCode } from '../../test/broker-helpers';
+import { drivers } from '../../test/databases';
+import { createBroker } from './broker';
+import type { Definitions } from './types';
+
+const sortedDefinitions = (d: Definitions) => ({
+  exchanges: [...d.exchanges].sort((a, b) => a.name.localeCompare(b.name)),
+  queues: [...d.queues].sort((a, b) => a.name.localeCompare(b.name)),
+  bindings: [...d.bindings].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+});
+
+describe.each(drivers)('topology on %s', (driver) => {
+  let t: TestBroker;
+  beforeEach(async () => {
+    t = await startTestBroker(driver);
+  });
+  afterEach(async () => t.close());
+
+  it('declare answers created: true, then false for the same thing', async () => {
+    const { broker } = t;
+    expect(await broker.declareExchange('orders', 'topic')).toEqual({ created: true });
+    expect(await broker.declareExchange('orders', 'topic')).toEqual({ created: false });
+    const first = await broker.declareQueue('jobs', { maxDeliveries: 3 });
+    expect(first.created).toBe(true);
+    expect(first.queue.settings.maxDeliveries).toBe(3);
+    const again = await broker.declareQueue('jobs', { maxDeliveries: 3 });
+    expect(again.created).toBe(false);
+    expect(await broker.bind({ exchange: 'orders', queue: 'jobs', key: 'order.*' })).toEqual({ created: true });
+    expect(await broker.bind({ exchange: 'orders', queue: 'jobs', key: 'order.*' })).toEqual({ created: false });
+    const exchanges = await broker.listExchanges();
+    expect(exchanges.find((e) => e.name === 'orders')).toMatchObject({ type: 'topic', bindings: 1 });
+  });
+
+  it('a queue declaration creates its .dlq unless deadLetter is false; redeclaring replaces settings', async () => {
+    const { broker } = t;
+    await broker.declareQueue('a', {});
+    await broker.declareQueue('b', { deadLetter: false });
+    const names = (await broker.listQueues()).map((q) => q.name);
+    expect(names).toEqual(['a', 'a.dlq', 'b']);
+    const { created, queue } = await broker.declareQueue('a', { maxDeliveries: 9, visibilityTimeoutMs: 5000 });
+    expect(created).toBe(false);
+    expect(queue.settings).toMatchObject({ maxDeliveries: 9, visibilityTimeoutMs: 5000, durability: 'durable' });
+    expect((await broker.queueInfo('a')).settings.maxDeliveries).toBe(9);
+  });
+
+  it('refuses an exchange redeclared with another type, and keeps the old one', async () => {
+    const { broker } = t;
+    await broker.declareExchange('events', 'fanout');
+    await expectCode(broker.declareExchange('events', 'direct'), 'exchange_type_mismatch');
+    expect((await broker.listExchanges()).find((e) => e.name === 'events')?.type).toBe('fanout');
+    await broker.declareQueue('sink', {});
+    await broker.bind({ exchange: 'events', queue: 'sink', key: '' });
+    expect((await broker.publish(message('events', 'anything', 'x'))).queues).toEqual(['sink']);
+  });
+
+  it('refuses to change a queue durability', async () => {
+    const { broker } = t;
+    await broker.declareQueue('mem', { durability: 'memory' });
+    await expectCode(broker.declareQueue('mem', { durability: 'durable' }), 'queue_settings_mismatch');
+    await broker.declareQueue('dur', { durability: 'durable' });
+    await expectCode(broker.declareQueue('dur', { durability: 'memory' }), 'queue_settings_mismatch');
+    expect((await broker.queueInfo('mem')).settings.durability).toBe('memory');
+    expect((await broker.queueInfo('dur')).settings.durability).toBe('durable');
+  });
+
+  it('rejects invalid names with invalid_name', async () => {
+    const { broker } = t;
+    for (const bad of ['', 'has space', 'a/b', 'ü', 'x'.repeat(201), 'tab\there']) {
+      await expectCode(broker.declareExchange(bad, 'direct'), 'invalid_name');
+      await expectCode(broker.declareQueue(bad, {}), 'invalid_name');
+    }
+    await expectCode(broker.receive('bad name', { max: 1, waitMs: 0 }), 'invalid_name');
+    await expectCode(broker.publish(message('bad name', 'k', 'x')), 'invalid_name');
+    // the longest valid name is fine
+    expect((await broker.declareQueue('q'.repeat(196), { deadLetter: false })).created).toBe(true);
+    expect((await broker.declareExchange('A-z_0.9:x', 'direct')).created).toBe(true);
+  });
+
+  it('reserves amq.* names', async () => {
+    const { broker } = t;
+    await expectCode(broker.declareExchange('amq.topic', 'topic'), 'reserved_name');
+    await expectCode(broker.declareExchange('amq.default', 'direct'), 'reserved_name');
+    await expectCode(broker.declareQueue('amq.jobs', {}), 'reserved_name');
+    await expectCode(broker.deleteExchange('amq.default'), 'reserved_name');
+    await broker.declareQueue('jobs', {});
+    await expectCode(broker.bind({ exchange: 'amq.default', queue: 'jobs', key: 'jobs' }), 'reserved_name');
+  });
+
+  it('reports unknown exchanges and queues with exchange_not_found / queue_not_found', async () => {
+    const { broker } = t;
+    await broker.declareExchange('x', 'direct');
+    await broker.declareQueue('q', {});
+    await expectCode(broker.publish(message('nope', 'k', 'x')), 'exchange_not_found');
+    await expectCode(broker.publishBatch([message('x', 'k', 'x'), message('nope', 'k', 'y')]), 'exchange_not_found');
+    await expectCode(broker.bind({ exchange: 'nope', queue: 'q', key: 'k' }), 'exchange_not_found');
+    await expectCode(broker.bind({ exchange: 'x', queue: 'nope', key: 'k' }), 'queue_not_found');
+    await expectCode(broker.deleteExchange('nope'), 'exchange_not_found');
+    await expectCode(broker.declareQueue('dl', { deadLetter: { exchange: 'nope' } }), 'exchange_not_found');
+    await expectCode(broker.receive('nope', { max: 1, waitMs: 0 }), 'queue_not_found');
+    await expectCode(broker.queueInfo('nope'), 'queue_not_found');
+    await expectCode(broker.purge('nope'), 'queue_not_found');
+    await expectCode(broker.deleteQueue('nope'), 'queue_not_found');
+    await expectCode(broker.ack('nope', []), 'queue_not_found');
+    await expectCode(broker.nack('nope', [], {}), 'queue_not_found');
+    await expectCode(broker.replay('nope', { all: true }), 'queue_not_found');
+    await expectCode(broker.getMessage('0190a0b4-0000-7000-8000-000000000000'), 'message_not_found');
+    await expectCode(broker.getMessage('not-a-uuid'), 'message_not_found');
+    // the default exchange exists without being declared
+    expect((await broker.publish(message('amq.default', 'q', 'x'))).queues).toEqual(['q']);
+  });
+
+  it('rejects bad routing keys and bad receive options', async () => {
+    const { broker } = t;
+    await broker.declareQueue('q', {});
+    await expectCode(broker.publish(message('amq.default', 'q.*', 'x')), 'invalid_routing_key');
+    await expectCode(broker.publish(message('amq.default', 'has space', 'x')), 'invalid_routing_key');
+    await expectCode(broker.publish(message('amq.default', 'k'.repeat(256), 'x')), 'invalid_routing_key');
+    await expectCode(broker.receive('q', { max: 0, waitMs: 0 }), 'validation_failed');
+    await expectCode(broker.receive('q', { max: 1001, waitMs: 0 }), 'validation_failed');
+    await expectCode(broker.receive('q', { max: 1, waitMs: 30_001 }), 'validation_failed');
+    await expectCode(broker.receive('q', { max: 1, waitMs: 0, visibilityMs: 50 }), 'validation_failed');
+    await expectCode(broker.ack('q', ['garbage']), 'invalid_receipt');
+    await expectCode(broker.declareQueue('bad', { maxDeliveries: 0 }), 'validation_failed');
+  });
+
+  it('unbind stops routing; deleting a queue drops its bindings and entries', async () => {
+    const { broker } = t;
+    await broker.declareExchange('x', 'direct');
+    await broker.declareQueue('q', {});
+    await broker.bind({ exchange: 'x', queue: 'q', key: 'k' });
+    expect((await broker.publish(message('x', 'k', '1'))).queues).toEqual(['q']);
+    expect(await broker.unbind({ exchange: 'x', queue: 'q', key: 'k' })).toEqual({ deleted: true });
+    expect(await broker.unbind({ exchange: 'x', queue: 'q', key: 'k' })).toEqual({ deleted: false });
+    expect((await broker.publish(message('x', 'k', '2'))).queues).toEqual([]);
+    expect(await depth(broker, 'q')).toEqual({ ready: 1, inFlight: 0, delayed: 0 });
+
+    await broker.bind({ exchange: 'x', queue: 'q', key: 'k' });
+    await broker.deleteQueue('q');
+    await expectCode(broker.queueInfo('q'), 'queue_not_found');
+    expect((await broker.listExchanges()).find((e) => e.name === 'x')?.bindings).toBe(0);
+    await broker.declareQueue('q', {});
+    expect(await depth(broker, 'q')).toEqual({ ready: 0, inFlight: 0, delayed: 0 });
+    expect((await broker.publish(message('x', 'k', '3'))).queues).toEqual([]);
+  });
+
+  it('a slow, older topology reload never overwrites a newer snapshot', async () => {
+    // A change reloads after its commit, and its own NOTIFY asks for another reload. Hold back the
+    // answer of that second reload (as a descheduled backend would) while the next change lands.
+    let readsUntilStall = 0;
+    const db: Db = {
+      ...t.db,
+      async query(text, params) {
+        const rows = await t.db.query(text, params);
+        if (readsUntilStall > 0 && text.startsWith('SELECT * FROM queues') && --readsUntilStall === 0) await sleep(400);
+        return rows as never;
+      },
+    };
+    const broker = createBroker({ db, node: 'slow-reader' });
+    await broker.start();
+    try {
+      readsUntilStall = 2;
+      await broker.declareQueue('a', {});
+      await broker.declareQueue('b', {});
+      await sleep(500); // the held-back reload has answered by now
+      expect((await broker.listQueues()).map((q) => q.name)).toEqual(['a', 'a.dlq', 'b', 'b.dlq']);
+      expect((await broker.publish(message('amq.default', 'b', 'x'))).queues).toEqual(['b']);
+    } finally {
+      await broker.stop();
+    }
+  });
+
+  it('definitions exported from one broker and imported into a fresh one give the same topology', async () => {
+    const { broker } = t;
+    await broker.declareExchange('orders', 'topic');
+    await broker.declareExchange('audit', 'fanout');
+    await broker.declareExchange('docs', 'headers');
+    await broker.declareExchange('dlx', 'direct');
+    await broker.declareQueue('inventory', {
+      maxDeliveries: 7,
+      visibilityTimeoutMs: 1234,
+      retry: { initialDelayMs: 50, maxDelayMs: 500, multiplier: 3, jitter: 0 },
+      messageTtlMs: 60_000,
+      maxLength: 100,
+    });
+    await broker.declareQueue('cache', { durability: 'memory', deadLetter: false });
+    await broker.declareQueue('graveyard', { deadLetter: false });
+    await broker.declareQueue('billing', { deadLetter: { exchange: 'dlx', routingKey: 'dead' } });
+    await broker.bind({ exchange: 'orders', queue: 'inventory', key: 'order.*' });
+    await broker.bind({ exchange: 'orders', queue: 'billing', key: 'order.#' });
+    await broker.bind({ exchange: 'audit', queue: 'cache', key: '' });
+    await broker.bind({ exchange: 'dlx', queue: 'graveyard', key: 'dead' });
+    await broker.bind({ exchange: 'docs', queue: 'billing', key: '', headers: { match: 'any', values: { format: 'pdf', kind: 'invoice' } } });
+
+    const exported = broker.exportDefinitions();
+    expect(exported.exchanges.map((e) => e.name).sort()).toEqual(['audit', 'dlx', 'docs', 'orders']);
+    expect(exported.queues.map((q) => q.name).sort()).toEqual(['billing', 'cache', 'graveyard', 'inventory', 'inventory.dlq']);
+    expect(exported.bindings).toHaveLength(5);
+
+    const fresh = await startTestBroker(driver);
+    try {
+      // through JSON, as the HTTP API carries it
+      const doc = JSON.parse(JSON.stringify(exported)) as Definitions;
+      expect(await fresh.broker.importDefinitions(doc)).toEqual({ exchanges: 4, queues: 5, bindings: 5 });
+      expect(sortedDefinitions(fresh.broker.exportDefinitions())).toEqual(sortedDefinitions(exported));
+      // idempotent
+      await fresh.broker.importDefinitions(doc);
+      expect(sortedDefinitions(fresh.broker.exportDefinitions())).toEqual(sortedDefinitions(exported));
+      // and the imported topology routes as the original did
+      const r = await fresh.broker.publish(message('orders', 'order.created', 'x'));
+      expect(r.queues).toEqual(['billing', 'inventory']);
+      const h = await fresh.broker.publish(message('docs', '', 'x', { headers: { kind: 'invoice' } }));
+      expect(h.queues).toEqual(['billing']);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
