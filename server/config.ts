@@ -40,6 +40,8 @@ const schema = z.object({
   HATOBA_MAX_BODY_BYTES: bytes.default(1024 * 1024),
   HATOBA_NODE_ID: z.string().min(1).optional(),
   HATOBA_DEDUP_WINDOW: duration.default(86_400_000),
+  HATOBA_RETENTION: duration.default(7 * 86_400_000),
+  HATOBA_SAMPLE_INTERVAL: duration.default(5000),
   HATOBA_DB_POOL: z.coerce.number().int().min(2).max(100).default(10),
   HATOBA_DASHBOARD: flag.default(true),
   HATOBA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -54,6 +56,8 @@ export interface Config {
   maxBodyBytes: number;
   nodeId: string;
   dedupWindowMs: number;
+  retentionMs: number;
+  sampleIntervalMs: number;
   dbPool: number;
   dashboard: boolean;
   dev: boolean;
@@ -78,6 +82,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.HATOBA_MAX_BODY_BYTES,
     nodeId: e.HATOBA_NODE_ID ?? `${hostname()}:${e.PORT}`,
     dedupWindowMs: e.HATOBA_DEDUP_WINDOW,
+    retentionMs: e.HATOBA_RETENTION,
+    sampleIntervalMs: e.HATOBA_SAMPLE_INTERVAL,
     dbPool: e.HATOBA_DB_POOL,
     dashboard: e.HATOBA_DASHBOARD,
     dev: argv.includes('--dev'),

@@ -4,12 +4,15 @@ import { migrationsApplied } from '../db/migrate';
 import type { Logger } from './broker/broker';
 import { GatewayError, toErrorEnvelope } from './gateway/errors';
 import { sendJson } from './gateway/http';
+import { createTrpcHandler } from './trpc/http';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
 export interface HttpServerOptions {
   db: Db;
   gateway: Handler;
+  /** Prometheus text exposition for GET /metrics. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
   /** Everything that is not the API or an ops path (the Next.js app), when the dashboard is on. */
   app?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   logger: Logger;
@@ -23,6 +26,7 @@ export function createHttpServer(o: HttpServerOptions) {
   let inFlight = 0;
   let draining = false;
   let drained: (() => void) | null = null;
+  const trpc = createTrpcHandler({ onError: (err, path) => o.logger.error({ err, path }, 'trpc request failed') });
 
   const server: Server = createServer(async (req, res) => {
     inFlight++;
@@ -34,7 +38,13 @@ export function createHttpServer(o: HttpServerOptions) {
       if (draining) throw new GatewayError('shutting_down', 'This node is shutting down; retry on another node');
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (url.pathname === '/readyz') return await ready(o.db, res);
+      if (url.pathname === '/metrics' && o.metrics) {
+        const m = await o.metrics();
+        res.writeHead(200, { 'content-type': m.contentType }).end(m.body);
+        return;
+      }
       if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) return await o.gateway(req, res, url);
+      if (url.pathname.startsWith('/trpc/')) return trpc(req, res);
       if (o.app) return await o.app(req, res);
       throw new GatewayError('route_not_found', `No route ${req.method} ${url.pathname}; the dashboard is off (HATOBA_DASHBOARD=0)`);
     } catch (err) {

@@ -8,6 +8,7 @@ import { createBroker } from './broker';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createGateway } from './gateway';
 import { createHttpServer } from './http-server';
+import { createMetrics } from './metrics';
 import { setRuntime } from './runtime';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -22,7 +23,16 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
   const logger = pino({ level: config.logLevel, base: { node: config.nodeId } });
   const db =
     injected.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, maxConnections: config.dbPool }));
-  const broker = createBroker({ db, node: config.nodeId, logger, dedupWindowMs: config.dedupWindowMs });
+  const metrics = createMetrics();
+  const broker = createBroker({
+    db,
+    node: config.nodeId,
+    logger,
+    dedupWindowMs: config.dedupWindowMs,
+    retentionMs: config.retentionMs,
+    sampleIntervalMs: config.sampleIntervalMs,
+    telemetry: metrics.telemetry,
+  });
   await broker.start();
   setRuntime({ version, node: config.nodeId, database: db.kind, broker });
 
@@ -37,6 +47,7 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
     db,
     logger,
     gateway: createGateway({ broker, maxBodyBytes: config.maxBodyBytes, version, logger }),
+    metrics: () => metrics.scrape(broker),
     app,
   });
   const port = await http.listen(config.port, config.host);

@@ -1,3 +1,7 @@
+import type { Bucket, HistoryBucket, LoggedMessage } from './pg/exchange-log';
+import type { FoundMessage, MessageQuery } from './pg/message-search';
+import type { DepthSample } from './pg/queue-depth';
+import type { TraceEvent, TraceMessage } from './pg/trace-read';
 import type { QueueDeclaration } from './queue-settings';
 import type {
   AckResult,
@@ -74,4 +78,20 @@ export interface Broker {
 
   replay(dlq: string, request: ReplayRequest): Promise<{ replayed: number }>;
   getMessage(id: string): Promise<MessageDetail>;
+
+  /** Publishes with a new correlation ID and this node's reply queue as return address; resolves with the reply. */
+  request(input: Omit<PublishInput, 'correlationId' | 'replyTo' | 'mandatory'>, timeoutMs: number): Promise<Delivery>;
+  trace(correlationId: string): Promise<{ messages: TraceMessage[]; events: TraceEvent[] }>;
+  searchMessages(query: Omit<MessageQuery, 'limit'> & { limit?: number }): Promise<{ messages: FoundMessage[]; nextCursor: string | null }>;
+  exchangeLog(exchange: string, options: { after: number; limit: number; routingKey?: string }): Promise<{ messages: LoggedMessage[]; nextAfter: number }>;
+  exchangeReplay(
+    exchange: string,
+    request: { from: Date; to: Date; routingKey?: string; target: { queue: string } | { exchange: string; routingKey?: string } },
+  ): Promise<{ replayed: number }>;
+  exchangeHistory(exchange: string, options: { from: Date; to: Date; bucket: Bucket; groupByRoutingKey: boolean }): Promise<HistoryBucket[]>;
+  queueDepthHistory(queue: string, range: { from: Date; to: Date }): Promise<DepthSample[]>;
+  /** Entries of a queue without leasing them (dashboard browsing), oldest first. */
+  browse(queue: string, options: { limit: number }): Promise<(StoredMessage & { attempt: number; state: 'ready' | 'in_flight' | 'delayed'; death: Death | null })[]>;
+  /** Dead letters removed without replay (discard), by message id. */
+  discard(dlq: string, ids: string[]): Promise<{ discarded: number }>;
 }

@@ -1,21 +1,26 @@
 import type { Db } from '../../db/driver';
-import type { Broker, ExchangeInfo, MessageDetail, QueueInfo } from './api';
+import type { Broker, ExchangeInfo, QueueInfo } from './api';
 import { receive } from './deliver';
-import { BrokerError, notFound } from './errors';
+import { BrokerError } from './errors';
 import { EventSink } from './event-sink';
 import { MemoryStore } from './memory/memory-store';
 import { possibleDeadLetterQueues } from './dead-letter-targets';
 import { checkHeaders, checkName, checkStoredText } from './names';
 import { READY_CHANNEL, parseReadyPayload } from './pg/notify';
 import { deadLetterReplay } from './pg/replay';
-import { messageGet, queueEntryDepths, queueEntryPurge, type QueueDepth } from './pg/queue-read';
+import { queueEntryDiscard, queueEntryPurge } from './pg/queue-read';
+import { queueDepthRead } from './pg/queue-depth';
 import { queueEntryAck, queueEntryExtend, queueEntryNack } from './pg/queue-entry-settle';
-import { idempotencyKeyExpire, queueSweep } from './pg/sweep';
+import { exchangeHistoryReplay } from './pg/exchange-replay';
+import { createHousekeeping, every } from './housekeeping';
+import { createReads } from './reads';
+import { RequestReply } from './request-reply';
+import { fanOut, noTelemetry, type Telemetry } from './telemetry';
 import { Publisher } from './publish';
 import { RateMeter } from './rates';
 import { parseReceipt, type Receipt } from './receipts';
 import { TOPOLOGY_CHANNEL, TopologyStore } from './topology';
-import type { Queue, ReplayRequest } from './types';
+import type { Queue, QueueDepth, ReplayRequest } from './types';
 import { Waiters } from './waiters';
 
 export interface Logger {
@@ -32,6 +37,11 @@ export interface BrokerOptions {
   dedupWindowMs?: number;
   /** How often the sweeper dead-letters spent leases and expired entries (default 1 s). */
   sweepIntervalMs?: number;
+  /** How often queue depth is sampled for charts (default 5 s). */
+  sampleIntervalMs?: number;
+  /** Stored messages, events and samples older than this are dropped (default 7 days). */
+  retentionMs?: number;
+  telemetry?: Telemetry;
 }
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
@@ -48,7 +58,16 @@ export function createBroker(options: BrokerOptions): Broker {
   const stopping = new AbortController();
   const events = new EventSink(db, node);
   const topology = new TopologyStore(db);
-  const memory = new MemoryStore({ events, onReady: (qs) => waiters.wake(qs) });
+  const local: Telemetry = {
+    ...noTelemetry,
+    published: (exchange, n) => rates.add(`x:${exchange}`, n),
+    routed: (queue, n) => rates.add(`q:${queue}:in`, n),
+    delivered: (queue, _ages, n) => rates.add(`q:${queue}:out`, n),
+    acked: (queue, n) => rates.add(`q:${queue}:ack`, n),
+  };
+  const telemetry = options.telemetry ? fanOut(local, options.telemetry) : local;
+  const onDead = telemetry.deadLettered;
+  const memory = new MemoryStore({ events, onReady: (qs) => waiters.wake(qs), onDead });
   /** Wakes long polls on `names` and, for those where entries may have died, on their dead-letter queues. */
   const wake = (names: string[], mayDeadLetter: (q: Queue) => boolean = () => true) => {
     const snapshot = topology.snapshot;
@@ -65,7 +84,32 @@ export function createBroker(options: BrokerOptions): Broker {
     memory,
     dedupWindowMs,
     onCommitted: (qs) => wake(qs, (q) => q.settings.maxLength != null),
-    onPublished: (exchange, n) => rates.add(`x:${exchange}`, n),
+    onPublished: (exchange, n) => telemetry.published(exchange, n),
+    onBatch: (size) => telemetry.groupCommit(size),
+  });
+  const reads = createReads({ db, topology, memory });
+  const housekeeping = createHousekeeping({
+    db,
+    node,
+    topology: () => topology.snapshot,
+    memory,
+    wake: (qs) => wake(qs),
+    depths: (names) => depths(names.map((n) => topology.snapshot.queues.get(n)).filter((q): q is Queue => !!q)),
+    dedupWindowMs,
+    retentionMs: options.retentionMs ?? 7 * 86_400_000,
+    onDead,
+  });
+  const replies = new RequestReply({
+    declareReplyQueue: async () => {
+      const name = replyQueueName(node);
+      await topology.declareQueue(name, { deadLetter: false, maxDeliveries: 1 }, { internal: true });
+      return name;
+    },
+    deleteReplyQueue: (name) => topology.deleteQueue(name),
+    publish: (input) => broker.publish(input),
+    receive: (queue, o) => broker.receive(queue, o),
+    ack: (queue, r) => broker.ack(queue, r),
+    onError: (err) => log.warn({ err }, 'reply consumer'),
   });
   const cleanups: (() => Promise<void> | void)[] = [];
 
@@ -78,7 +122,7 @@ export function createBroker(options: BrokerOptions): Broker {
 
   async function depths(names: Queue[]): Promise<Map<string, QueueDepth>> {
     const durable = names.filter((q) => !isMemory(q)).map((q) => q.name);
-    const result = durable.length > 0 ? await queueEntryDepths(db, { queues: durable }) : new Map<string, QueueDepth>();
+    const result = await queueDepthRead(db, { queues: durable });
     for (const q of names) if (isMemory(q)) result.set(q.name, memory.depth(q.name));
     return result;
   }
@@ -103,17 +147,6 @@ export function createBroker(options: BrokerOptions): Broker {
     };
   }
 
-  async function sweep(): Promise<void> {
-    const snapshot = topology.snapshot;
-    memory.sweep(snapshot);
-    for (const q of snapshot.queues.values()) {
-      if (isMemory(q)) continue;
-      const moved = await db.tx((tx) => queueSweep(tx, { queue: q.name, topology: snapshot, node }));
-      if (moved > 0) wake([q.name]);
-    }
-    await idempotencyKeyExpire(db, { windowMs: dedupWindowMs });
-  }
-
   const broker: Broker = {
     node,
     async start() {
@@ -125,17 +158,15 @@ export function createBroker(options: BrokerOptions): Broker {
           if (from !== node) waiters.wake(queues);
         }),
       );
-      let sweeping = false;
-      const timer = setInterval(() => {
-        if (sweeping) return;
-        sweeping = true;
-        sweep()
-          .catch((e) => log.warn({ err: e }, 'sweep failed'))
-          .finally(() => (sweeping = false));
-      }, options.sweepIntervalMs ?? 1000);
-      cleanups.push(() => clearInterval(timer));
+      const failed = (what: string) => (err: unknown) => log.warn({ err }, `${what} failed`);
+      cleanups.push(
+        every(options.sweepIntervalMs ?? 1000, housekeeping.sweep, failed('sweep')),
+        every(options.sampleIntervalMs ?? 5000, housekeeping.sample, failed('depth sampling')),
+        every(60_000, housekeeping.retain, failed('retention')),
+      );
     },
     async stop() {
+      await replies.stop();
       stopping.abort();
       waiters.wakeAll();
       for (const c of cleanups.splice(0).reverse()) await c();
@@ -180,8 +211,10 @@ export function createBroker(options: BrokerOptions): Broker {
       return (await broker.publishBatch([input]))[0]!;
     },
     async publishBatch(inputs) {
+      const started = performance.now();
       const results = await publisher.publishBatch(inputs);
-      for (const r of results) for (const q of r.queues) rates.add(`q:${q}:in`);
+      telemetry.publishDuration((performance.now() - started) / 1000);
+      for (const r of results) for (const q of r.queues) telemetry.routed(q, 1);
       return results;
     },
 
@@ -193,7 +226,11 @@ export function createBroker(options: BrokerOptions): Broker {
         consumers.get(name)!.set(options.consumer, Date.now());
       }
       const deliveries = await receive({ db, node, memory, waiters, stopping: stopping.signal }, () => topology.queue(name), options);
-      if (deliveries.length > 0) rates.add(`q:${name}:out`, deliveries.length);
+      if (deliveries.length > 0) {
+        const now = Date.now();
+        const ages = deliveries.filter((d) => d.attempt === 1).map((d) => now - d.publishedAt.getTime());
+        telemetry.delivered(name, ages, deliveries.length);
+      }
       return deliveries;
     },
     async ack(name, list) {
@@ -201,7 +238,7 @@ export function createBroker(options: BrokerOptions): Broker {
       const rs = receipts(list);
       const settled = isMemory(q) ? memory.ack(name, rs) : await queueEntryAck(db, { queue: name, receipts: rs, node });
       const { n, stale } = split(list, settled);
-      rates.add(`q:${name}:ack`, n);
+      telemetry.acked(name, n);
       return { acked: n, stale };
     },
     async nack(name, list, opts) {
@@ -210,9 +247,10 @@ export function createBroker(options: BrokerOptions): Broker {
       const snapshot = topology.snapshot;
       const settled = isMemory(q)
         ? memory.nack(q, rs, opts, snapshot)
-        : await db.tx((tx) => queueEntryNack(tx, { queue: q, receipts: rs, options: opts, topology: snapshot, node }));
+        : await db.tx((tx) => queueEntryNack(tx, { queue: q, receipts: rs, options: opts, topology: snapshot, node, onDead }));
       wake([name]);
       const { n, stale } = split(list, settled);
+      telemetry.nacked(name, n);
       return { nacked: n, stale };
     },
     async extend(name, list, visibilityMs) {
@@ -238,13 +276,26 @@ export function createBroker(options: BrokerOptions): Broker {
         ? memory.replay(dlq, request, snapshot)
         : await db.tx((tx) => deadLetterReplay(tx, { dlq, request, topology: snapshot, node }));
       waiters.wakeAll();
+      telemetry.replayed(dlq, replayed);
       return { replayed };
     },
-    async getMessage(id): Promise<MessageDetail> {
-      const found = /^[0-9a-f-]{36}$/i.test(id) ? await messageGet(db, { id }) : null;
-      if (!found) throw notFound('message', id);
-      return found;
+    async discard(dlq, ids) {
+      const q = topology.queue(dlq);
+      return { discarded: isMemory(q) ? memory.discard(dlq, ids) : await queueEntryDiscard(db, { queue: dlq, ids }) };
     },
+    async exchangeReplay(exchange, request) {
+      topology.exchange(exchange);
+      const replayed = await exchangeHistoryReplay(db, { exchange, ...request, topology: () => topology.snapshot, node });
+      waiters.wakeAll();
+      return { replayed };
+    },
+    request: (input, timeoutMs) => replies.request(input, timeoutMs),
+    ...reads,
   };
   return broker;
+}
+
+/** This node's reply queue: `amq.reply.` and the node id, made a valid queue name. */
+export function replyQueueName(node: string): string {
+  return `amq.reply.${node.replace(/[^A-Za-z0-9_.:-]/g, '-')}`.slice(0, 200);
 }

@@ -123,8 +123,13 @@ export class TopologyStore {
    * Declares or updates a queue (PUT semantics: the settings given replace the old ones; the
    * durability of an existing queue cannot change). Creates `{name}.dlq` unless deadLetter is false.
    */
-  async declareQueue(name: string, declaration: QueueDeclaration = {}): Promise<{ created: boolean; queue: Queue }> {
-    checkDeclarableName('queue', name);
+  async declareQueue(
+    name: string,
+    declaration: QueueDeclaration = {},
+    { internal = false }: { internal?: boolean } = {},
+  ): Promise<{ created: boolean; queue: Queue }> {
+    if (internal) checkName('queue', name);
+    else checkDeclarableName('queue', name);
     const settings = resolveQueueSettings(name, declaration);
     if (settings.deadLetter && settings.deadLetter.exchange) {
       this.exchange(settings.deadLetter.exchange);

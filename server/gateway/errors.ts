@@ -41,6 +41,7 @@ const STATUS: Record<GatewayCode | ErrorCode, number> = {
   unsupported_media_type: 415,
   internal_error: 500,
   shutting_down: 503,
+  reply_timeout: 504,
 };
 
 export interface ErrorEnvelope {

@@ -45,6 +45,11 @@ export function parseJson<S extends z.ZodType>(raw: Buffer, schema: S): z.infer<
       throw new GatewayError('invalid_json', `The body is not valid JSON: ${(e as Error).message}`);
     }
   }
+  return validate(schema, value);
+}
+
+/** Validates against a schema; a failure is 400 validation_failed naming each field. */
+export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     throw new GatewayError('validation_failed', z.prettifyError(parsed.error), {
@@ -52,6 +57,13 @@ export function parseJson<S extends z.ZodType>(raw: Buffer, schema: S): z.infer<
     });
   }
   return parsed.data;
+}
+
+/** A query string as an object; keys listed in `arrays` keep every repeat (header=…&header=…). */
+export function queryObject(query: URLSearchParams, arrays: string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of new Set(query.keys())) out[key] = arrays.includes(key) ? query.getAll(key) : query.get(key);
+  return out;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

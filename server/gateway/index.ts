@@ -8,9 +8,20 @@ import { createRouter, makeRequest, type Route } from './router';
 import { consumeRoutes } from './routes-consume';
 import { deadLetterRoutes } from './routes-dead-letters';
 import { publishRoutes } from './routes-publish';
+import { logRoutes } from './routes-log';
+import { observeRoutes } from './routes-observe';
+import { requestRoutes } from './routes-request';
 import { topologyRoutes } from './routes-topology';
 
-export const routes: Route[] = [...topologyRoutes, ...publishRoutes, ...consumeRoutes, ...deadLetterRoutes];
+export const routes: Route[] = [
+  ...topologyRoutes,
+  ...publishRoutes,
+  ...requestRoutes,
+  ...consumeRoutes,
+  ...deadLetterRoutes,
+  ...observeRoutes,
+  ...logRoutes,
+];
 
 export interface GatewayOptions {
   broker: Broker;
@@ -38,6 +49,7 @@ export function createGateway(options: GatewayOptions) {
       const reply = await route.handle(makeRequest(req, res, params, url.searchParams, ctx));
       if (res.destroyed) return;
       if (reply.status === 204) res.writeHead(204, reply.headers).end();
+      else if (reply.raw) res.writeHead(reply.status, reply.headers).end(reply.body as Uint8Array);
       else sendJson(res, reply.status, reply.body, reply.headers);
     } catch (err) {
       const { status, body } = toErrorEnvelope(err);

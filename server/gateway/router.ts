@@ -26,6 +26,8 @@ export interface Reply {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** The body is bytes to send as they are (with the headers' content type), not JSON. */
+  raw?: boolean;
 }
 
 export interface Route {

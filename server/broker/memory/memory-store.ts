@@ -5,8 +5,8 @@ import { deadLetterTargets } from '../dead-letter-targets';
 import type { EventSink, LifecycleEvent } from '../event-sink';
 import { formatReceipt, type Receipt } from '../receipts';
 import { route, type TopologySnapshot } from '../route';
-import type { Death, DeathReason, Delivery, NackOptions, Queue, ReplayRequest, StoredMessage } from '../types';
-import type { QueueDepth } from '../pg/queue-read';
+import type { Death, DeathReason, Delivery, NackOptions, Queue, QueueDepth, ReplayRequest, StoredMessage } from '../types';
+import type { BrowsedEntry } from '../pg/queue-read';
 
 interface MemoryEntry {
   id: number;
@@ -33,6 +33,7 @@ export class MemoryStore {
       events: EventSink;
       now?: () => number;
       onReady: (queues: string[]) => void;
+      onDead?: (queue: string, reason: DeathReason, count: number) => void;
     },
   ) {}
 
@@ -122,6 +123,7 @@ export class MemoryStore {
   }
 
   private deadLetter(queue: string, dying: MemoryEntry[], reason: DeathReason, topology: TopologySnapshot): void {
+    if (dying.length > 0) this.deps.onDead?.(queue, reason, dying.length);
     for (const e of dying) {
       this.entries(queue).delete(e.id);
       const targets = deadLetterTargets(topology, queue, e.message);
@@ -187,6 +189,32 @@ export class MemoryStore {
     let next: number | null = null;
     for (const e of this.entries(queue).values()) if (e.visibleAt > now) next = Math.min(next ?? Infinity, e.visibleAt - now);
     return next;
+  }
+
+  browse(queue: string, limit: number): BrowsedEntry[] {
+    const now = this.now();
+    return [...this.entries(queue).values()]
+      .sort((a, b) => a.visibleAt - b.visibleAt || a.id - b.id)
+      .slice(0, limit)
+      .map((e) => ({
+        ...e.message,
+        attempt: e.attempt,
+        death: e.death,
+        state: e.visibleAt <= now ? 'ready' : e.lease ? 'in_flight' : 'delayed',
+      }));
+  }
+
+  discard(queue: string, ids: string[]): number {
+    const now = this.now();
+    const wanted = new Set(ids);
+    let n = 0;
+    for (const e of [...this.entries(queue).values()]) {
+      if (wanted.has(e.message.id) && !(e.lease && e.visibleAt > now)) {
+        this.entries(queue).delete(e.id);
+        n++;
+      }
+    }
+    return n;
   }
 
   purge(queue: string): number {

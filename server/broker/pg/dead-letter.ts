@@ -5,6 +5,9 @@ import { deadLetterTargets } from '../dead-letter-targets';
 import type { TopologySnapshot } from '../route';
 import type { Death, DeathReason } from '../types';
 
+/** Told how many entries of a queue died, and why (metrics). */
+export type OnDead = (queue: string, reason: DeathReason, count: number) => void;
+
 export interface DyingEntry {
   id: number;
   queue: string;
@@ -19,7 +22,7 @@ export interface DyingEntry {
  */
 export async function queueEntryDeadLetter(
   q: Sql,
-  p: { entries: DyingEntry[]; reason: DeathReason; topology: TopologySnapshot; node: string },
+  p: { entries: DyingEntry[]; reason: DeathReason; topology: TopologySnapshot; node: string; onDead?: OnDead },
 ): Promise<number> {
   if (p.entries.length === 0) return 0;
   const removed = await q.query<{ id: number; message_id: string; exchange: string; routing_key: string; headers: unknown; at: string }>(
@@ -72,5 +75,13 @@ export async function queueEntryDeadLetter(
      SELECT 'dead_lettered', m, qu, $5, a, d FROM unnest($1::uuid[], $2::text[], $3::int4[], $4::text[]::jsonb[]) AS t(m, qu, a, d)`,
     [event.message, event.queue, event.attempt, event.detail, p.node],
   );
+  if (p.onDead) {
+    const perQueue = new Map<string, number>();
+    for (const r of removed) {
+      const queue = byId.get(Number(r.id))!.queue;
+      perQueue.set(queue, (perQueue.get(queue) ?? 0) + 1);
+    }
+    for (const [queue, n] of perQueue) p.onDead(queue, p.reason, n);
+  }
   return removed.length;
 }

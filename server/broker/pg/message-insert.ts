@@ -1,6 +1,7 @@
 import type { Sql } from '../../../db/driver';
 import type { TopologySnapshot } from '../route';
-import { queueEntryDeadLetter } from './dead-letter';
+import { queueEntryDeadLetter, type OnDead } from './dead-letter';
+import { LOG_ORDER_LOCK } from './exchange-log';
 import { notifyReady } from './notify';
 
 /** A routed message ready to store; `durableQueues` get an entry row each. */
@@ -37,7 +38,7 @@ const dedupKey = (m: { exchange: string; idempotencyKey: string | null }) => `${
  */
 export async function messageInsertMany(
   q: Sql,
-  p: { messages: PreparedMessage[]; dedupWindowMs: number; topology: TopologySnapshot; node: string },
+  p: { messages: PreparedMessage[]; dedupWindowMs: number; topology: TopologySnapshot; node: string; onDead?: OnDead },
 ): Promise<InsertOutcome[]> {
   const outcomes: InsertOutcome[] = p.messages.map(() => ({ duplicateOf: null }));
   const duplicates = await claimIdempotencyKeys(q, p.messages, p.dedupWindowMs);
@@ -47,6 +48,8 @@ export async function messageInsertMany(
   });
   const fresh = p.messages.filter((_, i) => !outcomes[i]!.duplicateOf);
   if (fresh.length > 0) {
+    // From here to the commit, message inserts are serialised cluster-wide: seq order is commit order.
+    await q.query('SELECT pg_advisory_xact_lock($1)', [LOG_ORDER_LOCK]);
     // One JSON parameter rather than parallel arrays: postgres.js cannot send NULL or bool inside arrays.
     await q.query(
       `INSERT INTO messages (id, exchange, routing_key, headers, content_type, body, correlation_id, reply_to,
@@ -76,6 +79,7 @@ export async function messageInsertMany(
       ],
     );
   }
+  await messageCountAdd(q, fresh);
   const entries = fresh.flatMap((m) => m.durableQueues.map((queue) => ({ queue, id: m.id, delay: m.delayMs })));
   if (entries.length > 0) {
     await q.query(
@@ -84,7 +88,7 @@ export async function messageInsertMany(
       [entries.map((e) => e.queue), entries.map((e) => e.id), entries.map((e) => e.delay)],
     );
     const touched = new Set(entries.map((e) => e.queue));
-    await enforceMaxLength(q, touched, p.topology, p.node);
+    await enforceMaxLength(q, touched, p.topology, p.node, p.onDead);
     await notifyReady(q, p.node, touched);
   }
   const dups = outcomes.flatMap((o, i) => (o.duplicateOf ? [{ id: o.duplicateOf.id, key: p.messages[i]!.idempotencyKey }] : []));
@@ -138,7 +142,7 @@ async function claimIdempotencyKeys(
   return winners;
 }
 
-async function enforceMaxLength(q: Sql, queues: Set<string>, topology: TopologySnapshot, node: string): Promise<void> {
+async function enforceMaxLength(q: Sql, queues: Set<string>, topology: TopologySnapshot, node: string, onDead?: OnDead): Promise<void> {
   for (const name of queues) {
     const maxLength = topology.queues.get(name)?.settings.maxLength;
     if (!maxLength) continue;
@@ -153,6 +157,26 @@ async function enforceMaxLength(q: Sql, queues: Set<string>, topology: TopologyS
       reason: 'max_length',
       topology,
       node,
+      onDead,
     });
   }
+}
+
+/** Adds this batch to the per-minute volume counts that history reads. */
+async function messageCountAdd(q: Sql, messages: PreparedMessage[]): Promise<void> {
+  const counts = new Map<string, { ex: string; rk: string; n: number; b: number }>();
+  for (const m of messages) {
+    const key = `${m.exchange}\u0000${m.routingKey}`;
+    const c = counts.get(key) ?? counts.set(key, { ex: m.exchange, rk: m.routingKey, n: 0, b: 0 }).get(key)!;
+    c.n++;
+    c.b += m.body.byteLength;
+  }
+  if (counts.size === 0) return;
+  await q.query(
+    `INSERT INTO message_counts (exchange, routing_key, minute, count, bytes)
+     SELECT ex, rk, date_trunc('minute', now()), n, b FROM json_to_recordset($1::text::json) AS t(ex text, rk text, n int8, b int8)
+     ON CONFLICT (exchange, routing_key, minute)
+     DO UPDATE SET count = message_counts.count + EXCLUDED.count, bytes = message_counts.bytes + EXCLUDED.bytes`,
+    [JSON.stringify([...counts.values()])],
+  );
 }

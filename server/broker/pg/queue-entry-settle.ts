@@ -3,7 +3,7 @@ import { decideNack } from '../backoff';
 import type { Receipt } from '../receipts';
 import type { TopologySnapshot } from '../route';
 import type { NackOptions, Queue } from '../types';
-import { queueEntryDeadLetter, type DyingEntry } from './dead-letter';
+import { queueEntryDeadLetter, type DyingEntry, type OnDead } from './dead-letter';
 
 /** Only a lease that is still current can settle its entry: a stale receipt matches nothing. */
 const CURRENT_LEASE = `e.id = r.id AND e.lease = r.lease AND e.queue = $1 AND e.visible_at > now()`;
@@ -47,7 +47,7 @@ export async function queueEntryExtend(
  */
 export async function queueEntryNack(
   q: Sql,
-  p: { queue: Queue; receipts: Receipt[]; options: NackOptions; topology: TopologySnapshot; node: string },
+  p: { queue: Queue; receipts: Receipt[]; options: NackOptions; topology: TopologySnapshot; node: string; onDead?: OnDead },
 ): Promise<Set<number>> {
   const { queue, options } = p;
   const held = await q.query<{ id: number; message_id: string; attempt: number }>(
@@ -91,7 +91,7 @@ export async function queueEntryNack(
     );
   }
   for (const reason of ['rejected', 'max_deliveries'] as const) {
-    await queueEntryDeadLetter(q, { entries: dying[reason], reason, topology: p.topology, node: p.node });
+    await queueEntryDeadLetter(q, { entries: dying[reason], reason, topology: p.topology, node: p.node, onDead: p.onDead });
   }
   return new Set(held.map((h) => Number(h.id)));
 }

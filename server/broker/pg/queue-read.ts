@@ -1,30 +1,7 @@
 import type { Sql } from '../../../db/driver';
 import { jsonValue } from '../../../db/driver';
-import type { Death, DepthFigures, StoredMessage } from '../types';
+import type { Death, StoredMessage } from '../types';
 import { MESSAGE_COLUMNS, rowToMessage } from './rows';
-
-export interface QueueDepth extends DepthFigures {
-  oldestReadyAgeMs: number | null;
-}
-
-/** Depth by state for every durable queue, from the claim index (one grouped scan). */
-export async function queueEntryDepths(q: Sql, p: { queues?: string[] } = {}): Promise<Map<string, QueueDepth>> {
-  const rows = await q.query<{ queue: string; ready: number; in_flight: number; delayed: number; oldest_ms: number | null }>(
-    `SELECT queue,
-       count(*) FILTER (WHERE visible_at <= now())::int AS ready,
-       count(*) FILTER (WHERE visible_at > now() AND lease IS NOT NULL)::int AS in_flight,
-       count(*) FILTER (WHERE visible_at > now() AND lease IS NULL)::int AS delayed,
-       (extract(epoch FROM now() - min(enqueued_at) FILTER (WHERE visible_at <= now())) * 1000)::float8 AS oldest_ms
-     FROM queue_entries WHERE ($1::text[] IS NULL OR queue = ANY($1::text[])) GROUP BY queue`,
-    [p.queues ?? null],
-  );
-  return new Map(
-    rows.map((r) => [
-      r.queue,
-      { ready: r.ready, inFlight: r.in_flight, delayed: r.delayed, oldestReadyAgeMs: r.oldest_ms == null ? null : Math.round(r.oldest_ms) },
-    ]),
-  );
-}
 
 /** Milliseconds until the queue's next entry becomes visible (delayed, retrying or leased), or null. */
 export async function queueEntryNextVisibleMs(q: Sql, p: { queue: string }): Promise<number | null> {
@@ -64,4 +41,34 @@ export async function messageGet(q: Sql, p: { id: string }): Promise<MessageRow 
     routedTo: (rows[0].routed_to as string[]) ?? [],
     entries: entries.map((e) => ({ queue: e.queue, state: e.state, attempt: e.attempt, death: jsonValue(e.death) ?? null })),
   };
+}
+
+export type BrowsedEntry = StoredMessage & { attempt: number; state: 'ready' | 'in_flight' | 'delayed'; death: Death | null };
+
+/** A queue's entries in delivery order, read without leasing them. */
+export async function queueEntryBrowse(q: Sql, p: { queue: string; limit: number }): Promise<BrowsedEntry[]> {
+  const rows = await q.query(
+    `SELECT ${MESSAGE_COLUMNS}, e.attempt, e.death,
+       CASE WHEN e.visible_at <= now() THEN 'ready' WHEN e.lease IS NOT NULL THEN 'in_flight' ELSE 'delayed' END AS state
+     FROM queue_entries e JOIN messages m ON m.id = e.message_id
+     WHERE e.queue = $1 ORDER BY e.visible_at, e.id LIMIT $2`,
+    [p.queue, p.limit],
+  );
+  return rows.map((r) => ({
+    ...rowToMessage(r),
+    attempt: Number(r.attempt),
+    state: r.state as BrowsedEntry['state'],
+    death: jsonValue<Death | null>(r.death) ?? null,
+  }));
+}
+
+/** Deletes the named messages' entries from a queue unless a consumer holds them now. */
+export async function queueEntryDiscard(q: Sql, p: { queue: string; ids: string[] }): Promise<number> {
+  const rows = await q.query<{ n: number }>(
+    `WITH d AS (DELETE FROM queue_entries WHERE queue = $1 AND message_id = ANY($2::uuid[])
+       AND NOT (lease IS NOT NULL AND visible_at > now()) RETURNING 1)
+     SELECT count(*)::int AS n FROM d`,
+    [p.queue, p.ids],
+  );
+  return rows[0]?.n ?? 0;
 }

@@ -1,6 +1,6 @@
 import type { Sql } from '../../../db/driver';
 import type { TopologySnapshot } from '../route';
-import { queueEntryDeadLetter } from './dead-letter';
+import { queueEntryDeadLetter, type OnDead } from './dead-letter';
 
 const BATCH = 1000;
 
@@ -9,7 +9,7 @@ const BATCH = 1000;
  * dead-letters entries whose last lease expired (`max_deliveries`) and entries past the
  * queue's message TTL (`expired`). Returns how many entries it moved.
  */
-export async function queueSweep(q: Sql, p: { queue: string; topology: TopologySnapshot; node: string }): Promise<number> {
+export async function queueSweep(q: Sql, p: { queue: string; topology: TopologySnapshot; node: string; onDead?: OnDead }): Promise<number> {
   const settings = p.topology.queues.get(p.queue)?.settings;
   if (!settings || settings.durability !== 'durable') return 0;
   const spent = await q.query<{ id: number; message_id: string; attempt: number; last_error: string | null }>(
@@ -30,6 +30,7 @@ export async function queueSweep(q: Sql, p: { queue: string; topology: TopologyS
     reason: 'max_deliveries',
     topology: p.topology,
     node: p.node,
+    onDead: p.onDead,
   });
   if (settings.messageTtlMs) {
     const expired = await q.query<{ id: number; attempt: number; last_error: string | null }>(
@@ -44,6 +45,7 @@ export async function queueSweep(q: Sql, p: { queue: string; topology: TopologyS
       reason: 'expired',
       topology: p.topology,
       node: p.node,
+      onDead: p.onDead,
     });
   }
   return moved;

@@ -1,0 +1,80 @@
+import type { Db } from '../../db/driver';
+import type { MemoryStore } from './memory/memory-store';
+import type { OnDead } from './pg/dead-letter';
+import { queueDepthCompact, queueDepthSample } from './pg/queue-depth';
+import { retentionSweep } from './pg/retention';
+import { idempotencyKeyExpire, queueSweep } from './pg/sweep';
+import type { TopologySnapshot } from './route';
+import type { QueueDepth } from './types';
+
+/** Advisory locks that make singleton work run on one node at a time (any node may hold them). */
+const SAMPLER_LOCK = 0x48617401;
+const RETENTION_LOCK = 0x48617402;
+
+export interface HousekeepingDeps {
+  db: Db;
+  node: string;
+  topology: () => TopologySnapshot;
+  memory: MemoryStore;
+  wake: (queues: string[]) => void;
+  depths: (queues: string[]) => Promise<Map<string, QueueDepth>>;
+  dedupWindowMs: number;
+  retentionMs: number;
+  onDead: OnDead;
+}
+
+/** The broker's background work, each piece safe to run on every node of a cluster. */
+export function createHousekeeping(d: HousekeepingDeps) {
+  return {
+    /** Dead-letters spent leases and expired entries; forgets old idempotency keys; folds depth deltas. */
+    async sweep(): Promise<void> {
+      const snapshot = d.topology();
+      d.memory.sweep(snapshot);
+      for (const q of snapshot.queues.values()) {
+        if (q.settings.durability !== 'durable') continue;
+        const moved = await d.db.tx((tx) => queueSweep(tx, { queue: q.name, topology: snapshot, node: d.node, onDead: d.onDead }));
+        if (moved > 0) d.wake([q.name]);
+      }
+      await idempotencyKeyExpire(d.db, { windowMs: d.dedupWindowMs });
+      await queueDepthCompact(d.db);
+    },
+
+    /** One depth sample per queue, taken by whichever node holds the sampler lock. */
+    async sample(): Promise<void> {
+      const names = [...d.topology().queues.keys()];
+      const depths = await d.depths(names);
+      await d.db.tx(async (tx) => {
+        const [lock] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [SAMPLER_LOCK]);
+        if (lock?.ok) await queueDepthSample(tx, { depths });
+      });
+    },
+
+    /** Drops stored history past the retention period, in bounded batches, on one node at a time. */
+    async retain(): Promise<number> {
+      let removed = 0;
+      for (let round = 0; round < 20; round++) {
+        const n = await d.db.tx(async (tx) => {
+          const [lock] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [RETENTION_LOCK]);
+          return lock?.ok ? retentionSweep(tx, { retentionMs: d.retentionMs }) : 0;
+        });
+        removed += n;
+        if (n === 0) break;
+      }
+      return removed;
+    },
+  };
+}
+
+/** Runs `fn` every `ms`, never two at once; returns the stop function. */
+export function every(ms: number, fn: () => Promise<unknown>, onError: (e: unknown) => void): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    fn()
+      .catch(onError)
+      .finally(() => (running = false));
+  }, ms);
+  timer.unref?.();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,54 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Db } from '../../../db/driver';
+import { BrokerError } from '../errors';
+import { DEFAULT_EXCHANGE } from '../names';
+import { route, type TopologySnapshot } from '../route';
+import { exchangeRangeRead } from './exchange-log';
+import { messageInsertMany, type PreparedMessage } from './message-insert';
+
+const PAGE = 1000;
+export const MAX_HISTORY_REPLAY = 1_000_000;
+
+export type HistoryTarget = { queue: string } | { exchange: string; routingKey?: string };
+
+/**
+ * Re-publishes a time range of an exchange's stored history, in commit order, a page per
+ * transaction: each copy is a new message (new id, `replay_of` the original) with the original's
+ * correlation ID, sent to one queue or through an exchange. Only durable queues receive copies.
+ */
+export async function exchangeHistoryReplay(
+  db: Db,
+  p: { exchange: string; from: Date; to: Date; routingKey?: string; target: HistoryTarget; topology: () => TopologySnapshot; node: string },
+): Promise<number> {
+  const t = p.topology();
+  if ('queue' in p.target && t.queues.get(p.target.queue)?.settings.durability !== 'durable') {
+    throw new BrokerError('replay_target_not_found', `Replay target '${p.target.queue}' is not a durable queue`, { queue: p.target.queue });
+  }
+  if ('exchange' in p.target && !t.exchanges.has(p.target.exchange)) {
+    throw new BrokerError('replay_target_not_found', `Replay target exchange '${p.target.exchange}' does not exist`, { exchange: p.target.exchange });
+  }
+  let after = 0;
+  let replayed = 0;
+  while (replayed < MAX_HISTORY_REPLAY) {
+    const page = await exchangeRangeRead(db, { exchange: p.exchange, from: p.from, to: p.to, routingKey: p.routingKey, after, limit: PAGE });
+    if (page.length === 0) break;
+    after = page[page.length - 1]!.seq;
+    const topology = p.topology();
+    const copies: PreparedMessage[] = page.flatMap((m) => {
+      const target = p.target;
+      // Into a queue, a copy goes as if published straight to it, so the source exchange's log and history do not count it twice.
+      const exchange = 'exchange' in target ? target.exchange : DEFAULT_EXCHANGE;
+      const routingKey = 'exchange' in target ? (target.routingKey ?? m.routingKey) : m.routingKey;
+      const queues = 'queue' in target ? [target.queue] : route(topology, exchange, routingKey, m.headers);
+      const durableQueues = queues.filter((q) => topology.queues.get(q)?.settings.durability === 'durable');
+      if (durableQueues.length === 0) return [];
+      return [{ ...m, id: uuidv7(), exchange, routingKey, idempotencyKey: null, delayMs: 0, queues: durableQueues, durableQueues, replayOf: m.id }];
+    });
+    if (copies.length > 0) {
+      await db.tx((q) => messageInsertMany(q, { messages: copies, dedupWindowMs: 0, topology, node: p.node }));
+    }
+    replayed += copies.length;
+    if (page.length < PAGE) break;
+  }
+  return replayed;
+}

@@ -1,0 +1,58 @@
+import type { Db } from '../../db/driver';
+import type { Broker } from './api';
+import { BrokerError, notFound } from './errors';
+import type { MemoryStore } from './memory/memory-store';
+import { checkName } from './names';
+import { exchangeHistoryRead, exchangeLogRead } from './pg/exchange-log';
+import { messageSearch } from './pg/message-search';
+import { queueDepthHistory } from './pg/queue-depth';
+import { messageGet, queueEntryBrowse } from './pg/queue-read';
+import { traceRead } from './pg/trace-read';
+import type { TopologyStore } from './topology';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The read side: traces, search, the exchange log and history, depth history, browsing. No writes. */
+export function createReads(d: { db: Db; topology: TopologyStore; memory: MemoryStore }): Pick<
+  Broker,
+  'trace' | 'searchMessages' | 'exchangeLog' | 'exchangeHistory' | 'queueDepthHistory' | 'browse' | 'getMessage'
+> {
+  const range = (from: Date, to: Date) => {
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from > to) {
+      throw new BrokerError('validation_failed', 'from must be a time before to', { from: String(from), to: String(to) });
+    }
+  };
+  return {
+    trace: (correlationId) => traceRead(d.db, { correlationId }),
+    async searchMessages(query) {
+      if (query.id && !UUID.test(query.id)) return { messages: [], nextCursor: null };
+      if (query.cursor && !UUID.test(query.cursor)) throw new BrokerError('validation_failed', 'cursor is not one this API returned', {});
+      return messageSearch(d.db, { ...query, limit: Math.min(1000, Math.max(1, query.limit ?? 50)) });
+    },
+    async exchangeLog(exchange, o) {
+      d.topology.exchange(exchange);
+      return exchangeLogRead(d.db, { exchange, ...o });
+    },
+    async exchangeHistory(exchange, o) {
+      d.topology.exchange(exchange);
+      range(o.from, o.to);
+      return exchangeHistoryRead(d.db, { exchange, ...o });
+    },
+    async queueDepthHistory(queue, r) {
+      d.topology.queue(queue);
+      range(r.from, r.to);
+      return queueDepthHistory(d.db, { queue, ...r });
+    },
+    async browse(queue, { limit }) {
+      checkName('queue', queue);
+      const q = d.topology.queue(queue);
+      const n = Math.min(1000, Math.max(1, limit));
+      return q.settings.durability === 'memory' ? d.memory.browse(queue, n) : queueEntryBrowse(d.db, { queue, limit: n });
+    },
+    async getMessage(id) {
+      const found = UUID.test(id) ? await messageGet(d.db, { id }) : null;
+      if (!found) throw notFound('message', id);
+      return found;
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { queryObject, validate } from './http';
+import type { Route } from './router';
+import { errorSchema, messageViewSchema } from './schemas';
+import { messageView } from './views';
+
+const tag = 'Traces and messages';
+const isoDate = z.iso.datetime({ offset: true });
+
+const traceEventSchema = z.object({
+  at: z.string(),
+  type: z.string(),
+  messageId: z.string(),
+  exchange: z.string().nullable(),
+  queue: z.string().nullable(),
+  node: z.string().nullable(),
+  attempt: z.number().int().nullable(),
+  detail: z.record(z.string(), z.unknown()).nullable(),
+});
+
+export const messageQuerySchema = z
+  .object({
+    id: z.uuid().optional(),
+    correlationId: z.string().min(1).max(255).optional(),
+    exchange: z.string().optional(),
+    routingKey: z.string().optional(),
+    queue: z.string().optional(),
+    /** `name:value`, repeatable */
+    header: z.array(z.string().regex(/^[^:]+:.*$/, 'use name:value')).optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(50),
+    cursor: z.uuid().optional(),
+  })
+  .strict();
+
+const foundSchema = messageViewSchema.extend({ routedTo: z.array(z.string()), seq: z.number().int() });
+
+export const observeRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/v1/traces/{correlationId}',
+    tag,
+    summary: 'Every message that carries a correlation ID and every lifecycle event of them, in time order',
+    responses: {
+      200: z.object({ correlationId: z.string(), messages: z.array(foundSchema.omit({ seq: true }).extend({ replayOf: z.string().nullable() })), events: z.array(traceEventSchema) }),
+    },
+    async handle(r) {
+      const trace = await r.ctx.broker.trace(r.params.correlationId!);
+      return {
+        status: 200,
+        body: {
+          correlationId: r.params.correlationId,
+          messages: trace.messages.map((m) => ({ ...messageView(m), routedTo: m.routedTo, replayOf: m.replayOf })),
+          events: trace.events.map((e) => ({ ...e, at: e.at.toISOString() })),
+        },
+      };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/messages',
+    tag,
+    summary: 'Search stored messages (newest first): correlationId, id, exchange, routingKey, queue, header=name:value, from, to; cursor pagination',
+    responses: { 200: z.object({ messages: z.array(foundSchema), nextCursor: z.string().nullable() }), 400: errorSchema },
+    async handle(r) {
+      const q = validate(messageQuerySchema, queryObject(r.query, ['header']));
+      const headers = Object.fromEntries((q.header ?? []).map((h) => [h.slice(0, h.indexOf(':')).toLowerCase(), h.slice(h.indexOf(':') + 1)]));
+      const found = await r.ctx.broker.searchMessages({
+        ...q,
+        headers,
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+      });
+      return { status: 200, body: { messages: found.messages.map((m) => ({ ...messageView(m), routedTo: m.routedTo, seq: m.seq })), nextCursor: found.nextCursor } };
+    },
+  },
+];
+

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { validate, queryObject } from './http';
+import { publishInputFromHeaders } from './publish-headers';
+import type { Route } from './router';
+import { errorSchema } from './schemas';
+
+const querySchema = z.object({ key: z.string().optional(), timeoutMs: z.coerce.number().int().min(1).max(300_000).default(30_000) }).strict();
+
+export const requestRoutes: Route[] = [
+  {
+    method: 'POST',
+    path: '/v1/exchanges/{exchange}/request',
+    tag: 'Request-reply',
+    summary:
+      "Publish the body with a new correlation ID and this gateway's reply queue as return address; answer with the reply (504 reply_timeout)",
+    rawBody: true,
+    responses: { 200: null, 404: errorSchema, 504: errorSchema },
+    async handle(r) {
+      const q = validate(querySchema, queryObject(r.query));
+      const meta = publishInputFromHeaders(r.req.headers, r.query);
+      const body = await r.body();
+      const reply = await r.ctx.broker.request(
+        { ...meta, routingKey: q.key ?? meta.routingKey, exchange: r.params.exchange!, body, headers: meta.headers },
+        q.timeoutMs,
+      );
+      const headers: Record<string, string> = {
+        'content-type': reply.contentType,
+        'hatoba-correlation-id': reply.correlationId,
+        'hatoba-message-id': reply.id,
+      };
+      for (const [name, value] of Object.entries(reply.headers)) headers[`hatoba-header-${name}`] = value;
+      return { status: 200, body: reply.body, headers, raw: true };
+    },
+  },
+];
