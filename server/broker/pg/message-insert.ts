@@ -47,58 +47,68 @@ export async function messageInsertMany(
     if (first && first.id !== m.id) outcomes[i] = { duplicateOf: first };
   });
   const fresh = p.messages.filter((_, i) => !outcomes[i]!.duplicateOf);
+  const entries = fresh.flatMap((m) => m.durableQueues.map((queue) => ({ queue, id: m.id, delay: m.delayMs })));
+  const touched = new Set(entries.map((e) => e.queue));
+  const dups = outcomes.flatMap((o, i) => (o.duplicateOf ? [{ id: o.duplicateOf.id, key: p.messages[i]!.idempotencyKey }] : []));
+  // The statements below do not depend on each other's results: sent together, they are
+  // pipelined on the connection (one round trip), and run in order.
+  const pipeline: Promise<unknown>[] = [];
   if (fresh.length > 0) {
     // From here to the commit, message inserts are serialised cluster-wide: seq order is commit order.
-    await q.query('SELECT pg_advisory_xact_lock($1)', [LOG_ORDER_LOCK]);
+    pipeline.push(q.query('SELECT pg_advisory_xact_lock($1)', [LOG_ORDER_LOCK]));
     // One JSON parameter rather than parallel arrays: postgres.js cannot send NULL or bool inside arrays.
-    await q.query(
-      `INSERT INTO messages (id, exchange, routing_key, headers, content_type, body, correlation_id, reply_to,
-         idempotency_key, traceparent, tracestate, persistent, routed_to, replay_of)
-       SELECT id, ex, rk, h, ct, decode(b, 'hex'), c, rt, ik, tp, ts, ps, r, ro
-       FROM json_to_recordset($1::text::json) AS t(id uuid, ex text, rk text, h jsonb, ct text, b text, c text, rt text,
-         ik text, tp text, ts text, ps bool, r text[], ro uuid)`,
-      [
-        JSON.stringify(
-          fresh.map((m) => ({
-            id: m.id,
-            ex: m.exchange,
-            rk: m.routingKey,
-            h: m.headers,
-            ct: m.contentType,
-            b: Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength).toString('hex'),
-            c: m.correlationId,
-            rt: m.replyTo,
-            ik: m.idempotencyKey,
-            tp: m.traceparent,
-            ts: m.tracestate,
-            ps: m.persistent,
-            r: m.queues,
-            ro: m.replayOf ?? null,
-          })),
-        ),
-      ],
+    pipeline.push(
+      q.query(
+        `INSERT INTO messages (id, exchange, routing_key, headers, content_type, body, correlation_id, reply_to,
+           idempotency_key, traceparent, tracestate, persistent, routed_to, replay_of)
+         SELECT id, ex, rk, h, ct, decode(b, 'hex'), c, rt, ik, tp, ts, ps, r, ro
+         FROM json_to_recordset($1::text::json) AS t(id uuid, ex text, rk text, h jsonb, ct text, b text, c text, rt text,
+           ik text, tp text, ts text, ps bool, r text[], ro uuid)`,
+        [
+          JSON.stringify(
+            fresh.map((m) => ({
+              id: m.id,
+              ex: m.exchange,
+              rk: m.routingKey,
+              h: m.headers,
+              ct: m.contentType,
+              b: Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength).toString('hex'),
+              c: m.correlationId,
+              rt: m.replyTo,
+              ik: m.idempotencyKey,
+              tp: m.traceparent,
+              ts: m.tracestate,
+              ps: m.persistent,
+              r: m.queues,
+              ro: m.replayOf ?? null,
+            })),
+          ),
+        ],
+      ),
     );
+    pipeline.push(messageCountAdd(q, fresh));
   }
-  await messageCountAdd(q, fresh);
-  const entries = fresh.flatMap((m) => m.durableQueues.map((queue) => ({ queue, id: m.id, delay: m.delayMs })));
   if (entries.length > 0) {
-    await q.query(
-      `INSERT INTO queue_entries (queue, message_id, visible_at)
-       SELECT qn, mid, now() + d * interval '1 millisecond' FROM unnest($1::text[], $2::uuid[], $3::int8[]) AS t(qn, mid, d)`,
-      [entries.map((e) => e.queue), entries.map((e) => e.id), entries.map((e) => e.delay)],
+    pipeline.push(
+      q.query(
+        `INSERT INTO queue_entries (queue, message_id, visible_at)
+         SELECT qn, mid, now() + d * interval '1 millisecond' FROM unnest($1::text[], $2::uuid[], $3::int8[]) AS t(qn, mid, d)`,
+        [entries.map((e) => e.queue), entries.map((e) => e.id), entries.map((e) => e.delay)],
+      ),
     );
-    const touched = new Set(entries.map((e) => e.queue));
-    await enforceMaxLength(q, touched, p.topology, p.node, p.onDead);
-    await notifyReady(q, p.node, touched);
+    pipeline.push(notifyReady(q, p.node, touched));
   }
-  const dups = outcomes.flatMap((o, i) => (o.duplicateOf ? [{ id: o.duplicateOf.id, key: p.messages[i]!.idempotencyKey }] : []));
   if (dups.length > 0) {
-    await q.query(
-      `INSERT INTO events (type, message_id, node, detail)
-       SELECT 'deduplicated', m, $3, jsonb_build_object('idempotencyKey', k) FROM unnest($1::uuid[], $2::text[]) AS t(m, k)`,
-      [dups.map((d) => d.id), dups.map((d) => d.key), p.node],
+    pipeline.push(
+      q.query(
+        `INSERT INTO events (type, message_id, node, detail)
+         SELECT 'deduplicated', m, $3, jsonb_build_object('idempotencyKey', k) FROM unnest($1::uuid[], $2::text[]) AS t(m, k)`,
+        [dups.map((d) => d.id), dups.map((d) => d.key), p.node],
+      ),
     );
   }
+  await Promise.all(pipeline);
+  if (entries.length > 0) await enforceMaxLength(q, touched, p.topology, p.node, p.onDead);
   return outcomes;
 }
 
@@ -163,7 +173,7 @@ async function enforceMaxLength(q: Sql, queues: Set<string>, topology: TopologyS
 }
 
 /** Adds this batch to the per-minute volume counts that history reads. */
-async function messageCountAdd(q: Sql, messages: PreparedMessage[]): Promise<void> {
+async function messageCountAdd(q: Sql, messages: PreparedMessage[]): Promise<unknown> {
   const counts = new Map<string, { ex: string; rk: string; n: number; b: number }>();
   for (const m of messages) {
     const key = `${m.exchange}\u0000${m.routingKey}`;
@@ -172,7 +182,7 @@ async function messageCountAdd(q: Sql, messages: PreparedMessage[]): Promise<voi
     c.b += m.body.byteLength;
   }
   if (counts.size === 0) return;
-  await q.query(
+  return q.query(
     `INSERT INTO message_counts (exchange, routing_key, minute, count, bytes)
      SELECT ex, rk, date_trunc('minute', now()), n, b FROM json_to_recordset($1::text::json) AS t(ex text, rk text, n int8, b int8)
      ON CONFLICT (exchange, routing_key, minute)
