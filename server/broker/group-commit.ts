@@ -24,6 +24,7 @@ export function createGroupCommit<Item, Result>(
   const concurrency = options.concurrency ?? 1;
   let queue: Pending<Item, Result>[] = [];
   let running = 0;
+  let scheduled = false;
   let idle: (() => void)[] = [];
   const stats = { flushes: 0, items: 0, largestBatch: 0 };
 
@@ -43,7 +44,8 @@ export function createGroupCommit<Item, Result>(
         )
         .finally(() => {
           running--;
-          pump();
+          // Let pending I/O (requests still being read) run first, so they join the next batch.
+          setImmediate(pump);
         });
     }
     if (running === 0 && queue.length === 0) {
@@ -58,8 +60,14 @@ export function createGroupCommit<Item, Result>(
     submit(item) {
       return new Promise<Result>((resolve, reject) => {
         queue.push({ item, resolve, reject });
-        // Let the submissions of this turn of the event loop join the same batch.
-        if (running < concurrency) queueMicrotask(pump);
+        // Flush after this turn of the event loop, so every request read in it joins the batch.
+        if (running < concurrency && !scheduled) {
+          scheduled = true;
+          setImmediate(() => {
+            scheduled = false;
+            pump();
+          });
+        }
       });
     },
     drain() {
