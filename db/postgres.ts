@@ -28,8 +28,12 @@ export function openPostgres(options: PostgresOptions): Db {
     query: root.query,
     async tx<T>(fn: (q: Sql) => Promise<T>, txOptions?: TxOptions) {
       return client.begin(async (t) => {
-        if (txOptions?.synchronousCommit === false) await t.unsafe('SET LOCAL synchronous_commit = off');
-        return fn(wrap(t));
+        // not awaited: pipelined ahead of the transaction's first statement
+        const relaxed = txOptions?.synchronousCommit === false ? t.unsafe('SET LOCAL synchronous_commit = off') : undefined;
+        relaxed?.catch(() => {}); // its failure fails the statements after it, which report it
+        const result = await fn(wrap(t));
+        await relaxed;
+        return result;
       }) as Promise<T>;
     },
     async listen(channel, onPayload) {

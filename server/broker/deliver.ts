@@ -47,7 +47,8 @@ export async function receive(deps: DeliverDeps, queue: () => Queue, options: Re
     const claimed =
       q.settings.durability === 'memory'
         ? deps.memory.claim(q, max, visibilityMs)
-        : await queueEntryClaim(deps.db, { queue: q, max, visibilityMs, node: deps.node });
+        : // A lease needs no fsync: lost in a crash, the entry is simply ready again (at-least-once holds).
+          await deps.db.tx((tx) => queueEntryClaim(tx, { queue: q, max, visibilityMs, node: deps.node }), { synchronousCommit: false });
     const remaining = deadline - Date.now();
     if (claimed.length > 0 || remaining <= 0 || signal.aborted) return claimed;
     const next =
