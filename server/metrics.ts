@@ -62,7 +62,11 @@ export function createMetrics(options: { pool?: () => { total: number; active: n
     depth.reset();
     oldest.reset();
     consumers.reset();
-    for (const q of await broker.listQueues()) {
+    const queues = await broker.listQueues();
+    const total = new Map(queues.map((q) => [q.name, q.ready + q.inFlight + q.delayed]));
+    for (const q of queues) {
+      const dlq = total.get(`${q.name}.dlq`);
+      if (dlq !== undefined) depth.set({ queue: q.name, state: 'dead' }, dlq);
       depth.set({ queue: q.name, state: 'ready' }, q.ready);
       depth.set({ queue: q.name, state: 'in_flight' }, q.inFlight);
       depth.set({ queue: q.name, state: 'delayed' }, q.delayed);
