@@ -20,6 +20,8 @@ export interface Db extends Sql {
   /** Subscribes to NOTIFY on a channel; resolves to an unsubscribe function. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** Connection figures for metrics: pool size, statements running, statements waiting for a connection. */
+  stats(): { total: number; active: number; waiting: number };
 }
 
 /** Both drivers hand back jsonb either parsed or as text; callers get it parsed. */

@@ -19,6 +19,7 @@ export function wrapPglite(pg: PGlite): Db {
       return pg.listen(channel, onPayload);
     },
     close: () => pg.close(),
+    stats: () => ({ total: 1, active: 0, waiting: 0 }),
   };
 }
 

@@ -18,9 +18,17 @@ export function openPostgres(options: PostgresOptions): Db {
       lock_timeout: 10_000,
     },
   });
+  const max = options.maxConnections ?? 10;
+  let running = 0;
   const wrap = (q: postgres.Sql | postgres.TransactionSql): Sql => ({
-    query: <T extends Row>(text: string, params: unknown[] = []) =>
-      q.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }) as unknown as Promise<T[]>,
+    async query<T extends Row>(text: string, params: unknown[] = []) {
+      running++;
+      try {
+        return (await q.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as T[];
+      } finally {
+        running--;
+      }
+    },
   });
   const root = wrap(client);
   return {
@@ -41,5 +49,6 @@ export function openPostgres(options: PostgresOptions): Db {
       return () => sub.unlisten();
     },
     close: () => client.end({ timeout: 5 }),
+    stats: () => ({ total: max, active: Math.min(running, max), waiting: Math.max(0, running - max) }),
   };
 }

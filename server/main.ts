@@ -23,7 +23,7 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
   const logger = pino({ level: config.logLevel, base: { node: config.nodeId } });
   const db =
     injected.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, maxConnections: config.dbPool }));
-  const metrics = createMetrics();
+  const metrics = createMetrics({ pool: () => db.stats() });
   const broker = createBroker({
     db,
     node: config.nodeId,
