@@ -7,3 +7,4 @@ export * from './events';
 export * from './idempotency-keys';
 export * from './queue-depth';
 export * from './message-counts';
+export * from './nodes';
