@@ -1,23 +1,13 @@
 import type { Sql } from '../../../db/driver';
 import type { TopologySnapshot } from '../route';
+import type { StoredMessage } from '../types';
 import { queueEntryDeadLetter, type OnDead } from './dead-letter';
 import { LOG_ORDER_LOCK } from './exchange-log';
 import { notifyReady } from './notify';
 
 /** A routed message ready to store; `durableQueues` get an entry row each. */
-export interface PreparedMessage {
-  id: string;
-  exchange: string;
-  routingKey: string;
-  headers: Record<string, string>;
-  contentType: string;
-  body: Uint8Array;
-  correlationId: string;
-  replyTo: string | null;
+export interface PreparedMessage extends Omit<StoredMessage, 'publishedAt'> {
   idempotencyKey: string | null;
-  traceparent: string | null;
-  tracestate: string | null;
-  persistent: boolean;
   delayMs: number;
   /** Every queue the message routed to (both tiers): recorded as `routed_to`. */
   queues: string[];
