@@ -42,6 +42,7 @@ const schema = z.object({
   HATOBA_DEDUP_WINDOW: duration.default(86_400_000),
   HATOBA_RETENTION: duration.default(7 * 86_400_000),
   HATOBA_SAMPLE_INTERVAL: duration.default(5000),
+  HATOBA_MEMORY_MAX_ENTRIES: z.coerce.number().int().min(1).default(200_000),
   HATOBA_DB_POOL: z.coerce.number().int().min(2).max(100).default(10),
   HATOBA_DASHBOARD: flag.default(true),
   HATOBA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -59,6 +60,7 @@ export interface Config {
   retentionMs: number;
   sampleIntervalMs: number;
   dbPool: number;
+  memoryLimit: number;
   dashboard: boolean;
   dev: boolean;
   logLevel: z.infer<typeof schema>['HATOBA_LOG_LEVEL'];
@@ -85,6 +87,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retentionMs: e.HATOBA_RETENTION,
     sampleIntervalMs: e.HATOBA_SAMPLE_INTERVAL,
     dbPool: e.HATOBA_DB_POOL,
+    memoryLimit: e.HATOBA_MEMORY_MAX_ENTRIES,
     dashboard: e.HATOBA_DASHBOARD,
     dev: argv.includes('--dev'),
     logLevel: e.HATOBA_LOG_LEVEL,

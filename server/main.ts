@@ -32,6 +32,7 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
     retentionMs: config.retentionMs,
     sampleIntervalMs: config.sampleIntervalMs,
     telemetry: metrics.telemetry,
+    memoryLimit: config.memoryLimit,
   });
   await broker.start();
   setRuntime({ version, node: config.nodeId, database: db.kind, broker });

@@ -42,6 +42,8 @@ export interface BrokerOptions {
   /** Stored messages, events and samples older than this are dropped (default 7 days). */
   retentionMs?: number;
   telemetry?: Telemetry;
+  /** Most entries all memory-tier queues may hold together (default 200,000). */
+  memoryLimit?: number;
 }
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
@@ -83,6 +85,7 @@ export function createBroker(options: BrokerOptions): Broker {
     topology: () => topology.snapshot,
     memory,
     dedupWindowMs,
+    memoryLimit: options.memoryLimit ?? 200_000,
     onCommitted: (qs) => wake(qs, (q) => q.settings.maxLength != null),
     onPublished: (exchange, n) => telemetry.published(exchange, n),
     onBatch: (size) => telemetry.groupCommit(size),

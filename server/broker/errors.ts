@@ -16,6 +16,7 @@ export const errorCodes = [
   'invalid_receipt',
   'replay_target_not_found',
   'reply_timeout',
+  'memory_limit',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

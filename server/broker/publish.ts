@@ -16,6 +16,8 @@ export interface PublisherDeps {
   topology: () => TopologySnapshot;
   memory: MemoryStore;
   dedupWindowMs: number;
+  /** Most entries the memory tier may hold; publishes that would pass it are refused (507). */
+  memoryLimit: number;
   /** Local long polls to wake once a batch has committed. */
   onCommitted: (queues: string[]) => void;
   onPublished?: (exchange: string, count: number) => void;
@@ -104,6 +106,14 @@ export class Publisher {
 
   async publishBatch(inputs: PublishInput[]): Promise<PublishResult[]> {
     const prepared = inputs.map((i) => this.prepare(i));
+    const memoryEntries = prepared.reduce((n, m) => n + m.queues.length - m.durableQueues.length, 0);
+    if (memoryEntries > 0 && this.deps.memory.size + memoryEntries > this.deps.memoryLimit) {
+      throw new BrokerError(
+        'memory_limit',
+        `Memory-tier queues hold ${this.deps.memory.size} entries, the limit is ${this.deps.memoryLimit}: consume them or raise HATOBA_MEMORY_MAX_ENTRIES`,
+        { limit: this.deps.memoryLimit },
+      );
+    }
     // Messages that only reach memory queues and carry no idempotency key never touch the database.
     const needsDb = prepared.some((m) => m.durableQueues.length > 0 || m.idempotencyKey || m.queues.length === 0);
     const outcomes: InsertOutcome[] = needsDb

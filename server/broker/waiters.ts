@@ -7,6 +7,9 @@ export class Waiters {
 
   /** Resolves true when woken, false on timeout or abort. */
   wait(queue: string, ms: number, signal?: AbortSignal): Promise<boolean> {
+    // An abort listener added to an already aborted signal never fires: without this, a poll
+    // aborted between its last check and this wait would sleep out its whole timer.
+    if (signal?.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
       let set = this.byQueue.get(queue);
       if (!set) this.byQueue.set(queue, (set = new Set()));

@@ -42,6 +42,7 @@ const STATUS: Record<GatewayCode | ErrorCode, number> = {
   internal_error: 500,
   shutting_down: 503,
   reply_timeout: 504,
+  memory_limit: 507,
 };
 
 export interface ErrorEnvelope {

@@ -79,6 +79,13 @@ export class MemoryStore {
     return out;
   }
 
+  /** Entries held across all memory queues. */
+  get size(): number {
+    let n = 0;
+    for (const entries of this.queues.values()) n += entries.size;
+    return n;
+  }
+
   /** The entries that `receipts` name and whose leases are still current. */
   private held(queue: string, receipts: Receipt[]): MemoryEntry[] {
     const now = this.now();

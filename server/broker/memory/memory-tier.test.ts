@@ -229,3 +229,19 @@ describe.each(drivers)('memory tier on %s', (driver) => {
     await expectCode(broker.ack('live', ['1.not-a-uuid']), 'invalid_receipt');
   });
 });
+
+describe('memory tier limit', () => {
+  it('refuses publishes that would pass the limit, with memory_limit, and accepts them again once consumed', async () => {
+    const t = await startTestBroker('pglite', { memoryLimit: 3 });
+    try {
+      await t.broker.declareQueue('ram', { durability: 'memory' });
+      for (let i = 0; i < 3; i++) await t.broker.publish(message('amq.default', 'ram', `m${i}`));
+      await expect(t.broker.publish(message('amq.default', 'ram', 'one too many'))).rejects.toMatchObject({ code: 'memory_limit' });
+      const got = await t.broker.receive('ram', { max: 3, waitMs: 0 });
+      await t.broker.ack('ram', got.map((d) => d.receipt));
+      expect((await t.broker.publish(message('amq.default', 'ram', 'fits again'))).queues).toEqual(['ram']);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -54,14 +54,18 @@ export async function exchangeHistoryRead(
   return rows.map((r) => ({ at: new Date(r.at), routingKey: r.routing_key, count: Number(r.count), bytes: Number(r.bytes) }));
 }
 
-/** Reads stored messages of an exchange in a time range, in commit order, a page at a time. */
+/**
+ * Reads stored messages of an exchange in a time range, in commit order, a page at a time. `to` is
+ * inclusive to the end of its millisecond: clients see timestamps in ms, the store keeps µs.
+ */
 export async function exchangeRangeRead(
   q: Sql,
   p: { exchange: string; from: Date; to: Date; routingKey?: string; after: number; limit: number },
 ): Promise<LoggedMessage[]> {
   const rows = await q.query(
     `SELECT ${MESSAGE_COLUMNS}, m.seq FROM messages m
-     WHERE m.exchange = $1 AND m.published_at BETWEEN $2 AND $3 AND m.seq > $4 AND ($5::text IS NULL OR m.routing_key = $5)
+     WHERE m.exchange = $1 AND m.published_at >= $2 AND m.published_at < $3::timestamptz + interval '1 millisecond'
+       AND m.seq > $4 AND ($5::text IS NULL OR m.routing_key = $5)
      ORDER BY m.seq LIMIT $6`,
     [p.exchange, p.from, p.to, p.after, p.routingKey ?? null, p.limit],
   );

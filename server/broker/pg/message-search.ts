@@ -25,6 +25,7 @@ export interface FoundMessage extends StoredMessage {
 /**
  * Message search, newest first, keyset-paginated by id (UUIDv7, so id order is time order):
  * each filter has an index (correlation, exchange+seq, published_at, GIN on headers and routed_to).
+ * `to` is inclusive to the end of its millisecond (timestamps reach clients in ms, the store keeps µs).
  */
 export async function messageSearch(q: Sql, p: MessageQuery): Promise<{ messages: FoundMessage[]; nextCursor: string | null }> {
   const rows = await q.query(
@@ -36,7 +37,7 @@ export async function messageSearch(q: Sql, p: MessageQuery): Promise<{ messages
        AND ($5::text IS NULL OR m.routed_to @> ARRAY[$5::text])
        AND ($6::text IS NULL OR m.headers @> $6::text::jsonb)
        AND ($7::timestamptz IS NULL OR m.published_at >= $7)
-       AND ($8::timestamptz IS NULL OR m.published_at <= $8)
+       AND ($8::timestamptz IS NULL OR m.published_at < $8::timestamptz + interval '1 millisecond')
        AND ($9::uuid IS NULL OR m.id < $9)
      ORDER BY m.id DESC
      LIMIT $10`,
