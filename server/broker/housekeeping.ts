@@ -3,7 +3,7 @@ import type { MemoryStore } from './memory/memory-store';
 import type { OnDead } from './pg/dead-letter';
 import { queueDepthCompact, queueDepthSample } from './pg/queue-depth';
 import { retentionSweep } from './pg/retention';
-import { idempotencyKeyExpire, queueSweep } from './pg/sweep';
+import { idempotencyKeyExpire, spentLeaseSweep, ttlSweep } from './pg/sweep';
 import type { TopologySnapshot } from './route';
 import type { QueueDepth } from './types';
 
@@ -30,9 +30,13 @@ export function createHousekeeping(d: HousekeepingDeps) {
     async sweep(): Promise<void> {
       const snapshot = d.topology();
       d.memory.sweep(snapshot);
+      const base = { topology: snapshot, node: d.node, onDead: d.onDead };
+      const spent = await d.db.tx((tx) => spentLeaseSweep(tx, base));
+      if (spent.size > 0) d.wake([...spent]);
       for (const q of snapshot.queues.values()) {
-        if (q.settings.durability !== 'durable') continue;
-        const moved = await d.db.tx((tx) => queueSweep(tx, { queue: q.name, topology: snapshot, node: d.node, onDead: d.onDead }));
+        if (q.settings.durability !== 'durable' || !q.settings.messageTtlMs) continue;
+        const ttlMs = q.settings.messageTtlMs;
+        const moved = await d.db.tx((tx) => ttlSweep(tx, { ...base, queue: q.name, ttlMs }));
         if (moved > 0) d.wake([q.name]);
       }
       await idempotencyKeyExpire(d.db, { windowMs: d.dedupWindowMs });

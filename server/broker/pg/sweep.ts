@@ -5,50 +5,48 @@ import { queueEntryDeadLetter, type OnDead } from './dead-letter';
 const BATCH = 1000;
 
 /**
- * Housekeeping for one durable queue, safe to run on every node at once (SKIP LOCKED):
- * dead-letters entries whose last lease expired (`max_deliveries`) and entries past the
- * queue's message TTL (`expired`). Returns how many entries it moved.
+ * Dead-letters durable entries whose last lease expired (`max_deliveries`), across all queues
+ * in one statement that reads only the small partial index of leased entries. Safe on every
+ * node at once (SKIP LOCKED). Returns the queues that lost entries.
  */
-export async function queueSweep(q: Sql, p: { queue: string; topology: TopologySnapshot; node: string; onDead?: OnDead }): Promise<number> {
-  const settings = p.topology.queues.get(p.queue)?.settings;
-  if (!settings || settings.durability !== 'durable') return 0;
-  const spent = await q.query<{ id: number; message_id: string; attempt: number; last_error: string | null }>(
-    `SELECT id, message_id, attempt, last_error FROM queue_entries
-     WHERE queue = $1 AND lease IS NOT NULL AND visible_at <= now() AND attempt >= $2
-     LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-    [p.queue, settings.maxDeliveries],
+export async function spentLeaseSweep(q: Sql, p: { topology: TopologySnapshot; node: string; onDead?: OnDead }): Promise<Set<string>> {
+  const spent = await q.query<{ id: number; message_id: string; queue: string; attempt: number; last_error: string | null }>(
+    `SELECT e.id, e.message_id, e.queue, e.attempt, e.last_error FROM queue_entries e JOIN queues qs ON qs.name = e.queue
+     WHERE e.lease IS NOT NULL AND e.visible_at <= now() AND e.attempt >= qs.max_deliveries AND qs.durability = 'durable'
+     LIMIT ${BATCH} FOR UPDATE OF e SKIP LOCKED`,
   );
-  if (spent.length > 0) {
-    await q.query(
-      `INSERT INTO events (type, message_id, queue, node, attempt)
-       SELECT 'lease_expired', m, $2, $3, a FROM unnest($1::uuid[], $4::int4[]) AS t(m, a)`,
-      [spent.map((s) => s.message_id), p.queue, p.node, spent.map((s) => s.attempt)],
-    );
-  }
-  let moved = await queueEntryDeadLetter(q, {
-    entries: spent.map((s) => ({ id: Number(s.id), queue: p.queue, attempt: s.attempt, lastError: s.last_error ?? 'lease expired' })),
+  if (spent.length === 0) return new Set();
+  await q.query(
+    `INSERT INTO events (type, message_id, queue, node, attempt)
+     SELECT 'lease_expired', m, qn, $3, a FROM unnest($1::uuid[], $2::text[], $4::int4[]) AS t(m, qn, a)`,
+    [spent.map((s) => s.message_id), spent.map((s) => s.queue), p.node, spent.map((s) => s.attempt)],
+  );
+  await queueEntryDeadLetter(q, {
+    entries: spent.map((s) => ({ id: Number(s.id), queue: s.queue, attempt: s.attempt, lastError: s.last_error ?? 'lease expired' })),
     reason: 'max_deliveries',
     topology: p.topology,
     node: p.node,
     onDead: p.onDead,
   });
-  if (settings.messageTtlMs) {
-    const expired = await q.query<{ id: number; attempt: number; last_error: string | null }>(
-      `SELECT id, attempt, last_error FROM queue_entries
-       WHERE queue = $1 AND NOT (lease IS NOT NULL AND visible_at > now())
-         AND enqueued_at <= now() - $2::int8 * interval '1 millisecond'
-       LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-      [p.queue, settings.messageTtlMs],
-    );
-    moved += await queueEntryDeadLetter(q, {
-      entries: expired.map((e) => ({ id: Number(e.id), queue: p.queue, attempt: e.attempt, lastError: e.last_error })),
-      reason: 'expired',
-      topology: p.topology,
-      node: p.node,
-      onDead: p.onDead,
-    });
-  }
-  return moved;
+  return new Set(spent.map((s) => s.queue));
+}
+
+/** Dead-letters a durable queue's entries that outlived its message TTL (`expired`). */
+export async function ttlSweep(q: Sql, p: { queue: string; ttlMs: number; topology: TopologySnapshot; node: string; onDead?: OnDead }): Promise<number> {
+  const expired = await q.query<{ id: number; attempt: number; last_error: string | null }>(
+    `SELECT id, attempt, last_error FROM queue_entries
+     WHERE queue = $1 AND NOT (lease IS NOT NULL AND visible_at > now())
+       AND enqueued_at <= now() - $2::int8 * interval '1 millisecond'
+     LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+    [p.queue, p.ttlMs],
+  );
+  return queueEntryDeadLetter(q, {
+    entries: expired.map((e) => ({ id: Number(e.id), queue: p.queue, attempt: e.attempt, lastError: e.last_error })),
+    reason: 'expired',
+    topology: p.topology,
+    node: p.node,
+    onDead: p.onDead,
+  });
 }
 
 /** Forgets idempotency keys older than the dedup window, a bounded batch at a time. */
