@@ -51,7 +51,7 @@ export async function messageInsertMany(
       q.query(
         `INSERT INTO messages (id, exchange, routing_key, headers, content_type, body, correlation_id, reply_to,
            idempotency_key, traceparent, tracestate, persistent, routed_to, replay_of)
-         SELECT id, ex, rk, h, ct, decode(b, 'hex'), c, rt, ik, tp, ts, ps, r, ro
+         SELECT id, ex, rk, h, ct, decode(b, 'base64'), c, rt, ik, tp, ts, ps, r, ro
          FROM json_to_recordset($1::text::json) AS t(id uuid, ex text, rk text, h jsonb, ct text, b text, c text, rt text,
            ik text, tp text, ts text, ps bool, r text[], ro uuid)`,
         [
@@ -62,7 +62,7 @@ export async function messageInsertMany(
               rk: m.routingKey,
               h: m.headers,
               ct: m.contentType,
-              b: Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength).toString('hex'),
+              b: Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength).toString('base64'),
               c: m.correlationId,
               rt: m.replyTo,
               ik: m.idempotencyKey,
