@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { SiteHeader } from '@/components/site-header';
+import { Providers } from '@/components/trpc/providers';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -23,10 +24,12 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <a href="#main" className="skip-link">
           Skip to content
         </a>
-        <SiteHeader />
-        <main id="main" className="main">
-          {children}
-        </main>
+        <Providers>
+          <SiteHeader />
+          <main id="main" className="main">
+            {children}
+          </main>
+        </Providers>
       </body>
     </html>
   );

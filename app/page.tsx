@@ -4,6 +4,7 @@ import { connection } from 'next/server';
 import { CodeBlock } from '@/components/code-block';
 import { Notice } from '@/components/notice';
 import { StatList } from '@/components/stat-list';
+import { OverviewLive } from '@/components/overview/overview-live';
 import {
   gettingStartedScript,
   loadOverview,
@@ -20,6 +21,8 @@ export default function OverviewPage() {
         <h1>Overview</h1>
         <p className="lede">This process: a broker with its HTTP gateway and this console.</p>
       </div>
+
+      <OverviewLive />
 
       <section aria-labelledby="server-heading" className="section">
         <h2 id="server-heading">Server</h2>

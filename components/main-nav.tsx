@@ -11,7 +11,7 @@ export function MainNav() {
       <ul>
         {NAV_ITEMS.map((item) => (
           <li key={item.href}>
-            {/* No prefetch: most sections do not exist yet, and a console has few links. */}
+            {/* No prefetch: every section polls the broker once open; prefetching all of them would load it for nothing. */}
             <Link
               href={item.href}
               prefetch={false}

@@ -3,7 +3,7 @@ export interface NavItem {
   label: string;
 }
 
-/** The dashboard's sections, in the order the header shows them. Most are not built yet. */
+/** The dashboard's sections, in the order the header shows them. */
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/', label: 'Overview' },
   { href: '/topology', label: 'Topology' },
@@ -11,6 +11,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/messages', label: 'Messages' },
   { href: '/traces', label: 'Traces' },
   { href: '/dead-letters', label: 'Dead letters' },
+  { href: '/history', label: 'History' },
   { href: '/nodes', label: 'Nodes' },
 ];
 

@@ -7,9 +7,9 @@ export interface Stat {
   hint?: string;
 }
 
-export function StatList({ stats }: { stats: readonly Stat[] }) {
+export function StatList({ stats, compact = false, wide = false }: { stats: readonly Stat[]; compact?: boolean; wide?: boolean }) {
   return (
-    <dl className="stat-list">
+    <dl className={['stat-list', compact && 'stat-list--compact', wide && 'stat-list--wide'].filter(Boolean).join(' ')}>
       {stats.map((stat) => (
         <div key={stat.label} className="stat">
           <dt>{stat.label}</dt>

@@ -1,0 +1,366 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useId, useMemo, useState } from 'react';
+import type { BrowsedMessage } from '@/server/trpc/schemas';
+import { depthOf } from '../queues/queue-signals';
+import { LIVE_MS, useTRPC } from '../trpc/client';
+import { ConfirmDialog } from '../ui/confirm-dialog';
+import { formatCount, formatTimestamp, shortId } from '../ui/format';
+import { EmptyState, ErrorNotice, LiveBadge, Loading, ResultNotice, errorMessage } from '../ui/query-state';
+import { EditReplayDialog } from './edit-replay-dialog';
+import { filterRequest, isFiltering, liveSelection, matchesFilter, previewReplay, reasonCounts, type DeadLetterFilter } from './replay-selection';
+
+const LIST_LIMIT = 200;
+const REASON = { rejected: 'rejected', max_deliveries: 'max deliveries', expired: 'expired', max_length: 'max length' } as const;
+
+type Outcome = { tone: 'success' | 'error'; text: string; origin?: string };
+
+/** Dead-letter queues (`*.dlq`) with their messages; the selected queue and filter live in the URL. */
+export function DeadLetters() {
+  const trpc = useTRPC();
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const list = useQuery(trpc.deadLetters.list.queryOptions({ limit: LIST_LIMIT }, { refetchInterval: LIVE_MS }));
+
+  const setParams = (next: Record<string, string>) => {
+    const p = new URLSearchParams(params.toString());
+    for (const [k, v] of Object.entries(next)) if (v) p.set(k, v); else p.delete(k);
+    router.replace(`${pathname}?${p.toString()}`, { scroll: false });
+  };
+
+  if (list.isPending) return <Loading what="dead-letter queues" />;
+  if (list.isError && !list.data) return <ErrorNotice error={list.error} title="Could not read the dead-letter queues" />;
+  const dlqs = list.data ?? [];
+  if (dlqs.length === 0) {
+    return (
+      <EmptyState title="No dead-letter queues">
+        <p>
+          Every queue declared with the default settings gets one, named <code>&lt;queue&gt;.dlq</code>. Declare a queue with{' '}
+          <code>PUT /v1/queues/&lt;name&gt;</code> and its DLQ appears here.
+        </p>
+      </EmptyState>
+    );
+  }
+  const requested = params.get('queue');
+  const selected = dlqs.find((d) => d.queue.name === requested) ?? dlqs.find((d) => depthOf(d.queue) > 0) ?? dlqs[0]!;
+  const total = dlqs.reduce((n, d) => n + depthOf(d.queue), 0);
+
+  return (
+    <>
+      <div className="toolbar">
+        <div className="field">
+          <label htmlFor="dlq-select">Dead-letter queue</label>
+          <select id="dlq-select" className="select" value={selected.queue.name} onChange={(e) => setParams({ queue: e.target.value, routingKey: '', error: '' })}>
+            {dlqs.map((d) => (
+              <option key={d.queue.name} value={d.queue.name}>
+                {d.queue.name} ({formatCount(depthOf(d.queue))})
+              </option>
+            ))}
+          </select>
+        </div>
+        <p className="muted small" style={{ margin: 0 }}>
+          {formatCount(total)} dead letters in {dlqs.length} dead-letter queues
+        </p>
+        <LiveBadge fetching={list.isFetching} failed={list.isError} />
+      </div>
+      {list.isError && <ErrorNotice error={list.error} title="The last refresh failed; showing older figures" />}
+      <DlqPanel
+        key={selected.queue.name}
+        dlq={selected.queue.name}
+        depth={depthOf(selected.queue)}
+        messages={selected.messages}
+        filter={{ routingKey: params.get('routingKey') ?? '', error: params.get('error') ?? '' }}
+        onFilter={(f) => setParams({ routingKey: f.routingKey.trim(), error: f.error.trim() })}
+      />
+    </>
+  );
+}
+
+function DlqPanel({
+  dlq,
+  depth,
+  messages,
+  filter,
+  onFilter,
+}: {
+  dlq: string;
+  depth: number;
+  messages: BrowsedMessage[];
+  filter: DeadLetterFilter;
+  onFilter: (f: DeadLetterFilter) => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const id = useId();
+  const [draft, setDraft] = useState(filter);
+  useEffect(() => setDraft(filter), [filter.routingKey, filter.error]); // eslint-disable-line react-hooks/exhaustive-deps
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [confirm, setConfirm] = useState<null | 'replay-matching' | 'discard-selected'>(null);
+  const [editing, setEditing] = useState<BrowsedMessage | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+
+  const shown = useMemo(() => messages.filter((m) => matchesFilter(m, filter)), [messages, filter]);
+  const preview = previewReplay(messages, filter, depth);
+  const chosen = liveSelection(selected, shown);
+  const origins = [...new Set(messages.map((m) => m.death?.queue).filter((q): q is string => !!q))];
+  const refresh = () => queryClient.invalidateQueries(trpc.deadLetters.pathFilter()).then(() => queryClient.invalidateQueries(trpc.queues.pathFilter()));
+
+  const replay = useMutation(
+    trpc.deadLetters.replay.mutationOptions({
+      onSuccess: (r, input) => {
+        const origin = input.ids?.length ? messages.find((m) => m.id === input.ids![0])?.death?.queue : origins.length === 1 ? origins[0] : undefined;
+        setOutcome({
+          tone: r.replayed > 0 ? 'success' : 'error',
+          text:
+            r.replayed > 0
+              ? `Replayed ${formatCount(r.replayed)} ${r.replayed === 1 ? 'message' : 'messages'}: ${r.replayed === 1 ? 'it is' : 'they are'} back in ${origin ?? 'their queues'} with attempts reset.`
+              : 'Nothing was replayed: the messages may have been replayed or discarded meanwhile, or their origin queue no longer exists.',
+          origin,
+        });
+        setSelected(new Set());
+        setConfirm(null);
+        setEditing(null);
+        void refresh();
+      },
+      onError: (e) => setOutcome({ tone: 'error', text: `Replay failed: ${errorMessage(e)}` }),
+    }),
+  );
+  const discard = useMutation(
+    trpc.deadLetters.discard.mutationOptions({
+      onSuccess: (r) => {
+        setOutcome({ tone: 'success', text: `Discarded ${formatCount(r.discarded)} ${r.discarded === 1 ? 'message' : 'messages'}.` });
+        setSelected(new Set());
+        setConfirm(null);
+        void refresh();
+      },
+      onError: (e) => setOutcome({ tone: 'error', text: `Discard failed: ${errorMessage(e)}` }),
+    }),
+  );
+  const busy = replay.isPending || discard.isPending;
+
+  const toggle = (mid: string) => {
+    const next = new Set(selected);
+    if (next.has(mid)) next.delete(mid);
+    else next.add(mid);
+    setSelected(next);
+  };
+  const allChosen = shown.length > 0 && chosen.length === shown.length;
+
+  return (
+    <section aria-labelledby={`${id}-h`}>
+      <div className="section-heading">
+        <h2 id={`${id}-h`}>
+          <Link href={`/queues/${encodeURIComponent(dlq)}`}>{dlq}</Link>
+        </h2>
+        <p className="muted small" style={{ margin: 0 }} data-testid="dlq-count">
+          {formatCount(depth)} dead {depth === 1 ? 'letter' : 'letters'}
+          {messages.length > 0 && ` · ${reasonCounts(messages).map(([r, n]) => `${n} ${REASON[r as keyof typeof REASON] ?? r}`).join(', ')}`}
+          {origins.length > 0 && (
+            <>
+              {' '}· from {origins.map((o, i) => (
+                <span key={o}>
+                  {i > 0 && ', '}
+                  <Link href={`/queues/${encodeURIComponent(o)}`}>{o}</Link>
+                </span>
+              ))}
+            </>
+          )}
+        </p>
+      </div>
+
+      {outcome && (
+        <ResultNotice tone={outcome.tone} onDismiss={() => setOutcome(null)}>
+          <p>
+            {outcome.text}{' '}
+            {outcome.origin && (
+              <>
+                <OriginDepth queue={outcome.origin} /> <Link href={`/queues/${encodeURIComponent(outcome.origin)}`}>Open {outcome.origin}</Link>
+              </>
+            )}
+          </p>
+        </ResultNotice>
+      )}
+
+      {depth === 0 ? (
+        <EmptyState title={`${dlq} is empty`}>
+          <p>Nothing has failed here. Messages arrive when a consumer nacks them on their last attempt, rejects them, or they expire.</p>
+        </EmptyState>
+      ) : (
+        <>
+          <form
+            className="card form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              onFilter(draft);
+            }}
+            aria-label="Filter dead letters"
+          >
+            <div className="form-row">
+              <div className="field field--grow">
+                <label htmlFor={`${id}-rk`}>Routing key (exact)</label>
+                <input id={`${id}-rk`} className="input" value={draft.routingKey} onChange={(e) => setDraft({ ...draft, routingKey: e.target.value })} placeholder="order.completed" />
+              </div>
+              <div className="field field--grow">
+                <label htmlFor={`${id}-err`}>Last error contains</label>
+                <input id={`${id}-err`} className="input" value={draft.error} onChange={(e) => setDraft({ ...draft, error: e.target.value })} placeholder="timeout" />
+              </div>
+              <div className="button-row">
+                <button type="submit" className="button button--quiet">Apply filter</button>
+                {isFiltering(filter) && (
+                  <button type="button" className="button button--quiet" onClick={() => onFilter({ routingKey: '', error: '' })}>
+                    Clear
+                  </button>
+                )}
+              </div>
+            </div>
+            <div className="button-row">
+              <p className="small" style={{ margin: 0, marginRight: 'auto' }} aria-live="polite" data-testid="replay-preview">
+                {isFiltering(filter) ? (
+                  <>
+                    <strong>{formatCount(preview.matching)}{preview.lowerBound ? '+' : ''}</strong> of {formatCount(depth)} match this filter
+                  </>
+                ) : (
+                  <>No filter: a replay of all moves <strong>{formatCount(depth)}</strong> messages</>
+                )}
+              </p>
+              <button type="button" className="button" disabled={busy || preview.matching === 0} onClick={() => setConfirm('replay-matching')}>
+                {isFiltering(filter) ? `Replay ${formatCount(preview.matching)}${preview.lowerBound ? '+' : ''} matching…` : `Replay all ${formatCount(depth)}…`}
+              </button>
+              <button type="button" className="button button--quiet" disabled={busy || chosen.length === 0} onClick={() => replay.mutate({ dlq, ids: chosen })}>
+                Replay selected ({chosen.length})
+              </button>
+              <button type="button" className="button button--danger-quiet" disabled={busy || chosen.length === 0} onClick={() => setConfirm('discard-selected')}>
+                Discard selected ({chosen.length})…
+              </button>
+            </div>
+          </form>
+
+          {shown.length === 0 ? (
+            <EmptyState title="No dead letter matches this filter">
+              <p>Clear the filter, or check the routing key: it must match exactly.</p>
+            </EmptyState>
+          ) : (
+            <div className="table-wrap" style={{ marginTop: '1rem' }}>
+              <table className="table">
+                <caption>
+                  {shown.length < depth ? `The oldest ${shown.length} of ${formatCount(depth)}` : `All ${shown.length}`} · select rows to replay or discard them together
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">
+                      <input
+                        type="checkbox"
+                        className="checkbox"
+                        aria-label="Select all shown"
+                        checked={allChosen}
+                        onChange={() => setSelected(allChosen ? new Set() : new Set(shown.map((m) => m.id)))}
+                      />
+                    </th>
+                    <th scope="col">Message</th>
+                    <th scope="col">Routing key</th>
+                    <th scope="col">Reason</th>
+                    <th scope="col" className="num">Attempts</th>
+                    <th scope="col">Last error</th>
+                    <th scope="col">Died</th>
+                    <th scope="col"><span className="visually-hidden">Actions</span></th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {shown.map((m) => (
+                    <tr key={m.id} className={selected.has(m.id) ? 'is-selected' : undefined}>
+                      <td>
+                        <input type="checkbox" className="checkbox" aria-label={`Select ${m.id}`} checked={selected.has(m.id)} onChange={() => toggle(m.id)} />
+                      </td>
+                      <td className="nowrap">
+                        <Link href={`/messages/${m.id}`} className="mono" title={m.id}>
+                          {shortId(m.id)}
+                        </Link>
+                        <br />
+                        <Link href={`/traces/${encodeURIComponent(m.correlationId)}`} className="small">
+                          trace
+                        </Link>
+                      </td>
+                      <td className="mono">{m.routingKey || <span className="muted">(empty)</span>}</td>
+                      <td>
+                        <span className="badge badge--critical">{m.death ? REASON[m.death.reason] : 'unknown'}</span>
+                      </td>
+                      <td className="num">{m.death?.attempts ?? '—'}</td>
+                      <td>{m.death?.lastError ? <span className="mono">{m.death.lastError}</span> : <span className="muted">none recorded</span>}</td>
+                      <td className="nowrap">{m.death ? formatTimestamp(m.death.diedAt) : '—'}</td>
+                      <td>
+                        <div className="button-row" style={{ flexWrap: 'nowrap' }}>
+                          <button type="button" className="button button--small" disabled={busy} onClick={() => replay.mutate({ dlq, ids: [m.id] })} aria-label={`Replay ${m.id}`}>
+                            Replay
+                          </button>
+                          <button type="button" className="button button--quiet button--small" disabled={busy} onClick={() => setEditing(m)} aria-label={`Edit and replay ${m.id}`}>
+                            Edit…
+                          </button>
+                        </div>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+
+      <ConfirmDialog
+        open={confirm === 'replay-matching'}
+        title={isFiltering(filter) ? 'Replay the matching dead letters?' : `Replay all of ${dlq}?`}
+        confirmLabel={`Replay ${formatCount(preview.matching)}${preview.lowerBound ? '+' : ''}`}
+        busy={replay.isPending}
+        onConfirm={() => replay.mutate({ dlq, ...filterRequest(filter) })}
+        onCancel={() => setConfirm(null)}
+      >
+        <p>
+          {formatCount(preview.matching)}
+          {preview.lowerBound ? ' or more' : ''} messages go back to the queue they died in, with their attempts reset and their correlation IDs kept.
+        </p>
+        {isFiltering(filter) && (
+          <p className="muted small">
+            Filter: {filter.routingKey && <>routing key <code>{filter.routingKey}</code> </>}
+            {filter.error && <>error containing <code>{filter.error}</code></>}
+          </p>
+        )}
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={confirm === 'discard-selected'}
+        title={`Discard ${chosen.length} dead ${chosen.length === 1 ? 'letter' : 'letters'}?`}
+        confirmLabel="Discard"
+        danger
+        busy={discard.isPending}
+        onConfirm={() => discard.mutate({ dlq, ids: chosen })}
+        onCancel={() => setConfirm(null)}
+      >
+        <p>They are removed from {dlq} and will not be delivered again. The messages stay in the message store for audit until retention drops them.</p>
+      </ConfirmDialog>
+      {editing && (
+        <EditReplayDialog
+          message={editing}
+          busy={replay.isPending}
+          error={replay.isError ? errorMessage(replay.error) : null}
+          onCancel={() => setEditing(null)}
+          onReplay={(edit) => replay.mutate({ dlq, ids: [editing.id], edit })}
+        />
+      )}
+    </section>
+  );
+}
+
+/** The origin queue's live depth, so the operator sees the replayed message arrive there. */
+function OriginDepth({ queue }: { queue: string }) {
+  const trpc = useTRPC();
+  const info = useQuery(trpc.queues.get.queryOptions({ name: queue }, { refetchInterval: LIVE_MS }));
+  if (!info.data) return null;
+  return (
+    <span data-testid="origin-depth">
+      {queue} now has {formatCount(info.data.ready)} ready and {formatCount(info.data.inFlight)} in flight.
+    </span>
+  );
+}

@@ -1,0 +1,49 @@
+'use client';
+
+// Recharts, as for queue depth (see components/queues/depth-chart.tsx for why).
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatCount, formatTimestamp } from '../ui/format';
+import type { HistorySeries } from './history-series';
+
+export const KEY_COLORS = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)', 'var(--chart-4)', 'var(--chart-5)', 'var(--chart-6)', 'var(--chart-7)', 'var(--chart-8)'];
+
+const tick = (t: number, spanMs: number) => {
+  const d = new Date(t);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return spanMs > 36 * 3600_000 ? `${d.getMonth() + 1}/${d.getDate()}` : `${p(d.getHours())}:${p(d.getMinutes())}`;
+};
+
+export function HistoryChart({ series, label }: { series: HistorySeries; label: string }) {
+  const first = series.rows[0]?.t ?? 0;
+  const span = (series.rows[series.rows.length - 1]?.t ?? 0) - first;
+  return (
+    <figure style={{ margin: 0 }}>
+      <div className="chart" role="img" aria-label={label}>
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={series.rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} barCategoryGap={1}>
+            <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="t" tickFormatter={(t: number) => tick(t, span)} stroke="var(--text-muted)" tick={{ fill: 'var(--text-muted)', fontSize: 12 }} minTickGap={40} />
+            <YAxis allowDecimals={false} width={48} stroke="var(--text-muted)" tick={{ fill: 'var(--text-muted)', fontSize: 12 }} tickFormatter={(v: number) => formatCount(v)} />
+            <Tooltip
+              labelFormatter={(t) => formatTimestamp(Number(t))}
+              formatter={(v, name) => [formatCount(Number(v)), String(name)]}
+              contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)' }}
+              cursor={{ fill: 'var(--accent-soft)' }}
+            />
+            {series.keys.map((k, i) => (
+              <Bar key={k} dataKey={k} stackId="keys" fill={KEY_COLORS[i % KEY_COLORS.length]} isAnimationActive={false} />
+            ))}
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+      <ul className="chart-legend" aria-label="Routing keys">
+        {series.keys.map((k, i) => (
+          <li key={k}>
+            <span className="swatch" style={{ background: KEY_COLORS[i % KEY_COLORS.length] }} aria-hidden="true" />
+            <span className="mono">{k}</span>
+          </li>
+        ))}
+      </ul>
+    </figure>
+  );
+}

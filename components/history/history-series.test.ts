@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { historySeries, historyWindow, OTHER_KEY } from './history-series';
+
+const iso = (min: number) => new Date(Date.UTC(2025, 0, 1, 0, min)).toISOString();
+
+describe('historyWindow', () => {
+  it('aligns the start to a bucket edge', () => {
+    const now = Date.UTC(2025, 0, 1, 12, 34, 56);
+    expect(historyWindow('hour', now)).toEqual({ from: '2025-01-01T11:34:00.000Z', to: '2025-01-01T12:34:56.000Z', bucket: '1m' });
+    expect(historyWindow('day', now).bucket).toBe('15m');
+    expect(historyWindow('week', now).from).toBe('2024-12-25T12:00:00.000Z');
+  });
+});
+
+describe('historySeries', () => {
+  const window = { from: iso(0), to: iso(4), bucket: '1m' as const };
+
+  it('fills every bucket and pivots routing keys to columns', () => {
+    const s = historySeries(
+      [
+        { at: iso(1), routingKey: 'order.created', count: 3 },
+        { at: iso(1), routingKey: 'order.paid', count: 1 },
+        { at: iso(3), routingKey: 'order.created', count: 2 },
+      ],
+      window,
+    );
+    expect(s.keys).toEqual(['order.created', 'order.paid']);
+    expect(s.rows.map((r) => r['order.created'])).toEqual([0, 3, 0, 2, 0]);
+    expect(s.rows.map((r) => r['order.paid'])).toEqual([0, 1, 0, 0, 0]);
+    expect(s.total).toBe(6);
+  });
+
+  it('folds quiet keys into other', () => {
+    const buckets = ['a', 'b', 'c', 'd'].map((k, i) => ({ at: iso(0), routingKey: k, count: 10 - i }));
+    const s = historySeries(buckets, window, 3);
+    expect(s.keys).toEqual(['a', 'b', OTHER_KEY]);
+    expect(s.rows[0]).toMatchObject({ a: 10, b: 9, [OTHER_KEY]: 15 });
+  });
+
+  it('names the empty routing key', () => {
+    expect(historySeries([{ at: iso(0), routingKey: '', count: 1 }], window).keys).toEqual(['(empty key)']);
+  });
+});

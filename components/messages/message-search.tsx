@@ -1,0 +1,157 @@
+'use client';
+
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useId, useMemo, useState } from 'react';
+import { useTRPC } from '../trpc/client';
+import { formatBytes, formatTimestamp, shortId } from '../ui/format';
+import { EmptyState, ErrorNotice, Loading } from '../ui/query-state';
+import { base64ToBytes, bodyPreview } from './body-format';
+import { fieldsFromParams, hasCriteria, paramsFromFields, toSearchInput, type SearchFields } from './search-query';
+
+const PAGE = 50;
+
+export function MessageSearch() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const fromUrl = useMemo(() => fieldsFromParams(new URLSearchParams(params.toString())), [params]);
+  const [fields, setFields] = useState<SearchFields>(fromUrl);
+  const [problems, setProblems] = useState<string[]>([]);
+  const id = useId();
+  const { input, errors } = useMemo(() => toSearchInput(fromUrl), [fromUrl]);
+
+  const submit = (e: React.FormEvent) => {
+    e.preventDefault();
+    const checked = toSearchInput(fields);
+    setProblems(checked.errors);
+    if (checked.errors.length > 0) return;
+    router.replace(`${pathname}?${paramsFromFields(fields).toString()}`, { scroll: false });
+  };
+  const set = (k: keyof SearchFields) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setFields({ ...fields, [k]: e.target.value });
+  const field = (k: keyof SearchFields, label: string, placeholder: string, type = 'text') => (
+    <div className="field field--grow">
+      <label htmlFor={`${id}-${k}`}>{label}</label>
+      <input id={`${id}-${k}`} className={`input ${type === 'text' ? 'mono' : ''}`} type={type} value={fields[k]} onChange={set(k)} placeholder={placeholder} />
+    </div>
+  );
+
+  return (
+    <>
+      <form className="card form" role="search" onSubmit={submit} aria-label="Search messages">
+        <div className="form-row">
+          {field('correlationId', 'Correlation ID', 'c0ffee…')}
+          {field('id', 'Message ID', '0190a1b2-…')}
+        </div>
+        <div className="form-row">
+          {field('routingKey', 'Routing key', 'order.completed')}
+          {field('exchange', 'Exchange', 'orders')}
+          {field('queue', 'Routed to queue', 'inventory')}
+        </div>
+        <div className="form-row form-row--top">
+          <div className="field field--grow">
+            <label htmlFor={`${id}-headers`}>Header value</label>
+            <input id={`${id}-headers`} className="input mono" value={fields.headers} onChange={set('headers')} placeholder="tenant:acme" aria-describedby={`${id}-hh`} />
+            <span id={`${id}-hh`} className="hint">
+              <code>name:value</code>; several separated by commas must all match.
+            </span>
+          </div>
+          {field('from', 'Published from', '', 'datetime-local')}
+          {field('to', 'Published to', '', 'datetime-local')}
+        </div>
+        {problems.length > 0 && (
+          <ul className="field-errors" role="alert">
+            {problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        )}
+        <div className="button-row">
+          <button type="submit" className="button">
+            Search
+          </button>
+          <button type="button" className="button button--quiet" onClick={() => (setFields(fieldsFromParams(new URLSearchParams())), router.replace(pathname))}>
+            Clear
+          </button>
+          <span className="muted small">Newest first. The address bar keeps the search: copy it to share.</span>
+        </div>
+      </form>
+      <section className="section" style={{ marginTop: '1.5rem' }} aria-labelledby={`${id}-results`}>
+        <h2 id={`${id}-results`}>{hasCriteria(input) ? 'Results' : 'Latest messages'}</h2>
+        {errors.length > 0 ? <ErrorNotice error={{ message: errors.join('; ') }} title="This search address has a problem" /> : <Results input={input} />}
+      </section>
+    </>
+  );
+}
+
+function Results({ input }: { input: ReturnType<typeof toSearchInput>['input'] }) {
+  const trpc = useTRPC();
+  const results = useInfiniteQuery(
+    trpc.messages.search.infiniteQueryOptions(
+      { ...input, limit: PAGE },
+      { getNextPageParam: (last) => last.nextCursor ?? undefined, placeholderData: keepPreviousData },
+    ),
+  );
+  if (results.isPending) return <Loading what="messages" />;
+  if (results.isError && !results.data) return <ErrorNotice error={results.error} title="The search failed" />;
+  const messages = results.data?.pages.flatMap((p) => p.messages) ?? [];
+  if (messages.length === 0) {
+    return (
+      <EmptyState title={hasCriteria(input) ? 'No message matches' : 'No messages stored yet'}>
+        <p>{hasCriteria(input) ? 'Loosen the search: routing keys and header values must match exactly.' : 'Publish one and it shows up here.'}</p>
+      </EmptyState>
+    );
+  }
+  return (
+    <>
+      <div className="table-wrap">
+        <table className="table">
+          <caption>{messages.length} messages{results.hasNextPage ? ' (more below)' : ''}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Message</th>
+              <th scope="col">Published</th>
+              <th scope="col">Exchange</th>
+              <th scope="col">Routing key</th>
+              <th scope="col">Routed to</th>
+              <th scope="col">Correlation</th>
+              <th scope="col">Body</th>
+            </tr>
+          </thead>
+          <tbody>
+            {messages.map((m) => (
+              <tr key={m.id}>
+                <td className="mono nowrap">
+                  <Link href={`/messages/${m.id}`} title={m.id}>
+                    {shortId(m.id)}
+                  </Link>
+                </td>
+                <td className="nowrap">{formatTimestamp(m.publishedAt)}</td>
+                <td>{m.exchange === 'amq.default' ? 'default' : m.exchange}</td>
+                <td className="mono">{m.routingKey}</td>
+                <td>{m.routedTo.join(', ') || <span className="event-type--error">nowhere</span>}</td>
+                <td className="mono nowrap">
+                  <Link href={`/traces/${encodeURIComponent(m.correlationId)}`} title={m.correlationId}>
+                    {shortId(m.correlationId)}
+                  </Link>
+                </td>
+                <td>
+                  <span className="truncate mono">{bodyPreview(base64ToBytes(m.body), m.contentType, 48)}</span>{' '}
+                  <span className="muted small">{formatBytes(m.size)}</span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {results.hasNextPage && (
+        <p>
+          <button type="button" className="button button--quiet" onClick={() => results.fetchNextPage()} disabled={results.isFetchingNextPage}>
+            {results.isFetchingNextPage ? 'Loading…' : 'Load older messages'}
+          </button>
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,66 @@
+'use client';
+
+/*
+ * Charts use Recharts: declarative React components over SVG (so colours come from our CSS
+ * variables and follow the light/dark theme), an accessibility layer with keyboard-navigable
+ * tooltips, React 19 support, and active maintenance. uPlot is faster for 100k-point series,
+ * but our series are thinned to a few hundred points by pure functions first (depth-series.ts,
+ * history-series.ts), where Recharts' ergonomics win.
+ */
+import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatClock, formatCount } from '../ui/format';
+import type { DepthPoint } from './depth-series';
+
+const SERIES = [
+  { key: 'ready', label: 'Ready', color: 'var(--chart-1)' },
+  { key: 'inFlight', label: 'In flight', color: 'var(--chart-2)' },
+  { key: 'delayed', label: 'Delayed', color: 'var(--chart-3)' },
+] as const;
+
+const timeTick = (t: number, spanMs: number) => {
+  const d = new Date(t);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return spanMs > 36 * 3600_000 ? `${d.getMonth() + 1}/${d.getDate()} ${p(d.getHours())}h` : `${p(d.getHours())}:${p(d.getMinutes())}`;
+};
+
+export function DepthChart({ points, from, to, label }: { points: DepthPoint[]; from: number; to: number; label: string }) {
+  const span = to - from;
+  return (
+    <figure className="chart-figure" style={{ margin: 0 }}>
+      <div className="chart" role="img" aria-label={label}>
+        <ResponsiveContainer width="100%" height="100%">
+          <AreaChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+            <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
+            <XAxis
+              dataKey="t"
+              type="number"
+              scale="time"
+              domain={[from, to]}
+              tickFormatter={(t: number) => timeTick(t, span)}
+              stroke="var(--text-muted)"
+              tick={{ fill: 'var(--text-muted)', fontSize: 12 }}
+              minTickGap={40}
+            />
+            <YAxis allowDecimals={false} width={48} stroke="var(--text-muted)" tick={{ fill: 'var(--text-muted)', fontSize: 12 }} tickFormatter={(v: number) => formatCount(v)} />
+            <Tooltip
+              labelFormatter={(t) => formatClock(Number(t))}
+              formatter={(v, name) => [formatCount(Number(v)), SERIES.find((s) => s.key === name)?.label ?? String(name)]}
+              contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)' }}
+            />
+            {SERIES.map((s) => (
+              <Area key={s.key} type="stepAfter" dataKey={s.key} stackId="depth" stroke={s.color} fill={s.color} fillOpacity={0.35} isAnimationActive={false} />
+            ))}
+          </AreaChart>
+        </ResponsiveContainer>
+      </div>
+      <ul className="chart-legend" aria-label="Legend">
+        {SERIES.map((s) => (
+          <li key={s.key}>
+            <span className="swatch" style={{ background: s.color }} aria-hidden="true" />
+            {s.label}
+          </li>
+        ))}
+      </ul>
+    </figure>
+  );
+}

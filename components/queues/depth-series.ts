@@ -1,0 +1,62 @@
+export interface DepthSampleView {
+  at: string;
+  ready: number;
+  inFlight: number;
+  delayed: number;
+}
+
+export interface DepthPoint {
+  /** Epoch milliseconds (the chart's x axis is numeric time). */
+  t: number;
+  ready: number;
+  inFlight: number;
+  delayed: number;
+}
+
+export const DEPTH_RANGES = [
+  { minutes: 15, label: '15 min' },
+  { minutes: 60, label: '1 hour' },
+  { minutes: 6 * 60, label: '6 hours' },
+  { minutes: 24 * 60, label: '24 hours' },
+] as const;
+
+/**
+ * Samples → chart points: time-ordered, at most `maxPoints` (each bucket keeps its highest
+ * total, so a spike never disappears when zoomed out), and a zero point where sampling stopped
+ * for longer than `gapMs` so the chart does not draw a slope across a gap it knows nothing of.
+ */
+export function depthSeries(samples: DepthSampleView[], o: { maxPoints?: number; gapMs?: number } = {}): DepthPoint[] {
+  const maxPoints = o.maxPoints ?? 400;
+  const gapMs = o.gapMs ?? 60_000;
+  const points = samples
+    .map((s) => ({ t: Date.parse(s.at), ready: s.ready, inFlight: s.inFlight, delayed: s.delayed }))
+    .filter((p) => Number.isFinite(p.t))
+    .sort((a, b) => a.t - b.t);
+  const thinned = points.length <= maxPoints ? points : bucketMax(points, maxPoints);
+  // Thinned points lie a bucket apart: only a silence of several buckets is a gap.
+  const span = points.length > 1 ? points[points.length - 1]!.t - points[0]!.t : 0;
+  const gap = Math.max(gapMs, thinned === points ? 0 : (3 * span) / maxPoints);
+  const out: DepthPoint[] = [];
+  for (const p of thinned) {
+    const prev = out[out.length - 1];
+    if (prev && p.t - prev.t > gap && total(prev) + total(p) > 0) {
+      out.push({ t: prev.t + 1, ready: 0, inFlight: 0, delayed: 0 }, { t: p.t - 1, ready: 0, inFlight: 0, delayed: 0 });
+    }
+    out.push(p);
+  }
+  return out;
+}
+
+const total = (p: DepthPoint) => p.ready + p.inFlight + p.delayed;
+
+function bucketMax(points: DepthPoint[], buckets: number): DepthPoint[] {
+  const first = points[0]!.t;
+  const span = points[points.length - 1]!.t - first || 1;
+  const best = new Map<number, DepthPoint>();
+  for (const p of points) {
+    const b = Math.min(buckets - 1, Math.floor(((p.t - first) / span) * buckets));
+    const seen = best.get(b);
+    if (!seen || total(p) > total(seen)) best.set(b, p);
+  }
+  return [...best.values()].sort((a, b) => a.t - b.t);
+}

@@ -1,0 +1,105 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { Fragment, useState } from 'react';
+import { base64ToBytes, bodyPreview } from '../messages/body-format';
+import { BodyView, HeadersTable } from '../messages/body-view';
+import { LIVE_MS, useTRPC } from '../trpc/client';
+import { formatTimestamp, shortId } from '../ui/format';
+import { EmptyState, ErrorNotice, Loading } from '../ui/query-state';
+
+const STATE_LABEL = { ready: 'ready', in_flight: 'in flight', delayed: 'delayed' } as const;
+
+/** The head of a queue, read without leasing: what a consumer would get next. */
+export function MessageBrowser({ queue, depth }: { queue: string; depth: number }) {
+  const trpc = useTRPC();
+  const [limit, setLimit] = useState(25);
+  const [open, setOpen] = useState<string | null>(null);
+  const browse = useQuery(trpc.queues.browse.queryOptions({ name: queue, limit }, { refetchInterval: LIVE_MS }));
+
+  if (browse.isPending) return <Loading what="messages" />;
+  if (browse.isError && !browse.data) return <ErrorNotice error={browse.error} title="Could not browse this queue" />;
+  const messages = browse.data ?? [];
+  if (messages.length === 0) {
+    return (
+      <EmptyState title="This queue is empty">
+        <p>Publish a test message with the form on this page, or send one to <code>POST /v1/queues/{queue}/messages</code>.</p>
+      </EmptyState>
+    );
+  }
+  return (
+    <>
+      {browse.isError && <ErrorNotice error={browse.error} title="The last refresh failed" />}
+      <div className="table-wrap">
+        <table className="table" aria-label={`Messages in ${queue}`}>
+          <caption>
+            The oldest {messages.length} of {depth} messages, without taking them: consumers are not affected.
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Message</th>
+              <th scope="col">Routing key</th>
+              <th scope="col">State</th>
+              <th scope="col" className="num">Attempt</th>
+              <th scope="col">Published</th>
+              <th scope="col">Body</th>
+            </tr>
+          </thead>
+          <tbody>
+            {messages.map((m) => (
+              <Fragment key={m.id}>
+                <tr>
+                  <td className="nowrap">
+                    <button
+                      type="button"
+                      className="link-button mono"
+                      aria-expanded={open === m.id}
+                      aria-controls={`msg-${m.id}`}
+                      onClick={() => setOpen(open === m.id ? null : m.id)}
+                      title={m.id}
+                    >
+                      {shortId(m.id)}
+                    </button>
+                  </td>
+                  <td className="mono">{m.routingKey || <span className="muted">(empty)</span>}</td>
+                  <td>{STATE_LABEL[m.state]}</td>
+                  <td className="num">{m.attempt}</td>
+                  <td className="nowrap">{formatTimestamp(m.publishedAt)}</td>
+                  <td>
+                    <span className="truncate mono">{bodyPreview(base64ToBytes(m.body), m.contentType)}</span>
+                  </td>
+                </tr>
+                {open === m.id && (
+                  <tr className="details-row" id={`msg-${m.id}`}>
+                    <td colSpan={6}>
+                      <div className="grid-2">
+                        <div>
+                          <BodyView body={m.body} contentType={m.contentType} size={m.size} truncated={m.truncated} />
+                        </div>
+                        <div className="stack">
+                          <HeadersTable headers={m.headers} />
+                          <p className="small">
+                            <Link href={`/messages/${m.id}`}>Message details</Link> ·{' '}
+                            <Link href={`/traces/${encodeURIComponent(m.correlationId)}`}>Trace {shortId(m.correlationId)}</Link>
+                          </p>
+                        </div>
+                      </div>
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {messages.length === limit && depth > limit && (
+        <p>
+          <button type="button" className="button button--quiet button--small" onClick={() => setLimit(Math.min(500, limit * 2))}>
+            Show more (up to {Math.min(500, limit * 2)})
+          </button>
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,226 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useMemo, useState } from 'react';
+import { StatList } from '../stat-list';
+import { LIVE_MS, useTRPC } from '../trpc/client';
+import { ConfirmDialog } from '../ui/confirm-dialog';
+import { formatCount, formatDuration, formatRate } from '../ui/format';
+import { PageHeading } from '../ui/page-heading';
+import { EmptyState, ErrorNotice, LiveBadge, Loading, ResultNotice, errorMessage } from '../ui/query-state';
+import { SignalBadges } from '../ui/signal-badges';
+import { DepthChart } from './depth-chart';
+import { DEPTH_RANGES, depthSeries } from './depth-series';
+import { MessageBrowser } from './message-browser';
+import { PublishForm } from './publish-form';
+import { depthOf, isDeadLetterQueue, queueSignals } from './queue-signals';
+import type { QueueInfoView } from '@/server/trpc/schemas';
+
+export function QueueDetail({ name }: { name: string }) {
+  const trpc = useTRPC();
+  const info = useQuery(trpc.queues.get.queryOptions({ name }, { refetchInterval: LIVE_MS }));
+  const dlqName = `${name}.dlq`;
+  const dlq = useQuery(
+    trpc.queues.get.queryOptions({ name: dlqName }, { refetchInterval: LIVE_MS, enabled: !isDeadLetterQueue(name) && !!info.data && info.data.settings.deadLetter !== false && !info.data.settings.deadLetter.exchange, retry: false }),
+  );
+
+  if (info.isPending) return <Loading what={`queue ${name}`} />;
+  if (info.isError && !info.data) {
+    const missing = (info.error as { data?: { code?: string } }).data?.code === 'NOT_FOUND';
+    return (
+      <>
+        <PageHeading eyebrow={<Link href="/queues">Queues</Link>} title={name} />
+        {missing ? (
+          <EmptyState title={`There is no queue named “${name}”`}>
+            <p>
+              It may have been deleted. Declare it with <code>PUT /v1/queues/{name}</code>, or pick one from the <Link href="/queues">queue list</Link>.
+            </p>
+          </EmptyState>
+        ) : (
+          <ErrorNotice error={info.error} title="Could not read this queue" />
+        )}
+      </>
+    );
+  }
+  const q = info.data!;
+  const dlqDepth = isDeadLetterQueue(name) ? depthOf(q) : dlq.data ? depthOf(dlq.data) : 0;
+  const signals = queueSignals(q, dlqDepth);
+
+  return (
+    <>
+      <PageHeading
+        eyebrow={<Link href="/queues">Queues</Link>}
+        title={name}
+        lede={
+          <>
+            {q.settings.durability === 'durable' ? 'Durable' : 'Memory'} queue
+            {isDeadLetterQueue(name) && (
+              <>
+                {' '}· dead letters of <Link href={`/queues/${encodeURIComponent(name.slice(0, -4))}`}>{name.slice(0, -4)}</Link> ·{' '}
+                <Link href={`/dead-letters?queue=${encodeURIComponent(name)}`}>replay or discard them</Link>
+              </>
+            )}
+          </>
+        }
+        actions={
+          <>
+            <LiveBadge fetching={info.isFetching} failed={info.isError} />
+            <PurgeButton queue={name} depth={q.ready + q.delayed} />
+          </>
+        }
+      />
+      {info.isError && <ErrorNotice error={info.error} title="The last refresh failed; showing older figures" />}
+      <section className="section" aria-labelledby="now-heading">
+        <div className="section-heading">
+          <h2 id="now-heading">Now</h2>
+          <SignalBadges signals={signals} />
+        </div>
+        <StatList
+          compact
+          stats={[
+            { label: 'Ready', value: formatCount(q.ready) },
+            { label: 'In flight', value: formatCount(q.inFlight) },
+            { label: 'Delayed', value: formatCount(q.delayed) },
+            { label: 'Consumers', value: formatCount(q.consumers) },
+            { label: 'Oldest ready', value: formatDuration(q.oldestReadyAgeMs) },
+            { label: 'Publish', value: formatRate(q.publishRate), hint: 'last minute' },
+            { label: 'Deliver', value: formatRate(q.deliverRate), hint: 'last minute' },
+            { label: 'Ack', value: formatRate(q.ackRate), hint: 'last minute' },
+          ]}
+        />
+        {!isDeadLetterQueue(name) && dlqDepth > 0 && (
+          <p>
+            <Link href={`/dead-letters?queue=${encodeURIComponent(dlqName)}`}>
+              {formatCount(dlqDepth)} dead letters in {dlqName}
+            </Link>
+          </p>
+        )}
+      </section>
+      <section className="section" aria-labelledby="depth-heading">
+        <DepthHistory name={name} />
+      </section>
+      <div className="grid-2 section">
+        <section aria-labelledby="publish-heading" className="card">
+          <h2 id="publish-heading">Publish a test message</h2>
+          <PublishForm queue={name} />
+        </section>
+        <section aria-labelledby="settings-heading" className="card">
+          <h2 id="settings-heading">Settings</h2>
+          <Settings q={q} />
+        </section>
+      </div>
+      <section className="section" aria-labelledby="browse-heading">
+        <div className="section-heading">
+          <h2 id="browse-heading">Messages</h2>
+        </div>
+        <MessageBrowser queue={name} depth={depthOf(q)} />
+      </section>
+    </>
+  );
+}
+
+function DepthHistory({ name }: { name: string }) {
+  const trpc = useTRPC();
+  const [minutes, setMinutes] = useState<number>(15);
+  const history = useQuery(trpc.queues.depthHistory.queryOptions({ name, minutes }, { refetchInterval: LIVE_MS }));
+  const points = useMemo(() => depthSeries(history.data ?? []), [history.data]);
+  // The window moves with each refresh; read the clock when data arrives, not on every render.
+  const to = history.dataUpdatedAt || 0;
+  const from = to - minutes * 60_000;
+  return (
+    <>
+      <div className="section-heading">
+        <h2 id="depth-heading">Depth over time</h2>
+        <div className="segmented" role="group" aria-label="Time range">
+          {DEPTH_RANGES.map((r) => (
+            <button key={r.minutes} type="button" aria-pressed={minutes === r.minutes} onClick={() => setMinutes(r.minutes)}>
+              {r.label}
+            </button>
+          ))}
+        </div>
+      </div>
+      <div className="card">
+        {history.isPending ? (
+          <Loading what="depth history" />
+        ) : history.isError && !history.data ? (
+          <ErrorNotice error={history.error} title="Could not read the depth history" />
+        ) : points.length === 0 ? (
+          <EmptyState title="No depth samples in this range yet">
+            <p>The broker samples every queue&apos;s depth periodically; the chart fills in as samples arrive.</p>
+          </EmptyState>
+        ) : (
+          <DepthChart points={points} from={from} to={to} label={`Depth of ${name} over the last ${minutes} minutes: ready, in flight and delayed messages`} />
+        )}
+      </div>
+    </>
+  );
+}
+
+function Settings({ q }: { q: QueueInfoView }) {
+  const s = q.settings;
+  const dl = s.deadLetter === false ? 'none (dropped)' : s.deadLetter.exchange ? `exchange ${s.deadLetter.exchange}${s.deadLetter.routingKey ? ` (key ${s.deadLetter.routingKey})` : ''}` : `${q.name}.dlq`;
+  return (
+    <dl className="kv">
+      <dt>Durability</dt>
+      <dd>{s.durability}</dd>
+      <dt>Max deliveries</dt>
+      <dd>{s.maxDeliveries}</dd>
+      <dt>Visibility timeout</dt>
+      <dd>{formatDuration(s.visibilityTimeoutMs)}</dd>
+      <dt>Retry backoff</dt>
+      <dd>
+        {formatDuration(s.retry.initialDelayMs)} × {s.retry.multiplier}, at most {formatDuration(s.retry.maxDelayMs)}, jitter {Math.round(s.retry.jitter * 100)}%
+      </dd>
+      <dt>Dead letters</dt>
+      <dd>{dl}</dd>
+      <dt>Message TTL</dt>
+      <dd>{s.messageTtlMs == null ? 'none' : formatDuration(s.messageTtlMs)}</dd>
+      <dt>Max length</dt>
+      <dd>{s.maxLength == null ? 'none' : formatCount(s.maxLength)}</dd>
+    </dl>
+  );
+}
+
+function PurgeButton({ queue, depth }: { queue: string; depth: number }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const purge = useMutation(
+    trpc.queues.purge.mutationOptions({
+      onSuccess: () => {
+        setOpen(false);
+        void queryClient.invalidateQueries(trpc.queues.pathFilter());
+      },
+    }),
+  );
+  return (
+    <>
+      <button type="button" className="button button--danger-quiet" onClick={() => (purge.reset(), setOpen(true))}>
+        Purge…
+      </button>
+      <ConfirmDialog
+        open={open}
+        title={`Purge ${queue}?`}
+        confirmLabel="Purge queue"
+        danger
+        busy={purge.isPending}
+        onConfirm={() => purge.mutate({ name: queue })}
+        onCancel={() => setOpen(false)}
+      >
+        <p>
+          This deletes the {formatCount(depth)} waiting messages of <strong>{queue}</strong> (ready and delayed). Messages in flight stay
+          with their consumers. It cannot be undone.
+        </p>
+        {purge.isError && <p role="alert" className="field-errors">{errorMessage(purge.error)}</p>}
+      </ConfirmDialog>
+      {purge.isSuccess && !open && (
+        <div style={{ flexBasis: '100%' }}>
+          <ResultNotice tone="success" onDismiss={() => purge.reset()}>
+            <p>Purged {formatCount(purge.data.purged)} messages.</p>
+          </ResultNotice>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,112 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useMemo, useRef, useState } from 'react';
+import { LIVE_MS, useTRPC } from '../trpc/client';
+import { EmptyState, ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
+import { SignalBadges } from '../ui/signal-badges';
+import { formatCount, formatDuration, formatRate } from '../ui/format';
+import { depthOf, isDeadLetterQueue, pushTrend, queueSignals } from './queue-signals';
+
+export function QueueList() {
+  const trpc = useTRPC();
+  const queues = useQuery(trpc.queues.list.queryOptions(undefined, { refetchInterval: LIVE_MS }));
+  const [filter, setFilter] = useState('');
+  const [showDlq, setShowDlq] = useState(true);
+  const trends = useRef(new Map<string, number[]>());
+  const lastData = useRef<unknown>(null);
+  if (queues.data && queues.data !== lastData.current) {
+    lastData.current = queues.data;
+    trends.current = pushTrend(trends.current, queues.data);
+  }
+
+  const rows = useMemo(() => {
+    const all = queues.data ?? [];
+    const depth = new Map(all.map((q) => [q.name, depthOf(q)]));
+    const needle = filter.trim().toLowerCase();
+    return all
+      .filter((q) => (showDlq || !isDeadLetterQueue(q.name)) && (!needle || q.name.toLowerCase().includes(needle)))
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((q) => ({
+        q,
+        signals: queueSignals(q, isDeadLetterQueue(q.name) ? depthOf(q) : (depth.get(`${q.name}.dlq`) ?? 0), {
+          oldAfterMs: 60_000,
+          depthTrend: trends.current.get(q.name)?.slice(0, -1),
+        }),
+      }));
+  }, [queues.data, filter, showDlq]);
+
+  if (queues.isPending) return <Loading what="queues" />;
+  if (queues.isError && !queues.data) return <ErrorNotice error={queues.error} title="Could not list the queues" />;
+  const all = queues.data ?? [];
+
+  return (
+    <>
+      <div className="toolbar">
+        <div className="field field--grow">
+          <label htmlFor="queue-filter">Filter by name</label>
+          <input id="queue-filter" className="input" type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="orders" />
+        </div>
+        <label className="check-label">
+          <input type="checkbox" className="checkbox" checked={showDlq} onChange={(e) => setShowDlq(e.target.checked)} />
+          Show dead-letter queues
+        </label>
+        <LiveBadge fetching={queues.isFetching} failed={queues.isError} />
+      </div>
+      {queues.isError && <ErrorNotice error={queues.error} title="The last refresh failed; showing older figures" />}
+      {all.length === 0 ? (
+        <EmptyState title="No queues yet">
+          <p>
+            Declare one with <code>PUT /v1/queues/&lt;name&gt;</code>; the overview page has a copy-paste example.
+          </p>
+        </EmptyState>
+      ) : rows.length === 0 ? (
+        <EmptyState title="No queue matches this filter">
+          <p>Clear the filter to see all {all.length} queues.</p>
+        </EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <caption>
+              {rows.length} of {all.length} queues · depth and rates refresh every {LIVE_MS / 1000} s
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Queue</th>
+                <th scope="col" className="num">Ready</th>
+                <th scope="col" className="num">In flight</th>
+                <th scope="col" className="num">Delayed</th>
+                <th scope="col" className="num">Consumers</th>
+                <th scope="col" className="num">Publish</th>
+                <th scope="col" className="num">Deliver</th>
+                <th scope="col" className="num">Oldest</th>
+                <th scope="col">Attention</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(({ q, signals }) => (
+                <tr key={q.name}>
+                  <th scope="row">
+                    <Link href={`/queues/${encodeURIComponent(q.name)}`}>{q.name}</Link>
+                    {q.settings.durability === 'memory' && <span className="badge badge--neutral" style={{ marginLeft: 6 }}>memory</span>}
+                  </th>
+                  <td className="num">{formatCount(q.ready)}</td>
+                  <td className="num">{formatCount(q.inFlight)}</td>
+                  <td className="num">{formatCount(q.delayed)}</td>
+                  <td className="num">{formatCount(q.consumers)}</td>
+                  <td className="num">{formatRate(q.publishRate)}</td>
+                  <td className="num">{formatRate(q.deliverRate)}</td>
+                  <td className="num">{formatDuration(q.oldestReadyAgeMs)}</td>
+                  <td>
+                    <SignalBadges signals={signals} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

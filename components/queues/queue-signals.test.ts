@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { QueueInfoView } from '@/server/trpc/schemas';
+import { isGrowing, pushTrend, queueSignals, queueTotals, queuesNeedingAttention } from './queue-signals';
+
+const settings: QueueInfoView['settings'] = {
+  durability: 'durable',
+  maxDeliveries: 5,
+  visibilityTimeoutMs: 30_000,
+  retry: { initialDelayMs: 1000, maxDelayMs: 60_000, multiplier: 2, jitter: 0.2 },
+  deadLetter: {},
+  messageTtlMs: null,
+  maxLength: null,
+};
+
+function q(name: string, over: Partial<QueueInfoView> = {}): QueueInfoView {
+  return { name, settings, ready: 0, inFlight: 0, delayed: 0, consumers: 1, publishRate: 0, deliverRate: 0, ackRate: 0, oldestReadyAgeMs: null, ...over };
+}
+
+describe('queueSignals', () => {
+  it('says nothing about a healthy queue', () => {
+    expect(queueSignals(q('ok', { ready: 3, oldestReadyAgeMs: 100 }), 0)).toEqual([]);
+  });
+
+  it('flags dead letters, missing consumers and old messages', () => {
+    const kinds = queueSignals(q('work', { ready: 5, consumers: 0, oldestReadyAgeMs: 120_000 }), 2).map((s) => s.kind);
+    expect(kinds).toEqual(['dead_letters', 'no_consumers', 'old_messages']);
+  });
+
+  it('does not ask a DLQ for consumers', () => {
+    expect(queueSignals(q('work.dlq', { ready: 2, consumers: 0 }), 2).map((s) => s.kind)).toEqual(['dead_letters']);
+  });
+});
+
+describe('isGrowing', () => {
+  it('sees a depth that rose at every poll', () => {
+    expect(isGrowing(q('a', { ready: 9 }), [3, 5, 7])).toBe(true);
+    expect(isGrowing(q('a', { ready: 9 }), [3, 9])).toBe(false);
+    expect(isGrowing(q('a', { ready: 6 }), [3, 7, 8])).toBe(false);
+  });
+
+  it('sees publishing outpace delivery', () => {
+    expect(isGrowing(q('a', { ready: 10, publishRate: 5, deliverRate: 1 }))).toBe(true);
+    expect(isGrowing(q('a', { ready: 10, publishRate: 5, deliverRate: 5 }))).toBe(false);
+    expect(isGrowing(q('a', { ready: 0, publishRate: 5, deliverRate: 0 }))).toBe(false);
+  });
+});
+
+describe('queuesNeedingAttention', () => {
+  it('lists a queue once with its DLQ depth, worst first', () => {
+    const rows = queuesNeedingAttention([
+      q('idle', { ready: 50, consumers: 0 }),
+      q('work', { ready: 1 }),
+      q('work.dlq', { ready: 3, consumers: 0 }),
+      q('orphan.dlq', { ready: 1, consumers: 0 }),
+    ]);
+    expect(rows.map((r) => r.queue.name)).toEqual(['orphan.dlq', 'work', 'idle']);
+    expect(rows.find((r) => r.queue.name === 'work')!.signals[0]!.label).toBe('3 dead');
+  });
+});
+
+describe('queueTotals and pushTrend', () => {
+  it('sums work and dead letters apart', () => {
+    const t = queueTotals([q('a', { ready: 2, inFlight: 1, publishRate: 1.5 }), q('a.dlq', { ready: 4 })]);
+    expect(t).toMatchObject({ queues: 1, deadLetterQueues: 1, ready: 2, inFlight: 1, deadLetters: 4, publishRate: 1.5 });
+  });
+
+  it('keeps the last depths of each queue', () => {
+    let trends = new Map<string, number[]>();
+    for (const ready of [1, 2, 3, 4, 5]) trends = pushTrend(trends, [q('a', { ready })], 3);
+    expect(trends.get('a')).toEqual([3, 4, 5]);
+  });
+});

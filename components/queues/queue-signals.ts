@@ -1,0 +1,129 @@
+import type { QueueInfoView } from '@/server/trpc/schemas';
+
+export type SignalKind = 'dead_letters' | 'no_consumers' | 'old_messages' | 'growing';
+
+export interface Signal {
+  kind: SignalKind;
+  /** Short, for a badge. */
+  label: string;
+  /** A sentence that says what is wrong and what to look at. */
+  detail: string;
+  severity: 'warning' | 'critical';
+}
+
+export interface SignalOptions {
+  /** Oldest ready message older than this is a signal. */
+  oldAfterMs: number;
+  /** Depth of each queue at earlier polls, oldest first (the caller keeps them). */
+  depthTrend?: number[];
+}
+
+export const DEFAULT_SIGNAL_OPTIONS: SignalOptions = { oldAfterMs: 60_000 };
+
+export const isDeadLetterQueue = (name: string) => name.endsWith('.dlq');
+export const depthOf = (q: Pick<QueueInfoView, 'ready' | 'inFlight' | 'delayed'>) => q.ready + q.inFlight + q.delayed;
+
+/**
+ * Why a queue needs an operator's attention, worst first. `dlqDepth` is the depth of the queue's
+ * own dead-letter queue (or, for a DLQ itself, its own depth).
+ */
+export function queueSignals(q: QueueInfoView, dlqDepth: number, o: SignalOptions = DEFAULT_SIGNAL_OPTIONS): Signal[] {
+  const signals: Signal[] = [];
+  const dlq = isDeadLetterQueue(q.name);
+  if (dlqDepth > 0) {
+    signals.push({
+      kind: 'dead_letters',
+      label: `${dlqDepth} dead`,
+      detail: dlq ? `${dlqDepth} dead letters wait for replay or discard` : `${dlqDepth} of its messages are in ${q.name}.dlq`,
+      severity: 'critical',
+    });
+  }
+  if (!dlq && q.ready > 0 && q.consumers === 0) {
+    signals.push({ kind: 'no_consumers', label: 'no consumers', detail: `${q.ready} ready and nobody is receiving`, severity: 'warning' });
+  }
+  if (!dlq && q.oldestReadyAgeMs != null && q.oldestReadyAgeMs > o.oldAfterMs) {
+    signals.push({ kind: 'old_messages', label: 'old messages', detail: 'the oldest ready message has waited too long', severity: 'warning' });
+  }
+  if (!dlq && isGrowing(q, o.depthTrend)) {
+    signals.push({ kind: 'growing', label: 'growing', detail: 'messages arrive faster than they are consumed', severity: 'warning' });
+  }
+  return signals;
+}
+
+/**
+ * Growing: the depth rose at every one of the last polls (at least three), or messages arrive
+ * clearly faster than they are delivered while some wait.
+ */
+export function isGrowing(q: QueueInfoView, trend: number[] = []): boolean {
+  const points = [...trend, depthOf(q)].slice(-4);
+  const rising = points.length >= 3 && points.every((d, i) => i === 0 || d > points[i - 1]!);
+  const outpaced = q.ready > 0 && q.publishRate > 0.1 && q.publishRate > q.deliverRate * 1.2;
+  return rising || outpaced;
+}
+
+export interface AttentionRow {
+  queue: QueueInfoView;
+  signals: Signal[];
+}
+
+/** The queues that need attention, worst first (critical before warning, then by depth). */
+export function queuesNeedingAttention(
+  queues: QueueInfoView[],
+  o: { oldAfterMs?: number; trends?: Map<string, number[]> } = {},
+): AttentionRow[] {
+  const depth = new Map(queues.map((q) => [q.name, depthOf(q)]));
+  const rows = queues
+    // A DLQ is reported through its origin queue when that exists, so it is listed once.
+    .filter((q) => !(isDeadLetterQueue(q.name) && depth.has(q.name.slice(0, -4))))
+    .map((q) => ({
+      queue: q,
+      signals: queueSignals(q, isDeadLetterQueue(q.name) ? depthOf(q) : (depth.get(`${q.name}.dlq`) ?? 0), {
+        oldAfterMs: o.oldAfterMs ?? DEFAULT_SIGNAL_OPTIONS.oldAfterMs,
+        depthTrend: o.trends?.get(q.name),
+      }),
+    }))
+    .filter((r) => r.signals.length > 0);
+  const rank = (r: AttentionRow) => (r.signals.some((s) => s.severity === 'critical') ? 0 : 1);
+  return rows.sort((a, b) => rank(a) - rank(b) || depthOf(b.queue) - depthOf(a.queue) || a.queue.name.localeCompare(b.queue.name));
+}
+
+export interface Totals {
+  queues: number;
+  deadLetterQueues: number;
+  ready: number;
+  inFlight: number;
+  delayed: number;
+  deadLetters: number;
+  consumers: number;
+  publishRate: number;
+  deliverRate: number;
+  ackRate: number;
+}
+
+/** Sums over all queues; dead letters are counted apart from the work waiting in ordinary queues. */
+export function queueTotals(queues: QueueInfoView[]): Totals {
+  const t: Totals = { queues: 0, deadLetterQueues: 0, ready: 0, inFlight: 0, delayed: 0, deadLetters: 0, consumers: 0, publishRate: 0, deliverRate: 0, ackRate: 0 };
+  for (const q of queues) {
+    if (isDeadLetterQueue(q.name)) {
+      t.deadLetterQueues++;
+      t.deadLetters += depthOf(q);
+      continue;
+    }
+    t.queues++;
+    t.ready += q.ready;
+    t.inFlight += q.inFlight;
+    t.delayed += q.delayed;
+    t.consumers += q.consumers;
+    t.publishRate += q.publishRate;
+    t.deliverRate += q.deliverRate;
+    t.ackRate += q.ackRate;
+  }
+  return t;
+}
+
+/** Keeps the last `keep` depths of every queue across polls, for `isGrowing`. */
+export function pushTrend(trends: Map<string, number[]>, queues: QueueInfoView[], keep = 4): Map<string, number[]> {
+  const next = new Map<string, number[]>();
+  for (const q of queues) next.set(q.name, [...(trends.get(q.name) ?? []), depthOf(q)].slice(-keep));
+  return next;
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { fitTimelineOptions, layoutTimeline, linkPath, type TimelineEventInput } from './timeline';
+
+const T = (ms: number) => new Date(Date.UTC(2025, 0, 1) + ms).toISOString();
+const ev = (ms: number, type: string, queue: string | null, extra: Partial<TimelineEventInput> = {}): TimelineEventInput => ({
+  at: T(ms), type, messageId: 'm1', exchange: 'orders', queue, attempt: null, detail: null, ...extra,
+});
+
+/** A message that fails twice on `work` (maxDeliveries 2), dies, and is replayed by an operator. */
+const retriedAndDead = {
+  messages: [{ id: 'm1', exchange: 'orders', replyTo: null, routedTo: ['work'], replayOf: null }],
+  events: [
+    ev(0, 'published', null, { detail: { routingKey: 'order.created' } }),
+    ev(0, 'routed', null, { detail: { queues: ['work'] } }),
+    ev(10, 'delivered', 'work', { attempt: 1 }),
+    ev(20, 'nacked', 'work', { attempt: 1, detail: { error: 'SMTP timeout' } }),
+    ev(20, 'retry_scheduled', 'work', { attempt: 1, detail: { delayMs: 500 } }),
+    ev(530, 'delivered', 'work', { attempt: 2 }),
+    ev(540, 'nacked', 'work', { attempt: 2, detail: { error: 'SMTP timeout' } }),
+    ev(540, 'dead_lettered', 'work', { attempt: 2, detail: { reason: 'max_deliveries', lastError: 'SMTP timeout', to: ['work.dlq'] } }),
+    ev(60_000, 'replayed', 'work.dlq', { detail: { to: ['work'], newMessageId: null } }),
+    ev(60_100, 'delivered', 'work', { attempt: 1 }),
+    ev(60_110, 'acked', 'work', { attempt: 1 }),
+  ],
+};
+
+describe('layoutTimeline', () => {
+  const t = layoutTimeline(retriedAndDead);
+  const item = (type: string, n = 0) => t.items.filter((i) => i.type === type)[n]!;
+
+  it('gives every exchange and queue its own lane, in order of appearance', () => {
+    expect(t.lanes.map((l) => l.label)).toEqual(['exchange orders', 'queue work', 'queue work.dlq']);
+    expect(t.lanes.map((l) => l.y)).toEqual([36, 108, 180]);
+  });
+
+  it('places each event in its lane, one column per step, with errors toned and noted', () => {
+    expect(item('published').lane).toBe('exchange:orders');
+    expect(item('nacked').lane).toBe('queue:work');
+    expect(item('nacked')).toMatchObject({ tone: 'error', label: 'nacked #1', note: 'SMTP timeout' });
+    expect(item('retry_scheduled')).toMatchObject({ tone: 'warn', note: 'in 500 ms' });
+    expect(item('dead_lettered')).toMatchObject({ tone: 'error', note: 'max_deliveries: SMTP timeout' });
+    const columns = t.items.map((i) => i.column);
+    expect(columns).toEqual([...columns].sort((a, b) => a - b));
+    expect(t.errors).toBe(3);
+  });
+
+  it('shows the dead letter arriving in the DLQ beside its cause, and links them', () => {
+    const arrivals = t.items.filter((i) => i.type === 'arrived');
+    expect(arrivals.map((a) => a.lane)).toEqual(['queue:work.dlq', 'queue:work']);
+    expect(arrivals[0]!.column).toBe(item('dead_lettered').column);
+    expect(t.links).toContainEqual({ from: item('dead_lettered').key, to: arrivals[0]!.key, kind: 'dead_letter' });
+    expect(t.links).toContainEqual({ from: item('replayed').key, to: arrivals[1]!.key, kind: 'replay' });
+    // the delivery after the replay continues from the arrival
+    expect(t.links).toContainEqual({ from: arrivals[1]!.key, to: item('delivered', 2).key, kind: 'replay' });
+  });
+
+  it('links routing to the first delivery', () => {
+    expect(t.links).toContainEqual({ from: item('routed').key, to: item('delivered').key, kind: 'route' });
+  });
+
+  it('measures offsets from the first event and sizes the drawing', () => {
+    expect(item('acked').offsetMs).toBe(60_110);
+    expect(t.durationMs).toBe(60_110);
+    expect(t.width).toBe(200 + 11 * 112); // 11 events; the two arrivals share their cause's column
+    expect(t.height).toBe(3 * 72);
+  });
+
+  it('links a request to its reply', () => {
+    const rr = layoutTimeline({
+      messages: [
+        { id: 'req', exchange: 'rpc', replyTo: 'reply.q', routedTo: ['svc'], replayOf: null },
+        { id: 'rep', exchange: 'amq.default', replyTo: null, routedTo: ['reply.q'], replayOf: null },
+      ],
+      events: [
+        { at: T(0), type: 'published', messageId: 'req', exchange: 'rpc', queue: null, attempt: null, detail: null },
+        { at: T(5), type: 'published', messageId: 'rep', exchange: 'amq.default', queue: null, attempt: null, detail: null },
+        { at: T(5), type: 'replied', messageId: 'req', exchange: 'rpc', queue: 'reply.q', attempt: null, detail: { replyId: 'rep' } },
+      ],
+    });
+    expect(rr.lanes.map((l) => l.label)).toEqual(['exchange rpc', 'default exchange', 'queue reply.q']);
+    const replied = rr.items.find((i) => i.type === 'replied')!;
+    expect(rr.links.filter((l) => l.kind === 'reply').map((l) => l.to)).toEqual([replied.key, replied.key]);
+  });
+
+  it('is empty for no events', () => {
+    expect(layoutTimeline({ messages: [], events: [] })).toMatchObject({ lanes: [], items: [], width: 200, height: 0, startedAt: null });
+  });
+});
+
+describe('linkPath', () => {
+  it('draws straight within a lane and curves between lanes', () => {
+    expect(linkPath({ x: 0, y: 10 }, { x: 50, y: 10 })).toBe('M 0 10 L 50 10');
+    expect(linkPath({ x: 0, y: 10 }, { x: 100, y: 50 })).toBe('M 0 10 C 50 10, 50 50, 100 50');
+  });
+});
+
+describe('fitTimelineOptions', () => {
+  it('narrows columns to fit, within bounds', () => {
+    expect(fitTimelineOptions(10, 1150).columnWidth).toBe(100);
+    expect(fitTimelineOptions(3, 1150).columnWidth).toBe(112);
+    expect(fitTimelineOptions(40, 1150).columnWidth).toBe(92);
+    expect(fitTimelineOptions(0, 1150).columnWidth).toBe(112);
+  });
+});

@@ -1,0 +1,60 @@
+'use client';
+
+import type { ReactNode } from 'react';
+
+/** What a failed request says, shown to the operator rather than swallowed. */
+export function errorMessage(error: unknown): string {
+  if (error && typeof error === 'object' && 'message' in error && typeof error.message === 'string') return error.message;
+  return 'The request failed';
+}
+
+export function ErrorNotice({ error, title = 'Could not load this' }: { error: unknown; title?: string }) {
+  return (
+    <div className="alert alert--error" role="alert">
+      <p className="alert__title">{title}</p>
+      <p>{errorMessage(error)}</p>
+    </div>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="muted" role="status" aria-live="polite">
+      Loading {what}…
+    </p>
+  );
+}
+
+/** An empty state says what is missing and what to do next. */
+export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="empty">
+      <p className="empty__title">{title}</p>
+      {children}
+    </div>
+  );
+}
+
+/** Success or failure of an action, announced to screen readers. */
+export function ResultNotice({ tone, children, onDismiss }: { tone: 'success' | 'error'; children: ReactNode; onDismiss?: () => void }) {
+  return (
+    <div className={`alert alert--${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
+      <div className="alert__body">{children}</div>
+      {onDismiss && (
+        <button type="button" className="button button--quiet button--small" onClick={onDismiss}>
+          Dismiss
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** "Live" marker: shows that figures refresh by themselves, and when the last refresh failed. */
+export function LiveBadge({ fetching, failed }: { fetching: boolean; failed: boolean }) {
+  return (
+    <span className={`live ${failed ? 'live--failed' : ''}`} aria-live="polite">
+      <span className={`live__dot ${fetching ? 'live__dot--busy' : ''}`} aria-hidden="true" />
+      {failed ? 'Refresh failed; retrying' : 'Live'}
+    </span>
+  );
+}

@@ -1,0 +1,21 @@
+import { router } from './init';
+import { deadLettersRouter } from './routers/dead-letters';
+import { historyRouter } from './routers/history';
+import { messagesRouter } from './routers/messages';
+import { queuesRouter } from './routers/queues';
+import { systemRouter } from './routers/system';
+import { topologyRouter } from './routers/topology';
+import { tracesRouter } from './routers/traces';
+
+/** The dashboard's API (served at /trpc). Procedures validate, call the broker, and shape the answer. */
+export const appRouter = router({
+  system: systemRouter,
+  queues: queuesRouter,
+  topology: topologyRouter,
+  deadLetters: deadLettersRouter,
+  traces: tracesRouter,
+  messages: messagesRouter,
+  history: historyRouter,
+});
+
+export type AppRouter = typeof appRouter;

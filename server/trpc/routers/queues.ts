@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { DEFAULT_EXCHANGE } from '../../broker/names';
+import { procedure, router } from '../init';
+import { bodyInputSchema, browsedMessageSchema, headersInputSchema, nameSchema, queueInfoSchema, routingKeySchema } from '../schemas';
+import { bodyBytes, deathView, iso, messageView } from '../views';
+
+const depthSampleSchema = z.object({
+  at: z.string(),
+  ready: z.number(),
+  inFlight: z.number(),
+  delayed: z.number(),
+  oldestReadyAgeMs: z.number().nullable(),
+});
+
+export const queuesRouter = router({
+  list: procedure
+    .input(z.void())
+    .output(z.array(queueInfoSchema))
+    .query(({ ctx }) => ctx.broker.listQueues()),
+
+  get: procedure
+    .input(z.object({ name: nameSchema }))
+    .output(queueInfoSchema)
+    .query(({ ctx, input }) => ctx.broker.queueInfo(input.name)),
+
+  depthHistory: procedure
+    .input(z.object({ name: nameSchema, minutes: z.number().int().min(1).max(7 * 24 * 60) }))
+    .output(z.array(depthSampleSchema))
+    .query(async ({ ctx, input }) => {
+      const to = new Date();
+      const from = new Date(to.getTime() - input.minutes * 60_000);
+      const samples = await ctx.broker.queueDepthHistory(input.name, { from, to });
+      return samples.map((s) => ({ ...s, at: iso(s.at) }));
+    }),
+
+  /** Entries without leasing them: looking never changes what a consumer gets. */
+  browse: procedure
+    .input(z.object({ name: nameSchema, limit: z.number().int().min(1).max(500).default(50) }))
+    .output(z.array(browsedMessageSchema))
+    .query(async ({ ctx, input }) => {
+      const entries = await ctx.broker.browse(input.name, { limit: input.limit });
+      return entries.map((e) => ({ ...messageView(e), attempt: e.attempt, state: e.state, death: deathView(e.death) }));
+    }),
+
+  /** A test message, straight to the queue through the default exchange. */
+  publish: procedure
+    .input(
+      z.object({
+        queue: nameSchema,
+        body: bodyInputSchema,
+        headers: headersInputSchema.default({}),
+        correlationId: z.string().min(1).max(255).optional(),
+        routingKey: routingKeySchema.optional(),
+      }),
+    )
+    .output(z.object({ id: z.string(), correlationId: z.string(), queues: z.array(z.string()), duplicate: z.boolean() }))
+    .mutation(({ ctx, input }) =>
+      ctx.broker.publish({
+        exchange: DEFAULT_EXCHANGE,
+        routingKey: input.queue,
+        body: bodyBytes(input.body),
+        contentType: input.body.contentType,
+        headers: Object.fromEntries(Object.entries(input.headers).map(([k, v]) => [k.toLowerCase(), v])),
+        correlationId: input.correlationId,
+        mandatory: true,
+      }),
+    ),
+
+  purge: procedure
+    .input(z.object({ name: nameSchema }))
+    .output(z.object({ purged: z.number() }))
+    .mutation(({ ctx, input }) => ctx.broker.purge(input.name)),
+});

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/**
+ * Output shapes of the dashboard API. Dates travel as ISO strings and bodies as base64 (no
+ * transformer), so what the browser receives is plain JSON that these schemas describe exactly.
+ */
+export const nameSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'use 1–200 characters of A-Z a-z 0-9 _ . : -');
+export const routingKeySchema = z.string().max(255);
+export const isoDate = z.string();
+
+export const retrySchema = z.object({ initialDelayMs: z.number(), maxDelayMs: z.number(), multiplier: z.number(), jitter: z.number() });
+
+export const queueSettingsSchema = z.object({
+  durability: z.enum(['durable', 'memory']),
+  maxDeliveries: z.number(),
+  visibilityTimeoutMs: z.number(),
+  retry: retrySchema,
+  deadLetter: z.union([z.literal(false), z.object({ exchange: z.string().optional(), routingKey: z.string().optional() })]),
+  messageTtlMs: z.number().nullable(),
+  maxLength: z.number().nullable(),
+});
+
+export const queueInfoSchema = z.object({
+  name: z.string(),
+  settings: queueSettingsSchema,
+  ready: z.number(),
+  inFlight: z.number(),
+  delayed: z.number(),
+  consumers: z.number(),
+  publishRate: z.number(),
+  deliverRate: z.number(),
+  ackRate: z.number(),
+  oldestReadyAgeMs: z.number().nullable(),
+});
+export type QueueInfoView = z.infer<typeof queueInfoSchema>;
+
+export const exchangeInfoSchema = z.object({
+  name: z.string(),
+  type: z.enum(['direct', 'fanout', 'topic', 'headers']),
+  bindings: z.number(),
+  publishRate: z.number(),
+});
+export type ExchangeInfoView = z.infer<typeof exchangeInfoSchema>;
+
+export const bindingSchema = z.object({
+  exchange: z.string(),
+  queue: z.string(),
+  key: z.string(),
+  headers: z.object({ match: z.enum(['all', 'any']), values: z.record(z.string(), z.string()) }).optional(),
+});
+
+export const deathSchema = z.object({
+  queue: z.string(),
+  exchange: z.string(),
+  routingKey: z.string(),
+  reason: z.enum(['rejected', 'max_deliveries', 'expired', 'max_length']),
+  attempts: z.number(),
+  lastError: z.string().nullable(),
+  diedAt: z.string(),
+});
+export type DeathView = z.infer<typeof deathSchema>;
+
+export const messageViewSchema = z.object({
+  id: z.string(),
+  exchange: z.string(),
+  routingKey: z.string(),
+  headers: z.record(z.string(), z.string()),
+  contentType: z.string(),
+  /** base64 of the first `bodyLimit` bytes; `size` is the whole body's length. */
+  body: z.string(),
+  size: z.number(),
+  truncated: z.boolean(),
+  correlationId: z.string(),
+  replyTo: z.string().nullable(),
+  traceparent: z.string().nullable(),
+  publishedAt: isoDate,
+});
+export type MessageView = z.infer<typeof messageViewSchema>;
+
+export const entryStateSchema = z.enum(['ready', 'in_flight', 'delayed']);
+
+export const browsedMessageSchema = messageViewSchema.extend({
+  attempt: z.number(),
+  state: entryStateSchema,
+  death: deathSchema.nullable(),
+});
+export type BrowsedMessage = z.infer<typeof browsedMessageSchema>;
+
+/** A body the browser sends (test publish, replay edit): text as typed, or base64 bytes. */
+export const bodyInputSchema = z.object({
+  text: z.string().max(1024 * 1024).optional(),
+  base64: z.string().max(1.4 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64').optional(),
+  contentType: z.string().min(1).max(255),
+});
+
+export const headersInputSchema = z.record(z.string().min(1).max(255), z.string().max(8192));
