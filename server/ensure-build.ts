@@ -4,7 +4,7 @@ import { access, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** What the dashboard build is made from; a change to any of it makes `npm start` rebuild. */
-const SOURCES = ['app', 'components', 'next.config.ts', 'package-lock.json', 'tsconfig.json', 'tsconfig.next.json'];
+const SOURCES = ['app', 'components', 'server/trpc', 'server/runtime.ts', 'next.config.ts', 'package-lock.json', 'tsconfig.json', 'tsconfig.next.json'];
 const STAMP = path.join('.next', 'hatoba-sources.sha256');
 
 async function files(dir: string, rel: string): Promise<string[]> {
