@@ -1,0 +1,111 @@
+import type { Broker } from '../broker/api';
+import type { Logger } from '../broker/broker';
+import { DEFAULT_EXCHANGE } from '../broker/names';
+
+const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+/** A consumer that receives in batches and acks or nacks each message by `handle`'s verdict. */
+async function consume(
+  broker: Broker,
+  queue: string,
+  signal: AbortSignal,
+  o: { batch: number; workMs: number; fail?: (body: { orderId: number }) => string | null },
+): Promise<void> {
+  while (!signal.aborted) {
+    const got = await broker.receive(queue, { max: o.batch, waitMs: 5000, consumer: `demo-${queue}`, signal });
+    for (const m of got) {
+      await sleep(o.workMs, signal);
+      const body = JSON.parse(new TextDecoder().decode(m.body)) as { orderId: number };
+      const error = o.fail?.(body) ?? null;
+      if (error) await broker.nack(queue, [m.receipt], { error });
+      else await broker.ack(queue, [m.receipt]);
+    }
+  }
+}
+
+/**
+ * Demo mode: the order example topology with simulated services running in this process, so
+ * a newcomer sees a living system within seconds. Pub/sub (one event, three queues), fast and
+ * slow consumers, dead letters, and request-reply (price quotes).
+ */
+export async function startDemo(broker: Broker, log: Logger): Promise<() => Promise<void>> {
+  await broker.declareExchange('orders', 'topic');
+  await broker.declareExchange('pricing', 'direct');
+  const retry = { initialDelayMs: 500, maxDelayMs: 4000, multiplier: 2, jitter: 0.2 };
+  for (const q of ['inventory', 'shipping', 'notification']) {
+    await broker.declareQueue(q, { maxDeliveries: 3, retry });
+    await broker.bind({ exchange: 'orders', queue: q, key: 'order.completed' });
+  }
+  await broker.declareQueue('price-quotes', { durability: 'memory', deadLetter: false });
+  await broker.bind({ exchange: 'pricing', queue: 'price-quotes', key: 'price.quote' });
+
+  const stop = new AbortController();
+  const { signal } = stop;
+  const guard = (name: string, run: () => Promise<void>) =>
+    run().catch((err) => {
+      if (!signal.aborted) log.warn({ err }, `demo ${name} stopped`);
+    });
+  let orderId = 1000;
+  const loops = [
+    guard('producer', async () => {
+      while (!signal.aborted) {
+        const id = ++orderId;
+        await broker.publish({
+          exchange: 'orders',
+          routingKey: 'order.completed',
+          body: json({ orderId: id, total: Math.round(Math.random() * 20000) / 100, items: 1 + (id % 4) }),
+          contentType: 'application/json',
+          headers: { tenant: id % 3 === 0 ? 'acme' : 'globex' },
+          idempotencyKey: `order-${id}-completed`,
+        });
+        await sleep(400, signal);
+      }
+    }),
+    // fast: keeps its queue near empty
+    guard('inventory', () => consume(broker, 'inventory', signal, { batch: 10, workMs: 5 })),
+    // slow: its backlog and oldest age grow while inventory's do not
+    guard('shipping', () => consume(broker, 'shipping', signal, { batch: 1, workMs: 900 })),
+    // flaky: every seventh order fails until it lands in notification.dlq
+    guard('notification', () =>
+      consume(broker, 'notification', signal, { batch: 5, workMs: 20, fail: (b) => (b.orderId % 7 === 0 ? 'SMTP timeout' : null) }),
+    ),
+    // request-reply responder: answers price quotes on the request's return address
+    guard('pricing', async () => {
+      while (!signal.aborted) {
+        const got = await broker.receive('price-quotes', { max: 10, waitMs: 5000, consumer: 'demo-pricing', signal });
+        for (const m of got) {
+          if (m.replyTo) {
+            await broker.publish({
+              exchange: DEFAULT_EXCHANGE,
+              routingKey: m.replyTo,
+              body: json({ sku: (JSON.parse(new TextDecoder().decode(m.body)) as { sku?: string }).sku ?? null, price: 9.99 }),
+              contentType: 'application/json',
+              headers: {},
+              correlationId: m.correlationId,
+            });
+          }
+          await broker.ack('price-quotes', [m.receipt]);
+        }
+      }
+    }),
+    guard('quote client', async () => {
+      while (!signal.aborted) {
+        await sleep(3000, signal);
+        if (signal.aborted) break;
+        await broker
+          .request({ exchange: 'pricing', routingKey: 'price.quote', body: json({ sku: `SKU-${orderId % 50}` }), contentType: 'application/json', headers: {} }, 5000)
+          .catch((err) => log.warn({ err }, 'demo quote request failed'));
+      }
+    }),
+  ];
+  log.info({}, 'demo mode: order example running (orders → inventory, shipping, notification; pricing request-reply)');
+  return async () => {
+    stop.abort();
+    await Promise.all(loops);
+  };
+}
