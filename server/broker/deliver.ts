@@ -44,6 +44,7 @@ export async function receive(deps: DeliverDeps, queue: () => Queue, options: Re
   for (;;) {
     if (signal.aborted) return [];
     const q = queue(); // re-read: the queue may have been deleted while we waited
+    const stamp = deps.waiters.stamp(q.name); // a publish that lands while we look below still wakes us
     const claimed =
       q.settings.durability === 'memory'
         ? deps.memory.claim(q, max, visibilityMs)
@@ -53,6 +54,6 @@ export async function receive(deps: DeliverDeps, queue: () => Queue, options: Re
     if (claimed.length > 0 || remaining <= 0 || signal.aborted) return claimed;
     const next =
       q.settings.durability === 'memory' ? deps.memory.nextVisibleMs(q.name) : await queueEntryNextVisibleMs(deps.db, { queue: q.name });
-    await deps.waiters.wait(q.name, Math.min(remaining, next ?? RECHECK_MS, RECHECK_MS), signal);
+    await deps.waiters.wait(q.name, Math.min(remaining, next ?? RECHECK_MS, RECHECK_MS), signal, stamp);
   }
 }

@@ -26,7 +26,7 @@ function follow(broker: Broker, exchange: string, pageSize: number) {
       after = page.nextAfter;
       if (page.messages.length === 0) {
         if (finishing) return;
-        await sleep(2);
+        await sleep(5);
       }
     }
   })();
@@ -191,6 +191,18 @@ describe.each(drivers)('exchange log on %s', (driver) => {
     // With a routing key filter only matching messages are copied.
     expect(await broker.exchangeReplay('events', { from, to, routingKey: 'skip.me', target: { queue: 'rebuild' } })).toEqual({ replayed: 1 });
     expect((await drain(broker, 'rebuild')).map((c) => str(c.body))).toEqual(['mid2']);
+    // Through an exchange: the copies are routed by its bindings, with a new routing key when one is given.
+    await broker.declareExchange('rebuilds', 'direct');
+    await broker.declareQueue('rebuild.paid', {});
+    await broker.bind({ exchange: 'rebuilds', queue: 'rebuild.paid', key: 'again' });
+    expect(await broker.exchangeReplay('events', { from, to, target: { exchange: 'rebuilds', routingKey: 'again' } })).toEqual({ replayed: 3 });
+    const routed = await drain(broker, 'rebuild.paid');
+    expect(routed.map((c) => [str(c.body), c.correlationId, c.exchange, c.routingKey])).toEqual([
+      ['mid0', 'mid-c0', 'rebuilds', 'again'],
+      ['mid1', 'mid-c1', 'rebuilds', 'again'],
+      ['mid2', 'mid-c2', 'rebuilds', 'again'],
+    ]);
+    await expectCode(broker.exchangeReplay('events', { from, to, target: { exchange: 'nowhere' } }), 'replay_target_not_found');
     await expectCode(broker.exchangeReplay('events', { from, to, target: { queue: 'no-such-queue' } }), 'replay_target_not_found');
     await expectCode(broker.exchangeReplay('missing', { from, to, target: { queue: 'rebuild' } }), 'exchange_not_found');
   });

@@ -10,7 +10,7 @@ const DAY = 86_400_000;
 describe.each(drivers)('retention on %s', (driver) => {
   let t: TestBroker;
   beforeEach(async () => {
-    t = await startTestBroker(driver);
+    t = await startTestBroker(driver, { sampleIntervalMs: 3_600_000 }); // no depth samples but the test's own
     await t.broker.declareQueue('work', {});
   });
   afterEach(async () => t.close());
@@ -52,7 +52,8 @@ describe.each(drivers)('retention on %s', (driver) => {
     expect(await broker.getMessage(fresh.id)).toMatchObject({ id: fresh.id });
     const delivered = await broker.receive('work', { max: 10, waitMs: 0 });
     expect(delivered.map((d) => str(d.body))).toEqual(['old-waiting', 'recent', 'counted now']);
-    expect(await count(`SELECT count(*)::int AS n FROM queue_depth_samples`)).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM queue_depth_samples WHERE at < now() - interval '1 day'`)).toBe(0);
+    expect(await count(`SELECT count(*)::int AS n FROM queue_depth_samples WHERE ready = 2`)).toBe(1);
     expect(await count(`SELECT count(*)::int AS n FROM message_counts`)).toBe(1);
     // Nothing old is left: a second sweep removes nothing.
     expect(await retentionSweep(t.db, { retentionMs: 7 * DAY })).toBe(0);

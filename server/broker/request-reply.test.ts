@@ -74,6 +74,23 @@ describe.each(drivers)('request-reply on %s', (driver) => {
     }
   });
 
+  it('sequential requests are each answered at once: no long-poll wake-up is lost', async () => {
+    const { broker } = t;
+    // Long waits on both sides: a lost wake-up would only be noticed at the 1 s re-check (answers take ~10–50 ms).
+    const responder = startResponder(broker, 'rpc.requests', (b) => b, { waitMs: 20_000 });
+    try {
+      const took: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const started = Date.now();
+        expect(str((await broker.request(message('rpc', 'add', `n${i}`), 5000)).body)).toBe(`n${i}`);
+        took.push(Date.now() - started);
+      }
+      expect(Math.max(...took), took.join(' ')).toBeLessThan(900);
+    } finally {
+      await responder.stop();
+    }
+  });
+
   it('a request to an unroutable key fails with unroutable at once and stores nothing', async () => {
     const { broker } = t;
     const started = Date.now();

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { message, startTestBroker, str, type TestBroker } from '../../test/broker';
-import { receiveOne } from '../../test/broker-helpers';
+import { receiveOne, waitFor } from '../../test/broker-helpers';
 import { drivers } from '../../test/databases';
 import { startResponder } from '../../test/responder';
 import { replyQueueName } from './broker';
@@ -114,7 +114,11 @@ describe.each(drivers)('traces on %s', (driver) => {
     } finally {
       await responder.stop();
     }
-    const trace = await broker.trace(correlationId);
+    // The request resolves as soon as the reply is received; the reply consumer acks it just after.
+    const trace = await waitFor(async () => {
+      const read = await broker.trace(correlationId);
+      return read.events.some((e) => e.type === 'acked' && e.queue === replyQueueName('test-node')) ? read : null;
+    });
     expect(trace.messages).toHaveLength(2);
     const request = trace.messages.find((m) => m.routedTo.includes('rpc'))!;
     const reply = trace.messages.find((m) => m.id !== request.id)!;

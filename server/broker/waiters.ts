@@ -4,12 +4,21 @@
  */
 export class Waiters {
   private readonly byQueue = new Map<string, Set<() => void>>();
+  /** Wake-ups so far, per queue and for all queues: a wake that came before `wait` is not lost. */
+  private readonly woken = new Map<string, number>();
+  private wokenAll = 0;
 
-  /** Resolves true when woken, false on timeout or abort. */
-  wait(queue: string, ms: number, signal?: AbortSignal): Promise<boolean> {
+  /** Take this before looking at the queue and pass it to `wait`: a wake-up since then ends the wait at once. */
+  stamp(queue: string): number {
+    return (this.woken.get(queue) ?? 0) + this.wokenAll;
+  }
+
+  /** Resolves true when woken (also when woken since `since`), false on timeout or abort. */
+  wait(queue: string, ms: number, signal?: AbortSignal, since?: number): Promise<boolean> {
     // An abort listener added to an already aborted signal never fires: without this, a poll
     // aborted between its last check and this wait would sleep out its whole timer.
     if (signal?.aborted) return Promise.resolve(false);
+    if (since !== undefined && this.stamp(queue) !== since) return Promise.resolve(true);
     return new Promise((resolve) => {
       let set = this.byQueue.get(queue);
       if (!set) this.byQueue.set(queue, (set = new Set()));
@@ -29,8 +38,12 @@ export class Waiters {
   }
 
   wake(queues: Iterable<string> | '*'): void {
+    if (queues === '*') this.wokenAll++;
     const names = queues === '*' ? [...this.byQueue.keys()] : queues;
-    for (const q of names) for (const w of [...(this.byQueue.get(q) ?? [])]) w();
+    for (const q of names) {
+      if (queues !== '*') this.woken.set(q, (this.woken.get(q) ?? 0) + 1);
+      for (const w of [...(this.byQueue.get(q) ?? [])]) w();
+    }
   }
 
   wakeAll(): void {
