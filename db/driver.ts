@@ -17,9 +17,18 @@ export interface TxOptions {
 export interface Db extends Sql {
   readonly kind: 'pglite' | 'postgres';
   tx<T>(fn: (q: Sql) => Promise<T>, options?: TxOptions): Promise<T>;
-  /** Subscribes to NOTIFY on a channel; resolves to an unsubscribe function. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribes to NOTIFY on a channel; resolves to an unsubscribe function. `onReconnect` runs
+   * each time the subscription is re-established after its connection was lost: notifications
+   * sent meanwhile were missed, so the caller catches up.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /**
+   * A dedicated session outside the pool, for session-level state (advisory locks). Absent on
+   * PGlite, which is one session in one process.
+   */
+  session?(options?: SessionOptions): Promise<DbSession>;
   /** Connection figures for metrics: pool size, statements running, statements waiting for a connection. */
   stats(): { total: number; active: number; waiting: number };
 }
@@ -27,4 +36,18 @@ export interface Db extends Sql {
 /** Both drivers hand back jsonb either parsed or as text; callers get it parsed. */
 export function jsonValue<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+export interface SessionOptions {
+  /** Server-side settings for this session only (e.g. idle_session_timeout). */
+  settings?: Record<string, string | number>;
+}
+
+/** One connection, one session: its state (locks) lives exactly as long as `closed` is pending. */
+export interface DbSession extends Sql {
+  /** Resolves once the connection is gone, for whatever reason; the session's locks went with it. */
+  readonly closed: Promise<void>;
+  /** The server process id of this session (pg_stat_activity.pid, pg_locks.pid). */
+  readonly pid: number;
+  close(): Promise<void>;
 }

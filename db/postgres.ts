@@ -1,9 +1,23 @@
 import postgres from 'postgres';
-import type { Db, Row, Sql, TxOptions } from './driver';
+import type { Db, DbSession, Row, SessionOptions, Sql, TxOptions } from './driver';
+import { isConnectionLost } from './errors';
 
 export interface PostgresOptions {
   url: string;
   maxConnections?: number;
+}
+
+const APPLICATION_NAME = 'hatoba';
+/** A promise that never settles: what a statement on a lost transaction connection becomes. */
+const never = () => new Promise<never>(() => {});
+
+/**
+ * Seconds before reconnecting after a failed attempt: 50 ms doubling to at most 1 s, jittered.
+ * postgres.js's own backoff grows to 20 s with a retry count its connections share, so a pool
+ * that failed a few times while PostgreSQL restarted would sit idle long after it came back.
+ */
+export function reconnectDelaySeconds(failures: number): number {
+  return Math.min(0.05 * 2 ** failures, 1) * (0.5 + Math.random() / 2);
 }
 
 /** postgres.js behind the Db seam. Statements are prepared once per connection and reused. */
@@ -11,8 +25,9 @@ export function openPostgres(options: PostgresOptions): Db {
   const client = postgres(options.url, {
     max: options.maxConnections ?? 10,
     onnotice: () => {},
+    backoff: reconnectDelaySeconds,
     connection: {
-      application_name: 'hatoba',
+      application_name: APPLICATION_NAME,
       // A transaction left open or stuck behind a lock must not stall the broker.
       idle_in_transaction_session_timeout: 30_000,
       lock_timeout: 10_000,
@@ -35,20 +50,101 @@ export function openPostgres(options: PostgresOptions): Db {
     kind: 'postgres',
     query: root.query,
     async tx<T>(fn: (q: Sql) => Promise<T>, txOptions?: TxOptions) {
-      return client.begin(async (t) => {
-        // not awaited: pipelined ahead of the transaction's first statement
-        const relaxed = txOptions?.synchronousCommit === false ? t.unsafe('SET LOCAL synchronous_commit = off') : undefined;
-        relaxed?.catch(() => {}); // its failure fails the statements after it, which report it
-        const result = await fn(wrap(t));
-        await relaxed;
-        return result;
+      // postgres.js 3.4 writes to a transaction's connection after it closed (its ROLLBACK, or
+      // our next statement), which throws from a timer and kills the process, and may land on
+      // the connection once the pool reuses it (porsager/postgres#1208, #1154). So once the
+      // connection is known lost, nothing more is sent: the callback is left pending forever
+      // and the caller gets begin()'s own CONNECTION_CLOSED rejection.
+      let lost = false;
+      const result = client.begin(async (t) => {
+        const q = wrap(t);
+        const guarded: Sql = {
+          async query(text, params) {
+            if (lost) return never();
+            try {
+              return await q.query(text, params);
+            } catch (e) {
+              if (lost || isConnectionLost(e)) {
+                lost = true;
+                return never();
+              }
+              throw e;
+            }
+          },
+        };
+        try {
+          // not awaited: pipelined ahead of the transaction's first statement
+          const relaxed = txOptions?.synchronousCommit === false ? guarded.query('SET LOCAL synchronous_commit = off') : undefined;
+          relaxed?.catch(() => {}); // its failure fails the statements after it, which report it
+          const value = await fn(guarded);
+          await relaxed;
+          return lost ? never() : value;
+        } catch (e) {
+          if (lost || isConnectionLost(e)) {
+            lost = true;
+            return never();
+          }
+          throw e;
+        }
       }) as Promise<T>;
+      result.catch(() => (lost = true));
+      return result;
     },
-    async listen(channel, onPayload) {
-      const sub = await client.listen(channel, onPayload);
+    async listen(channel, onPayload, onReconnect) {
+      // postgres.js re-LISTENs by itself when its listening connection comes back, and calls
+      // onlisten each time: the first call is the subscription itself, later ones are reconnects.
+      let subscribed = false;
+      const sub = await client.listen(channel, onPayload, () => {
+        if (subscribed) onReconnect?.();
+        subscribed = true;
+      });
+      subscribed = true;
       return () => sub.unlisten();
     },
+    session: (sessionOptions) => openSession(options.url, sessionOptions),
     close: () => client.end({ timeout: 5 }),
     stats: () => ({ total: max, active: Math.min(running, max), waiting: Math.max(0, running - max) }),
   };
+}
+
+/**
+ * A client of its own with one connection that is never recycled (the pool's max_lifetime
+ * would silently drop a session lock). Not sql.reserve(): a reserved connection whose backend
+ * dies throws from a timer on its next statement (porsager/postgres#1208). Once the connection
+ * closes, this session refuses every statement: reconnecting would be a new session, without
+ * the state its holder believes it has.
+ */
+async function openSession(url: string, options: SessionOptions = {}): Promise<DbSession> {
+  let markClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (markClosed = resolve));
+  let isClosed = false;
+  const sql = postgres(url, {
+    max: 1,
+    idle_timeout: 0,
+    max_lifetime: null,
+    connect_timeout: 5,
+    fetch_types: false,
+    onnotice: () => {},
+    onclose: () => {
+      isClosed = true;
+      markClosed();
+    },
+    connection: { application_name: APPLICATION_NAME, ...options.settings },
+  });
+  const query = async <T extends Row>(text: string, params: unknown[] = []): Promise<T[]> => {
+    if (isClosed) throw Object.assign(new Error('The database session is closed'), { code: 'CONNECTION_CLOSED' });
+    return (await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
+  };
+  const close = async () => {
+    isClosed = true;
+    markClosed();
+    await sql.end({ timeout: 1 }).catch(() => {});
+  };
+  try {
+    const [row] = await query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    return { query, closed, close, pid: row!.pid };
+  } catch (e) {
+    await close();
+    throw e;
+  }
 }

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { AllowListError, classifyAddress, parseAllowList } from './webhooks/address-guard';
 
 /** Byte sizes: a number of bytes, or with a unit (`512kb`, `1mb`). */
 const bytes = z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -39,6 +40,7 @@ const schema = z.object({
   HATOBA_DATA_DIR: z.string().min(1).default('./.hatoba'),
   HATOBA_MAX_BODY_BYTES: bytes.default(1024 * 1024),
   HATOBA_NODE_ID: z.string().min(1).optional(),
+  HATOBA_MIN_NODES: z.coerce.number().int().min(1).max(1000).default(1),
   HATOBA_DEDUP_WINDOW: duration.default(86_400_000),
   HATOBA_RETENTION: duration.default(7 * 86_400_000),
   HATOBA_SAMPLE_INTERVAL: duration.default(5000),
@@ -47,6 +49,23 @@ const schema = z.object({
   HATOBA_DASHBOARD: flag.default(true),
   HATOBA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
+  // security and webhooks (README, "Security and production deployment")
+  HATOBA_ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters (openssl rand -base64 32)').optional().or(z.literal('').transform(() => undefined)),
+  HATOBA_ADMIN_PASSWORD: z.string().min(8, 'use at least 8 characters').optional().or(z.literal('').transform(() => undefined)),
+  HATOBA_SESSION_TTL: duration.default(12 * 3_600_000),
+  HATOBA_KEY_RATE_LIMIT: z.coerce.number().min(0).default(1000),
+  HATOBA_SOURCE_RATE_LIMIT: z.coerce.number().min(0).default(100),
+  HATOBA_PUSH_ALLOW_HOSTS: z
+    .string()
+    .default('')
+    .superRefine((v, ctx) => {
+      try {
+        parseAllowList(v);
+      } catch (e) {
+        if (!(e instanceof AllowListError)) throw e;
+        ctx.addIssue({ code: 'custom', message: e.message });
+      }
+    }),
 });
 
 export interface Config {
@@ -56,6 +75,8 @@ export interface Config {
   dataDir: string;
   maxBodyBytes: number;
   nodeId: string;
+  /** Fewer nodes alive than this: /readyz fails and publishes are refused (503 quorum_lost). */
+  minNodes: number;
   dedupWindowMs: number;
   retentionMs: number;
   sampleIntervalMs: number;
@@ -64,6 +85,16 @@ export interface Config {
   dashboard: boolean;
   dev: boolean;
   logLevel: z.infer<typeof schema>['HATOBA_LOG_LEVEL'];
+  /** On unless the server listens on loopback without HATOBA_ADMIN_TOKEN. */
+  authEnabled: boolean;
+  adminToken: string | undefined;
+  adminPassword: string | undefined;
+  sessionTtlMs: number;
+  /** Requests per second per API key and per webhook source (bursts of twice that); 0: no limit. */
+  keyRateLimit: number;
+  sourceRateLimit: number;
+  /** HATOBA_PUSH_ALLOW_HOSTS: hosts and CIDRs push delivery may reach although private or loopback. */
+  pushAllowHosts: string;
 }
 
 export class ConfigError extends Error {}
@@ -76,6 +107,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const loopback = e.HOST === 'localhost' || classifyAddress(e.HOST).range === 'loopback';
+  if (!loopback && !e.HATOBA_ADMIN_TOKEN) {
+    throw new ConfigError(
+      `Refusing to listen on ${e.HOST} without authentication: set HATOBA_ADMIN_TOKEN to a long random secret ` +
+        `(e.g. HATOBA_ADMIN_TOKEN=$(openssl rand -base64 32)), or listen on loopback (HOST=127.0.0.1).`,
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -83,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.HATOBA_DATA_DIR,
     maxBodyBytes: e.HATOBA_MAX_BODY_BYTES,
     nodeId: e.HATOBA_NODE_ID ?? `${hostname()}:${e.PORT}`,
+    minNodes: e.HATOBA_MIN_NODES,
     dedupWindowMs: e.HATOBA_DEDUP_WINDOW,
     retentionMs: e.HATOBA_RETENTION,
     sampleIntervalMs: e.HATOBA_SAMPLE_INTERVAL,
@@ -91,5 +130,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dashboard: e.HATOBA_DASHBOARD,
     dev: argv.includes('--dev'),
     logLevel: e.HATOBA_LOG_LEVEL,
+    authEnabled: !loopback || e.HATOBA_ADMIN_TOKEN !== undefined,
+    adminToken: e.HATOBA_ADMIN_TOKEN,
+    adminPassword: e.HATOBA_ADMIN_PASSWORD,
+    sessionTtlMs: e.HATOBA_SESSION_TTL,
+    keyRateLimit: e.HATOBA_KEY_RATE_LIMIT,
+    sourceRateLimit: e.HATOBA_SOURCE_RATE_LIMIT,
+    pushAllowHosts: e.HATOBA_PUSH_ALLOW_HOSTS,
   };
 }

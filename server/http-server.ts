@@ -1,7 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Db } from '../db/driver';
 import { migrationsApplied } from '../db/migrate';
+import type { Security } from './auth';
+import { createAuthHttp } from './auth/http';
+import { needs } from './auth/scopes';
 import type { Logger } from './broker/broker';
+import type { Quorum } from './cluster/types';
 import { GatewayError, toErrorEnvelope } from './gateway/errors';
 import { sendJson } from './gateway/http';
 import { createTrpcHandler } from './trpc/http';
@@ -16,7 +20,14 @@ export interface HttpServerOptions {
   /** Everything that is not the API or an ops path (the Next.js app), when the dashboard is on. */
   app?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   logger: Logger;
+  /** Cluster quorum, part of readiness (server/cluster). */
+  quorum?: () => Quorum;
+  /** When auth is on: /metrics needs `monitoring`, the dashboard and /trpc a session (server/auth). */
+  security?: Security;
 }
+
+/** Dashboard paths open without a session: the login page and the assets it needs. */
+const openAppPath = (path: string) => path === '/login' || path.startsWith('/_next/') || path === '/favicon.ico';
 
 /**
  * The one HTTP server: /v1 and the ops paths are served here directly (no Next.js on the hot
@@ -27,6 +38,8 @@ export function createHttpServer(o: HttpServerOptions) {
   let draining = false;
   let drained: (() => void) | null = null;
   const trpc = createTrpcHandler({ onError: (err, path) => o.logger.error({ err, path }, 'trpc request failed') });
+  const auth = o.security ? createAuthHttp(o.security) : undefined;
+  const guarded = o.security?.enabled ? o.security : undefined;
 
   const server: Server = createServer(async (req, res) => {
     inFlight++;
@@ -37,20 +50,30 @@ export function createHttpServer(o: HttpServerOptions) {
     try {
       if (draining) throw new GatewayError('shutting_down', 'This node is shutting down; retry on another node');
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-      if (url.pathname === '/readyz') return await ready(o.db, res);
+      if (url.pathname === '/readyz') return await ready(o.db, res, o.quorum?.());
       if (url.pathname === '/metrics' && o.metrics) {
+        await guarded?.authorize(req, needs.monitoring);
         const m = await o.metrics();
         res.writeHead(200, { 'content-type': m.contentType }).end(m.body);
         return;
       }
       if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) return await o.gateway(req, res, url);
-      if (url.pathname.startsWith('/trpc/')) return trpc(req, res);
+      if (url.pathname.startsWith('/auth/') && auth) return await auth(req, res, url);
+      if (url.pathname.startsWith('/trpc/')) {
+        await guarded?.authorize(req, needs.admin);
+        return trpc(req, res);
+      }
+      if (o.app && guarded && !openAppPath(url.pathname) && !(await guarded.authenticate(req))) {
+        res.writeHead(303, { location: `/login?next=${encodeURIComponent(url.pathname + url.search)}` }).end();
+        return;
+      }
       if (o.app) return await o.app(req, res);
       throw new GatewayError('route_not_found', `No route ${req.method} ${url.pathname}; the dashboard is off (HATOBA_DASHBOARD=0)`);
     } catch (err) {
       const { status, body } = toErrorEnvelope(err);
       if (status >= 500 && status !== 503) o.logger.error({ err, path: url.pathname }, 'request failed');
-      if (!res.headersSent) sendJson(res, status, body, { connection: 'close' });
+      const retry: Record<string, string> = status === 429 ? { 'retry-after': String(body.error.details?.retryAfterS ?? 1) } : {};
+      if (!res.headersSent) sendJson(res, status, body, { connection: 'close', ...retry });
     }
   });
   server.keepAliveTimeout = 65_000;
@@ -82,8 +105,8 @@ export function createHttpServer(o: HttpServerOptions) {
   };
 }
 
-async function ready(db: Db, res: ServerResponse): Promise<void> {
-  const checks: Record<string, boolean> = { database: false, migrations: false };
+async function ready(db: Db, res: ServerResponse, quorum?: Quorum): Promise<void> {
+  const checks: Record<string, boolean> = { database: false, migrations: false, ...(quorum ? { quorum: quorum.ok } : {}) };
   try {
     await db.query('SELECT 1');
     checks.database = true;
@@ -92,5 +115,12 @@ async function ready(db: Db, res: ServerResponse): Promise<void> {
     // reported below
   }
   const ok = Object.values(checks).every(Boolean);
-  sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not_ready', checks });
+  const reason = !checks.database
+    ? 'database unreachable'
+    : !checks.migrations
+      ? 'migrations not applied'
+      : quorum && !quorum.ok
+        ? `quorum lost: ${quorum.reason}`
+        : undefined;
+  sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not_ready', checks, ...(reason ? { reason } : {}) });
 }

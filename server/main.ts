@@ -1,15 +1,20 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { openDatabase } from '../db/client';
 import type { Db } from '../db/driver';
 import { DataDirLockedError } from '../db/lock';
+import { createSecurity, setSecurityRuntime } from './auth';
 import { createBroker } from './broker';
+import { createCluster } from './cluster';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createGateway } from './gateway';
 import { createHttpServer } from './http-server';
 import { createMetrics } from './metrics';
 import { setRuntime } from './runtime';
+import { createWebhooks } from './webhooks';
+import { parseAllowList } from './webhooks/address-guard';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const version: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -24,6 +29,7 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
   const db =
     injected.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, maxConnections: config.dbPool }));
   const metrics = createMetrics({ pool: () => db.stats() });
+  const cluster = createCluster({ db, logger, node: { id: config.nodeId, version }, minNodes: config.minNodes });
   const broker = createBroker({
     db,
     node: config.nodeId,
@@ -32,10 +38,34 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
     retentionMs: config.retentionMs,
     sampleIntervalMs: config.sampleIntervalMs,
     telemetry: metrics.telemetry,
+    isLeader: cluster.isLeader,
     memoryLimit: config.memoryLimit,
   });
   await broker.start();
-  setRuntime({ version, node: config.nodeId, database: db.kind, broker });
+  const security = createSecurity({
+    db,
+    enabled: config.authEnabled,
+    adminToken: config.adminToken,
+    adminPassword: config.adminPassword,
+    keyRateLimit: { perSecond: config.keyRateLimit, burst: config.keyRateLimit * 2 },
+    sessionTtlMs: config.sessionTtlMs,
+    logger,
+  });
+  const webhooks = createWebhooks({
+    db,
+    broker,
+    node: config.nodeId,
+    logger,
+    allow: parseAllowList(config.pushAllowHosts),
+    sourceRateLimit: { perSecond: config.sourceRateLimit, burst: config.sourceRateLimit * 2 },
+    userAgent: `Hatoba/${version}`,
+    onSourceOutcome: metrics.webhooks.source,
+    onPushOutcome: metrics.webhooks.push,
+  });
+  await security.start();
+  await webhooks.start(); // push delivery loops of every stored endpoint
+  setSecurityRuntime(security);
+  setRuntime({ version, node: config.nodeId, database: db.kind, broker, cluster });
 
   let app: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<void>) | undefined;
   if (config.dashboard) {
@@ -47,11 +77,14 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
   const http = createHttpServer({
     db,
     logger,
-    gateway: createGateway({ broker, maxBodyBytes: config.maxBodyBytes, version, logger }),
+    gateway: createGateway({ broker, maxBodyBytes: config.maxBodyBytes, version, logger, cluster, security, webhooks }),
+    security,
+    quorum: cluster.quorum,
     metrics: () => metrics.scrape(broker),
     app,
   });
   const port = await http.listen(config.port, config.host);
+  await cluster.start(`http://${config.host === '0.0.0.0' || config.host === '::' ? hostname() : config.host}:${port}`);
   const where = db.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL';
   logger.info({ port, host: config.host, database: db.kind }, `Hatoba ${version} listening on http://${config.host}:${port} (${where})`);
 
@@ -59,13 +92,17 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
   const stop = () =>
     (stopping ??= (async () => {
       logger.info({}, 'shutting down');
+      await webhooks.stop(); // push loops end their long polls and finish the deliveries in flight
       await broker.stop(); // answers long polls at once so the drain does not wait for them
+      await cluster.stop(); // marked stopped; the leader role is free for another node at once
       await http.drain(10_000);
+      await security.stop();
+      setSecurityRuntime(undefined);
       setRuntime(undefined);
       if (!injected.db) await db.close();
       logger.info({}, 'stopped');
     })());
-  return { port, broker, db, stop, logger };
+  return { port, broker, db, cluster, stop, logger };
 }
 
 export async function main() {

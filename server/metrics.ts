@@ -40,6 +40,8 @@ export function createMetrics(options: { pool?: () => { total: number; active: n
   const depth = new Gauge({ name: 'hatoba_queue_depth', help: 'Entries per queue and state', labelNames: ['queue', 'state'], registers: [registry] });
   const oldest = new Gauge({ name: 'hatoba_queue_oldest_ready_age_seconds', help: 'Age of the message at the head of each queue', labelNames: ['queue'], registers: [registry] });
   const consumers = new Gauge({ name: 'hatoba_queue_consumers', help: 'Consumers seen in the last 30 s, by queue', labelNames: ['queue'], registers: [registry] });
+  const hooks = counter('hatoba_webhooks_received_total', 'Inbound webhook requests, by source and outcome (accepted, duplicate, or the refusal code)', ['source', 'outcome']);
+  const pushes = counter('hatoba_push_deliveries_total', 'Push deliveries, by queue and outcome (acked, nacked, disabled)', ['queue', 'outcome']);
   const pool = new Gauge({ name: 'hatoba_db_pool_connections', help: 'Database connections by state', labelNames: ['state'], registers: [registry] });
 
   const telemetry: Telemetry = {
@@ -82,5 +84,10 @@ export function createMetrics(options: { pool?: () => { total: number; active: n
     return { contentType: registry.contentType, body: await registry.metrics() };
   }
 
-  return { registry, telemetry, scrape };
+  const webhooks = {
+    source: (source: string, outcome: string) => hooks.inc({ source, outcome }),
+    push: (queue: string, outcome: string) => pushes.inc({ queue, outcome }),
+  };
+
+  return { registry, telemetry, scrape, webhooks };
 }

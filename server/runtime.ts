@@ -1,4 +1,5 @@
 import type { Broker } from './broker/api';
+import type { ClusterView } from './cluster/types';
 
 /**
  * How Next.js pages, which Next bundles separately, reach the broker of this process: the
@@ -10,6 +11,8 @@ export interface HatobaRuntime {
   node: string;
   database: 'pglite' | 'postgres';
   broker: Broker;
+  /** Membership, leader and quorum (server/cluster), for the nodes page. */
+  cluster?: ClusterView;
 }
 
 const KEY = Symbol.for('hatoba.runtime');

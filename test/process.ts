@@ -42,12 +42,25 @@ export async function spawnServer(env: Record<string, string>, { port = 0, timeo
   return { child, url, output: () => out, exited };
 }
 
-/** kill -9 of the whole process group. */
-export function killHard(p: ServerProcess): Promise<number | string> {
+/**
+ * kill -9 of the whole process group. Resolves once the group is gone (the server is tsx's
+ * child and may outlive it by a moment, still holding its port and PGlite lock), or after 3 s.
+ */
+export async function killHard(p: ServerProcess): Promise<number | string> {
+  const group = -p.child.pid!;
   try {
-    process.kill(-p.child.pid!, 'SIGKILL');
+    process.kill(group, 'SIGKILL');
   } catch {
     // already gone
   }
-  return p.exited;
+  const code = await p.exited;
+  for (let i = 0; i < 120; i++) {
+    try {
+      process.kill(group, 0);
+    } catch {
+      break; // no process left in the group
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return code;
 }

@@ -8,3 +8,8 @@ export * from './idempotency-keys';
 export * from './queue-depth';
 export * from './message-counts';
 export * from './nodes';
+export * from './sources';
+export * from './push-endpoints';
+export * from './api-keys';
+export * from './audit-log';
+export * from './sessions';

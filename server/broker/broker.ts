@@ -42,6 +42,8 @@ export interface BrokerOptions {
   /** Stored messages, events and samples older than this are dropped (default 7 days). */
   retentionMs?: number;
   telemetry?: Telemetry;
+  /** Singleton work (depth sampling, retention) runs only while this says so (default: always). */
+  isLeader?: () => boolean;
   /** Most entries all memory-tier queues may hold together (default 200,000). */
   memoryLimit?: number;
 }
@@ -101,6 +103,7 @@ export function createBroker(options: BrokerOptions): Broker {
     dedupWindowMs,
     retentionMs: options.retentionMs ?? 7 * 86_400_000,
     onDead,
+    isLeader: options.isLeader,
   });
   const replies = new RequestReply({
     declareReplyQueue: async () => {
@@ -154,12 +157,22 @@ export function createBroker(options: BrokerOptions): Broker {
     node,
     async start() {
       await topology.load();
+      const reload = () => void topology.load().catch((e) => log.error({ err: e }, 'topology reload failed'));
       cleanups.push(
-        await db.listen(TOPOLOGY_CHANNEL, () => void topology.load().catch((e) => log.error({ err: e }, 'topology reload failed'))),
-        await db.listen(READY_CHANNEL, (payload) => {
-          const { node: from, queues } = parseReadyPayload(payload);
-          if (from !== node) waiters.wake(queues);
-        }),
+        // After a lost listening connection, changes and publishes announced meanwhile were missed:
+        // reload the topology and wake every long poll to look again.
+        await db.listen(TOPOLOGY_CHANNEL, reload, reload),
+        await db.listen(
+          READY_CHANNEL,
+          (payload) => {
+            const { node: from, queues } = parseReadyPayload(payload);
+            if (from !== node) waiters.wake(queues);
+          },
+          () => {
+            log.info({}, 'notifications resumed after a lost connection; waking every long poll');
+            waiters.wakeAll();
+          },
+        ),
       );
       const failed = (what: string) => (err: unknown) => log.warn({ err }, `${what} failed`);
       cleanups.push(

@@ -7,7 +7,10 @@ import { idempotencyKeyExpire, spentLeaseSweep, ttlSweep } from './pg/sweep';
 import type { TopologySnapshot } from './route';
 import type { QueueDepth } from './types';
 
-/** Advisory locks that make singleton work run on one node at a time (any node may hold them). */
+/**
+ * Singleton work runs on the cluster's leader only; these advisory locks stay as a fence, so
+ * that even an old leader that has not yet noticed losing its role never overlaps the new one.
+ */
 const SAMPLER_LOCK = 0x48617401;
 const RETENTION_LOCK = 0x48617402;
 
@@ -21,9 +24,11 @@ export interface HousekeepingDeps {
   dedupWindowMs: number;
   retentionMs: number;
   onDead: OnDead;
+  /** False while another node leads the cluster (absent: this node is alone, so it leads). */
+  isLeader?: () => boolean;
 }
 
-/** The broker's background work, each piece safe to run on every node of a cluster. */
+/** The broker's background work: the sweep on every node (SKIP LOCKED-safe), the rest on the leader. */
 export function createHousekeeping(d: HousekeepingDeps) {
   return {
     /** Dead-letters spent leases and expired entries; forgets old idempotency keys; folds depth deltas. */
@@ -45,6 +50,7 @@ export function createHousekeeping(d: HousekeepingDeps) {
 
     /** One depth sample per queue, taken by whichever node holds the sampler lock. */
     async sample(): Promise<void> {
+      if (d.isLeader?.() === false) return;
       const names = [...d.topology().queues.keys()];
       const depths = await d.depths(names);
       await d.db.tx(async (tx) => {
@@ -55,6 +61,7 @@ export function createHousekeeping(d: HousekeepingDeps) {
 
     /** Drops stored history past the retention period, in bounded batches, on one node at a time. */
     async retain(): Promise<number> {
+      if (d.isLeader?.() === false) return 0;
       let removed = 0;
       for (let round = 0; round < 20; round++) {
         const n = await d.db.tx(async (tx) => {

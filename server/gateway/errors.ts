@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '../../db/errors';
 import { BrokerError, type ErrorCode } from '../broker/errors';
 
 /** Codes only the HTTP transport produces. */
@@ -8,7 +9,21 @@ export type GatewayCode =
   | 'route_not_found'
   | 'method_not_allowed'
   | 'shutting_down'
-  | 'internal_error';
+  | 'internal_error'
+  // cluster and database availability (server/cluster)
+  | 'quorum_lost'
+  | 'database_unavailable'
+  // security and webhooks (server/auth, server/webhooks)
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'rate_limited'
+  | 'signature_missing'
+  | 'signature_invalid'
+  | 'timestamp_out_of_tolerance'
+  | 'source_not_found'
+  | 'push_not_found'
+  | 'push_target_forbidden'
+  | 'key_not_found';
 
 export class GatewayError extends Error {
   constructor(
@@ -40,7 +55,19 @@ const STATUS: Record<GatewayCode | ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   internal_error: 500,
+  unauthenticated: 401,
+  signature_missing: 401,
+  signature_invalid: 401,
+  timestamp_out_of_tolerance: 401,
+  forbidden: 403,
+  source_not_found: 404,
+  push_not_found: 404,
+  key_not_found: 404,
+  push_target_forbidden: 400,
+  rate_limited: 429,
   shutting_down: 503,
+  quorum_lost: 503,
+  database_unavailable: 503,
   reply_timeout: 504,
   memory_limit: 507,
 };
@@ -55,6 +82,11 @@ export function toErrorEnvelope(err: unknown): ErrorEnvelope {
   if (err instanceof BrokerError || err instanceof GatewayError) {
     const body = { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
     return { status: STATUS[err.code] ?? 400, body };
+  }
+  if (isDatabaseUnavailable(err)) {
+    // Nothing was committed for this request (or, for a commit cut off mid-answer, it may
+    // have been): a retry, with the same Idempotency-Key, is safe.
+    return { status: 503, body: { error: { code: 'database_unavailable', message: 'The database is unavailable; retry shortly' } } };
   }
   return { status: 500, body: { error: { code: 'internal_error', message: 'Internal error; the server log has the details' } } };
 }

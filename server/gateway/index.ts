@@ -1,7 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { clientIp, type Security } from '../auth';
+import { needs } from '../auth/scopes';
 import type { Broker } from '../broker/api';
 import type { Logger } from '../broker/broker';
-import { toErrorEnvelope } from './errors';
+import type { ClusterView } from '../cluster/types';
+import type { Webhooks } from '../webhooks';
+import { GatewayError, toErrorEnvelope } from './errors';
 import { sendJson } from './http';
 import { buildOpenApi } from './openapi';
 import { createRouter, makeRequest, type Route } from './router';
@@ -9,9 +13,12 @@ import { consumeRoutes } from './routes-consume';
 import { deadLetterRoutes } from './routes-dead-letters';
 import { publishRoutes } from './routes-publish';
 import { logRoutes } from './routes-log';
+import { nodeRoutes } from './routes-nodes';
 import { observeRoutes } from './routes-observe';
 import { requestRoutes } from './routes-request';
+import { securityRoutes } from './routes-security';
 import { topologyRoutes } from './routes-topology';
+import { webhookRoutes } from './routes-webhooks';
 
 export const routes: Route[] = [
   ...topologyRoutes,
@@ -21,13 +28,22 @@ export const routes: Route[] = [
   ...deadLetterRoutes,
   ...observeRoutes,
   ...logRoutes,
+  ...webhookRoutes,
+  ...securityRoutes,
+  ...nodeRoutes,
 ];
+
+/** Routes that publish (inbound webhooks too): refused while the cluster is below quorum. */
+const publishing = new Set<Route>([...publishRoutes, ...requestRoutes, ...webhookRoutes.filter((r) => r.path === '/v1/hooks/{name}')]);
 
 export interface GatewayOptions {
   broker: Broker;
   maxBodyBytes: number;
   version: string;
   logger: Logger;
+  security: Security;
+  webhooks: Webhooks;
+  cluster?: ClusterView;
 }
 
 /**
@@ -37,7 +53,8 @@ export interface GatewayOptions {
 export function createGateway(options: GatewayOptions) {
   const match = createRouter(routes);
   const openapi = JSON.stringify(buildOpenApi(routes, options.version));
-  const ctx = { broker: options.broker, maxBodyBytes: options.maxBodyBytes };
+  const { security } = options;
+  const ctx = { broker: options.broker, maxBodyBytes: options.maxBodyBytes, security, webhooks: options.webhooks, cluster: options.cluster };
 
   return async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     try {
@@ -46,18 +63,28 @@ export function createGateway(options: GatewayOptions) {
         return;
       }
       const { route, params } = match(req.method ?? 'GET', url.pathname);
-      const reply = await route.handle(makeRequest(req, res, params, url.searchParams, ctx));
+      const request = makeRequest(req, res, params, url.searchParams, ctx, { actor: 'anonymous', limitKey: null, scopes: [] });
+      // The one place access is checked: every route declares what it needs (router.ts).
+      request.principal = await security.authorize(req, security.enabled ? await (route.access?.(request) ?? needs.admin) : needs.public);
+      const quorum = publishing.has(route) ? options.cluster?.quorum() : undefined;
+      if (quorum && !quorum.ok) {
+        throw new GatewayError('quorum_lost', `Publishing is paused: ${quorum.reason}`, { alive: quorum.alive, required: quorum.required });
+      }
+      const reply = await route.handle(request);
+      const entry = await route.audit?.(request, reply);
+      if (entry) await security.audit.record({ ...entry, actor: request.principal.actor, ip: clientIp(req) });
       if (res.destroyed) return;
       if (reply.status === 204) res.writeHead(204, reply.headers).end();
       else if (reply.raw) res.writeHead(reply.status, reply.headers).end(reply.body as Uint8Array);
       else sendJson(res, reply.status, reply.body, reply.headers);
     } catch (err) {
       const { status, body } = toErrorEnvelope(err);
-      if (status >= 500) options.logger.error({ err, method: req.method, path: url.pathname }, 'request failed');
+      if (status >= 500 && body.error.code !== 'quorum_lost') options.logger.error({ err, method: req.method, path: url.pathname }, 'request failed');
       if (res.headersSent || res.destroyed) return;
       // An unread body (413, early errors) would stall a keep-alive connection: close it.
       const headers: Record<string, string> = req.complete ? {} : { connection: 'close' };
       if (status === 405) headers.allow = String((body.error.details?.allowed as string[] | undefined)?.join(', ') ?? '');
+      if (status === 429) headers['retry-after'] = String(body.error.details?.retryAfterS ?? 1);
       sendJson(res, status, body, headers);
     }
   };

@@ -1,12 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
+import type { Principal, Security } from '../auth';
+import type { AuditInput } from '../auth/audit';
+import type { Need } from '../auth/scopes';
 import type { Broker } from '../broker/api';
+import type { ClusterView } from '../cluster/types';
+import type { Webhooks } from '../webhooks';
 import { GatewayError } from './errors';
 import { parseJson, readBody } from './http';
 
 export interface GatewayContext {
   broker: Broker;
   maxBodyBytes: number;
+  security: Security;
+  webhooks: Webhooks;
+  /** Membership and quorum (server/cluster); absent when the gateway runs without one. */
+  cluster?: ClusterView;
 }
 
 export interface Request<P extends string = string> {
@@ -20,7 +29,11 @@ export interface Request<P extends string = string> {
   ctx: GatewayContext;
   /** Aborted when the client goes away before its answer is sent. */
   gone: AbortSignal;
+  /** Who is asking; set by the gateway once the route's access is checked. */
+  principal: Principal;
 }
+
+export type AuditAction = Omit<AuditInput, 'actor' | 'ip'>;
 
 export interface Reply {
   status: number;
@@ -40,6 +53,13 @@ export interface Route {
   /** Raw (non-JSON) request body, documented as bytes. */
   rawBody?: boolean;
   responses: Record<number, z.ZodType | null>;
+  /**
+   * What the caller's key must cover (server/auth/scopes.ts). Checked in one place, the
+   * gateway (index.ts), before `handle`; a route without it needs `admin`.
+   */
+  access: (r: Request) => Need | Promise<Need>;
+  /** An operator action to record in the audit log once the route has succeeded. */
+  audit?: (r: Request, reply: Reply) => AuditAction | null | Promise<AuditAction | null>;
   handle(r: Request): Promise<Reply>;
 }
 
@@ -96,6 +116,7 @@ export function makeRequest(
   params: Record<string, string>,
   query: URLSearchParams,
   ctx: GatewayContext,
+  principal: Principal,
 ): Request {
   let body: Promise<Buffer> | undefined;
   const gone = new AbortController();
@@ -109,6 +130,7 @@ export function makeRequest(
     query,
     ctx,
     gone: gone.signal,
+    principal,
     body: read,
     json: async (schema) => parseJson(await read(), schema),
   };

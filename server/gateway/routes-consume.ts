@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { needs } from '../auth/scopes';
 import type { Route } from './router';
 import { ackSchema, deliverySchema, errorSchema, extendSchema, nackSchema, receiveSchema } from './schemas';
 import { deliveryView } from './views';
@@ -10,6 +11,7 @@ export const consumeRoutes: Route[] = [
   {
     method: 'POST',
     path: '/v1/queues/{name}/receive',
+    access: (r) => needs.consume(r.params.name!),
     tag,
     summary: 'Lease up to max messages; with waitMs, long-poll until one is ready',
     request: receiveSchema,
@@ -25,6 +27,7 @@ export const consumeRoutes: Route[] = [
   {
     method: 'POST',
     path: '/v1/queues/{name}/ack',
+    access: (r) => needs.consume(r.params.name!),
     tag,
     summary: 'Acknowledge: delete the entries whose leases the receipts name; stale receipts ack nothing',
     request: ackSchema,
@@ -37,6 +40,7 @@ export const consumeRoutes: Route[] = [
   {
     method: 'POST',
     path: '/v1/queues/{name}/nack',
+    access: (r) => needs.consume(r.params.name!),
     tag,
     summary: "Reject: retry after the queue's backoff, or dead-letter on the last attempt or with requeue: false",
     request: nackSchema,
@@ -49,6 +53,7 @@ export const consumeRoutes: Route[] = [
   {
     method: 'POST',
     path: '/v1/queues/{name}/extend',
+    access: (r) => needs.consume(r.params.name!),
     tag,
     summary: 'Extend leases: the messages stay invisible for visibilityMs from now',
     request: extendSchema,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { needs } from '../auth/scopes';
 import type { ReplayRequest } from '../broker/types';
 import { decodeBody } from './bodies';
 import type { Route } from './router';
@@ -9,6 +10,8 @@ export const deadLetterRoutes: Route[] = [
   {
     method: 'POST',
     path: '/v1/queues/{dlq}/replay',
+    access: () => needs.manage,
+    audit: (r, reply) => ({ action: 'queue.replay', target: r.params.dlq!, detail: reply.body as Record<string, unknown> }),
     tag: 'Dead letters',
     summary: 'Move dead letters back (to their origin, a queue, or an exchange), optionally edited',
     request: replaySchema,
@@ -41,6 +44,7 @@ export const deadLetterRoutes: Route[] = [
   {
     method: 'GET',
     path: '/v1/messages/{id}',
+    access: () => needs.monitoring,
     tag: 'Messages',
     summary: 'A stored message with where it waits now and, if it died, its death',
     responses: { 200: messageDetailSchema, 404: errorSchema },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { needs } from '../auth/scopes';
 import { BUCKET_SECONDS, type Bucket } from '../broker/pg/exchange-log';
 import { validate, queryObject } from './http';
 import type { Route } from './router';
@@ -38,6 +39,7 @@ export const logRoutes: Route[] = [
   {
     method: 'GET',
     path: '/v1/exchanges/{exchange}/log',
+    access: () => needs.monitoring,
     tag,
     summary: 'Messages of an exchange in commit order with a monotonic seq; follow with after=nextAfter',
     responses: {
@@ -53,6 +55,8 @@ export const logRoutes: Route[] = [
   {
     method: 'POST',
     path: '/v1/exchanges/{exchange}/replay',
+    access: () => needs.manage,
+    audit: (r, reply) => ({ action: 'exchange.replay', target: r.params.exchange!, detail: reply.body as Record<string, unknown> }),
     tag,
     summary: 'Re-publish a time range of stored history into a queue or through an exchange',
     request: exchangeReplaySchema,
@@ -71,6 +75,7 @@ export const logRoutes: Route[] = [
   {
     method: 'GET',
     path: '/v1/exchanges/{exchange}/history',
+    access: () => needs.monitoring,
     tag,
     summary: 'Message volume over time (count and bytes per bucket), per routing key',
     responses: {
@@ -88,6 +93,7 @@ export const logRoutes: Route[] = [
   {
     method: 'GET',
     path: '/v1/queues/{name}/depth',
+    access: () => needs.monitoring,
     tag: 'Topology',
     summary: 'Depth samples of a queue over time (one per sampling interval)',
     responses: {

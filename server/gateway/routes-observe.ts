@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { needs } from '../auth/scopes';
 import { queryObject, validate } from './http';
 import type { Route } from './router';
 import { errorSchema, messageViewSchema } from './schemas';
@@ -40,6 +41,7 @@ export const observeRoutes: Route[] = [
   {
     method: 'GET',
     path: '/v1/traces/{correlationId}',
+    access: () => needs.monitoring,
     tag,
     summary: 'Every message that carries a correlation ID and every lifecycle event of them, in time order',
     responses: {
@@ -60,6 +62,7 @@ export const observeRoutes: Route[] = [
   {
     method: 'GET',
     path: '/v1/messages',
+    access: () => needs.monitoring,
     tag,
     summary: 'Search stored messages (newest first): correlationId, id, exchange, routingKey, queue, header=name:value, from, to; cursor pagination',
     responses: { 200: z.object({ messages: z.array(foundSchema), nextCursor: z.string().nullable() }), 400: errorSchema },

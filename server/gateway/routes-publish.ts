@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { needs } from '../auth/scopes';
 import { BrokerError, notFound } from '../broker/errors';
 import { DEFAULT_EXCHANGE } from '../broker/names';
 import type { PublishInput } from '../broker/types';
@@ -22,6 +23,7 @@ export const publishRoutes: Route[] = [
   {
     method: 'POST',
     path: '/v1/exchanges/{exchange}/messages',
+    access: (r) => needs.publish(r.params.exchange!),
     tag,
     summary: 'Publish one message; the body is stored as bytes with its Content-Type, metadata travels in headers',
     rawBody: true,
@@ -31,6 +33,7 @@ export const publishRoutes: Route[] = [
   {
     method: 'POST',
     path: '/v1/queues/{queue}/messages',
+    access: () => needs.publish(DEFAULT_EXCHANGE),
     tag,
     summary: 'Publish one message straight to a queue (the default exchange)',
     rawBody: true,
@@ -50,6 +53,7 @@ export const publishRoutes: Route[] = [
   {
     method: 'POST',
     path: '/v1/exchanges/{exchange}/messages:batch',
+    access: (r) => needs.publish(r.params.exchange!),
     tag,
     summary: 'Publish up to 1,000 messages in one request, all or nothing',
     request: batchPublishSchema,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { needs } from '../auth/scopes';
 import { validate, queryObject } from './http';
 import { publishInputFromHeaders } from './publish-headers';
 import type { Route } from './router';
@@ -10,6 +11,7 @@ export const requestRoutes: Route[] = [
   {
     method: 'POST',
     path: '/v1/exchanges/{exchange}/request',
+    access: (r) => needs.publish(r.params.exchange!),
     tag: 'Request-reply',
     summary:
       "Publish the body with a new correlation ID and this gateway's reply queue as return address; answer with the reply (504 reply_timeout)",

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { needs } from '../auth/scopes';
 import type { Definitions } from '../broker/types';
 import type { Route } from './router';
 import {
@@ -14,11 +15,14 @@ import {
 
 const tag = 'Topology';
 const declared = (created: boolean, body: unknown) => ({ status: created ? 201 : 200, body });
+const bindingAudit = (action: string, b: z.infer<typeof bindingSchema>) => ({ action, target: `${b.exchange} → ${b.queue}`, detail: { key: b.key, ...(b.headers ? { headers: b.headers } : {}) } });
 
 export const topologyRoutes: Route[] = [
   {
     method: 'PUT',
     path: '/v1/exchanges/{name}',
+    access: () => needs.manage,
+    audit: (r, reply) => ({ action: 'exchange.declare', target: r.params.name!, detail: { type: (reply.body as { type: string }).type, created: reply.status === 201 } }),
     tag,
     summary: 'Declare an exchange (idempotent)',
     request: exchangeDeclareSchema,
@@ -32,6 +36,7 @@ export const topologyRoutes: Route[] = [
   {
     method: 'GET',
     path: '/v1/exchanges',
+    access: () => needs.monitoring,
     tag,
     summary: 'List exchanges with binding counts and publish rates',
     responses: { 200: z.object({ exchanges: z.array(exchangeSchema) }) },
@@ -40,6 +45,8 @@ export const topologyRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/v1/exchanges/{name}',
+    access: () => needs.manage,
+    audit: (r) => ({ action: 'exchange.delete', target: r.params.name! }),
     tag,
     summary: 'Delete an exchange and its bindings',
     responses: { 204: null, 404: errorSchema },
@@ -51,6 +58,8 @@ export const topologyRoutes: Route[] = [
   {
     method: 'PUT',
     path: '/v1/queues/{name}',
+    access: () => needs.manage,
+    audit: (r, reply) => ({ action: 'queue.declare', target: r.params.name!, detail: { created: reply.status === 201 } }),
     tag,
     summary: 'Declare or update a queue; creates {name}.dlq unless deadLetter is false',
     request: queueDeclarationSchema,
@@ -64,6 +73,7 @@ export const topologyRoutes: Route[] = [
   {
     method: 'GET',
     path: '/v1/queues',
+    access: () => needs.monitoring,
     tag,
     summary: 'List queues with depth figures',
     responses: { 200: z.object({ queues: z.array(queueInfoSchema) }) },
@@ -72,6 +82,7 @@ export const topologyRoutes: Route[] = [
   {
     method: 'GET',
     path: '/v1/queues/{name}',
+    access: () => needs.monitoring,
     tag,
     summary: 'A queue: settings, depth, consumers, rates, oldest ready message age',
     responses: { 200: queueInfoSchema, 404: errorSchema },
@@ -80,6 +91,8 @@ export const topologyRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/v1/queues/{name}',
+    access: () => needs.manage,
+    audit: (r) => ({ action: 'queue.delete', target: r.params.name! }),
     tag,
     summary: 'Delete a queue, its entries and its bindings',
     responses: { 204: null, 404: errorSchema },
@@ -91,6 +104,8 @@ export const topologyRoutes: Route[] = [
   {
     method: 'POST',
     path: '/v1/queues/{name}/purge',
+    access: () => needs.manage,
+    audit: (r, reply) => ({ action: 'queue.purge', target: r.params.name!, detail: reply.body as Record<string, unknown> }),
     tag,
     summary: 'Remove every entry of a queue',
     responses: { 200: z.object({ purged: z.number().int() }), 404: errorSchema },
@@ -99,6 +114,8 @@ export const topologyRoutes: Route[] = [
   {
     method: 'POST',
     path: '/v1/bindings',
+    access: () => needs.manage,
+    audit: async (r) => bindingAudit('binding.declare', await r.json(bindingSchema)),
     tag,
     summary: 'Bind a queue to an exchange (idempotent)',
     request: bindingSchema,
@@ -112,6 +129,8 @@ export const topologyRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/v1/bindings',
+    access: () => needs.manage,
+    audit: async (r) => bindingAudit('binding.delete', await r.json(bindingSchema)),
     tag,
     summary: 'Remove a binding (same body as POST)',
     request: bindingSchema,
@@ -121,6 +140,7 @@ export const topologyRoutes: Route[] = [
   {
     method: 'GET',
     path: '/v1/definitions',
+    access: () => needs.monitoring,
     tag,
     summary: 'The whole topology as one document',
     responses: { 200: definitionsSchema },
@@ -129,6 +149,8 @@ export const topologyRoutes: Route[] = [
   {
     method: 'POST',
     path: '/v1/definitions',
+    access: () => needs.manage,
+    audit: (_r, reply) => ({ action: 'definitions.import', target: '', detail: reply.body as Record<string, unknown> }),
     tag,
     summary: 'Import a topology document (idempotent)',
     request: definitionsSchema,

@@ -1,0 +1,14 @@
+import { jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * Inbound webhook sources: what `POST /v1/hooks/{name}` verifies and where it publishes.
+ * `verify` holds `{scheme, secrets, header?, timestampToleranceS?}`; `routing_key` where the key comes from.
+ */
+export const sources = pgTable('sources', {
+  name: text('name').primaryKey(),
+  exchange: text('exchange').notNull(),
+  verify: jsonb('verify').notNull(),
+  routingKey: jsonb('routing_key'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

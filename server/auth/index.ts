@@ -1,0 +1,130 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Db } from '../../db/driver';
+import type { Logger } from '../broker/broker';
+import { GatewayError } from '../gateway/errors';
+import { createAudit, type AuditInput } from './audit';
+import { createKeys, hashKey } from './keys';
+import { createRateLimiter, type RateLimit } from './rate-limit';
+import { covers, describeNeed, type Need } from './scopes';
+import { createSessions, isCrossSite } from './sessions';
+
+/** Who is asking: an API key, the admin token, a dashboard session, or anyone (auth off). */
+export interface Principal {
+  actor: string;
+  /** The bucket its rate limit is counted in; null: not limited. */
+  limitKey: string | null;
+  scopes: string[];
+}
+
+export interface SecurityOptions {
+  db: Db;
+  /** Off only when the server listens on loopback and no admin token is set (config.ts decides). */
+  enabled: boolean;
+  adminToken?: string;
+  adminPassword?: string;
+  keyRateLimit: RateLimit;
+  sessionTtlMs: number;
+  logger: Logger;
+}
+
+const LOCAL: Principal = { actor: 'local', limitKey: null, scopes: ['admin'] };
+
+const sameSecret = (given: string, expected: string | undefined) =>
+  expected !== undefined && timingSafeEqual(Buffer.from(hashKey(given), 'hex'), Buffer.from(hashKey(expected), 'hex'));
+
+export const clientIp = (req: Pick<IncomingMessage, 'socket'>) => req.socket.remoteAddress ?? null;
+
+/** Authentication, authorization, per-key rate limits, sessions and the audit log, for every transport. */
+export function createSecurity(o: SecurityOptions) {
+  const keys = createKeys(o.db);
+  const sessions = createSessions(o.db, o.sessionTtlMs);
+  const audit = createAudit(o.db, (err) => o.logger.error({ err }, 'audit entry not recorded'));
+  const take = createRateLimiter(o.keyRateLimit);
+
+  /** The principal a request's bearer token or session cookie names, or null. */
+  async function authenticate(req: Pick<IncomingMessage, 'headers' | 'method'>): Promise<Principal | null> {
+    const header = req.headers.authorization;
+    if (header) {
+      const [scheme, token] = header.split(' ');
+      if (scheme?.toLowerCase() !== 'bearer' || !token) return null;
+      if (sameSecret(token, o.adminToken)) return { actor: 'admin-token', limitKey: null, scopes: ['admin'] };
+      const key = await keys.find(token);
+      return key ? { actor: `key:${key.name}`, limitKey: key.id, scopes: key.scopes } : null;
+    }
+    // A session cookie rides along with any request the browser makes: one that changes state must come from our own pages.
+    if (req.method !== 'GET' && req.method !== 'HEAD' && isCrossSite(req)) return null;
+    const session = await sessions.fromRequest(req);
+    return session ? { actor: `session:${session.actor}`, limitKey: null, scopes: ['admin'] } : null;
+  }
+
+  /** The principal allowed to do what `need` says; throws 401 unauthenticated, 403 forbidden or 429 rate_limited. */
+  async function authorize(req: Pick<IncomingMessage, 'headers' | 'method'>, need: Need): Promise<Principal> {
+    if (!o.enabled) return LOCAL;
+    if (need.kind === 'public') return (await authenticate(req)) ?? { actor: 'anonymous', limitKey: null, scopes: [] };
+    const principal = await authenticate(req);
+    if (!principal) throw new GatewayError('unauthenticated', 'A valid API key is required: Authorization: Bearer <key>');
+    if (!covers(principal.scopes, need)) {
+      throw new GatewayError('forbidden', `This key's scopes do not cover ${describeNeed(need)}`, { needs: describeNeed(need) });
+    }
+    if (principal.limitKey) {
+      const t = take(principal.limitKey);
+      if (!t.ok) throw rateLimited(t.retryAfterS, 'this API key');
+    }
+    return principal;
+  }
+
+  return {
+    enabled: o.enabled,
+    keys,
+    sessions,
+    audit,
+    authenticate,
+    authorize,
+    /** Does this secret open a dashboard session? The admin password or the admin token. */
+    loginActor(secret: string): string | null {
+      if (sameSecret(secret, o.adminPassword)) return 'operator';
+      if (sameSecret(secret, o.adminToken)) return 'admin-token';
+      return null;
+    },
+    async start() {
+      await keys.start();
+      await sessions.start();
+    },
+    async stop() {
+      await keys.stop();
+      await sessions.stop();
+    },
+  };
+}
+
+export type Security = ReturnType<typeof createSecurity>;
+
+const RUNTIME = Symbol.for('hatoba.security');
+
+/** Registered by server/main.ts, for code that Next.js bundles separately (pages, route handlers). */
+export function setSecurityRuntime(security: Security | undefined): void {
+  (globalThis as Record<symbol, unknown>)[RUNTIME] = security;
+}
+
+/** For the dashboard (tRPC): records an operator action it performed, e.g. a discard. No-op when nothing is registered. */
+export async function recordAudit(entry: AuditInput): Promise<void> {
+  const security = (globalThis as Record<symbol, unknown>)[RUNTIME] as Security | undefined;
+  await security?.audit.record(entry);
+}
+
+/**
+ * For the dashboard: the operator session a request's cookie names, or null. `authRequired`
+ * false means auth is off (loopback without an admin token): every request may proceed.
+ */
+export async function sessionFromRequest(
+  req: Pick<IncomingMessage, 'headers' | 'method'>,
+): Promise<{ authRequired: boolean; actor: string | null }> {
+  const security = (globalThis as Record<symbol, unknown>)[RUNTIME] as Security | undefined;
+  if (!security || !security.enabled) return { authRequired: false, actor: null };
+  const principal = await security.authenticate(req);
+  return { authRequired: true, actor: principal?.actor ?? null };
+}
+
+export const rateLimited = (retryAfterS: number, what: string) =>
+  new GatewayError('rate_limited', `Too many requests for ${what}; retry after ${retryAfterS} s`, { retryAfterS });

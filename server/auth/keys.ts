@@ -1,0 +1,80 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Db, Sql } from '../../db/driver';
+import { jsonValue } from '../../db/driver';
+import { NotifiedCache } from '../notified-cache';
+
+/**
+ * API keys. A key is `hk_` and 32 random bytes (base64url), shown once; the table keeps its
+ * SHA-256 (a key is random enough that a plain hash is as good as a slow one). Lookups are
+ * cached per node; a revocation drops the cached entry on every node through NOTIFY.
+ */
+export interface ApiKey {
+  id: string;
+  name: string;
+  scopes: string[];
+  prefix: string;
+  createdBy: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+const rowKey = (r: Record<string, unknown>): ApiKey => ({
+  id: String(r.id),
+  name: String(r.name),
+  scopes: jsonValue<string[]>(r.scopes),
+  prefix: String(r.prefix),
+  createdBy: String(r.created_by),
+  createdAt: new Date(r.created_at as string).toISOString(),
+  revokedAt: r.revoked_at == null ? null : new Date(r.revoked_at as string).toISOString(),
+});
+
+export async function apiKeyInsert(q: Sql, p: { id: string; name: string; scopes: string[]; hash: string; prefix: string; createdBy: string }): Promise<ApiKey> {
+  const [row] = await q.query(
+    `INSERT INTO api_keys (id, name, scopes, hash, prefix, created_by) VALUES ($1, $2, $3::text::jsonb, $4, $5, $6) RETURNING *`,
+    [p.id, p.name, JSON.stringify(p.scopes), p.hash, p.prefix, p.createdBy],
+  );
+  return rowKey(row!);
+}
+
+export async function apiKeyList(q: Sql): Promise<ApiKey[]> {
+  return (await q.query('SELECT * FROM api_keys ORDER BY created_at, id')).map(rowKey);
+}
+
+/** The key with this hash, unless revoked. */
+export async function apiKeyByHash(q: Sql, p: { hash: string }): Promise<ApiKey | null> {
+  const [row] = await q.query('SELECT * FROM api_keys WHERE hash = $1 AND revoked_at IS NULL', [p.hash]);
+  return row ? rowKey(row) : null;
+}
+
+/** Revokes a key; returns its hash, or null when no such unrevoked key exists. */
+export async function apiKeyRevoke(q: Sql, p: { id: string }): Promise<string | null> {
+  const [row] = await q.query<{ hash: string }>('UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING hash', [p.id]);
+  return row?.hash ?? null;
+}
+
+export function createKeys(db: Db) {
+  const cache = new NotifiedCache<ApiKey | null>({ db, channel: 'hatoba_api_keys', ttlMs: 60_000, load: (hash) => apiKeyByHash(db, { hash }) });
+  return {
+    start: () => cache.start(),
+    stop: () => cache.stop(),
+    async create(p: { name: string; scopes: string[]; createdBy: string }): Promise<ApiKey & { key: string }> {
+      const key = `hk_${randomBytes(32).toString('base64url')}`;
+      const hash = hashKey(key);
+      const created = await apiKeyInsert(db, { ...p, id: randomUUID(), hash, prefix: key.slice(0, 10) });
+      await cache.invalidate(hash); // an earlier miss for this key may be cached
+      return { ...created, key };
+    },
+    list: () => apiKeyList(db),
+    async revoke(id: string): Promise<boolean> {
+      const hash = await apiKeyRevoke(db, { id });
+      if (hash) await cache.invalidate(hash);
+      return hash !== null;
+    },
+    /** The unrevoked key a bearer token names, or null. */
+    find: (key: string) => cache.get(hashKey(key)),
+  };
+}
+
+export type Keys = ReturnType<typeof createKeys>;

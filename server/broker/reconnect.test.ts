@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/driver';
+import { message, sleep } from '../../test/broker';
+import { drivers, openTestDb } from '../../test/databases';
+import { createBroker } from './broker';
+import type { Broker } from './api';
+
+/**
+ * A node whose LISTEN connection was lost missed the NOTIFYs sent meanwhile. When the driver
+ * re-subscribes it calls back, and the broker wakes every long poll and reloads its topology.
+ */
+describe.each(drivers)('catch-up after a lost LISTEN on %s', (driver) => {
+  let db: Db;
+  const brokers: Broker[] = [];
+  afterEach(async () => {
+    for (const b of brokers.splice(0)) await b.stop();
+    await db.close();
+  });
+
+  it('a long poll whose wake-up was missed is woken by the re-subscription, not by its 1 s re-check', async () => {
+    db = await openTestDb(driver);
+    let deaf = false;
+    const reconnects: (() => void)[] = [];
+    // Node A's view of the database: notifications can be dropped, and the re-subscription triggered, at will.
+    const seenByA: Db = {
+      ...db,
+      listen: (channel, onPayload, onReconnect) => {
+        if (onReconnect) reconnects.push(onReconnect);
+        return db.listen(channel, (p) => !deaf && onPayload(p));
+      },
+    };
+    const a = createBroker({ db: seenByA, node: 'a', sweepIntervalMs: 60_000 });
+    const b = createBroker({ db, node: 'b', sweepIntervalMs: 60_000 });
+    brokers.push(a, b);
+    await a.start();
+    await b.start();
+    await a.declareQueue('work', {});
+    await sleep(50);
+
+    const poll = a.receive('work', { max: 1, waitMs: 10_000 });
+    await sleep(100);
+    deaf = true; // A's listening connection is down
+    await b.publish(message('amq.default', 'work', 'missed'));
+    await sleep(100);
+    deaf = false;
+    const reconnectedAt = performance.now();
+    for (const r of reconnects) r(); // ... and comes back
+    const got = await poll;
+    expect(got.map((d) => new TextDecoder().decode(d.body))).toEqual(['missed']);
+    // Its own re-check would come ~800 ms later (1 s after it began to wait).
+    expect(performance.now() - reconnectedAt).toBeLessThan(400);
+  });
+
+  it('a topology change announced while deaf is picked up on re-subscription', async () => {
+    db = await openTestDb(driver);
+    let deaf = false;
+    const reconnects: (() => void)[] = [];
+    const seenByA: Db = {
+      ...db,
+      listen: (channel, onPayload, onReconnect) => {
+        if (onReconnect) reconnects.push(onReconnect);
+        return db.listen(channel, (p) => !deaf && onPayload(p));
+      },
+    };
+    const a = createBroker({ db: seenByA, node: 'a', sweepIntervalMs: 60_000 });
+    const b = createBroker({ db, node: 'b', sweepIntervalMs: 60_000 });
+    brokers.push(a, b);
+    await a.start();
+    await b.start();
+    deaf = true;
+    await b.declareQueue('late', {});
+    await sleep(100);
+    await expect(a.queueInfo('late')).rejects.toMatchObject({ code: 'queue_not_found' });
+    deaf = false;
+    for (const r of reconnects) r();
+    await expect.poll(() => a.queueInfo('late').then(() => true, () => false)).toBe(true);
+  });
+});

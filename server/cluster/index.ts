@@ -1,0 +1,3 @@
+export { createCluster, type Cluster, type ClusterOptions } from './cluster';
+export { LEADER_ID_CLASS, LEADER_LOCK, nodeIdKey } from './leader';
+export type { ClusterView, NodeView, Quorum } from './types';

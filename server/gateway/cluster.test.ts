@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { drivers } from '../../test/databases';
+import { call, startTestServer, type TestServer } from '../../test/server';
+import { sharedPostgres, type SharedPostgres } from '../../test/shared-postgres';
+import { loadConfig } from '../config';
+import { startHatoba } from '../main';
+
+describe.each(drivers)('nodes and quorum over HTTP on %s (one node)', (driver) => {
+  let s: TestServer;
+  afterEach(async () => s.close());
+
+  it('GET /v1/nodes lists this node, alive and leader; /readyz reports the quorum check', async () => {
+    s = await startTestServer(driver, { HATOBA_NODE_ID: 'node-1' });
+    const { status, body } = await call(s.url, 'GET', '/v1/nodes');
+    expect(status).toBe(200);
+    expect(body.nodes).toEqual([
+      { id: 'node-1', url: s.url, role: 'leader', status: 'alive', startedAt: expect.any(String), lastHeartbeatAt: expect.any(String) },
+    ]);
+    const ready = await call(s.url, 'GET', '/readyz');
+    expect(ready).toMatchObject({ status: 200, body: { status: 'ready', checks: { database: true, migrations: true, quorum: true } } });
+  });
+
+  it('below HATOBA_MIN_NODES: /readyz 503 with the reason, publishes 503 quorum_lost, consuming still works', async () => {
+    s = await startTestServer(driver, { HATOBA_MIN_NODES: '2' });
+    expect((await call(s.url, 'PUT', '/v1/queues/work', {})).status).toBe(201);
+    const ready = await call(s.url, 'GET', '/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toMatchObject({ status: 'not_ready', checks: { quorum: false }, reason: 'quorum lost: 1 of the 2 nodes required are alive' });
+    const published = await call(s.url, 'POST', '/v1/queues/work/messages', 'hello');
+    expect(published.status).toBe(503);
+    expect(published.body.error).toMatchObject({ code: 'quorum_lost', details: { alive: 1, required: 2 } });
+    const batch = await call(s.url, 'POST', '/v1/exchanges/amq.default/messages:batch', { messages: [{ routingKey: 'work', body: 'x' }] });
+    expect(batch.body.error.code).toBe('quorum_lost');
+    expect((await call(s.url, 'POST', '/v1/queues/work/receive', { max: 1 })).status).toBe(200);
+  });
+});
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('two nodes on one PostgreSQL over HTTP', () => {
+  let pg: SharedPostgres;
+  const stops: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+    await pg.drop();
+  });
+
+  async function node(id: string, env: Record<string, string> = {}) {
+    const config = loadConfig({ PORT: '0', HATOBA_DASHBOARD: '0', HATOBA_LOG_LEVEL: 'silent', HATOBA_NODE_ID: id, ...env }, []);
+    const hatoba = await startHatoba(config, { db: pg.open() });
+    let stopped = false;
+    const stop = async () => {
+      if (stopped) return;
+      stopped = true;
+      await hatoba.stop();
+    };
+    stops.push(stop);
+    return { url: `http://127.0.0.1:${hatoba.port}`, stop, hatoba };
+  }
+
+  it('both list each other, one leader; quorum of 2 holds while both live and is lost when one stops', async () => {
+    pg = await sharedPostgres();
+    const a = await node('a', { HATOBA_MIN_NODES: '2' });
+    const b = await node('b', { HATOBA_MIN_NODES: '2' });
+    await a.hatoba.cluster.tick();
+    expect((await call(a.url, 'GET', '/readyz')).status).toBe(200);
+    const { body } = await call(b.url, 'GET', '/v1/nodes');
+    expect(body.nodes.map((n: { id: string; status: string }) => [n.id, n.status])).toEqual([
+      ['a', 'alive'],
+      ['b', 'alive'],
+    ]);
+    expect(body.nodes.filter((n: { role: string }) => n.role === 'leader')).toHaveLength(1);
+    expect((await call(a.url, 'PUT', '/v1/queues/work', {})).status).toBe(201);
+    expect((await call(a.url, 'POST', '/v1/queues/work/messages', 'one')).status).toBe(201);
+
+    await b.stop();
+    await a.hatoba.cluster.tick();
+    const refused = await call(a.url, 'POST', '/v1/queues/work/messages', 'two');
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.code).toBe('quorum_lost');
+    expect((await call(a.url, 'GET', '/readyz')).body.reason).toBe('quorum lost: 1 of the 2 nodes required are alive');
+    const view = (await call(a.url, 'GET', '/v1/nodes')).body.nodes;
+    expect(view).toEqual([expect.objectContaining({ id: 'a', status: 'alive', role: 'leader' }), expect.objectContaining({ id: 'b', status: 'dead', role: 'member' })]);
+  });
+});

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { needs } from '../auth/scopes';
+import { GatewayError } from './errors';
+import type { Route } from './router';
+
+const tag = 'Ops';
+
+export const nodeSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  role: z.enum(['leader', 'member']),
+  status: z.enum(['alive', 'dead']),
+  startedAt: z.string(),
+  lastHeartbeatAt: z.string(),
+});
+
+export const nodeRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/v1/nodes',
+    tag,
+    summary: 'Gateway nodes sharing this database: role (leader or member) and status (alive, or dead after 10 s without a heartbeat)',
+    responses: { 200: z.object({ nodes: z.array(nodeSchema) }) },
+    access: () => needs.monitoring,
+    async handle(r) {
+      if (!r.ctx.cluster) throw new GatewayError('route_not_found', 'Cluster membership is not available in this process');
+      const nodes = (await r.ctx.cluster.nodes()).map(({ id, url, role, status, startedAt, lastHeartbeatAt }) => ({ id, url, role, status, startedAt, lastHeartbeatAt }));
+      return { status: 200, body: { nodes } };
+    },
+  },
+];

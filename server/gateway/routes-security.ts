@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { needs, scopeProblem } from '../auth/scopes';
+import { GatewayError } from './errors';
+import { queryObject, validate } from './http';
+import type { Route } from './router';
+import { errorSchema } from './schemas';
+
+const tag = 'Security';
+const isoDate = z.iso.datetime({ offset: true });
+
+const keyCreateSchema = z
+  .object({
+    name: z.string().min(1).max(200),
+    scopes: z
+      .array(z.string())
+      .min(1)
+      .max(50)
+      .superRefine((scopes, ctx) => {
+        for (const s of scopes) {
+          const problem = scopeProblem(s);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }
+      }),
+  })
+  .strict();
+
+const keySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  scopes: z.array(z.string()),
+  prefix: z.string(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+});
+
+const auditQuerySchema = z
+  .object({
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    actor: z.string().optional(),
+    action: z.string().optional(),
+    cursor: z.coerce.number().int().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+export const securityRoutes: Route[] = [
+  {
+    method: 'POST',
+    path: '/v1/keys',
+    tag,
+    summary: 'Make an API key with scopes; the key is in this answer only (it is stored hashed)',
+    request: keyCreateSchema,
+    responses: { 201: keySchema.extend({ key: z.string() }), 400: errorSchema },
+    access: () => needs.admin,
+    audit: (_r, reply) => {
+      const k = reply.body as { id: string; name: string; scopes: string[] };
+      return { action: 'key.create', target: k.id, detail: { name: k.name, scopes: k.scopes } };
+    },
+    async handle(r) {
+      const { name, scopes } = await r.json(keyCreateSchema);
+      const created = await r.ctx.security.keys.create({ name, scopes: [...new Set(scopes)], createdBy: r.principal.actor });
+      return { status: 201, body: created };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/keys',
+    tag,
+    summary: 'API keys (never the keys themselves), revoked ones included',
+    responses: { 200: z.object({ keys: z.array(keySchema) }) },
+    access: () => needs.admin,
+    handle: async (r) => ({ status: 200, body: { keys: await r.ctx.security.keys.list() } }),
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/keys/{id}',
+    tag,
+    summary: 'Revoke an API key: refused at once, on every node',
+    responses: { 204: null, 404: errorSchema },
+    access: () => needs.admin,
+    audit: (r) => ({ action: 'key.revoke', target: r.params.id! }),
+    async handle(r) {
+      if (!(await r.ctx.security.keys.revoke(r.params.id!))) {
+        throw new GatewayError('key_not_found', `No active API key '${r.params.id}'`, { id: r.params.id });
+      }
+      return { status: 204, body: null };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/audit',
+    tag,
+    summary: 'The audit log of operator actions, newest first: from, to, actor, action; cursor pagination',
+    responses: {
+      200: z.object({
+        entries: z.array(
+          z.object({ id: z.number(), at: z.string(), actor: z.string(), action: z.string(), target: z.string(), detail: z.unknown(), ip: z.string().nullable() }),
+        ),
+        nextCursor: z.string().nullable(),
+      }),
+    },
+    access: () => needs.admin,
+    async handle(r) {
+      const q = validate(auditQuerySchema, queryObject(r.query));
+      const page = await r.ctx.security.audit.read({
+        ...q,
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+      });
+      return { status: 200, body: page };
+    },
+  },
+];

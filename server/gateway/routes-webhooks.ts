@@ -1,0 +1,194 @@
+import { z } from 'zod';
+import { rateLimited } from '../auth';
+import { needs } from '../auth/scopes';
+import { notFound } from '../broker/errors';
+import { checkName } from '../broker/names';
+import { hookMessages } from '../webhooks/inbound';
+import type { PushEndpoint } from '../webhooks/push-store';
+import { sourceDeclarationSchema, sourceViewSchema } from '../webhooks/sources';
+import { DEFAULT_HMAC_HEADER, newWebhookSecret, standardSecretKey, verifyWebhook, type VerifyConfig } from '../webhooks/verify';
+import { GatewayError } from './errors';
+import type { Request, Route } from './router';
+import { errorSchema } from './schemas';
+
+const tag = 'Webhooks';
+
+async function sourceOr404(r: Request) {
+  const source = await r.ctx.webhooks.sources.get(r.params.name!);
+  if (!source) throw new GatewayError('source_not_found', `Source '${r.params.name}' does not exist`, { source: r.params.name });
+  return source;
+}
+
+/** A declaration's verify block as stored: secrets as a list, generated when omitted (and then shown once). */
+function verifyConfig(v: z.infer<typeof sourceDeclarationSchema>['verify']): { config: VerifyConfig; generated?: string } {
+  if (v.scheme === 'none') return { config: { scheme: 'none', secrets: [] } };
+  const generated = v.secret === undefined ? newWebhookSecret() : undefined;
+  const secrets = generated ? [generated] : typeof v.secret === 'string' ? [v.secret] : v.secret!;
+  if (v.scheme === 'standard-webhooks') {
+    const bad = secrets.findIndex((s) => !standardSecretKey(s));
+    if (bad >= 0) throw new GatewayError('validation_failed', 'A standard-webhooks secret is whsec_ followed by base64 of at least 16 bytes', { field: 'verify.secret' });
+    return { config: { scheme: v.scheme, secrets, timestampToleranceS: v.timestampToleranceS }, generated };
+  }
+  return { config: { scheme: v.scheme, secrets, header: (v.header ?? DEFAULT_HMAC_HEADER).toLowerCase() }, generated };
+}
+
+const pushDeclarationSchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
+    secret: z.string().optional(),
+    concurrency: z.number().int().min(1).max(100).default(4),
+    timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  })
+  .strict();
+
+const pushViewSchema = z.object({
+  queue: z.string(),
+  url: z.string(),
+  concurrency: z.number(),
+  timeoutMs: z.number(),
+  status: z.enum(['active', 'disabled']),
+  disabledReason: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  secret: z.string().optional().describe('Only in the answer to the PUT that generated it'),
+  running: z.boolean().optional().describe('Whether this node runs its delivery loop'),
+});
+
+const pushView = (e: PushEndpoint) => ({
+  queue: e.queue,
+  url: e.url,
+  concurrency: e.concurrency,
+  timeoutMs: e.timeoutMs,
+  status: e.status,
+  disabledReason: e.disabledReason,
+  createdAt: e.createdAt.toISOString(),
+  updatedAt: e.updatedAt.toISOString(),
+});
+
+export const webhookRoutes: Route[] = [
+  {
+    method: 'PUT',
+    path: '/v1/sources/{name}',
+    tag,
+    summary: 'Declare an inbound webhook source: the exchange it publishes to, how it is verified, where its routing key comes from',
+    request: sourceDeclarationSchema,
+    responses: { 200: sourceViewSchema, 201: sourceViewSchema, 404: errorSchema },
+    access: () => needs.manage,
+    audit: (r, reply) => ({ action: 'source.declare', target: r.params.name!, detail: { created: reply.status === 201 } }),
+    async handle(r) {
+      const name = r.params.name!;
+      checkName('source', name);
+      const body = await r.json(sourceDeclarationSchema);
+      if (!r.ctx.broker.exportDefinitions().exchanges.some((e) => e.name === body.exchange)) throw notFound('exchange', body.exchange);
+      const { config, generated } = verifyConfig(body.verify);
+      const { sources } = r.ctx.webhooks;
+      const { created } = await sources.upsert({ name, exchange: body.exchange, verify: config, routingKey: body.routingKey ?? null });
+      const view = sources.view((await sources.get(name))!);
+      return { status: created ? 201 : 200, body: generated ? { ...view, secret: generated } : view };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/sources',
+    tag,
+    summary: 'Inbound webhook sources (without their secrets), with what this node accepted and refused',
+    responses: { 200: z.object({ sources: z.array(sourceViewSchema) }) },
+    access: () => needs.monitoring,
+    async handle(r) {
+      const { sources } = r.ctx.webhooks;
+      return { status: 200, body: { sources: (await sources.list()).map(sources.view) } };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/sources/{name}',
+    tag,
+    summary: 'Delete an inbound webhook source',
+    responses: { 204: null, 404: errorSchema },
+    access: () => needs.manage,
+    audit: (r) => ({ action: 'source.delete', target: r.params.name! }),
+    async handle(r) {
+      if (!(await r.ctx.webhooks.sources.delete(r.params.name!))) await sourceOr404(r);
+      return { status: 204, body: null };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/hooks/{name}',
+    tag,
+    summary:
+      'Receive a webhook: verified (401 signature_missing, signature_invalid, timestamp_out_of_tolerance), deduplicated by its webhook id, published, 202',
+    rawBody: true,
+    responses: {
+      202: z.object({ messages: z.array(z.object({ id: z.string(), duplicate: z.boolean() })) }),
+      401: errorSchema,
+      404: errorSchema,
+      429: errorSchema,
+    },
+    // A signed source's signature is its credential; an unsigned one needs a key that may publish to its exchange.
+    async access(r) {
+      const source = await r.ctx.webhooks.sources.get(r.params.name!);
+      return source?.verify.scheme === 'none' ? needs.publish(source.exchange) : needs.public;
+    },
+    async handle(r) {
+      const source = await sourceOr404(r);
+      const { sources, takeSource } = r.ctx.webhooks;
+      const allowed = takeSource(source.name);
+      if (!allowed.ok) {
+        sources.count(source.name, 'rate_limited');
+        throw rateLimited(allowed.retryAfterS, `source '${source.name}'`);
+      }
+      const body = await r.body();
+      const verdict = verifyWebhook(source.verify, r.req.headers, body);
+      if (!verdict.ok) {
+        sources.count(source.name, verdict.code);
+        throw new GatewayError(verdict.code, verdict.message, { source: source.name });
+      }
+      const inputs = hookMessages(source, r.req.headers, body);
+      const results = inputs.length === 1 ? [await r.ctx.broker.publish(inputs[0]!)] : await r.ctx.broker.publishBatch(inputs);
+      const duplicates = results.filter((x) => x.duplicate).length;
+      if (results.length > duplicates) sources.count(source.name, 'accepted', results.length - duplicates);
+      if (duplicates) sources.count(source.name, 'duplicate', duplicates);
+      return { status: 202, body: { messages: results.map((x) => ({ id: x.id, duplicate: x.duplicate })) } };
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/v1/queues/{name}/push',
+    tag,
+    summary: 'Push a queue to a URL: each message POSTed, signed per Standard Webhooks; a 2xx acks, anything else nacks',
+    request: pushDeclarationSchema,
+    responses: { 200: pushViewSchema, 201: pushViewSchema, 400: errorSchema, 404: errorSchema },
+    access: () => needs.manage,
+    audit: (r, reply) => ({ action: 'push.declare', target: r.params.name!, detail: { url: (reply.body as { url: string }).url, created: reply.status === 201 } }),
+    async handle(r) {
+      const { created, endpoint, generatedSecret } = await r.ctx.webhooks.push.declare(r.params.name!, await r.json(pushDeclarationSchema));
+      return { status: created ? 201 : 200, body: { ...pushView(endpoint), ...(generatedSecret ? { secret: generatedSecret } : {}) } };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/queues/{name}/push',
+    tag,
+    summary: "A queue's push endpoint (without its secret): active, or disabled and why",
+    responses: { 200: pushViewSchema, 404: errorSchema },
+    access: () => needs.monitoring,
+    async handle(r) {
+      const endpoint = await r.ctx.webhooks.push.get(r.params.name!);
+      return { status: 200, body: { ...pushView(endpoint), running: r.ctx.webhooks.push.running(endpoint.queue) } };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/queues/{name}/push',
+    tag,
+    summary: 'Stop pushing a queue',
+    responses: { 204: null, 404: errorSchema },
+    access: () => needs.manage,
+    audit: (r) => ({ action: 'push.delete', target: r.params.name! }),
+    async handle(r) {
+      await r.ctx.webhooks.push.remove(r.params.name!);
+      return { status: 204, body: null };
+    },
+  },
+];

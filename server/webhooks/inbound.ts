@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { CloudEvent, HTTP, ValidationError } from 'cloudevents';
+import type { PublishInput } from '../broker/types';
+import { GatewayError } from '../gateway/errors';
+import type { RoutingKeyRule, Source } from './sources';
+
+/**
+ * An inbound webhook, verified, as the messages to publish: one, or one per event of a
+ * CloudEvents batch. Each carries `hatoba-source`, and an idempotency key made from the
+ * webhook id (or the CloudEvent's source and id) so a sender's retries are published once.
+ */
+export const SOURCE_HEADER = 'hatoba-source';
+
+const STRUCTURED = 'application/cloudevents+json';
+const BATCH = 'application/cloudevents-batch+json';
+const CE_ATTRIBUTES = ['id', 'source', 'type', 'specversion', 'subject', 'time', 'datacontenttype', 'dataschema'] as const;
+
+const one = (h: IncomingHttpHeaders, name: string) => {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+const mediaType = (h: IncomingHttpHeaders) => (one(h, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+
+/** Idempotency keys are at most 255 characters: a longer one is replaced by its hash. */
+function dedupKey(source: string, id: string): string {
+  const key = `hook:${source}:${id}`;
+  return key.length <= 255 ? key : `hook:${createHash('sha256').update(key).digest('hex')}`;
+}
+
+/** `a.b.0.c` (a leading `$.` is allowed) in a parsed JSON value; only strings, numbers and booleans count. */
+export function jsonPath(value: unknown, path: string): string | undefined {
+  const parts = (path.startsWith('$.') ? path.slice(2) : path).split('.');
+  let at: unknown = value;
+  for (const part of parts) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<string, unknown>)[part];
+  }
+  return typeof at === 'string' || typeof at === 'number' || typeof at === 'boolean' ? String(at) : undefined;
+}
+
+function parseJsonBody(body: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(body).toString('utf8'));
+  } catch (e) {
+    throw new GatewayError('invalid_json', `The body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function cloudEvents(headers: IncomingHttpHeaders, body: Uint8Array): CloudEvent<unknown>[] {
+  try {
+    const parsed = HTTP.toEvent({ headers, body: Buffer.from(body).toString('utf8') });
+    const events = Array.isArray(parsed) ? parsed : [parsed];
+    for (const e of events) (e as CloudEvent<unknown>).validate();
+    return events as CloudEvent<unknown>[];
+  } catch (e) {
+    const why = e instanceof ValidationError ? `${e.message}${e.errors?.length ? `: ${JSON.stringify(e.errors)}` : ''}` : (e as Error).message;
+    throw new GatewayError('validation_failed', `Not a valid CloudEvent (${why})`, {});
+  }
+}
+
+const ceHeaders = (e: CloudEvent<unknown>) => {
+  const out: Record<string, string> = {};
+  for (const a of CE_ATTRIBUTES) if (e[a] !== undefined) out[`ce-${a}`] = String(e[a]);
+  return out;
+};
+
+function routingKey(rule: RoutingKeyRule | null, h: IncomingHttpHeaders, json: () => unknown, event?: CloudEvent<unknown>): string {
+  switch (rule?.from) {
+    case 'header':
+      return one(h, rule.name.toLowerCase()) ?? '';
+    case 'json':
+      return jsonPath(json(), rule.path) ?? '';
+    case 'cloudevents':
+    case undefined:
+      return event?.type ?? '';
+  }
+}
+
+export function hookMessages(source: Source, headers: IncomingHttpHeaders, body: Uint8Array): PublishInput[] {
+  const type = mediaType(headers);
+  const webhookId = one(headers, 'webhook-id') ?? one(headers, 'idempotency-key');
+  const base = {
+    exchange: source.exchange,
+    traceparent: one(headers, 'traceparent'),
+    tracestate: one(headers, 'tracestate'),
+  };
+  const common = { [SOURCE_HEADER]: source.name, ...(webhookId ? { 'webhook-id': webhookId } : {}) };
+
+  if (type === BATCH) {
+    const elements = parseJsonBody(body);
+    const events = cloudEvents(headers, body);
+    return events.map((event, i) => {
+      const element = (elements as unknown[])[i];
+      return {
+        ...base,
+        routingKey: routingKey(source.routingKey, headers, () => element, event),
+        body: Buffer.from(JSON.stringify(element)),
+        contentType: `${STRUCTURED}; charset=utf-8`,
+        headers: { ...common, ...ceHeaders(event) },
+        idempotencyKey: dedupKey(source.name, `ce:${event.source}:${event.id}`),
+      };
+    });
+  }
+  const isEvent = type === STRUCTURED || one(headers, 'ce-id') !== undefined;
+  const event = isEvent ? cloudEvents(headers, body)[0] : undefined;
+  let parsed: unknown;
+  const json = () => (parsed ??= parseJsonBody(body));
+  const id = webhookId ?? (event ? `ce:${event.source}:${event.id}` : undefined);
+  return [
+    {
+      ...base,
+      routingKey: routingKey(source.routingKey, headers, json, event),
+      body,
+      contentType: one(headers, 'content-type') ?? 'application/octet-stream',
+      headers: { ...common, ...(event ? ceHeaders(event) : {}) },
+      ...(id ? { idempotencyKey: dedupKey(source.name, id) } : {}),
+    },
+  ];
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { settle } from './push';
+import { retryAfterMs } from './push-send';
+import { jsonPath } from './inbound';
+
+const response = (status: number, headers: Record<string, string> = {}, body = '') => ({ kind: 'response' as const, status, headers, body });
+
+describe('what a push answer means for the lease', () => {
+  it('2xx acks; everything else nacks with the reason', () => {
+    expect(settle(response(200))).toEqual({ ack: true });
+    expect(settle(response(204))).toEqual({ ack: true });
+    expect(settle(response(500, {}, 'x'.repeat(1000)))).toEqual({ ack: false, error: `HTTP 500: ${'x'.repeat(200)}` });
+    expect(settle(response(404))).toEqual({ ack: false, error: 'HTTP 404' });
+    expect(settle(response(301, { location: 'https://elsewhere/' }))).toEqual({ ack: false, error: 'HTTP 301: redirect to https://elsewhere/ not followed' });
+    expect(settle(response(410))).toEqual({ ack: false, error: 'HTTP 410 Gone: push disabled', gone: true });
+    expect(settle({ kind: 'timeout', message: 'no answer within 5 ms' })).toEqual({ ack: false, error: 'no answer within 5 ms' });
+    expect(settle({ kind: 'forbidden', message: 'x resolves to 10.0.0.1' })).toEqual({ ack: false, error: 'push_target_forbidden: x resolves to 10.0.0.1' });
+  });
+
+  it('Retry-After on 429 and 503 only, capped at an hour', () => {
+    expect(settle(response(429, { 'retry-after': '7' }))).toMatchObject({ delayMs: 7000 });
+    expect(settle(response(503, { 'retry-after': '999999' }))).toMatchObject({ delayMs: 3600_000 });
+    expect(settle(response(500, { 'retry-after': '7' }))).not.toHaveProperty('delayMs');
+    expect(settle(response(429))).not.toHaveProperty('delayMs');
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(retryAfterMs('2', now)).toBe(2000);
+    expect(retryAfterMs('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30_000);
+    expect(retryAfterMs('Wed, 31 Dec 2025 00:00:00 GMT', now)).toBe(0);
+    expect(retryAfterMs('soon', now)).toBeUndefined();
+    expect(retryAfterMs(undefined, now)).toBeUndefined();
+  });
+});
+
+describe('jsonPath (routing keys of inbound webhooks)', () => {
+  const body = { type: 'invoice.paid', data: { object: { kind: 'card', n: 3, items: ['a', 'b'] } } };
+  it('follows dot paths, with or without $.', () => {
+    expect(jsonPath(body, 'type')).toBe('invoice.paid');
+    expect(jsonPath(body, '$.data.object.kind')).toBe('card');
+    expect(jsonPath(body, 'data.object.n')).toBe('3');
+    expect(jsonPath(body, 'data.object.items.1')).toBe('b');
+    expect(jsonPath(body, 'data.object')).toBeUndefined();
+    expect(jsonPath(body, 'data.missing.kind')).toBeUndefined();
+    expect(jsonPath('text', 'type')).toBeUndefined();
+  });
+});

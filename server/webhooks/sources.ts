@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import type { Db, Sql } from '../../db/driver';
+import { jsonValue } from '../../db/driver';
+import { NotifiedCache } from '../notified-cache';
+import type { Refusal, VerifyConfig } from './verify';
+
+/** Where a hook's routing key comes from; absent: CloudEvents' type when the request is an event, else ''. */
+export type RoutingKeyRule = { from: 'header'; name: string } | { from: 'json'; path: string } | { from: 'cloudevents' };
+
+export interface Source {
+  name: string;
+  exchange: string;
+  verify: VerifyConfig;
+  routingKey: RoutingKeyRule | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const secretField = z.union([z.string().min(1).max(500), z.array(z.string().min(1).max(500)).min(1).max(5)]);
+
+/** `PUT /v1/sources/{name}`. A secret may be a list while it is rotated; omitted, one is generated and shown once. */
+export const sourceDeclarationSchema = z
+  .object({
+    exchange: z.string(),
+    verify: z.discriminatedUnion('scheme', [
+      z.object({ scheme: z.literal('standard-webhooks'), secret: secretField.optional(), timestampToleranceS: z.number().int().min(1).max(86_400).optional() }).strict(),
+      z.object({ scheme: z.literal('hmac-sha256'), secret: secretField.optional(), header: z.string().min(1).max(100).optional() }).strict(),
+      z.object({ scheme: z.literal('none') }).strict(),
+    ]),
+    routingKey: z
+      .discriminatedUnion('from', [
+        z.object({ from: z.literal('header'), name: z.string().min(1).max(100) }).strict(),
+        z.object({ from: z.literal('json'), path: z.string().min(1).max(200) }).strict(),
+        z.object({ from: z.literal('cloudevents') }).strict(),
+      ])
+      .optional(),
+  })
+  .strict();
+
+export const sourceViewSchema = z.object({
+  name: z.string(),
+  exchange: z.string(),
+  verify: z.object({ scheme: z.string(), header: z.string().optional(), timestampToleranceS: z.number().optional(), secrets: z.number() }),
+  routingKey: z.unknown().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  counts: z.record(z.string(), z.number()),
+});
+
+export type SourceOutcome = 'accepted' | 'duplicate' | Refusal | 'rate_limited';
+
+const rowSource = (r: Record<string, unknown>): Source => ({
+  name: String(r.name),
+  exchange: String(r.exchange),
+  verify: jsonValue<VerifyConfig>(r.verify),
+  routingKey: r.routing_key == null ? null : jsonValue<RoutingKeyRule>(r.routing_key),
+  createdAt: new Date(r.created_at as string),
+  updatedAt: new Date(r.updated_at as string),
+});
+
+export async function sourceUpsert(q: Sql, s: Pick<Source, 'name' | 'exchange' | 'verify' | 'routingKey'>): Promise<{ created: boolean }> {
+  const [row] = await q.query<{ created: boolean }>(
+    `INSERT INTO sources (name, exchange, verify, routing_key) VALUES ($1, $2, $3::text::jsonb, $4::text::jsonb)
+     ON CONFLICT (name) DO UPDATE SET exchange = EXCLUDED.exchange, verify = EXCLUDED.verify,
+       routing_key = EXCLUDED.routing_key, updated_at = now()
+     RETURNING (xmax = 0) AS created`,
+    [s.name, s.exchange, JSON.stringify(s.verify), s.routingKey ? JSON.stringify(s.routingKey) : null],
+  );
+  return { created: Boolean(row?.created) };
+}
+
+export async function sourceGet(q: Sql, p: { name: string }): Promise<Source | null> {
+  const [row] = await q.query('SELECT * FROM sources WHERE name = $1', [p.name]);
+  return row ? rowSource(row) : null;
+}
+
+export async function sourceList(q: Sql): Promise<Source[]> {
+  return (await q.query('SELECT * FROM sources ORDER BY name')).map(rowSource);
+}
+
+export async function sourceDelete(q: Sql, p: { name: string }): Promise<boolean> {
+  return (await q.query('DELETE FROM sources WHERE name = $1 RETURNING name', [p.name])).length > 0;
+}
+
+/** Sources as the gateway uses them: cached for the hook path, with per-node outcome counts. */
+export function createSources(db: Db, onOutcome: (source: string, outcome: SourceOutcome) => void = () => {}) {
+  const cache = new NotifiedCache<Source | null>({ db, channel: 'hatoba_sources', ttlMs: 60_000, load: (name) => sourceGet(db, { name }) });
+  const counts = new Map<string, Record<string, number>>();
+  return {
+    start: () => cache.start(),
+    stop: () => cache.stop(),
+    get: (name: string) => cache.get(name),
+    list: () => sourceList(db),
+    async upsert(s: Pick<Source, 'name' | 'exchange' | 'verify' | 'routingKey'>) {
+      const result = await sourceUpsert(db, s);
+      await cache.invalidate(s.name);
+      return result;
+    },
+    async delete(name: string) {
+      const deleted = await sourceDelete(db, { name });
+      await cache.invalidate(name);
+      return deleted;
+    },
+    count(source: string, outcome: SourceOutcome, n = 1) {
+      const c = counts.get(source) ?? {};
+      c[outcome] = (c[outcome] ?? 0) + n;
+      counts.set(source, c);
+      onOutcome(source, outcome);
+    },
+    counts: (source: string) => ({ ...counts.get(source) }),
+    view(s: Source) {
+      const { scheme, header, timestampToleranceS, secrets } = s.verify;
+      return {
+        name: s.name,
+        exchange: s.exchange,
+        verify: { scheme, ...(header ? { header } : {}), ...(timestampToleranceS ? { timestampToleranceS } : {}), secrets: secrets.length },
+        routingKey: s.routingKey,
+        createdAt: s.createdAt.toISOString(),
+        updatedAt: s.updatedAt.toISOString(),
+        counts: { ...counts.get(s.name) },
+      };
+    },
+  };
+}
+
+export type Sources = ReturnType<typeof createSources>;
