@@ -47,6 +47,7 @@ const schema = z.object({
   HATOBA_MEMORY_MAX_ENTRIES: z.coerce.number().int().min(1).default(200_000),
   HATOBA_DB_POOL: z.coerce.number().int().min(2).max(100).default(10),
   HATOBA_DASHBOARD: flag.default(true),
+  HATOBA_DEMO: flag.default(false),
   HATOBA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
   // security and webhooks (README, "Security and production deployment")
@@ -84,6 +85,8 @@ export interface Config {
   memoryLimit: number;
   dashboard: boolean;
   dev: boolean;
+  /** Runs the order example's simulated services in this process (`--demo` or HATOBA_DEMO=1). */
+  demo: boolean;
   logLevel: z.infer<typeof schema>['HATOBA_LOG_LEVEL'];
   /** On unless the server listens on loopback without HATOBA_ADMIN_TOKEN. */
   authEnabled: boolean;
@@ -129,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     memoryLimit: e.HATOBA_MEMORY_MAX_ENTRIES,
     dashboard: e.HATOBA_DASHBOARD,
     dev: argv.includes('--dev'),
+    demo: e.HATOBA_DEMO || argv.includes('--demo'),
     logLevel: e.HATOBA_LOG_LEVEL,
     authEnabled: !loopback || e.HATOBA_ADMIN_TOKEN !== undefined,
     adminToken: e.HATOBA_ADMIN_TOKEN,

@@ -12,6 +12,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { createGateway } from './gateway';
 import { createHttpServer } from './http-server';
 import { createMetrics } from './metrics';
+import { startDemo } from './demo/demo';
 import { setRuntime } from './runtime';
 import { createWebhooks } from './webhooks';
 import { parseAllowList } from './webhooks/address-guard';
@@ -87,11 +88,13 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
   await cluster.start(`http://${config.host === '0.0.0.0' || config.host === '::' ? hostname() : config.host}:${port}`);
   const where = db.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL';
   logger.info({ port, host: config.host, database: db.kind }, `Hatoba ${version} listening on http://${config.host}:${port} (${where})`);
+  const stopDemo = config.demo ? await startDemo(broker, logger) : undefined;
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       logger.info({}, 'shutting down');
+      await stopDemo?.();
       await webhooks.stop(); // push loops end their long polls and finish the deliveries in flight
       await broker.stop(); // answers long polls at once so the drain does not wait for them
       await cluster.stop(); // marked stopped; the leader role is free for another node at once

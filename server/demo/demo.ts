@@ -50,7 +50,8 @@ export async function startDemo(broker: Broker, log: Logger): Promise<() => Prom
     run().catch((err) => {
       if (!signal.aborted) log.warn({ err }, `demo ${name} stopped`);
     });
-  let orderId = 1000;
+  // order numbers carry on from the clock, so a restart does not replay idempotency keys
+  let orderId = Math.floor(Date.now() / 1000);
   const loops = [
     guard('producer', async () => {
       while (!signal.aborted) {
