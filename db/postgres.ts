@@ -56,6 +56,16 @@ export function openPostgres(options: PostgresOptions): Db {
       // connection is known lost, nothing more is sent: the callback is left pending forever
       // and the caller gets begin()'s own CONNECTION_CLOSED rejection.
       let lost = false;
+      // Once the connection is known lost the caller is answered at once with that error:
+      // begin() itself does not always reject (seen: ~30 s later), and a group commit waiting on
+      // it would hold every publish behind it.
+      let giveUp!: (e: unknown) => void;
+      const abandoned = new Promise<never>((_, reject) => (giveUp = reject));
+      abandoned.catch(() => {});
+      const markLost = (e: unknown) => {
+        if (!lost) giveUp(e);
+        lost = true;
+      };
       const result = client.begin(async (t) => {
         const q = wrap(t);
         const guarded: Sql = {
@@ -65,7 +75,7 @@ export function openPostgres(options: PostgresOptions): Db {
               return await q.query(text, params);
             } catch (e) {
               if (lost || isConnectionLost(e)) {
-                lost = true;
+                markLost(e);
                 return never();
               }
               throw e;
@@ -81,14 +91,14 @@ export function openPostgres(options: PostgresOptions): Db {
           return lost ? never() : value;
         } catch (e) {
           if (lost || isConnectionLost(e)) {
-            lost = true;
+            markLost(e);
             return never();
           }
           throw e;
         }
       }) as Promise<T>;
-      result.catch(() => (lost = true));
-      return result;
+      result.catch((e) => markLost(e));
+      return Promise.race([result, abandoned]);
     },
     async listen(channel, onPayload, onReconnect) {
       // postgres.js re-LISTENs by itself when its listening connection comes back, and calls
