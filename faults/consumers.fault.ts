@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call } from '../test/server';
-import { sharedPostgres, type SharedPostgres } from '../test/shared-postgres';
-import { figure, Fleet, sleep, type FleetNode } from './harness';
+import { figure, sleep, type FleetNode, twoNodesOnOneDatabase } from './harness';
 
 interface Delivered {
   id: string;
@@ -23,22 +22,10 @@ const quantile = (xs: number[], q: number) => {
 
 /** (3), (4), (5): consumers that stall, fail, or lag, on two nodes sharing one database. */
 describe.skipIf(!process.env.TEST_DATABASE_URL)('faults 3–5: consumers', () => {
-  let pg: SharedPostgres;
-  let fleet: Fleet;
-  let a: FleetNode;
-  let b: FleetNode;
-  beforeAll(async () => {
-    pg = await sharedPostgres();
-    fleet = new Fleet({ DATABASE_URL: pg.url, HATOBA_DB_POOL: '4' });
-    a = await fleet.start('a');
-    b = await fleet.start('b');
-  });
-  afterAll(async () => {
-    await fleet?.destroy();
-    await pg?.drop();
-  });
+  const nodes = twoNodesOnOneDatabase();
 
   it('(3) a consumer stalled past its lease: its ack is refused as stale, each message was redelivered exactly once', async () => {
+    const { a, b } = nodes;
     const N = 20;
     expect((await call(a.url, 'PUT', '/v1/queues/lease', {})).status).toBe(201);
     for (let i = 0; i < N; i++) expect((await call(a.url, 'POST', '/v1/queues/lease/messages', `m${i}`)).status).toBe(201);
@@ -60,6 +47,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('faults 3–5: consumers', () =>
   });
 
   it('(4) a poison message nacked every time is dead-lettered after exactly maxDeliveries; the others are not held up', async () => {
+    const { a, b } = nodes;
     const MAX = 3;
     const N = 50;
     expect((await call(a.url, 'PUT', '/v1/queues/poison', { maxDeliveries: MAX, retry: { initialDelayMs: 100, jitter: 0 } })).status).toBe(201);
@@ -104,6 +92,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('faults 3–5: consumers', () =>
   });
 
   it("(5) a slow and a fast consumer on one exchange: the fast one's latency does not grow with the slow one's backlog", async () => {
+    const { a, b } = nodes;
     expect((await call(a.url, 'PUT', '/v1/exchanges/events', { type: 'fanout' })).status).toBe(201);
     for (const q of ['fast', 'slow']) {
       expect((await call(a.url, 'PUT', `/v1/queues/${q}`, {})).status).toBe(201);

@@ -1,9 +1,10 @@
 import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { killHard, spawnServer, type ServerProcess } from '../test/process';
 import { call } from '../test/server';
+import { sharedPostgres, type SharedPostgres } from '../test/shared-postgres';
 
 /**
  * The fault suite's harness: real server processes, clients that log every answered publish
@@ -263,4 +264,24 @@ declare module 'vitest' {
   export interface ProvidedContext {
     faultFigures: string;
   }
+}
+
+/**
+ * Two nodes `a` and `b` on one fresh PostgreSQL database, started before and destroyed after
+ * the enclosing describe's tests. Read the nodes through the returned object inside tests.
+ */
+export function twoNodesOnOneDatabase(): { a: FleetNode; b: FleetNode; pg: SharedPostgres } {
+  const nodes = {} as { a: FleetNode; b: FleetNode; pg: SharedPostgres };
+  let fleet: Fleet | undefined;
+  beforeAll(async () => {
+    nodes.pg = await sharedPostgres();
+    fleet = new Fleet({ DATABASE_URL: nodes.pg.url, HATOBA_DB_POOL: '4' });
+    nodes.a = await fleet.start('a');
+    nodes.b = await fleet.start('b');
+  });
+  afterAll(async () => {
+    await fleet?.destroy();
+    await nodes.pg?.drop();
+  });
+  return nodes;
 }

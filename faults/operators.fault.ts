@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call } from '../test/server';
-import { sharedPostgres, type SharedPostgres } from '../test/shared-postgres';
-import { figure, Fleet, type FleetNode } from './harness';
+import { figure, type FleetNode, twoNodesOnOneDatabase } from './harness';
 
 interface Delivered {
   id: string;
@@ -21,22 +20,10 @@ async function drainAll(node: FleetNode, queue: string): Promise<string[]> {
 
 /** (7), (8): the same operation through two nodes at once. */
 describe.skipIf(!process.env.TEST_DATABASE_URL)('faults 7–8: concurrent operators and publishers', () => {
-  let pg: SharedPostgres;
-  let fleet: Fleet;
-  let a: FleetNode;
-  let b: FleetNode;
-  beforeAll(async () => {
-    pg = await sharedPostgres();
-    fleet = new Fleet({ DATABASE_URL: pg.url, HATOBA_DB_POOL: '4' });
-    a = await fleet.start('a');
-    b = await fleet.start('b');
-  });
-  afterAll(async () => {
-    await fleet?.destroy();
-    await pg?.drop();
-  });
+  const nodes = twoNodesOnOneDatabase();
 
   it('(7) two operators replay the same dead letters at once, through two nodes: each message moves exactly once', async () => {
+    const { a, b } = nodes;
     const N = 200;
     expect((await call(a.url, 'PUT', '/v1/queues/orders', {})).status).toBe(201);
     const rounds: { name: string; bodies: (ids: string[]) => [unknown, unknown] }[] = [
@@ -70,6 +57,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('faults 7–8: concurrent operat
   });
 
   it('(8) one idempotency key published concurrently through two nodes: stored once, both answered with the same id', async () => {
+    const { a, b } = nodes;
     const KEYS = 100;
     expect((await call(a.url, 'PUT', '/v1/queues/idem', {})).status).toBe(201);
     let duplicateAnswers = 0;
@@ -91,7 +79,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('faults 7–8: concurrent operat
     const stored = await drainAll(b, 'idem');
     expect(stored).toHaveLength(KEYS);
     expect(new Set(stored)).toEqual(ids);
-    const [row] = await pg.admin.unsafe(`SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::uuid[])`, [[...ids]]);
+    const [row] = await nodes.pg.admin.unsafe(`SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::uuid[])`, [[...ids]]);
     expect(row!.n).toBe(KEYS);
     figure('8 idempotency across nodes', `${KEYS} keys, each published through two nodes at once: ${KEYS} stored, ${KEYS} queue entries, both answers carried the same id (${duplicateAnswers} marked duplicate)`);
   });
