@@ -3,6 +3,7 @@ import type { Db } from '../db/driver';
 import { migrationsApplied } from '../db/migrate';
 import type { Security } from './auth';
 import { createAuthHttp } from './auth/http';
+import { PAGE_PATH_HEADER } from './auth/runtime';
 import { needs } from './auth/scopes';
 import type { Logger } from './broker/broker';
 import type { Quorum } from './cluster/types';
@@ -59,15 +60,17 @@ export function createHttpServer(o: HttpServerOptions) {
       }
       if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) return await o.gateway(req, res, url);
       if (url.pathname.startsWith('/auth/') && auth) return await auth(req, res, url);
-      if (url.pathname.startsWith('/trpc/')) {
-        await guarded?.authorize(req, needs.admin);
-        return trpc(req, res);
-      }
+      // The console API checks its callers itself (server/trpc/http.ts), answering in tRPC's own error shape.
+      if (url.pathname.startsWith('/trpc/')) return trpc(req, res);
       if (o.app && guarded && !openAppPath(url.pathname) && !(await guarded.authenticate(req))) {
         res.writeHead(303, { location: `/login?next=${encodeURIComponent(url.pathname + url.search)}` }).end();
         return;
       }
-      if (o.app) return await o.app(req, res);
+      if (o.app) {
+        // For the pages' own session check (components/auth/console-session.ts): where to come back after signing in.
+        req.headers[PAGE_PATH_HEADER] = url.pathname + url.search;
+        return await o.app(req, res);
+      }
       throw new GatewayError('route_not_found', `No route ${req.method} ${url.pathname}; the dashboard is off (HATOBA_DASHBOARD=0)`);
     } catch (err) {
       const { status, body } = toErrorEnvelope(err);

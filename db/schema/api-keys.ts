@@ -12,4 +12,6 @@ export const apiKeys = pgTable('api_keys', {
   createdBy: text('created_by').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  /** When a request last used it; written at most once a minute per key and node. */
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
 });

@@ -9,6 +9,8 @@ export const sources = pgTable('sources', {
   exchange: text('exchange').notNull(),
   verify: jsonb('verify').notNull(),
   routingKey: jsonb('routing_key'),
+  /** `{perSecond, burst}` overriding HATOBA_SOURCE_RATE_LIMIT for this source; null: the default. */
+  rateLimit: jsonb('rate_limit'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

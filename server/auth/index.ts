@@ -7,6 +7,7 @@ import { createAudit, type AuditInput } from './audit';
 import { createKeys, hashKey } from './keys';
 import { createRateLimiter, type RateLimit } from './rate-limit';
 import { covers, describeNeed, type Need } from './scopes';
+import { getSecurityRuntime } from './runtime';
 import { createSessions, isCrossSite } from './sessions';
 
 /** Who is asking: an API key, the admin token, a dashboard session, or anyone (auth off). */
@@ -37,7 +38,7 @@ export const clientIp = (req: Pick<IncomingMessage, 'socket'>) => req.socket.rem
 
 /** Authentication, authorization, per-key rate limits, sessions and the audit log, for every transport. */
 export function createSecurity(o: SecurityOptions) {
-  const keys = createKeys(o.db);
+  const keys = createKeys(o.db, (err) => o.logger.warn({ err }, 'key use not recorded'));
   const sessions = createSessions(o.db, o.sessionTtlMs);
   const audit = createAudit(o.db, (err) => o.logger.error({ err }, 'audit entry not recorded'));
   const take = createRateLimiter(o.keyRateLimit);
@@ -50,7 +51,9 @@ export function createSecurity(o: SecurityOptions) {
       if (scheme?.toLowerCase() !== 'bearer' || !token) return null;
       if (sameSecret(token, o.adminToken)) return { actor: 'admin-token', limitKey: null, scopes: ['admin'] };
       const key = await keys.find(token);
-      return key ? { actor: `key:${key.name}`, limitKey: key.id, scopes: key.scopes } : null;
+      if (!key) return null;
+      await keys.touch(key.id);
+      return { actor: `key:${key.name}`, limitKey: key.id, scopes: key.scopes };
     }
     // A session cookie rides along with any request the browser makes: one that changes state must come from our own pages.
     if (req.method !== 'GET' && req.method !== 'HEAD' && isCrossSite(req)) return null;
@@ -100,30 +103,11 @@ export function createSecurity(o: SecurityOptions) {
 
 export type Security = ReturnType<typeof createSecurity>;
 
-const RUNTIME = Symbol.for('hatoba.security');
-
-/** Registered by server/main.ts, for code that Next.js bundles separately (pages, route handlers). */
-export function setSecurityRuntime(security: Security | undefined): void {
-  (globalThis as Record<symbol, unknown>)[RUNTIME] = security;
-}
+export { getSecurityRuntime, sessionFromRequest, setSecurityRuntime } from './runtime';
 
 /** For the dashboard (tRPC): records an operator action it performed, e.g. a discard. No-op when nothing is registered. */
 export async function recordAudit(entry: AuditInput): Promise<void> {
-  const security = (globalThis as Record<symbol, unknown>)[RUNTIME] as Security | undefined;
-  await security?.audit.record(entry);
-}
-
-/**
- * For the dashboard: the operator session a request's cookie names, or null. `authRequired`
- * false means auth is off (loopback without an admin token): every request may proceed.
- */
-export async function sessionFromRequest(
-  req: Pick<IncomingMessage, 'headers' | 'method'>,
-): Promise<{ authRequired: boolean; actor: string | null }> {
-  const security = (globalThis as Record<symbol, unknown>)[RUNTIME] as Security | undefined;
-  if (!security || !security.enabled) return { authRequired: false, actor: null };
-  const principal = await security.authenticate(req);
-  return { authRequired: true, actor: principal?.actor ?? null };
+  await getSecurityRuntime()?.audit.record(entry);
 }
 
 export const rateLimited = (retryAfterS: number, what: string) =>

@@ -1,7 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Db, Sql } from '../../db/driver';
 import { jsonValue } from '../../db/driver';
 import { NotifiedCache } from '../notified-cache';
+import { scopeProblem } from './scopes';
 
 /**
  * API keys. A key is `hk_` and 32 random bytes (base64url), shown once; the table keeps its
@@ -16,6 +18,8 @@ export interface ApiKey {
   createdBy: string;
   createdAt: string;
   revokedAt: string | null;
+  /** When a request last used it (written at most once a minute per node); null: never. */
+  lastUsedAt: string | null;
 }
 
 export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
@@ -28,7 +32,27 @@ const rowKey = (r: Record<string, unknown>): ApiKey => ({
   createdBy: String(r.created_by),
   createdAt: new Date(r.created_at as string).toISOString(),
   revokedAt: r.revoked_at == null ? null : new Date(r.revoked_at as string).toISOString(),
+  lastUsedAt: r.last_used_at == null ? null : new Date(r.last_used_at as string).toISOString(),
 });
+
+/** What `POST /v1/keys` and the console's key form accept: a name and valid, distinct scopes. */
+export const keyCreateSchema = z
+  .object({
+    name: z.string().trim().min(1, 'a key needs a name').max(200),
+    scopes: z
+      .array(z.string())
+      .min(1, 'a key needs at least one scope')
+      .max(50)
+      .superRefine((scopes, ctx) => {
+        for (const s of scopes) {
+          const problem = scopeProblem(s);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }
+      }),
+  })
+  .strict();
+
+const TOUCH_EVERY_MS = 60_000;
 
 export async function apiKeyInsert(q: Sql, p: { id: string; name: string; scopes: string[]; hash: string; prefix: string; createdBy: string }): Promise<ApiKey> {
   const [row] = await q.query(
@@ -54,7 +78,8 @@ export async function apiKeyRevoke(q: Sql, p: { id: string }): Promise<string | 
   return row?.hash ?? null;
 }
 
-export function createKeys(db: Db) {
+export function createKeys(db: Db, onError: (err: unknown) => void = () => {}) {
+  const touchedAt = new Map<string, number>();
   const cache = new NotifiedCache<ApiKey | null>({ db, channel: 'hatoba_api_keys', ttlMs: 60_000, load: (hash) => apiKeyByHash(db, { hash }) });
   return {
     start: () => cache.start(),
@@ -74,6 +99,22 @@ export function createKeys(db: Db) {
     },
     /** The unrevoked key a bearer token names, or null. */
     find: (key: string) => cache.get(hashKey(key)),
+    /**
+     * Notes that a key was used, for "last used" in lists: at most once a minute per key on
+     * this node, so a busy key costs one small write a minute, not one per request. A failure
+     * to write is logged and never fails the request.
+     */
+    async touch(id: string): Promise<void> {
+      const now = Date.now();
+      if (now - (touchedAt.get(id) ?? 0) < TOUCH_EVERY_MS) return;
+      if (touchedAt.size > 10_000) touchedAt.clear();
+      touchedAt.set(id, now);
+      try {
+        await db.query('UPDATE api_keys SET last_used_at = now() WHERE id = $1', [id]);
+      } catch (err) {
+        onError(err);
+      }
+    },
   };
 }
 

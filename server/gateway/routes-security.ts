@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { needs, scopeProblem } from '../auth/scopes';
+import { keyCreateSchema } from '../auth/keys';
+import { needs } from '../auth/scopes';
 import { GatewayError } from './errors';
 import { queryObject, validate } from './http';
 import type { Route } from './router';
@@ -7,22 +8,6 @@ import { errorSchema } from './schemas';
 
 const tag = 'Security';
 const isoDate = z.iso.datetime({ offset: true });
-
-const keyCreateSchema = z
-  .object({
-    name: z.string().min(1).max(200),
-    scopes: z
-      .array(z.string())
-      .min(1)
-      .max(50)
-      .superRefine((scopes, ctx) => {
-        for (const s of scopes) {
-          const problem = scopeProblem(s);
-          if (problem) ctx.addIssue({ code: 'custom', message: problem });
-        }
-      }),
-  })
-  .strict();
 
 const keySchema = z.object({
   id: z.string(),
@@ -32,6 +17,7 @@ const keySchema = z.object({
   createdBy: z.string(),
   createdAt: z.string(),
   revokedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
 });
 
 const auditQuerySchema = z

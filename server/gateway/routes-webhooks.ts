@@ -70,7 +70,8 @@ export const webhookRoutes: Route[] = [
     method: 'PUT',
     path: '/v1/sources/{name}',
     tag,
-    summary: 'Declare an inbound webhook source: the exchange it publishes to, how it is verified, where its routing key comes from',
+    summary:
+      'Declare an inbound webhook source: the exchange it publishes to, how it is verified, where its routing key comes from, and optionally its own rate limit',
     request: sourceDeclarationSchema,
     responses: { 200: sourceViewSchema, 201: sourceViewSchema, 404: errorSchema },
     access: () => needs.manage,
@@ -82,7 +83,13 @@ export const webhookRoutes: Route[] = [
       if (!r.ctx.broker.exportDefinitions().exchanges.some((e) => e.name === body.exchange)) throw notFound('exchange', body.exchange);
       const { config, generated } = verifyConfig(body.verify);
       const { sources } = r.ctx.webhooks;
-      const { created } = await sources.upsert({ name, exchange: body.exchange, verify: config, routingKey: body.routingKey ?? null });
+      const { created } = await sources.upsert({
+        name,
+        exchange: body.exchange,
+        verify: config,
+        routingKey: body.routingKey ?? null,
+        rateLimit: body.rateLimit ?? null,
+      });
       const view = sources.view((await sources.get(name))!);
       return { status: created ? 201 : 200, body: generated ? { ...view, secret: generated } : view };
     },
@@ -133,7 +140,7 @@ export const webhookRoutes: Route[] = [
     async handle(r) {
       const source = await sourceOr404(r);
       const { sources, takeSource } = r.ctx.webhooks;
-      const allowed = takeSource(source.name);
+      const allowed = takeSource(source);
       if (!allowed.ok) {
         sources.count(source.name, 'rate_limited');
         throw rateLimited(allowed.retryAfterS, `source '${source.name}'`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isCrossSite, isLoopback } from './http';
+import { isCrossSite } from '../auth/sessions';
+import { isLoopback } from './http';
 
 describe('isCrossSite', () => {
   it('lets same-origin and non-browser requests through', () => {

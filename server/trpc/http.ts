@@ -1,20 +1,59 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { clientIp, type Principal, type Security } from '../auth';
+import { getSecurityRuntime } from '../auth/runtime';
+import { needs } from '../auth/scopes';
+import { isCrossSite } from '../auth/sessions';
+import { GatewayError } from '../gateway/errors';
 import { getRuntime } from '../runtime';
 import type { TrpcContext } from './init';
 import { appRouter } from './router';
 
 export const TRPC_BASE_PATH = '/trpc/';
 
+const LOCAL: Principal = { actor: 'local', limitKey: null, scopes: ['admin'] };
+
+/** The gateway's auth refusals, as tRPC codes (same message). */
+const REFUSALS: Partial<Record<string, TRPC_ERROR_CODE_KEY>> = {
+  unauthenticated: 'UNAUTHORIZED',
+  forbidden: 'FORBIDDEN',
+  rate_limited: 'TOO_MANY_REQUESTS',
+};
+
 /**
- * The dashboard API as a node:http handler for paths under /trpc/. The broker comes from the
- * runtime that server/main.ts registers before it serves. Requests that a browser marks as
- * cross-site are refused: the console has no login yet, so another site must not be able to
- * make a visitor's browser purge or replay (CSRF). For the same reason it answers only clients
- * on this machine (loopback; a reverse proxy on the same host counts as one): the gateway's
- * bearer keys do not cover the console yet, and a purge must not be one unauthenticated POST
- * away from the network.
+ * Who may use the console API. Requests that a browser marks as cross-site are refused
+ * always (CSRF: another site must not make a visitor's browser purge or replay). With auth on,
+ * a request needs a dashboard session cookie, or a bearer key (or the admin token) with the
+ * `admin` or `manage` scope: otherwise 401 UNAUTHORIZED. With auth off (loopback, no
+ * credentials configured) it answers clients on this machine only, since nobody signs in.
+ */
+export async function consolePrincipal(req: IncomingMessage, security: Security | undefined): Promise<Principal> {
+  if (isCrossSite(req)) throw new TRPCError({ code: 'FORBIDDEN', message: 'Cross-site requests to the console API are refused' });
+  if (security?.enabled) {
+    try {
+      const principal = await security.authorize(req, needs.manage);
+      return principal;
+    } catch (err) {
+      const code = err instanceof GatewayError ? REFUSALS[err.code] : undefined;
+      if (!code) throw err;
+      const message =
+        err instanceof GatewayError && err.code === 'unauthenticated'
+          ? 'Sign in to the console (POST /auth/login), or send Authorization: Bearer <key> with the admin or manage scope'
+          : (err as Error).message;
+      throw new TRPCError({ code, message, cause: err });
+    }
+  }
+  if (!isLoopback(req.socket.remoteAddress)) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'The console API answers clients on this machine only; open the console through 127.0.0.1 or a local proxy' });
+  }
+  return LOCAL;
+}
+
+/**
+ * The dashboard API as a node:http handler for paths under /trpc/. The broker and Security
+ * come from what server/main.ts registers before it serves.
  */
 export function createTrpcHandler(
   o: { onError?: (err: unknown, path: string | undefined) => void } = {},
@@ -22,31 +61,17 @@ export function createTrpcHandler(
   return createHTTPHandler({
     router: appRouter,
     basePath: TRPC_BASE_PATH,
-    createContext({ req }): TrpcContext {
-      if (isCrossSite(req)) throw new TRPCError({ code: 'FORBIDDEN', message: 'Cross-site requests to the console API are refused' });
-      if (!isLoopback(req.socket.remoteAddress)) {
-        throw new TRPCError({ code: 'FORBIDDEN', message: 'The console API answers clients on this machine only; open the console through 127.0.0.1 or a local proxy' });
-      }
+    async createContext({ req }): Promise<TrpcContext> {
+      const security = getSecurityRuntime();
+      const principal = await consolePrincipal(req, security);
       const runtime = getRuntime();
       if (!runtime) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'No broker is registered in this process' });
-      return { broker: runtime.broker, runtime };
+      return { broker: runtime.broker, runtime, actor: principal.actor, scopes: principal.scopes, ip: clientIp(req), security };
     },
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') o.onError?.(error.cause ?? error, path);
     },
   });
-}
-
-export function isCrossSite(req: Pick<IncomingMessage, 'headers'>): boolean {
-  const site = req.headers['sec-fetch-site'];
-  if (site === 'cross-site' || site === 'same-site') return true;
-  const origin = req.headers.origin;
-  if (!origin || origin === 'null') return origin === 'null';
-  try {
-    return new URL(origin).host !== req.headers.host;
-  } catch {
-    return true;
-  }
 }
 
 export function isLoopback(address: string | undefined): boolean {

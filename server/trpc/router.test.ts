@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drivers } from '../../test/databases';
 import { startTestBroker, type TestBroker } from '../../test/broker';
+import { createSecurity, type Security } from '../auth';
 import { createCallerFactory } from './init';
 import { appRouter } from './router';
 
@@ -13,7 +14,7 @@ describe.each(drivers)('dashboard API on %s', (driver) => {
 
   beforeEach(async () => {
     t = await startTestBroker(driver);
-    api = createCaller({ broker: t.broker, runtime: { version: '0.0.0', node: 'test-node', database: driver } });
+    api = createCaller({ broker: t.broker, runtime: { version: '0.0.0', node: 'test-node', database: driver }, actor: 'local', scopes: ['admin'], ip: null });
   });
   afterEach(() => t.close());
 
@@ -72,5 +73,109 @@ describe.each(drivers)('dashboard API on %s', (driver) => {
     expect(graph.bindings).toContainEqual(expect.objectContaining({ exchange: 'orders', queue: 'inventory', key: 'order.*' }));
     expect(graph.queues.map((q) => q.name)).toEqual(expect.arrayContaining(['inventory', 'inventory.dlq']));
     expect(await api.system.nodes()).toEqual([expect.objectContaining({ id: 'test-node', self: true })]);
+  });
+
+  describe('console actions are audited', () => {
+    let security: Security;
+    const as = (actor: string, scopes: string[]) =>
+      createCaller({ broker: t.broker, runtime: { version: '0.0.0', node: 'test-node', database: driver }, actor, scopes, ip: '10.9.8.7', security });
+
+    beforeEach(async () => {
+      security = createSecurity({
+        db: t.db,
+        enabled: true,
+        keyRateLimit: { perSecond: 0, burst: 0 },
+        sessionTtlMs: 60_000,
+        logger: { info() {}, warn() {}, error() {} },
+      });
+      await security.start();
+    });
+    afterEach(() => security.stop());
+
+    it('every state-changing mutation writes an entry with the gateway\'s action name, actor, target and address', async () => {
+      const op = as('session:operator', ['admin']);
+      await t.broker.declareExchange('orders', 'topic');
+      await t.broker.declareQueue('work', { maxDeliveries: 1 });
+      await t.broker.declareQueue('archive', {});
+      await t.broker.bind({ exchange: 'orders', queue: 'work', key: '#' });
+      const sent = await op.queues.publish({ queue: 'work', body: { text: 'job', contentType: 'text/plain' } });
+      const [d] = await t.broker.receive('work', { max: 1, waitMs: 0 });
+      await t.broker.nack('work', [d!.receipt], { error: 'boom' });
+      await op.deadLetters.replay({ dlq: 'work.dlq', ids: [sent.id] });
+      const [d2] = await t.broker.receive('work', { max: 1, waitMs: 0 });
+      await t.broker.nack('work', [d2!.receipt], { error: 'boom again' });
+      await op.deadLetters.discard({ dlq: 'work.dlq', ids: [sent.id] });
+      await op.queues.purge({ name: 'archive' });
+      const from = new Date(Date.now() - 60_000).toISOString();
+      const to = new Date(Date.now() + 60_000).toISOString();
+      await t.broker.publish({ exchange: 'orders', routingKey: 'order.created', body: new TextEncoder().encode('{}'), contentType: 'application/json', headers: {} });
+      await op.history.replay({ exchange: 'orders', from, to, target: { queue: 'archive' } });
+      const key = await op.keys.create({ name: 'ci', scopes: ['monitoring'] });
+      await op.keys.revoke({ id: key.id });
+
+      const { entries } = await security.audit.read({ limit: 100 });
+      expect(entries.map((e) => [e.action, e.target]).reverse()).toEqual([
+        ['queue.publish', 'work'],
+        ['queue.replay', 'work.dlq'],
+        ['queue.discard', 'work.dlq'],
+        ['queue.purge', 'archive'],
+        ['exchange.replay', 'orders'],
+        ['key.create', key.id],
+        ['key.revoke', key.id],
+      ]);
+      for (const e of entries) expect(e).toMatchObject({ actor: 'session:operator', ip: '10.9.8.7' });
+      const byAction = Object.fromEntries(entries.map((e) => [e.action, e.detail]));
+      expect(byAction['queue.publish']).toEqual({ id: sent.id, correlationId: sent.correlationId });
+      expect(byAction['queue.replay']).toEqual({ replayed: 1 });
+      expect(byAction['queue.discard']).toEqual({ discarded: 1, ids: [sent.id] });
+      expect(byAction['queue.purge']).toEqual({ purged: 0 });
+      expect(byAction['exchange.replay']).toMatchObject({ replayed: 1, target: { queue: 'archive' } });
+      expect(byAction['key.create']).toEqual({ name: 'ci', scopes: ['monitoring'] });
+      expect(JSON.stringify(entries)).not.toContain(key.key);
+      // Reading the log is admin-only, like GET /v1/audit; so are keys.
+      expect((await op.audit.list({ action: 'queue.purge' })).entries.map((e) => e.target)).toEqual(['archive']);
+    });
+
+    it('a failed mutation records nothing', async () => {
+      const op = as('session:operator', ['admin']);
+      await expect(op.queues.purge({ name: 'missing' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(op.keys.revoke({ id: 'no-such-key' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(op.keys.create({ name: 'x', scopes: ['write:all'] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+      expect((await security.audit.read({ limit: 10 })).entries).toEqual([]);
+    });
+
+    it('keys and the audit log need admin; manage reaches the rest', async () => {
+      const manager = as('key:ops', ['manage']);
+      await expect(manager.keys.list()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(manager.keys.create({ name: 'x', scopes: ['admin'] })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(manager.audit.list({})).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await t.broker.declareQueue('q', {});
+      expect(await manager.queues.purge({ name: 'q' })).toEqual({ purged: 0 });
+      expect((await security.audit.read({ limit: 10 })).entries).toMatchObject([{ actor: 'key:ops', action: 'queue.purge', target: 'q' }]);
+    });
+
+    it('audit pages: filters and a cursor', async () => {
+      const op = as('session:operator', ['admin']);
+      for (const q of ['a', 'b', 'c']) {
+        await t.broker.declareQueue(q, {});
+        await op.queues.purge({ name: q });
+      }
+      await as('key:other', ['admin']).queues.purge({ name: 'a' });
+      const first = await op.audit.list({ actor: 'session:operator', limit: 2 });
+      expect(first.entries.map((e) => e.target)).toEqual(['c', 'b']);
+      const second = await op.audit.list({ actor: 'session:operator', limit: 2, cursor: first.nextCursor! });
+      expect(second).toMatchObject({ entries: [{ target: 'a', actor: 'session:operator' }], nextCursor: null });
+      expect((await op.audit.list({ action: 'queue.purge', actor: 'key:other' })).entries).toHaveLength(1);
+      expect((await op.audit.list({ action: 'key.create' })).entries).toEqual([]);
+    });
+  });
+});
+
+describe('every console mutation is audited', () => {
+  it('declares its audit entry (action and target) on the procedure', () => {
+    const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string; meta?: { audit?: { action: string } } } }>;
+    const mutations = Object.entries(procedures).filter(([, p]) => p._def.type === 'mutation');
+    expect(mutations.length).toBeGreaterThanOrEqual(7);
+    for (const [path, p] of mutations) expect(p._def.meta?.audit?.action, path).toMatch(/^[a-z_]+\.[a-z_]+$/);
   });
 });

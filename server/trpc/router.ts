@@ -1,6 +1,8 @@
 import { router } from './init';
+import { auditRouter } from './routers/audit';
 import { deadLettersRouter } from './routers/dead-letters';
 import { historyRouter } from './routers/history';
+import { keysRouter } from './routers/keys';
 import { messagesRouter } from './routers/messages';
 import { queuesRouter } from './routers/queues';
 import { systemRouter } from './routers/system';
@@ -16,6 +18,8 @@ export const appRouter = router({
   traces: tracesRouter,
   messages: messagesRouter,
   history: historyRouter,
+  keys: keysRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,7 +5,7 @@ import type { Logger } from '../broker/broker';
 import type { AllowList } from './address-guard';
 import { createPush, type PushOutcome } from './push';
 import type { Resolver } from './push-send';
-import { createSources, type SourceOutcome } from './sources';
+import { createSources, type Source, type SourceOutcome } from './sources';
 
 export interface WebhooksOptions {
   db: Db;
@@ -31,8 +31,8 @@ export function createWebhooks(o: WebhooksOptions) {
     sources,
     push,
     target,
-    /** The per-source token bucket: false when the source is over its rate. */
-    takeSource: createRateLimiter(o.sourceRateLimit),
+    /** The per-source token bucket (the source's own limit, else the default): not ok when the source is over its rate. */
+    takeSource: sourceLimiter(o.sourceRateLimit),
     async start() {
       await sources.start();
       await push.start();
@@ -45,3 +45,20 @@ export function createWebhooks(o: WebhooksOptions) {
 }
 
 export type Webhooks = ReturnType<typeof createWebhooks>;
+
+/**
+ * Buckets per source name: sources without a `rateLimit` share the default limiter; each
+ * distinct override gets its own, so changing a source's limit starts it on a full bucket.
+ */
+function sourceLimiter(fallback: RateLimit) {
+  const byDefault = createRateLimiter(fallback);
+  const overrides = new Map<string, ReturnType<typeof createRateLimiter>>();
+  return function takeSource(source: Pick<Source, 'name' | 'rateLimit'>) {
+    if (!source.rateLimit) return byDefault(source.name);
+    const { perSecond, burst } = source.rateLimit;
+    const id = `${perSecond}/${burst}`;
+    let take = overrides.get(id);
+    if (!take) overrides.set(id, (take = createRateLimiter({ perSecond, burst })));
+    return take(source.name);
+  };
+}

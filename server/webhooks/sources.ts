@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Db, Sql } from '../../db/driver';
 import { jsonValue } from '../../db/driver';
 import { NotifiedCache } from '../notified-cache';
+import type { RateLimit } from '../auth/rate-limit';
 import type { Refusal, VerifyConfig } from './verify';
 
 /** Where a hook's routing key comes from; absent: CloudEvents' type when the request is an event, else ''. */
@@ -12,9 +13,23 @@ export interface Source {
   exchange: string;
   verify: VerifyConfig;
   routingKey: RoutingKeyRule | null;
+  /** Overrides HATOBA_SOURCE_RATE_LIMIT for this source; null: the default. */
+  rateLimit: RateLimit | null;
   createdAt: Date;
   updatedAt: Date;
 }
+
+/**
+ * A source's own token bucket: `perSecond` webhooks a second (0: not limited), bursts of `burst`
+ * (default twice the rate, at least 1).
+ */
+export const sourceRateLimitSchema = z
+  .object({
+    perSecond: z.number({ error: 'perSecond must be a number of webhooks per second' }).min(0).max(1_000_000),
+    burst: z.number({ error: 'burst must be a whole number of webhooks' }).int().min(1).max(10_000_000).optional(),
+  })
+  .strict()
+  .transform(({ perSecond, burst }): RateLimit => ({ perSecond, burst: burst ?? Math.max(1, Math.ceil(perSecond * 2)) }));
 
 const secretField = z.union([z.string().min(1).max(500), z.array(z.string().min(1).max(500)).min(1).max(5)]);
 
@@ -34,6 +49,7 @@ export const sourceDeclarationSchema = z
         z.object({ from: z.literal('cloudevents') }).strict(),
       ])
       .optional(),
+    rateLimit: sourceRateLimitSchema.optional(),
   })
   .strict();
 
@@ -42,6 +58,7 @@ export const sourceViewSchema = z.object({
   exchange: z.string(),
   verify: z.object({ scheme: z.string(), header: z.string().optional(), timestampToleranceS: z.number().optional(), secrets: z.number() }),
   routingKey: z.unknown().nullable(),
+  rateLimit: z.object({ perSecond: z.number(), burst: z.number() }).nullable().describe('This source\'s own limit; null: HATOBA_SOURCE_RATE_LIMIT'),
   createdAt: z.string(),
   updatedAt: z.string(),
   counts: z.record(z.string(), z.number()),
@@ -54,17 +71,20 @@ const rowSource = (r: Record<string, unknown>): Source => ({
   exchange: String(r.exchange),
   verify: jsonValue<VerifyConfig>(r.verify),
   routingKey: r.routing_key == null ? null : jsonValue<RoutingKeyRule>(r.routing_key),
+  rateLimit: r.rate_limit == null ? null : jsonValue<RateLimit>(r.rate_limit),
   createdAt: new Date(r.created_at as string),
   updatedAt: new Date(r.updated_at as string),
 });
 
-export async function sourceUpsert(q: Sql, s: Pick<Source, 'name' | 'exchange' | 'verify' | 'routingKey'>): Promise<{ created: boolean }> {
+type SourceDeclaration = Pick<Source, 'name' | 'exchange' | 'verify' | 'routingKey'> & Partial<Pick<Source, 'rateLimit'>>;
+
+export async function sourceUpsert(q: Sql, s: SourceDeclaration): Promise<{ created: boolean }> {
   const [row] = await q.query<{ created: boolean }>(
-    `INSERT INTO sources (name, exchange, verify, routing_key) VALUES ($1, $2, $3::text::jsonb, $4::text::jsonb)
+    `INSERT INTO sources (name, exchange, verify, routing_key, rate_limit) VALUES ($1, $2, $3::text::jsonb, $4::text::jsonb, $5::text::jsonb)
      ON CONFLICT (name) DO UPDATE SET exchange = EXCLUDED.exchange, verify = EXCLUDED.verify,
-       routing_key = EXCLUDED.routing_key, updated_at = now()
+       routing_key = EXCLUDED.routing_key, rate_limit = EXCLUDED.rate_limit, updated_at = now()
      RETURNING (xmax = 0) AS created`,
-    [s.name, s.exchange, JSON.stringify(s.verify), s.routingKey ? JSON.stringify(s.routingKey) : null],
+    [s.name, s.exchange, JSON.stringify(s.verify), s.routingKey ? JSON.stringify(s.routingKey) : null, s.rateLimit ? JSON.stringify(s.rateLimit) : null],
   );
   return { created: Boolean(row?.created) };
 }
@@ -91,7 +111,7 @@ export function createSources(db: Db, onOutcome: (source: string, outcome: Sourc
     stop: () => cache.stop(),
     get: (name: string) => cache.get(name),
     list: () => sourceList(db),
-    async upsert(s: Pick<Source, 'name' | 'exchange' | 'verify' | 'routingKey'>) {
+    async upsert(s: SourceDeclaration) {
       const result = await sourceUpsert(db, s);
       await cache.invalidate(s.name);
       return result;
@@ -115,6 +135,7 @@ export function createSources(db: Db, onOutcome: (source: string, outcome: Sourc
         exchange: s.exchange,
         verify: { scheme, ...(header ? { header } : {}), ...(timestampToleranceS ? { timestampToleranceS } : {}), secrets: secrets.length },
         routingKey: s.routingKey,
+        rateLimit: s.rateLimit,
         createdAt: s.createdAt.toISOString(),
         updatedAt: s.updatedAt.toISOString(),
         counts: { ...counts.get(s.name) },

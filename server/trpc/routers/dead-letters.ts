@@ -30,6 +30,7 @@ export const deadLettersRouter = router({
     }),
 
   replay: procedure
+    .meta({ audit: { action: 'queue.replay', target: (i) => i.dlq, detail: (_i, o) => o } })
     .input(
       z.object({
         dlq: nameSchema,
@@ -60,6 +61,7 @@ export const deadLettersRouter = router({
     ),
 
   discard: procedure
+    .meta({ audit: { action: 'queue.discard', target: (i) => i.dlq, detail: (i, o) => ({ ...o, ids: i.ids }) } })
     .input(z.object({ dlq: nameSchema, ids: z.array(z.uuid()).min(1).max(10_000) }))
     .output(z.object({ discarded: z.number() }))
     .mutation(({ ctx, input }) => ctx.broker.discard(input.dlq, input.ids)),

@@ -23,6 +23,7 @@ export const historyRouter = router({
 
   /** Re-publishes stored messages of a time range into a queue (or through an exchange). */
   replay: procedure
+    .meta({ audit: { action: 'exchange.replay', target: (i) => i.exchange, detail: (i, o) => ({ ...o, from: i.from, to: i.to, target: i.target }) } })
     .input(
       z.object({
         exchange: nameSchema,

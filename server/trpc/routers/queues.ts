@@ -44,6 +44,7 @@ export const queuesRouter = router({
 
   /** A test message, straight to the queue through the default exchange. */
   publish: procedure
+    .meta({ audit: { action: 'queue.publish', target: (i) => i.queue, detail: (_i, o) => ({ id: o.id, correlationId: o.correlationId }) } })
     .input(
       z.object({
         queue: nameSchema,
@@ -67,6 +68,7 @@ export const queuesRouter = router({
     ),
 
   purge: procedure
+    .meta({ audit: { action: 'queue.purge', target: (i) => i.name, detail: (_i, o) => o } })
     .input(z.object({ name: nameSchema }))
     .output(z.object({ purged: z.number() }))
     .mutation(({ ctx, input }) => ctx.broker.purge(input.name)),

@@ -1,0 +1,45 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { keyCreateSchema } from '../../auth/keys';
+import { adminProcedure, router, type TrpcContext } from '../init';
+
+const keySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  scopes: z.array(z.string()),
+  prefix: z.string(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+});
+
+function keysOf(ctx: TrpcContext) {
+  if (!ctx.security) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'API keys are not available in this process' });
+  return ctx.security.keys;
+}
+
+/** API keys, as `/v1/keys` serves them (admin only); creating and revoking are audited like theirs. */
+export const keysRouter = router({
+  list: adminProcedure
+    .input(z.void())
+    .output(z.array(keySchema))
+    .query(({ ctx }) => keysOf(ctx).list()),
+
+  /** The answer holds the key itself: the only time anyone sees it (only its SHA-256 is stored). */
+  create: adminProcedure
+    .meta({ audit: { action: 'key.create', target: (_i, o) => o.id, detail: (_i, o) => ({ name: o.name, scopes: o.scopes }) } })
+    .input(keyCreateSchema)
+    .output(keySchema.extend({ key: z.string() }))
+    .mutation(({ ctx, input }) => keysOf(ctx).create({ name: input.name, scopes: [...new Set(input.scopes)], createdBy: ctx.actor })),
+
+  /** Refused at once, on every node. */
+  revoke: adminProcedure
+    .meta({ audit: { action: 'key.revoke', target: (i) => i.id } })
+    .input(z.object({ id: z.string().min(1).max(100) }))
+    .output(z.object({ revoked: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      if (!(await keysOf(ctx).revoke(input.id))) throw new TRPCError({ code: 'NOT_FOUND', message: `No active API key '${input.id}'` });
+      return { revoked: true as const };
+    }),
+});
