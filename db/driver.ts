@@ -10,8 +10,19 @@ export interface Sql {
 }
 
 export interface TxOptions {
-  /** false: this transaction may skip the wait for its WAL flush (synchronous_commit off). */
-  synchronousCommit?: boolean;
+  /**
+   * false: this transaction may skip the wait for its WAL flush (synchronous_commit off).
+   * 'remote_apply': its commit also waits until a synchronous standby has applied it (the
+   * replicated tier). true or absent: the server's own setting.
+   */
+  synchronousCommit?: boolean | 'remote_apply';
+}
+
+/** The SET LOCAL a transaction starts with for these options, or undefined for the server's own setting. */
+export function synchronousCommitStatement(options?: TxOptions): string | undefined {
+  if (options?.synchronousCommit === false) return 'SET LOCAL synchronous_commit = off';
+  if (options?.synchronousCommit === 'remote_apply') return 'SET LOCAL synchronous_commit = remote_apply';
+  return undefined;
 }
 
 export interface Db extends Sql {

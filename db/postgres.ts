@@ -1,5 +1,5 @@
 import postgres from 'postgres';
-import type { Db, DbSession, Row, SessionOptions, Sql, TxOptions } from './driver';
+import { synchronousCommitStatement, type Db, type DbSession, type Row, type SessionOptions, type Sql, type TxOptions } from './driver';
 import { isConnectionLost } from './errors';
 
 export interface PostgresOptions {
@@ -84,10 +84,11 @@ export function openPostgres(options: PostgresOptions): Db {
         };
         try {
           // not awaited: pipelined ahead of the transaction's first statement
-          const relaxed = txOptions?.synchronousCommit === false ? guarded.query('SET LOCAL synchronous_commit = off') : undefined;
-          relaxed?.catch(() => {}); // its failure fails the statements after it, which report it
+          const setting = synchronousCommitStatement(txOptions);
+          const configured = setting ? guarded.query(setting) : undefined;
+          configured?.catch(() => {}); // its failure fails the statements after it, which report it
           const value = await fn(guarded);
-          await relaxed;
+          await configured;
           return lost ? never() : value;
         } catch (e) {
           if (lost || isConnectionLost(e)) {

@@ -54,7 +54,7 @@ export function QueueDetail({ name }: { name: string }) {
         title={name}
         lede={
           <>
-            {q.settings.durability === 'durable' ? 'Durable' : 'Memory'} queue
+            {{ durable: 'Durable', replicated: 'Replicated', memory: 'Memory' }[q.settings.durability]} queue
             {isDeadLetterQueue(name) && (
               <>
                 {' '}· dead letters of <Link href={`/queues/${encodeURIComponent(name.slice(0, -4))}`}>{name.slice(0, -4)}</Link> ·{' '}

@@ -89,7 +89,7 @@ export function QueueList() {
                 <tr key={q.name}>
                   <th scope="row">
                     <Link href={`/queues/${encodeURIComponent(q.name)}`}>{q.name}</Link>
-                    {q.settings.durability === 'memory' && <span className="badge badge--neutral" style={{ marginLeft: 6 }}>memory</span>}
+                    {q.settings.durability !== 'durable' && <span className="badge badge--neutral" style={{ marginLeft: 6 }}>{q.settings.durability}</span>}
                   </th>
                   <td className="num">{formatCount(q.ready)}</td>
                   <td className="num">{formatCount(q.inFlight)}</td>

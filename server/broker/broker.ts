@@ -22,6 +22,7 @@ import { parseReceipt, type Receipt } from './receipts';
 import { TOPOLOGY_CHANNEL, TopologyStore } from './topology';
 import type { Queue, QueueDepth, ReplayRequest } from './types';
 import { Waiters } from './waiters';
+import { commitFor, inDatabase } from './tiers';
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -77,7 +78,7 @@ export function createBroker(options: BrokerOptions): Broker {
     const snapshot = topology.snapshot;
     const dying = names.filter((n) => {
       const q = snapshot.queues.get(n);
-      return q?.settings.durability === 'durable' && mayDeadLetter(q);
+      return !!q && inDatabase(q.settings.durability) && mayDeadLetter(q);
     });
     waiters.wake([...names, ...dying.flatMap((n) => possibleDeadLetterQueues(snapshot, n))]);
   };
@@ -216,7 +217,8 @@ export function createBroker(options: BrokerOptions): Broker {
     },
     async purge(name) {
       const q = topology.queue(name);
-      return { purged: isMemory(q) ? memory.purge(name) : await queueEntryPurge(db, { queue: name }) };
+      if (isMemory(q)) return { purged: memory.purge(name) };
+      return { purged: await db.tx((tx) => queueEntryPurge(tx, { queue: name }), commitFor(topology.snapshot, [name])) };
     },
     bind: (b) => topology.bind(b),
     unbind: (b) => topology.unbind(b),
@@ -252,7 +254,11 @@ export function createBroker(options: BrokerOptions): Broker {
     async ack(name, list) {
       const q = topology.queue(name);
       const rs = receipts(list);
-      const settled = isMemory(q) ? memory.ack(name, rs) : await queueEntryAck(db, { queue: name, receipts: rs, node });
+      const settled = isMemory(q)
+        ? memory.ack(name, rs)
+        : q.settings.durability === 'replicated'
+          ? await db.tx((tx) => queueEntryAck(tx, { queue: name, receipts: rs, node }), { synchronousCommit: 'remote_apply' })
+          : await queueEntryAck(db, { queue: name, receipts: rs, node });
       const { n, stale } = split(list, settled);
       telemetry.acked(name, n);
       return { acked: n, stale };
@@ -263,7 +269,11 @@ export function createBroker(options: BrokerOptions): Broker {
       const snapshot = topology.snapshot;
       const settled = isMemory(q)
         ? memory.nack(q, rs, opts, snapshot)
-        : await db.tx((tx) => queueEntryNack(tx, { queue: q, receipts: rs, options: opts, topology: snapshot, node, onDead }));
+        : await db.tx(
+            (tx) => queueEntryNack(tx, { queue: q, receipts: rs, options: opts, topology: snapshot, node, onDead }),
+            // its dead-letter targets share its tier (dead-letter-targets.ts), so the queue decides
+            commitFor(snapshot, [name]),
+          );
       wake([name]);
       const { n, stale } = split(list, settled);
       telemetry.nacked(name, n);
@@ -297,7 +307,8 @@ export function createBroker(options: BrokerOptions): Broker {
     },
     async discard(dlq, ids) {
       const q = topology.queue(dlq);
-      return { discarded: isMemory(q) ? memory.discard(dlq, ids) : await queueEntryDiscard(db, { queue: dlq, ids }) };
+      if (isMemory(q)) return { discarded: memory.discard(dlq, ids) };
+      return { discarded: await db.tx((tx) => queueEntryDiscard(tx, { queue: dlq, ids }), commitFor(topology.snapshot, [dlq])) };
     },
     async exchangeReplay(exchange, request) {
       topology.exchange(exchange);

@@ -49,6 +49,11 @@ export async function receive(deps: DeliverDeps, queue: () => Queue, options: Re
       q.settings.durability === 'memory'
         ? deps.memory.claim(q, max, visibilityMs)
         : // A lease needs no fsync: lost in a crash, the entry is simply ready again (at-least-once holds).
+          // Replicated queues too: a lease lost in a failover (committed on the primary, not yet on
+          // the standby) leaves the entry ready on the promoted standby, so it is delivered again.
+          // The ack of that lease is then stale, never a false success: an answered ack committed
+          // remote_apply, which waits for all WAL before it, this lease included. The cost is one
+          // more delivery, whose attempt count may repeat (the increment was lost with the lease).
           await deps.db.tx((tx) => queueEntryClaim(tx, { queue: q, max, visibilityMs, node: deps.node }), { synchronousCommit: false });
     const remaining = deadline - Date.now();
     if (claimed.length > 0 || remaining <= 0 || signal.aborted) return claimed;

@@ -17,6 +17,7 @@ export const errorCodes = [
   'replay_target_not_found',
   'reply_timeout',
   'memory_limit',
+  'replication_unavailable',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -5,6 +5,7 @@ import { queueDepthCompact, queueDepthSample } from './pg/queue-depth';
 import { retentionSweep } from './pg/retention';
 import { idempotencyKeyExpire, spentLeaseSweep, ttlSweep } from './pg/sweep';
 import type { TopologySnapshot } from './route';
+import { inDatabase } from './tiers';
 import type { QueueDepth } from './types';
 
 /**
@@ -39,7 +40,7 @@ export function createHousekeeping(d: HousekeepingDeps) {
       const spent = await d.db.tx((tx) => spentLeaseSweep(tx, base));
       if (spent.size > 0) d.wake([...spent]);
       for (const q of snapshot.queues.values()) {
-        if (q.settings.durability !== 'durable' || !q.settings.messageTtlMs) continue;
+        if (!inDatabase(q.settings.durability) || !q.settings.messageTtlMs) continue;
         const ttlMs = q.settings.messageTtlMs;
         const moved = await d.db.tx((tx) => ttlSweep(tx, { ...base, queue: q.name, ttlMs }));
         if (moved > 0) d.wake([q.name]);

@@ -8,6 +8,7 @@ import type { MemoryStore } from './memory/memory-store';
 import { checkHeaders, checkName, checkRoutingKey, checkStoredText } from './names';
 import { messageInsertMany, type InsertOutcome, type PreparedMessage } from './pg/message-insert';
 import { route, type TopologySnapshot } from './route';
+import { anyReplicated, inDatabase, tierOf } from './tiers';
 import type { PublishInput, PublishResult } from './types';
 
 export interface PublisherDeps {
@@ -38,7 +39,7 @@ export function traceIdOf(traceparent: string | undefined): string | undefined {
  * publish resolves only after its batch committed. A batch request is one unit: all or nothing.
  */
 export class Publisher {
-  private readonly commit: GroupCommit<{ messages: PreparedMessage[]; persistent: boolean }, InsertOutcome[]>;
+  private readonly commit: GroupCommit<{ messages: PreparedMessage[]; persistent: boolean; replicated: boolean }, InsertOutcome[]>;
 
   constructor(private readonly deps: PublisherDeps) {
     this.commit = createGroupCommit(
@@ -46,7 +47,8 @@ export class Publisher {
         const messages = items.flatMap((i) => i.messages);
         const outcomes = await deps.db.tx(
           (q) => messageInsertMany(q, { messages, dedupWindowMs: deps.dedupWindowMs, topology: deps.topology(), node: deps.node }),
-          { synchronousCommit: items.some((i) => i.persistent) },
+          // One replicated entry makes the whole batch wait for the standby: the batch is one commit.
+          { synchronousCommit: items.some((i) => i.replicated) ? 'remote_apply' : items.some((i) => i.persistent) },
         );
         let offset = 0;
         return items.map((i) => outcomes.slice(offset, (offset += i.messages.length)));
@@ -96,7 +98,7 @@ export class Publisher {
       persistent: input.persistent !== false,
       delayMs: input.delayMs ?? 0,
       queues,
-      durableQueues: queues.filter((q) => topology.queues.get(q)?.settings.durability === 'durable'),
+      durableQueues: queues.filter((q) => inDatabase(tierOf(topology, q))),
     };
   }
 
@@ -117,7 +119,12 @@ export class Publisher {
     // Messages that only reach memory queues and carry no idempotency key never touch the database.
     const needsDb = prepared.some((m) => m.durableQueues.length > 0 || m.idempotencyKey || m.queues.length === 0);
     const outcomes: InsertOutcome[] = needsDb
-      ? await this.commit.submit({ messages: prepared, persistent: prepared.some((m) => m.persistent) })
+      ? await this.commit.submit({
+          messages: prepared,
+          persistent: prepared.some((m) => m.persistent),
+          // A replicated queue's guarantee is the queue's, so Hatoba-Persistent: false does not weaken it.
+          replicated: anyReplicated(this.deps.topology(), prepared.flatMap((m) => m.durableQueues)),
+        })
       : prepared.map(() => ({ duplicateOf: null }));
     const topology = this.deps.topology();
     const touched = new Set<string>();

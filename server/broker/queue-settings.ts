@@ -6,7 +6,7 @@ import type { QueueSettings } from './types';
 /** The declaration body of API.md (PUT /v1/queues/{name}); every field optional. */
 export const queueDeclarationSchema = z
   .object({
-    durability: z.enum(['durable', 'memory']).optional(),
+    durability: z.enum(['durable', 'replicated', 'memory']).optional(),
     maxDeliveries: z.number().int().min(1).max(1000).optional(),
     visibilityTimeoutMs: z.number().int().min(100).max(12 * 3600_000).optional(),
     retry: z

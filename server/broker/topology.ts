@@ -2,7 +2,9 @@ import type { Db, Sql } from '../../db/driver';
 import { jsonValue } from '../../db/driver';
 import { BrokerError, notFound } from './errors';
 import { checkDeclarableName, checkName, checkRoutingKey, DEFAULT_EXCHANGE } from './names';
+import { replicationStatusRead } from './pg/replication-status';
 import { defaultDeadLetterQueue, resolveQueueSettings, type QueueDeclaration } from './queue-settings';
+import { replicationUnavailable, replicationVerdict } from './replication';
 import type { TopologySnapshot } from './route';
 import type { Binding, Definitions, Exchange, ExchangeType, HeaderMatch, Queue, QueueSettings } from './types';
 
@@ -145,6 +147,7 @@ export class TopologyStore {
         { queue: name, existing: existing.settings.durability, requested: settings.durability },
       );
     }
+    if (settings.durability === 'replicated') await this.checkReplicated(name, dlq);
     const created = await this.change(async (q) => {
       const made = await upsertQueue(q, name, settings);
       if (dlq && !this.current.queues.has(dlq)) {
@@ -153,6 +156,24 @@ export class TopologyStore {
       return made;
     });
     return { created, queue: this.queue(name) };
+  }
+
+  /**
+   * A replicated queue is a promise that every answered write is on a synchronous standby:
+   * refused unless the server has one now. Its dead letters must keep that promise too, so an
+   * existing `{name}.dlq` of another tier is refused rather than silently dropping them.
+   */
+  private async checkReplicated(name: string, dlq: string | null): Promise<void> {
+    const verdict = replicationVerdict(await replicationStatusRead(this.db));
+    if (!verdict.ok) throw replicationUnavailable(name, verdict.reason);
+    const existingDlq = dlq ? this.current.queues.get(dlq) : undefined;
+    if (existingDlq && existingDlq.settings.durability !== 'replicated') {
+      throw new BrokerError(
+        'queue_settings_mismatch',
+        `Queue '${dlq}' exists with durability '${existingDlq.settings.durability}': a replicated queue's dead-letter queue must be replicated too`,
+        { queue: dlq, existing: existingDlq.settings.durability, requested: 'replicated' },
+      );
+    }
   }
 
   async deleteQueue(name: string): Promise<void> {

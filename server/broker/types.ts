@@ -1,7 +1,12 @@
 /** The broker's vocabulary. Shapes follow ../shared/API.md. */
 
 export type ExchangeType = 'direct' | 'fanout' | 'topic' | 'headers';
-export type Durability = 'durable' | 'memory';
+/**
+ * Where a queue's entries live and what a commit waits for: `durable` in PostgreSQL (the
+ * server's own synchronous_commit), `replicated` in PostgreSQL applied on a synchronous standby
+ * before the answer (remote_apply), `memory` in this process's RAM.
+ */
+export type Durability = 'durable' | 'replicated' | 'memory';
 
 export interface Exchange {
   name: string;

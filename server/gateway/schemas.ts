@@ -19,7 +19,7 @@ export const declaredSchema = z.object({ created: z.boolean() });
 export { queueDeclarationSchema };
 const retrySchema = z.object({ initialDelayMs: z.number(), maxDelayMs: z.number(), multiplier: z.number(), jitter: z.number() });
 export const queueSettingsSchema = z.object({
-  durability: z.enum(['durable', 'memory']),
+  durability: z.enum(['durable', 'replicated', 'memory']),
   maxDeliveries: z.number().int(),
   visibilityTimeoutMs: z.number().int(),
   retry: retrySchema,

@@ -18,6 +18,7 @@ const CODES: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   queue_settings_mismatch: 'CONFLICT',
   reply_timeout: 'TIMEOUT',
   memory_limit: 'TOO_MANY_REQUESTS',
+  replication_unavailable: 'PRECONDITION_FAILED',
 };
 
 /**

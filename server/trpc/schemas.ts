@@ -11,7 +11,7 @@ export const isoDate = z.string();
 export const retrySchema = z.object({ initialDelayMs: z.number(), maxDelayMs: z.number(), multiplier: z.number(), jitter: z.number() });
 
 export const queueSettingsSchema = z.object({
-  durability: z.enum(['durable', 'memory']),
+  durability: z.enum(['durable', 'replicated', 'memory']),
   maxDeliveries: z.number(),
   visibilityTimeoutMs: z.number(),
   retry: retrySchema,

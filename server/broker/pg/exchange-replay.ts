@@ -3,6 +3,7 @@ import type { Db } from '../../../db/driver';
 import { BrokerError } from '../errors';
 import { DEFAULT_EXCHANGE } from '../names';
 import { route, type TopologySnapshot } from '../route';
+import { commitFor, inDatabase, tierOf } from '../tiers';
 import { exchangeRangeRead } from './exchange-log';
 import { messageInsertMany, type PreparedMessage } from './message-insert';
 
@@ -14,15 +15,15 @@ export type HistoryTarget = { queue: string } | { exchange: string; routingKey?:
 /**
  * Re-publishes a time range of an exchange's stored history, in commit order, a page per
  * transaction: each copy is a new message (new id, `replay_of` the original) with the original's
- * correlation ID, sent to one queue or through an exchange. Only durable queues receive copies.
+ * correlation ID, sent to one queue or through an exchange. Only queues stored in the database (durable, replicated) receive copies.
  */
 export async function exchangeHistoryReplay(
   db: Db,
   p: { exchange: string; from: Date; to: Date; routingKey?: string; target: HistoryTarget; topology: () => TopologySnapshot; node: string },
 ): Promise<number> {
   const t = p.topology();
-  if ('queue' in p.target && t.queues.get(p.target.queue)?.settings.durability !== 'durable') {
-    throw new BrokerError('replay_target_not_found', `Replay target '${p.target.queue}' is not a durable queue`, { queue: p.target.queue });
+  if ('queue' in p.target && !inDatabase(tierOf(t, p.target.queue))) {
+    throw new BrokerError('replay_target_not_found', `Replay target '${p.target.queue}' is not a queue stored in the database (durable or replicated)`, { queue: p.target.queue });
   }
   if ('exchange' in p.target && !t.exchanges.has(p.target.exchange)) {
     throw new BrokerError('replay_target_not_found', `Replay target exchange '${p.target.exchange}' does not exist`, { exchange: p.target.exchange });
@@ -40,12 +41,12 @@ export async function exchangeHistoryReplay(
       const exchange = 'exchange' in target ? target.exchange : DEFAULT_EXCHANGE;
       const routingKey = 'exchange' in target ? (target.routingKey ?? m.routingKey) : m.routingKey;
       const queues = 'queue' in target ? [target.queue] : route(topology, exchange, routingKey, m.headers);
-      const durableQueues = queues.filter((q) => topology.queues.get(q)?.settings.durability === 'durable');
+      const durableQueues = queues.filter((q) => inDatabase(tierOf(topology, q)));
       if (durableQueues.length === 0) return [];
       return [{ ...m, id: uuidv7(), exchange, routingKey, idempotencyKey: null, delayMs: 0, queues: durableQueues, durableQueues, replayOf: m.id }];
     });
     if (copies.length > 0) {
-      await db.tx((q) => messageInsertMany(q, { messages: copies, dedupWindowMs: 0, topology, node: p.node }));
+      await db.tx((q) => messageInsertMany(q, { messages: copies, dedupWindowMs: 0, topology, node: p.node }), commitFor(topology, copies.flatMap((c) => c.durableQueues)));
     }
     replayed += copies.length;
     if (page.length < PAGE) break;

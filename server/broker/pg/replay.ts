@@ -3,12 +3,12 @@ import type { Sql } from '../../../db/driver';
 import { jsonValue } from '../../../db/driver';
 import { BrokerError } from '../errors';
 import { route, type TopologySnapshot } from '../route';
+import { anyReplicated, inDatabase, REPLICATED_COMMIT, tierOf } from '../tiers';
 import type { Death, ReplayRequest } from '../types';
 import { messageInsertMany, type PreparedMessage } from './message-insert';
 import { notifyReady } from './notify';
 import { MESSAGE_COLUMNS, rowToMessage } from './rows';
 
-const durable = (t: TopologySnapshot, q: string) => t.queues.get(q)?.settings.durability === 'durable';
 
 /**
  * Moves dead letters out of a DLQ. Back to a queue unchanged, the entry keeps its message id;
@@ -58,7 +58,7 @@ export async function deadLetterReplay(
       target === 'origin'
         ? death && topology.queues.has(death.queue) ? [death.queue] : []
         : 'queue' in target ? [target.queue] : route(topology, exchange, routingKey, headers);
-    const durableQueues = queues.filter((qn) => durable(topology, qn));
+    const durableQueues = queues.filter((qn) => inDatabase(tierOf(topology, qn)));
     if (durableQueues.length === 0) continue; // nowhere to go: it stays in the DLQ
     if (reroute || r.edit) {
       const id = uuidv7();
@@ -86,6 +86,8 @@ export async function deadLetterReplay(
     }
   }
   if (moved.length === 0) return 0;
+  // Known only now: out of a replicated DLQ, or into a replicated queue, the move waits for the standby.
+  if (anyReplicated(topology, [p.dlq, ...moved.flatMap((m) => m.to)])) await q.query(REPLICATED_COMMIT);
   await q.query('DELETE FROM queue_entries WHERE id = ANY($1::int8[])', [moved.map((m) => m.entryId)]);
   if (sameMessage.queue.length > 0) {
     await q.query('INSERT INTO queue_entries (queue, message_id) SELECT * FROM unnest($1::text[], $2::uuid[])', [

@@ -1,21 +1,23 @@
 import type { Sql } from '../../../db/driver';
 import type { TopologySnapshot } from '../route';
+import { anyReplicated, REPLICATED_COMMIT } from '../tiers';
 import { queueEntryDeadLetter, type OnDead } from './dead-letter';
 
 const BATCH = 1000;
 
 /**
- * Dead-letters durable entries whose last lease expired (`max_deliveries`), across all queues
+ * Dead-letters durable and replicated entries whose last lease expired (`max_deliveries`), across all queues
  * in one statement that reads only the small partial index of leased entries. Safe on every
  * node at once (SKIP LOCKED). Returns the queues that lost entries.
  */
 export async function spentLeaseSweep(q: Sql, p: { topology: TopologySnapshot; node: string; onDead?: OnDead }): Promise<Set<string>> {
   const spent = await q.query<{ id: number; message_id: string; queue: string; attempt: number; last_error: string | null }>(
     `SELECT e.id, e.message_id, e.queue, e.attempt, e.last_error FROM queue_entries e JOIN queues qs ON qs.name = e.queue
-     WHERE e.lease IS NOT NULL AND e.visible_at <= now() AND e.attempt >= qs.max_deliveries AND qs.durability = 'durable'
+     WHERE e.lease IS NOT NULL AND e.visible_at <= now() AND e.attempt >= qs.max_deliveries AND qs.durability IN ('durable', 'replicated')
      LIMIT ${BATCH} FOR UPDATE OF e SKIP LOCKED`,
   );
   if (spent.length === 0) return new Set();
+  if (anyReplicated(p.topology, spent.map((s) => s.queue))) await q.query(REPLICATED_COMMIT);
   await q.query(
     `INSERT INTO events (type, message_id, queue, node, attempt)
      SELECT 'lease_expired', m, qn, $3, a FROM unnest($1::uuid[], $2::text[], $4::int4[]) AS t(m, qn, a)`,
@@ -31,7 +33,7 @@ export async function spentLeaseSweep(q: Sql, p: { topology: TopologySnapshot; n
   return new Set(spent.map((s) => s.queue));
 }
 
-/** Dead-letters a durable queue's entries that outlived its message TTL (`expired`). */
+/** Dead-letters a durable or replicated queue's entries that outlived its message TTL (`expired`). */
 export async function ttlSweep(q: Sql, p: { queue: string; ttlMs: number; topology: TopologySnapshot; node: string; onDead?: OnDead }): Promise<number> {
   const expired = await q.query<{ id: number; attempt: number; last_error: string | null }>(
     `SELECT id, attempt, last_error FROM queue_entries
@@ -40,6 +42,7 @@ export async function ttlSweep(q: Sql, p: { queue: string; ttlMs: number; topolo
      LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
     [p.queue, p.ttlMs],
   );
+  if (expired.length > 0 && anyReplicated(p.topology, [p.queue])) await q.query(REPLICATED_COMMIT);
   return queueEntryDeadLetter(q, {
     entries: expired.map((e) => ({ id: Number(e.id), queue: p.queue, attempt: e.attempt, lastError: e.last_error })),
     reason: 'expired',
