@@ -58,6 +58,11 @@ export interface Route {
    * gateway (index.ts), before `handle`; a route without it needs `admin`.
    */
   access: (r: Request) => Need | Promise<Need>;
+  /**
+   * For the OpenAPI document, only when `access` depends on stored state (it reads `r.ctx`):
+   * what it needs, in words. Otherwise the document states the scope `access` returns.
+   */
+  accessVaries?: string;
   /** An operator action to record in the audit log once the route has succeeded. */
   audit?: (r: Request, reply: Reply) => AuditAction | null | Promise<AuditAction | null>;
   handle(r: Request): Promise<Reply>;

@@ -133,6 +133,7 @@ export const webhookRoutes: Route[] = [
       429: errorSchema,
     },
     // A signed source's signature is its credential; an unsigned one needs a key that may publish to its exchange.
+    accessVaries: "no key for a signed source (its signature is the credential); publish:<the source's exchange> for a source with scheme none",
     async access(r) {
       const source = await r.ctx.webhooks.sources.get(r.params.name!);
       return source?.verify.scheme === 'none' ? needs.publish(source.exchange) : needs.public;
