@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,19 @@ export interface PrivatePostgres {
   stopImmediate(): void;
   start(): void;
   destroy(): void;
+  /** kill -9 of the postmaster and every process it started: no process of the server gets another word out. */
+  killHard(): void;
+  /** pg_ctl promote -w: a standby becomes a primary that accepts writes. */
+  promote(): void;
+  /** The running postmaster's pid (first line of postmaster.pid). */
+  pid(): number;
+}
+
+export interface PrivatePostgresOptions {
+  /** Server settings passed as -c name=value on the command line (a standby's base backup does not copy them). */
+  settings?: Record<string, string>;
+  /** Makes this cluster a streaming standby of `standbyOf` (pg_basebackup -R) instead of running initdb. */
+  standbyOf?: PrivatePostgres;
 }
 
 function findBinDir(): string | undefined {
@@ -42,6 +55,12 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Why a streaming standby cannot be made here (on top of privatePostgresUnavailable), or undefined. */
+export function privateStandbyUnavailable(): string | undefined {
+  const bin = findBinDir();
+  return bin && existsSync(join(bin, 'pg_basebackup')) ? undefined : 'pg_basebackup not found beside initdb';
+}
+
 /** Why the private cluster cannot be made here, or undefined when it can. */
 export function privatePostgresUnavailable(): string | undefined {
   if (!findBinDir()) return 'initdb/pg_ctl not found (looked at pg_config --bindir and /usr/lib/postgresql/*/bin)';
@@ -55,7 +74,7 @@ export function privatePostgresUnavailable(): string | undefined {
   return undefined;
 }
 
-export async function privatePostgres(): Promise<PrivatePostgres> {
+export async function privatePostgres(options: PrivatePostgresOptions = {}): Promise<PrivatePostgres> {
   const bin = findBinDir()!;
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'hatoba-faults-pg-'));
@@ -72,15 +91,46 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 60_000,
     });
-  run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-instructions', '-E', 'UTF8']);
-  const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=on -c max_connections=100`;
-  const start = () => void run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
+  if (options.standbyOf) {
+    // initdb's pg_hba.conf lets loopback replication connections in (trust), so no setup is needed on the primary.
+    run('pg_basebackup', ['-D', data, '-R', '-X', 'stream', '-c', 'fast', '-h', '127.0.0.1', '-p', String(options.standbyOf.port), '-U', 'postgres']);
+  } else {
+    run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-instructions', '-E', 'UTF8']);
+  }
+  const settings = Object.entries(options.settings ?? {})
+    .map(([k, v]) => ` -c ${k}=${v}`)
+    .join('');
+  const serverOptions = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=on -c max_connections=100${settings}`;
+  const start = () => void run('pg_ctl', ['-D', data, '-o', serverOptions, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
   start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     start,
     stopImmediate: () => void run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']),
+    promote: () => void run('pg_ctl', ['-D', data, '-w', '-t', '60', 'promote']),
+    pid: () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
+    killHard() {
+      const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      // Children first, read before the postmaster dies (they would be re-parented), then all at once.
+      const children = readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .filter((d) => {
+          try {
+            return Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === postmaster;
+          } catch {
+            return false;
+          }
+        })
+        .map(Number);
+      for (const pid of [postmaster, ...children]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    },
     destroy() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
