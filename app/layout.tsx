@@ -1,5 +1,8 @@
 import type { Metadata, Viewport } from 'next';
+import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
+import { consoleSession } from '@/components/auth/console-session';
+import { isLoginPath, loginHref } from '@/components/auth/next-path';
 import { SiteHeader } from '@/components/site-header';
 import { Providers } from '@/components/trpc/providers';
 import './globals.css';
@@ -17,7 +20,11 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // The server already sends a page request without a session to /login (server/http-server.ts);
+  // this is the same rule where the page is rendered, so no page renders for a stranger.
+  const session = await consoleSession();
+  if (session.authRequired && !session.actor && session.path !== null && !isLoginPath(session.path)) redirect(loginHref(session.path));
   return (
     <html lang="en">
       <body>
@@ -25,7 +32,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         <Providers>
-          <SiteHeader />
+          <SiteHeader authRequired={session.authRequired} actor={session.actor} />
           <main id="main" className="main">
             {children}
           </main>

@@ -13,6 +13,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/dead-letters', label: 'Dead letters' },
   { href: '/history', label: 'History' },
   { href: '/nodes', label: 'Nodes' },
+  { href: '/keys', label: 'Keys' },
+  { href: '/audit', label: 'Audit' },
 ];
 
 /** A section stays highlighted on its own sub-pages (`/queues/orders`); Overview only at `/`. */

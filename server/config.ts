@@ -88,7 +88,7 @@ export interface Config {
   /** Runs the order example's simulated services in this process (`--demo` or HATOBA_DEMO=1). */
   demo: boolean;
   logLevel: z.infer<typeof schema>['HATOBA_LOG_LEVEL'];
-  /** On unless the server listens on loopback without HATOBA_ADMIN_TOKEN. */
+  /** On unless the server listens on loopback with neither HATOBA_ADMIN_TOKEN nor HATOBA_ADMIN_PASSWORD. */
   authEnabled: boolean;
   adminToken: string | undefined;
   adminPassword: string | undefined;
@@ -134,7 +134,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dev: argv.includes('--dev'),
     demo: e.HATOBA_DEMO || argv.includes('--demo'),
     logLevel: e.HATOBA_LOG_LEVEL,
-    authEnabled: !loopback || e.HATOBA_ADMIN_TOKEN !== undefined,
+    // Setting a credential asks for auth: a password alone (on loopback) turns on the dashboard's login.
+    authEnabled: !loopback || e.HATOBA_ADMIN_TOKEN !== undefined || e.HATOBA_ADMIN_PASSWORD !== undefined,
     adminToken: e.HATOBA_ADMIN_TOKEN,
     adminPassword: e.HATOBA_ADMIN_PASSWORD,
     sessionTtlMs: e.HATOBA_SESSION_TTL,

@@ -9,7 +9,7 @@ const ADMIN = 'test-admin-token-0123456789';
 const PASSWORD = 'operator-password';
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
-describe('auth is on unless the server listens on loopback without an admin token', () => {
+describe('auth is on unless the server listens on loopback without admin credentials', () => {
   const base = { HATOBA_LOG_LEVEL: 'silent' };
   it('refuses to start on another address without HATOBA_ADMIN_TOKEN, saying how to set it', () => {
     expect(() => loadConfig({ ...base, HOST: '0.0.0.0' }, [])).toThrow(ConfigError);
@@ -17,6 +17,7 @@ describe('auth is on unless the server listens on loopback without an admin toke
     expect(loadConfig({ ...base, HOST: '0.0.0.0', HATOBA_ADMIN_TOKEN: ADMIN }, []).authEnabled).toBe(true);
     expect(loadConfig({ ...base, HOST: '127.0.0.1' }, []).authEnabled).toBe(false);
     expect(loadConfig({ ...base, HOST: '::1' }, []).authEnabled).toBe(false);
+    expect(loadConfig({ ...base, HOST: '127.0.0.1', HATOBA_ADMIN_PASSWORD: 'operator-password' }, []).authEnabled).toBe(true);
     expect(loadConfig({ ...base, HOST: 'localhost', HATOBA_ADMIN_TOKEN: ADMIN }, []).authEnabled).toBe(true);
     expect(() => loadConfig({ ...base, HATOBA_ADMIN_TOKEN: 'short' }, [])).toThrow(/HATOBA_ADMIN_TOKEN/);
     expect(() => loadConfig({ ...base, HATOBA_PUSH_ALLOW_HOSTS: '10.0.0.0/99' }, [])).toThrow(/HATOBA_PUSH_ALLOW_HOSTS/);
