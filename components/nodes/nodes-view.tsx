@@ -2,6 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { LIVE_MS, useTRPC } from '../trpc/client';
+import { formatDuration, formatTimestamp } from '../ui/format';
 import { ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
 
 const DATABASE = { pglite: 'PGlite (embedded)', postgres: 'PostgreSQL' } as const;
@@ -11,10 +12,16 @@ export function NodesView() {
   const nodes = useQuery(trpc.system.nodes.queryOptions(undefined, { refetchInterval: LIVE_MS }));
   if (nodes.isPending) return <Loading what="nodes" />;
   if (nodes.isError && !nodes.data) return <ErrorNotice error={nodes.error} title="Could not list the nodes" />;
+  const list = nodes.data!;
+  const alive = list.filter((n) => n.status === 'alive').length;
+  const now = Date.now();
   return (
     <>
       <div className="section-heading">
-        <h2 id="nodes-heading">{nodes.data!.length === 1 ? 'One node' : `${nodes.data!.length} nodes`}</h2>
+        <h2 id="nodes-heading">
+          {list.length === 1 ? 'One node' : `${list.length} nodes`}
+          {alive !== list.length && `, ${alive} alive`}
+        </h2>
         <LiveBadge fetching={nodes.isFetching} failed={nodes.isError} />
       </div>
       <div className="table-wrap">
@@ -24,29 +31,41 @@ export function NodesView() {
               <th scope="col">Node</th>
               <th scope="col">Role</th>
               <th scope="col">Status</th>
+              <th scope="col">Started</th>
+              <th scope="col">Last heartbeat</th>
               <th scope="col">Version</th>
-              <th scope="col">Database</th>
             </tr>
           </thead>
           <tbody>
-            {nodes.data!.map((n) => (
-              <tr key={n.id}>
-                <th scope="row" className="mono">
-                  {n.id} {n.self && <span className="badge badge--neutral">this page&apos;s server</span>}
+            {list.map((n) => (
+              <tr key={n.id} aria-current={n.self ? 'true' : undefined}>
+                <th scope="row">
+                  <span className="mono">{n.id}</span> {n.self && <span className="badge badge--neutral">this node</span>}
+                  {n.url && <div className="muted small mono">{n.url}</div>}
                 </th>
-                <td>{n.role}</td>
+                <td>{n.role === 'leader' ? <span className="badge badge--ok">leader</span> : 'member'}</td>
                 <td>
                   <span className={`badge ${n.status === 'alive' ? 'badge--ok' : 'badge--critical'}`}>{n.status}</span>
                 </td>
+                <td>
+                  <time dateTime={n.startedAt}>{formatTimestamp(n.startedAt)}</time>
+                </td>
+                <td>
+                  <time dateTime={n.lastHeartbeatAt} title={formatTimestamp(n.lastHeartbeatAt)}>
+                    {formatDuration(now - Date.parse(n.lastHeartbeatAt))} ago
+                  </time>
+                </td>
                 <td className="mono">{n.version}</td>
-                <td>{DATABASE[n.database]}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
       <p className="muted small">
-        This server runs alone. Several nodes on one PostgreSQL database share the work; each registers here once clustering is on.
+        Database: {DATABASE[list[0]?.database ?? 'pglite']}.{' '}
+        {list.length === 1 && list[0]!.database === 'pglite'
+          ? 'The embedded database is one process, so one node, and it leads. Several nodes share one PostgreSQL database (DATABASE_URL).'
+          : 'Every node registers here and heartbeats every 2 s; one not heard from for 10 s is dead. The leader runs depth sampling and retention.'}
       </p>
     </>
   );

@@ -1,18 +1,10 @@
 import { z } from 'zod';
 import { needs } from '../auth/scopes';
+import { clusterNodeList, nodeSchema } from '../cluster/listing';
 import { GatewayError } from './errors';
 import type { Route } from './router';
 
 const tag = 'Ops';
-
-export const nodeSchema = z.object({
-  id: z.string(),
-  url: z.string(),
-  role: z.enum(['leader', 'member']),
-  status: z.enum(['alive', 'dead']),
-  startedAt: z.string(),
-  lastHeartbeatAt: z.string(),
-});
 
 export const nodeRoutes: Route[] = [
   {
@@ -24,7 +16,7 @@ export const nodeRoutes: Route[] = [
     access: () => needs.monitoring,
     async handle(r) {
       if (!r.ctx.cluster) throw new GatewayError('route_not_found', 'Cluster membership is not available in this process');
-      const nodes = (await r.ctx.cluster.nodes()).map(({ id, url, role, status, startedAt, lastHeartbeatAt }) => ({ id, url, role, status, startedAt, lastHeartbeatAt }));
+      const nodes = (await clusterNodeList(r.ctx.cluster)).map(({ id, url, role, status, startedAt, lastHeartbeatAt }) => ({ id, url, role, status, startedAt, lastHeartbeatAt }));
       return { status: 200, body: { nodes } };
     },
   },

@@ -1,12 +1,11 @@
 import { z } from 'zod';
+import { clusterNodeList, nodeSchema as clusterNodeSchema } from '../../cluster/listing';
 import { procedure, router } from '../init';
 
-const nodeSchema = z.object({
-  id: z.string(),
+const nodeSchema = clusterNodeSchema.extend({
   version: z.string(),
   database: z.enum(['pglite', 'postgres']),
-  role: z.enum(['leader', 'member']),
-  status: z.enum(['alive', 'dead']),
+  /** The node serving this request (and so this page). */
   self: z.boolean(),
 });
 
@@ -16,11 +15,21 @@ export const systemRouter = router({
     .output(z.object({ node: z.string(), version: z.string(), database: z.enum(['pglite', 'postgres']) }))
     .query(({ ctx }) => ({ node: ctx.runtime.node, version: ctx.runtime.version, database: ctx.runtime.database })),
 
-  /** One node for now: the process serving this request. The cluster work extends this list. */
+  /**
+   * Every node of the cluster, from its membership (the same list as GET /v1/nodes). A process
+   * without cluster membership (tests, tools) lists itself alone.
+   */
   nodes: procedure
     .input(z.void())
     .output(z.array(nodeSchema))
-    .query(({ ctx }) => [
-      { id: ctx.runtime.node, version: ctx.runtime.version, database: ctx.runtime.database, role: 'leader' as const, status: 'alive' as const, self: true },
-    ]),
+    .query(async ({ ctx }) => {
+      const { runtime } = ctx;
+      if (!runtime.cluster) {
+        const now = new Date().toISOString();
+        return [
+          { id: runtime.node, url: '', version: runtime.version, database: runtime.database, role: 'leader' as const, status: 'alive' as const, startedAt: now, lastHeartbeatAt: now, self: true },
+        ];
+      }
+      return (await clusterNodeList(runtime.cluster)).map((n) => ({ ...n, database: runtime.database }));
+    }),
 });
