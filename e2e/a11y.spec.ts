@@ -38,6 +38,9 @@ test.describe('accessibility (axe-core: no critical or serious violations)', () 
     ['topology', () => '/topology', 'a11y-orders'],
     ['history', () => '/history?exchange=a11y-orders', 'Messages per routing key'],
     ['nodes', () => '/nodes', 'One node'],
+    ['keys', () => '/keys', 'New key'],
+    ['audit', () => '/audit', 'Audit log'],
+    ['login', () => '/login', 'No sign-in needed'],
   ];
 
   for (const [name, url, ready] of pages) {

@@ -63,7 +63,8 @@ export function createHttpServer(o: HttpServerOptions) {
       // The console API checks its callers itself (server/trpc/http.ts), answering in tRPC's own error shape.
       if (url.pathname.startsWith('/trpc/')) return trpc(req, res);
       if (o.app && guarded && !openAppPath(url.pathname) && !(await guarded.authenticate(req))) {
-        res.writeHead(303, { location: `/login?next=${encodeURIComponent(url.pathname + url.search)}` }).end();
+        const back = url.pathname + url.search;
+        res.writeHead(303, { location: back === '/' ? '/login' : `/login?next=${encodeURIComponent(back)}` }).end();
         return;
       }
       if (o.app) {

@@ -85,7 +85,8 @@ export function AuditView() {
         </EmptyState>
       ) : (
         <>
-          <div className="table-wrap">
+          {/* Focusable: on a narrow screen the table scrolls sideways, and keyboards must reach that too. */}
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Audit log entries">
             <table className="table">
               <caption>
                 Page {pageNumber(paging)} · newest first · {page.data.entries.length} entries
@@ -108,11 +109,19 @@ export function AuditView() {
                     <td>
                       <code>{e.action}</code>
                     </td>
-                    <td className="mono truncate" title={e.target}>
-                      {e.target || <span className="muted">—</span>}
+                    <td className="mono">
+                      {e.target ? (
+                        <span className="truncate audit-target" title={e.target}>
+                          {e.target}
+                        </span>
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
                     </td>
-                    <td className="small truncate" title={detailText(e.detail)}>
-                      {detailText(e.detail)}
+                    <td className="small">
+                      <span className="truncate audit-detail" title={detailText(e.detail)}>
+                        {detailText(e.detail)}
+                      </span>
                     </td>
                     <td className="mono small">{e.ip ?? ''}</td>
                   </tr>

@@ -20,10 +20,13 @@ export function SignOutButton({ actor }: { actor: string }) {
   }
   return (
     <div className="session-control">
-      <span className="muted small" title={actor}>
-        {actor.replace(/^session:/, '')}
-      </span>
-      <button type="button" className="button button--quiet button--small" onClick={signOut} disabled={busy}>
+      <button
+        type="button"
+        className="button button--quiet button--small"
+        onClick={signOut}
+        disabled={busy}
+        title={`Signed in as ${actor.replace(/^session:/, '')}`}
+      >
         {busy ? 'Signing out…' : 'Sign out'}
       </button>
       {failed && (

@@ -77,7 +77,7 @@ function KeyTable({ rows, total, onRevoke }: { rows: KeyRow[]; total: number; on
   return (
     <div className="table-wrap">
       <table className="table">
-        <caption>{rows.length} keys · only a key&apos;s first characters are kept for display; its secret was shown once</caption>
+        <caption>{rows.length === 1 ? '1 key' : `${rows.length} keys`} · only a key&apos;s first characters are kept for display; its secret was shown once</caption>
         <thead>
           <tr>
             <th scope="col">Name</th>
