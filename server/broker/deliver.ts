@@ -54,7 +54,7 @@ export async function receive(deps: DeliverDeps, queue: () => Queue, options: Re
           // The ack of that lease is then stale, never a false success: an answered ack committed
           // remote_apply, which waits for all WAL before it, this lease included. The cost is one
           // more delivery, whose attempt count may repeat (the increment was lost with the lease).
-          await deps.db.tx((tx) => queueEntryClaim(tx, { queue: q, max, visibilityMs, node: deps.node }), { synchronousCommit: false });
+          await queueEntryClaim(deps.db, { queue: q, max, visibilityMs, node: deps.node });
     const remaining = deadline - Date.now();
     if (claimed.length > 0 || remaining <= 0 || signal.aborted) return claimed;
     const next =

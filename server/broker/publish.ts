@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from './ids';
 import type { Db } from '../../db/driver';
 import { BrokerError, notFound } from './errors';
 import type { GroupCommit } from './group-commit';
 import { createGroupCommit } from './group-commit';
 import type { MemoryStore } from './memory/memory-store';
 import { checkHeaders, checkName, checkRoutingKey, checkStoredText } from './names';
-import { messageInsertMany, type InsertOutcome, type PreparedMessage } from './pg/message-insert';
+import { insertNeedsTransaction, messageInsertMany, type InsertOutcome, type PreparedMessage } from './pg/message-insert';
 import { route, type TopologySnapshot } from './route';
 import { anyReplicated, inDatabase, tierOf } from './tiers';
 import type { PublishInput, PublishResult } from './types';
@@ -45,11 +45,14 @@ export class Publisher {
     this.commit = createGroupCommit(
       async (items) => {
         const messages = items.flatMap((i) => i.messages);
-        const outcomes = await deps.db.tx(
-          (q) => messageInsertMany(q, { messages, dedupWindowMs: deps.dedupWindowMs, topology: deps.topology(), node: deps.node }),
-          // One replicated entry makes the whole batch wait for the standby: the batch is one commit.
-          { synchronousCommit: items.some((i) => i.replicated) ? 'remote_apply' : items.some((i) => i.persistent) },
-        );
+        const topology = deps.topology();
+        // One replicated entry makes the whole batch wait for the standby: the batch is one commit.
+        const replicated = items.some((i) => i.replicated);
+        const persistent = items.some((i) => i.persistent);
+        const insert = { messages, dedupWindowMs: deps.dedupWindowMs, topology, node: deps.node };
+        const outcomes = insertNeedsTransaction(messages, topology)
+          ? await deps.db.tx((q) => messageInsertMany(q, insert), { synchronousCommit: replicated ? 'remote_apply' : persistent })
+          : await messageInsertMany(deps.db, { ...insert, synchronousCommit: replicated ? 'remote_apply' : persistent ? null : 'off' });
         let offset = 0;
         return items.map((i) => outcomes.slice(offset, (offset += i.messages.length)));
       },

@@ -40,15 +40,28 @@ describe('replicationVerdict', () => {
   });
 });
 
-/** The Db seam with each transaction's options and statements recorded (the database underneath is real). */
-function recording(db: Db): { db: Db; txs: { options?: TxOptions; statements: string[] }[] } {
-  const txs: { options?: TxOptions; statements: string[] }[] = [];
+/**
+ * The Db seam with each transaction's options and statements recorded (the database underneath
+ * is real). A statement outside a transaction is recorded as its own, `autocommit`, with its
+ * parameters: such a statement sets its commit mode itself, with set_config.
+ */
+interface RecordedTx {
+  options?: TxOptions;
+  statements: string[];
+  autocommit?: { params: unknown[] };
+}
+function recording(db: Db): { db: Db; txs: RecordedTx[] } {
+  const txs: RecordedTx[] = [];
   return {
     txs,
     db: {
       ...db,
+      query(text, params) {
+        txs.push({ statements: [text], autocommit: { params: params ?? [] } });
+        return db.query(text, params);
+      },
       tx<T>(fn: (q: Sql) => Promise<T>, options?: TxOptions) {
-        const record = { options, statements: [] as string[] };
+        const record: RecordedTx = { options, statements: [] };
         txs.push(record);
         return db.tx((q) => fn({ query: (text, params) => (record.statements.push(text), q.query(text, params)) }), options);
       },
@@ -56,8 +69,10 @@ function recording(db: Db): { db: Db; txs: { options?: TxOptions; statements: st
   };
 }
 
-const waitsForStandby = (t: { options?: TxOptions; statements: string[] }) =>
-  t.options?.synchronousCommit === 'remote_apply' || t.statements.includes('SET LOCAL synchronous_commit = remote_apply');
+const waitsForStandby = (t: RecordedTx) =>
+  t.options?.synchronousCommit === 'remote_apply' ||
+  t.statements.includes('SET LOCAL synchronous_commit = remote_apply') ||
+  (t.autocommit !== undefined && t.statements[0]!.includes("set_config('synchronous_commit'") && t.autocommit.params.includes('remote_apply'));
 
 describe.each(drivers)('replicated tier on %s', (driver) => {
   describe('declaring without a synchronous standby', () => {
@@ -174,7 +189,9 @@ describe.each(drivers)('replicated tier on %s', (driver) => {
       const p = await receiveOne(broker, 'plain');
       const plainAck = await during("'acked'", () => broker.ack('plain', [p.receipt]));
       expect(plainAck.value.acked).toBe(1);
-      expect(plainAck.txs).toEqual([]);
+      expect(plainAck.txs).toHaveLength(1);
+      expect(plainAck.txs[0]!.autocommit).toBeDefined();
+      expect(waitsForStandby(plainAck.txs[0]!)).toBe(false);
     });
 
     it('the sweeper dead-letters a spent lease of a replicated queue in a transaction that waits for the standby', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../ids';
 import { decideNack } from '../backoff';
 import { deadLetterTargets } from '../dead-letter-targets';
 import type { EventSink, LifecycleEvent } from '../event-sink';

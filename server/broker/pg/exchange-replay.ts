@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../ids';
 import type { Db } from '../../../db/driver';
 import { BrokerError } from '../errors';
 import { DEFAULT_EXCHANGE } from '../names';

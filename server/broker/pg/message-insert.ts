@@ -3,7 +3,7 @@ import type { TopologySnapshot } from '../route';
 import type { StoredMessage } from '../types';
 import { queueEntryDeadLetter, type OnDead } from './dead-letter';
 import { LOG_ORDER_LOCK } from './exchange-log';
-import { notifyReady } from './notify';
+import { READY_CHANNEL, readyPayload } from './notify';
 
 /** A routed message ready to store; `durableQueues` get an entry row each. */
 export interface PreparedMessage extends Omit<StoredMessage, 'publishedAt'> {
@@ -22,13 +22,23 @@ export type InsertOutcome = { duplicateOf: { id: string; correlationId: string |
 const dedupKey = (m: { exchange: string; idempotencyKey: string | null }) => `${m.exchange}\u0000${m.idempotencyKey}`;
 
 /**
- * Stores a batch of messages in the caller's transaction: claims idempotency keys, inserts the
- * messages and their queue entries with one multi-row statement each, enforces max length, and
- * NOTIFYs once. Returns, per message, whether it was a duplicate.
+ * Stores a batch of messages: claims idempotency keys, writes the messages, their queue entries,
+ * the volume counts and one NOTIFY in a single statement (messageWrite), enforces max length.
+ * Returns, per message, whether it was a duplicate. `q` is the caller's transaction or, when
+ * insertNeedsTransaction() says none is needed, the database itself: then the one statement is
+ * its own transaction, committed with `synchronousCommit` ('off', 'remote_apply'; null: the
+ * server's setting).
  */
 export async function messageInsertMany(
   q: Sql,
-  p: { messages: PreparedMessage[]; dedupWindowMs: number; topology: TopologySnapshot; node: string; onDead?: OnDead },
+  p: {
+    messages: PreparedMessage[];
+    dedupWindowMs: number;
+    topology: TopologySnapshot;
+    node: string;
+    onDead?: OnDead;
+    synchronousCommit?: 'off' | 'remote_apply' | null;
+  },
 ): Promise<InsertOutcome[]> {
   const outcomes: InsertOutcome[] = p.messages.map(() => ({ duplicateOf: null }));
   const duplicates = await claimIdempotencyKeys(q, p.messages, p.dedupWindowMs);
@@ -37,57 +47,10 @@ export async function messageInsertMany(
     if (first && first.id !== m.id) outcomes[i] = { duplicateOf: first };
   });
   const fresh = p.messages.filter((_, i) => !outcomes[i]!.duplicateOf);
-  const entries = fresh.flatMap((m) => m.durableQueues.map((queue) => ({ queue, id: m.id, delay: m.delayMs })));
-  const touched = new Set(entries.map((e) => e.queue));
   const dups = outcomes.flatMap((o, i) => (o.duplicateOf ? [{ id: o.duplicateOf.id, key: p.messages[i]!.idempotencyKey }] : []));
-  // The statements below do not depend on each other's results: sent together, they are
-  // pipelined on the connection (one round trip), and run in order.
+  // Independent statements, sent together: pipelined on the connection, run in order.
   const pipeline: Promise<unknown>[] = [];
-  if (fresh.length > 0) {
-    // From here to the commit, message inserts are serialised cluster-wide: seq order is commit order.
-    pipeline.push(q.query('SELECT pg_advisory_xact_lock($1)', [LOG_ORDER_LOCK]));
-    // One JSON parameter rather than parallel arrays: postgres.js cannot send NULL or bool inside arrays.
-    pipeline.push(
-      q.query(
-        `INSERT INTO messages (id, exchange, routing_key, headers, content_type, body, correlation_id, reply_to,
-           idempotency_key, traceparent, tracestate, persistent, routed_to, replay_of)
-         SELECT id, ex, rk, h, ct, decode(b, 'base64'), c, rt, ik, tp, ts, ps, r, ro
-         FROM json_to_recordset($1::text::json) AS t(id uuid, ex text, rk text, h jsonb, ct text, b text, c text, rt text,
-           ik text, tp text, ts text, ps bool, r text[], ro uuid)`,
-        [
-          JSON.stringify(
-            fresh.map((m) => ({
-              id: m.id,
-              ex: m.exchange,
-              rk: m.routingKey,
-              h: m.headers,
-              ct: m.contentType,
-              b: Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength).toString('base64'),
-              c: m.correlationId,
-              rt: m.replyTo,
-              ik: m.idempotencyKey,
-              tp: m.traceparent,
-              ts: m.tracestate,
-              ps: m.persistent,
-              r: m.queues,
-              ro: m.replayOf ?? null,
-            })),
-          ),
-        ],
-      ),
-    );
-    pipeline.push(messageCountAdd(q, fresh));
-  }
-  if (entries.length > 0) {
-    pipeline.push(
-      q.query(
-        `INSERT INTO queue_entries (queue, message_id, visible_at)
-         SELECT qn, mid, now() + d * interval '1 millisecond' FROM unnest($1::text[], $2::uuid[], $3::int8[]) AS t(qn, mid, d)`,
-        [entries.map((e) => e.queue), entries.map((e) => e.id), entries.map((e) => e.delay)],
-      ),
-    );
-    pipeline.push(notifyReady(q, p.node, touched));
-  }
+  if (fresh.length > 0) pipeline.push(messageWrite(q, fresh, p.node, p.synchronousCommit ?? null));
   if (dups.length > 0) {
     pipeline.push(
       q.query(
@@ -98,8 +61,89 @@ export async function messageInsertMany(
     );
   }
   await Promise.all(pipeline);
-  if (entries.length > 0) await enforceMaxLength(q, touched, p.topology, p.node, p.onDead);
+  const touched = new Set(fresh.flatMap((m) => m.durableQueues));
+  if (touched.size > 0) await enforceMaxLength(q, touched, p.topology, p.node, p.onDead);
   return outcomes;
+}
+
+/**
+ * Whether storing these messages needs a transaction around messageWrite: idempotency keys are
+ * claimed before it, and max length is enforced after it. Without either, the one statement is
+ * the whole transaction: one round trip instead of BEGIN, statement, COMMIT.
+ */
+export function insertNeedsTransaction(messages: PreparedMessage[], topology: TopologySnapshot): boolean {
+  return messages.some((m) => m.idempotencyKey || m.durableQueues.some((q) => topology.queues.get(q)?.settings.maxLength));
+}
+
+/**
+ * One statement: take the log-order lock, insert the messages (rows in batch order), their queue
+ * entries and the per-minute volume counts, and NOTIFY the queues touched.
+ * - The lock is taken before the first message row exists (an init plan of the messages insert)
+ *   and held to the commit: message inserts are serialised cluster-wide, so seq order is commit order.
+ * - The never-null text columns and the bodies travel as arrays (cheap for PostgreSQL to parse;
+ *   the bodies are most of the bytes); nullable, boolean and array columns as one small JSON
+ *   document, because postgres.js cannot send NULL or bool inside arrays.
+ * - `set_config(..., true)` lasts to the end of the transaction, and its commit reads it.
+ */
+function messageWrite(q: Sql, fresh: PreparedMessage[], node: string, synchronousCommit: string | null): Promise<unknown> {
+  const entries = fresh.flatMap((m) => m.durableQueues.map((queue) => ({ queue, id: m.id, delay: m.delayMs })));
+  const touched = [...new Set(entries.map((e) => e.queue))].join(',');
+  return q.query(
+    `WITH settings AS MATERIALIZED (
+       SELECT pg_advisory_xact_lock($1) AS locked,
+              CASE WHEN $2::text IS NULL THEN NULL ELSE set_config('synchronous_commit', $2::text, true) END AS commit_mode
+     ), m AS (
+       INSERT INTO messages (id, exchange, routing_key, content_type, correlation_id, body, headers, reply_to,
+         idempotency_key, traceparent, tracestate, persistent, routed_to, replay_of)
+       SELECT a.id, a.ex, a.rk, a.ct, a.c, decode(a.b, 'base64'), j.h, j.rt, j.ik, j.tp, j.ts, j.ps, j.r, j.ro
+       FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS a(id, ex, rk, ct, c, b, n)
+       JOIN ROWS FROM (json_to_recordset($9::text::json) AS (h jsonb, rt text, ik text, tp text, ts text, ps bool, r text[], ro uuid))
+         WITH ORDINALITY AS j(h, rt, ik, tp, ts, ps, r, ro, n) USING (n)
+       WHERE (SELECT count(*) FROM settings) = 1
+       ORDER BY n
+       RETURNING 1
+     ), e AS (
+       INSERT INTO queue_entries (queue, message_id, visible_at)
+       SELECT qn, mid, now() + d * interval '1 millisecond' FROM unnest($10::text[], $11::uuid[], $12::int8[]) AS t(qn, mid, d)
+       RETURNING 1
+     ), c AS (
+       INSERT INTO message_counts (exchange, routing_key, minute, count, bytes)
+       SELECT ex, rk, date_trunc('minute', now()), n, b FROM json_to_recordset($13::text::json) AS t(ex text, rk text, n int8, b int8)
+       ON CONFLICT (exchange, routing_key, minute)
+       DO UPDATE SET count = message_counts.count + EXCLUDED.count, bytes = message_counts.bytes + EXCLUDED.bytes
+       RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM m) AS messages, (SELECT count(*) FROM e) AS entries, (SELECT count(*) FROM c) AS counts,
+       CASE WHEN $15::text = '' THEN NULL ELSE pg_notify($14::text, $15::text) END AS notified`,
+    [
+      LOG_ORDER_LOCK,
+      synchronousCommit,
+      fresh.map((m) => m.id),
+      fresh.map((m) => m.exchange),
+      fresh.map((m) => m.routingKey),
+      fresh.map((m) => m.contentType),
+      fresh.map((m) => m.correlationId),
+      fresh.map((m) => Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength).toString('base64')),
+      JSON.stringify(
+        fresh.map((m) => ({
+          h: m.headers,
+          rt: m.replyTo,
+          ik: m.idempotencyKey,
+          tp: m.traceparent,
+          ts: m.tracestate,
+          ps: m.persistent,
+          r: m.queues,
+          ro: m.replayOf ?? null,
+        })),
+      ),
+      entries.map((e) => e.queue),
+      entries.map((e) => e.id),
+      entries.map((e) => e.delay),
+      JSON.stringify(messageCounts(fresh)),
+      READY_CHANNEL,
+      touched ? readyPayload(node, touched) : '',
+    ],
+  );
 }
 
 /**
@@ -162,8 +206,8 @@ async function enforceMaxLength(q: Sql, queues: Set<string>, topology: TopologyS
   }
 }
 
-/** Adds this batch to the per-minute volume counts that history reads. */
-async function messageCountAdd(q: Sql, messages: PreparedMessage[]): Promise<unknown> {
+/** This batch's share of the per-minute volume counts that history reads, per exchange and routing key. */
+function messageCounts(messages: PreparedMessage[]): { ex: string; rk: string; n: number; b: number }[] {
   const counts = new Map<string, { ex: string; rk: string; n: number; b: number }>();
   for (const m of messages) {
     const key = `${m.exchange}\u0000${m.routingKey}`;
@@ -171,12 +215,5 @@ async function messageCountAdd(q: Sql, messages: PreparedMessage[]): Promise<unk
     c.n++;
     c.b += m.body.byteLength;
   }
-  if (counts.size === 0) return;
-  return q.query(
-    `INSERT INTO message_counts (exchange, routing_key, minute, count, bytes)
-     SELECT ex, rk, date_trunc('minute', now()), n, b FROM json_to_recordset($1::text::json) AS t(ex text, rk text, n int8, b int8)
-     ON CONFLICT (exchange, routing_key, minute)
-     DO UPDATE SET count = message_counts.count + EXCLUDED.count, bytes = message_counts.bytes + EXCLUDED.bytes`,
-    [JSON.stringify([...counts.values()])],
-  );
+  return [...counts.values()];
 }

@@ -8,9 +8,11 @@ const MAX_PAYLOAD = 7000;
 export async function notifyReady(q: Sql, node: string, queues: Iterable<string>): Promise<void> {
   const list = [...new Set(queues)].join(',');
   if (!list) return;
-  const payload = `${node}|${list.length > MAX_PAYLOAD ? '*' : list}`;
-  await q.query('SELECT pg_notify($1, $2)', [READY_CHANNEL, payload]);
+  await q.query('SELECT pg_notify($1, $2)', [READY_CHANNEL, readyPayload(node, list)]);
 }
+
+/** The payload naming `list` (comma-separated queue names), or every queue when it is too long. */
+export const readyPayload = (node: string, list: string): string => `${node}|${list.length > MAX_PAYLOAD ? '*' : list}`;
 
 export function parseReadyPayload(payload: string): { node: string; queues: string[] | '*' } {
   const bar = payload.lastIndexOf('|');

@@ -7,6 +7,11 @@ import { MESSAGE_COLUMNS, rowToDelivery } from './rows';
  * new lease and visibility with the database clock, count the attempt, and record `delivered`
  * (and `lease_expired` for entries whose earlier lease ran out). Expired leases that used their
  * last attempt are left for the sweeper, which dead-letters them.
+ *
+ * One statement is its own transaction, so a claim is one round trip. Its commit does not wait
+ * for the WAL flush (`set_config(..., true)` lasts until the end of the statement's implicit
+ * transaction, whose commit reads it): a lease lost in a crash leaves the entry ready again, so
+ * at-least-once holds.
  */
 export async function queueEntryClaim(
   q: Sql,
@@ -18,6 +23,7 @@ export async function queueEntryClaim(
        WHERE queue = $1 AND visible_at <= now()
          AND (lease IS NULL OR attempt < $3)
          AND ($5::int8 IS NULL OR enqueued_at > now() - $5::int8 * interval '1 millisecond')
+         AND (SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL
        ORDER BY visible_at, id
        LIMIT $2
        FOR UPDATE SKIP LOCKED

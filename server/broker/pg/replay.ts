@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../ids';
 import type { Sql } from '../../../db/driver';
 import { jsonValue } from '../../../db/driver';
 import { BrokerError } from '../errors';
