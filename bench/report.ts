@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkTargets, targetsTable } from './targets';
 import type { BenchContext, CaseGroup, MeasurementResult } from './types';
 
 interface Report {
@@ -80,6 +81,14 @@ export function writeReport(dir: string, rep: Report): string[] {
     for (const [k, v] of Object.entries(fig)) md.push(`- ${k}: ${typeof v === 'number' ? fmt(v) : v}`);
     if (Object.keys(fig).length) md.push('');
   }
+  md.push(
+    '## Targets',
+    '',
+    'The targets of the performance issue, judged from the medians above (bench/targets.ts). What limits the missed ones is in bench/README.md.',
+    '',
+    ...targetsTable(checkTargets(rep.results, rep.figures)),
+    '',
+  );
   if (rep.warnings.length) md.push('## Warnings', '', ...rep.warnings.map((w) => `- ${w}`), '');
   const mdFile = join(dir, 'RESULTS.md');
   const jsonFile = join(dir, 'results.json');

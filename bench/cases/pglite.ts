@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HatobaClient } from '../hatoba';
+import { fire, httpPool } from '../http';
+import { median, nowMs, Recorder } from '../stats';
 import { freePort, startHatoba } from '../server';
 import type { BenchContext, CaseGroup, GroupSetup, Measurement } from '../types';
 import { loadSample, Teardown } from './common';
@@ -19,6 +21,29 @@ async function setup(ctx: BenchContext): Promise<GroupSetup> {
   td.add(server.stop);
   const hatoba = new HatobaClient(server.url);
   td.add(() => hatoba.close());
+  // PGlite runs its WASM on the server's thread: a probe on its own socket asks /healthz every
+  // 50 ms during the publish load, to show whether the HTTP loop still answers promptly.
+  const probePool = httpPool(server.url, 1);
+  td.add(() => probePool.close());
+  const probeP99s: number[] = [];
+  const probe = () => {
+    const latencies = new Recorder();
+    let stopped = false;
+    const done = (async () => {
+      while (!stopped) {
+        const t0 = nowMs();
+        await fire(probePool, { path: '/healthz' }).catch(() => {});
+        latencies.record(nowMs() - t0);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    return async () => {
+      stopped = true;
+      await done;
+      const summary = latencies.summary();
+      if (summary) probeP99s.push(summary.p99);
+    };
+  };
   const publish: Measurement = {
     id: 'pglite.hatoba.publish.c64',
     subject: 'hatoba',
@@ -29,7 +54,12 @@ async function setup(ctx: BenchContext): Promise<GroupSetup> {
       await hatoba.declareQueue(q);
       let seq = 0;
       try {
-        return await loadSample(ctx, PUBLISHERS, () => hatoba.publish(hatoba.pool(PUBLISHERS), q, seq++));
+        const stopProbe = probe();
+        try {
+          return await loadSample(ctx, PUBLISHERS, () => hatoba.publish(hatoba.pool(PUBLISHERS), q, seq++));
+        } finally {
+          await stopProbe();
+        }
       } finally {
         await hatoba.deleteQueue(q).catch(() => {});
       }
@@ -45,7 +75,10 @@ async function setup(ctx: BenchContext): Promise<GroupSetup> {
   return {
     measurements: [publish, ...e2e],
     teardown: td.run,
-    figures: () => ({ 'Hatoba peak RSS (VmHWM), MiB': server.peakRssMiB() ?? 'n/a' }),
+    figures: () => ({
+      'Hatoba peak RSS (VmHWM), MiB': server.peakRssMiB() ?? 'n/a',
+      ...(probeP99s.length ? { '/healthz p99 during the PGlite publish load, ms': median(probeP99s) } : {}),
+    }),
   };
 }
 
