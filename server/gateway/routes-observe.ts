@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { needs } from '../auth/scopes';
+import { traceEventSchema } from '../fact-schemas';
 import { queryObject, validate } from './http';
 import type { Route } from './router';
 import { errorSchema, messageViewSchema } from './schemas';
@@ -7,17 +8,6 @@ import { messageView } from './views';
 
 const tag = 'Traces and messages';
 const isoDate = z.iso.datetime({ offset: true });
-
-const traceEventSchema = z.object({
-  at: z.string(),
-  type: z.string(),
-  messageId: z.string(),
-  exchange: z.string().nullable(),
-  queue: z.string().nullable(),
-  node: z.string().nullable(),
-  attempt: z.number().int().nullable(),
-  detail: z.record(z.string(), z.unknown()).nullable(),
-});
 
 export const messageQuerySchema = z
   .object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deathSchema } from '../fact-schemas';
 import { queueDeclarationSchema } from '../broker/queue-settings';
 
 /** Request and response shapes of API v1. Handlers validate with them; /v1/openapi.json is made from them. */
@@ -97,16 +98,6 @@ export const receiveSchema = z
     visibilityMs: z.number().int().min(100).max(43_200_000).optional(),
   })
   .strict();
-
-const deathSchema = z.object({
-  queue: z.string(),
-  exchange: z.string(),
-  routingKey: z.string(),
-  reason: z.enum(['rejected', 'max_deliveries', 'expired', 'max_length']),
-  attempts: z.number().int(),
-  lastError: z.string().nullable(),
-  diedAt: z.string(),
-});
 
 export const messageViewSchema = z.object({
   id: z.string(),

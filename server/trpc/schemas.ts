@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deathSchema } from '../fact-schemas';
 
 /**
  * Output shapes of the dashboard API. Dates travel as ISO strings and bodies as base64 (no
@@ -49,15 +50,7 @@ export const bindingSchema = z.object({
   headers: z.object({ match: z.enum(['all', 'any']), values: z.record(z.string(), z.string()) }).optional(),
 });
 
-export const deathSchema = z.object({
-  queue: z.string(),
-  exchange: z.string(),
-  routingKey: z.string(),
-  reason: z.enum(['rejected', 'max_deliveries', 'expired', 'max_length']),
-  attempts: z.number(),
-  lastError: z.string().nullable(),
-  diedAt: z.string(),
-});
+export { deathSchema };
 export type DeathView = z.infer<typeof deathSchema>;
 
 export const messageViewSchema = z.object({

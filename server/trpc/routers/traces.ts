@@ -1,18 +1,9 @@
 import { z } from 'zod';
+import { traceEventSchema } from '../../fact-schemas';
 import { procedure, router } from '../init';
 import { messageViewSchema } from '../schemas';
 import { iso, messageView } from '../views';
 
-const traceEventSchema = z.object({
-  at: z.string(),
-  type: z.string(),
-  messageId: z.string(),
-  exchange: z.string().nullable(),
-  queue: z.string().nullable(),
-  node: z.string().nullable(),
-  attempt: z.number().nullable(),
-  detail: z.record(z.string(), z.unknown()).nullable(),
-});
 export type TraceEventView = z.infer<typeof traceEventSchema>;
 
 const traceMessageSchema = messageViewSchema.extend({ routedTo: z.array(z.string()), replayOf: z.string().nullable() });

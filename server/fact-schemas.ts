@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/**
+ * Broker facts that the HTTP API (server/gateway) and the dashboard API (server/trpc) show the
+ * same way: one schema each, so the two transports cannot drift apart.
+ */
+
+/** How a dead letter died. */
+export const deathSchema = z.object({
+  queue: z.string(),
+  exchange: z.string(),
+  routingKey: z.string(),
+  reason: z.enum(['rejected', 'max_deliveries', 'expired', 'max_length']),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  diedAt: z.string(),
+});
+
+/** One event in the life of a message, as a trace lists it. */
+export const traceEventSchema = z.object({
+  at: z.string(),
+  type: z.string(),
+  messageId: z.string(),
+  exchange: z.string().nullable(),
+  queue: z.string().nullable(),
+  node: z.string().nullable(),
+  attempt: z.number().int().nullable(),
+  detail: z.record(z.string(), z.unknown()).nullable(),
+});
