@@ -4,6 +4,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { BrowsedMessage } from '@/server/trpc/schemas';
 import { base64ToBytes, formatBody } from '../messages/body-format';
 import { headerLines, parseHeaderLines } from './replay-selection';
+import { FieldErrors } from '../ui/field-errors';
 
 type Edit = { body?: { text: string; contentType: string }; headers?: Record<string, string> };
 
@@ -71,14 +72,7 @@ export function EditReplayDialog({
           <textarea id={`${id}-h`} className="textarea" rows={3} value={headers} onChange={(e) => setHeaders(e.target.value)} aria-describedby={`${id}-hh`} />
           <span id={`${id}-hh`} className="hint">One <code>name: value</code> per line; remove a line to drop that header.</span>
         </div>
-        {(problems.length > 0 || error) && (
-          <ul className="field-errors" role="alert">
-            {problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-            {error && <li>{error}</li>}
-          </ul>
-        )}
+        <FieldErrors problems={error ? [...problems, error] : problems} />
         <div className="dialog__actions">
           <button type="button" className="button button--quiet" onClick={onCancel}>
             Cancel

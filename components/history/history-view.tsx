@@ -11,6 +11,7 @@ import { formatCount } from '../ui/format';
 import { EmptyState, ErrorNotice, Loading, ResultNotice, errorMessage } from '../ui/query-state';
 import { HistoryChart } from './history-chart';
 import { HISTORY_RANGES, historySeries, historyWindow, toLocalInput, type HistoryRange } from './history-series';
+import { FieldErrors } from '../ui/field-errors';
 
 export function HistoryView() {
   const trpc = useTRPC();
@@ -156,13 +157,7 @@ function ReplayForm({ exchange, range }: { exchange: string; range: HistoryRange
             </select>
           </div>
         </div>
-        {problems.length > 0 && (
-          <ul className="field-errors" role="alert">
-            {problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        )}
+        <FieldErrors problems={problems} />
         {replay.isError && (
           <ResultNotice tone="error" onDismiss={() => replay.reset()}>
             <p className="alert__title">Replay failed</p>

@@ -2,22 +2,15 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
+import type { ApiKey } from '../../server/auth/keys';
 import { useTRPC } from '../trpc/client';
 import { ConfirmDialog } from '../ui/confirm-dialog';
 import { formatTimestamp } from '../ui/format';
 import { EmptyState, ErrorNotice, Loading, ResultNotice, errorMessage } from '../ui/query-state';
 import { parseScopeList, scopeListProblems } from './scope-input';
+import { FieldErrors } from '../ui/field-errors';
 
-interface KeyRow {
-  id: string;
-  name: string;
-  scopes: string[];
-  prefix: string;
-  createdBy: string;
-  createdAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
+type KeyRow = ApiKey;
 
 /** API keys: make one (its secret shown once), list them, revoke after a confirmation. */
 export function KeysView() {
@@ -175,13 +168,7 @@ function CreateKey() {
           </span>
         </div>
       </div>
-      {problems.length > 0 && (
-        <ul className="field-errors" role="alert">
-          {problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
-      )}
+      <FieldErrors problems={problems} />
       {create.isError && (
         <ResultNotice tone="error">
           <p>{errorMessage(create.error)}</p>

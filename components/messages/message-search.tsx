@@ -9,6 +9,7 @@ import { formatBytes, formatTimestamp, shortId } from '../ui/format';
 import { EmptyState, ErrorNotice, Loading } from '../ui/query-state';
 import { base64ToBytes, bodyPreview } from './body-format';
 import { fieldsFromParams, hasCriteria, paramsFromFields, toSearchInput, type SearchFields } from './search-query';
+import { FieldErrors } from '../ui/field-errors';
 
 const PAGE = 50;
 
@@ -60,13 +61,7 @@ export function MessageSearch() {
           {field('from', 'Published from', '', 'datetime-local')}
           {field('to', 'Published to', '', 'datetime-local')}
         </div>
-        {problems.length > 0 && (
-          <ul className="field-errors" role="alert">
-            {problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        )}
+        <FieldErrors problems={problems} />
         <div className="button-row">
           <button type="submit" className="button">
             Search

@@ -7,6 +7,7 @@ import { parseHeaderLines } from '../dead-letters/replay-selection';
 import { useTRPC } from '../trpc/client';
 import { shortId } from '../ui/format';
 import { errorMessage, ResultNotice } from '../ui/query-state';
+import { FieldErrors } from '../ui/field-errors';
 
 const CONTENT_TYPES = ['application/json', 'text/plain; charset=utf-8'];
 
@@ -70,13 +71,7 @@ export function PublishForm({ queue }: { queue: string }) {
         <textarea id={`${id}-headers`} className="textarea" style={{ minHeight: '3.5rem' }} value={headers} onChange={(e) => setHeaders(e.target.value)} rows={2} placeholder="tenant: acme" aria-describedby={`${id}-headers-hint`} />
         <span id={`${id}-headers-hint`} className="hint">One <code>name: value</code> per line.</span>
       </div>
-      {problems.length > 0 && (
-        <ul className="field-errors" role="alert">
-          {problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
-      )}
+      <FieldErrors problems={problems} />
       {publish.isError && (
         <ResultNotice tone="error" onDismiss={() => publish.reset()}>
           <p className="alert__title">Not published</p>
