@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Broker facts that the HTTP API (server/gateway) and the dashboard API (server/trpc) show the
+ * Facts that the HTTP API (server/gateway) and the dashboard API (server/trpc) show the
  * same way: one schema each, so the two transports cannot drift apart.
  */
 
@@ -26,4 +26,16 @@ export const traceEventSchema = z.object({
   node: z.string().nullable(),
   attempt: z.number().int().nullable(),
   detail: z.record(z.string(), z.unknown()).nullable(),
+});
+
+/** An API key as listed (never its secret, which is shown once, when it is made). */
+export const apiKeySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  scopes: z.array(z.string()),
+  prefix: z.string(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
 });

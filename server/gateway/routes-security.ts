@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiKeySchema } from '../fact-schemas';
 import { keyCreateSchema } from '../auth/keys';
 import { needs } from '../auth/scopes';
 import { GatewayError } from './errors';
@@ -8,17 +9,6 @@ import { errorSchema } from './schemas';
 
 const tag = 'Security';
 const isoDate = z.iso.datetime({ offset: true });
-
-const keySchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  scopes: z.array(z.string()),
-  prefix: z.string(),
-  createdBy: z.string(),
-  createdAt: z.string(),
-  revokedAt: z.string().nullable(),
-  lastUsedAt: z.string().nullable(),
-});
 
 const auditQuerySchema = z
   .object({
@@ -38,7 +28,7 @@ export const securityRoutes: Route[] = [
     tag,
     summary: 'Make an API key with scopes; the key is in this answer only (it is stored hashed)',
     request: keyCreateSchema,
-    responses: { 201: keySchema.extend({ key: z.string() }), 400: errorSchema },
+    responses: { 201: apiKeySchema.extend({ key: z.string() }), 400: errorSchema },
     access: () => needs.admin,
     audit: (_r, reply) => {
       const k = reply.body as { id: string; name: string; scopes: string[] };
@@ -55,7 +45,7 @@ export const securityRoutes: Route[] = [
     path: '/v1/keys',
     tag,
     summary: 'API keys (never the keys themselves), revoked ones included',
-    responses: { 200: z.object({ keys: z.array(keySchema) }) },
+    responses: { 200: z.object({ keys: z.array(apiKeySchema) }) },
     access: () => needs.admin,
     handle: async (r) => ({ status: 200, body: { keys: await r.ctx.security.keys.list() } }),
   },

@@ -1,18 +1,8 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { keyCreateSchema } from '../../auth/keys';
+import { apiKeySchema } from '../../fact-schemas';
 import { adminProcedure, router, type TrpcContext } from '../init';
-
-const keySchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  scopes: z.array(z.string()),
-  prefix: z.string(),
-  createdBy: z.string(),
-  createdAt: z.string(),
-  revokedAt: z.string().nullable(),
-  lastUsedAt: z.string().nullable(),
-});
 
 function keysOf(ctx: TrpcContext) {
   if (!ctx.security) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'API keys are not available in this process' });
@@ -23,14 +13,14 @@ function keysOf(ctx: TrpcContext) {
 export const keysRouter = router({
   list: adminProcedure
     .input(z.void())
-    .output(z.array(keySchema))
+    .output(z.array(apiKeySchema))
     .query(({ ctx }) => keysOf(ctx).list()),
 
   /** The answer holds the key itself: the only time anyone sees it (only its SHA-256 is stored). */
   create: adminProcedure
     .meta({ audit: { action: 'key.create', target: (_i, o) => o.id, detail: (_i, o) => ({ name: o.name, scopes: o.scopes }) } })
     .input(keyCreateSchema)
-    .output(keySchema.extend({ key: z.string() }))
+    .output(apiKeySchema.extend({ key: z.string() }))
     .mutation(({ ctx, input }) => keysOf(ctx).create({ name: input.name, scopes: [...new Set(input.scopes)], createdBy: ctx.actor })),
 
   /** Refused at once, on every node. */
