@@ -6,6 +6,7 @@ import { EventSink } from './event-sink';
 import { MemoryStore } from './memory/memory-store';
 import { possibleDeadLetterQueues } from './dead-letter-targets';
 import { checkHeaders, checkName, checkStoredText } from './names';
+import { reportDeadAfter } from './pg/dead-letter';
 import { READY_CHANNEL, parseReadyPayload } from './pg/notify';
 import { deadLetterReplay } from './pg/replay';
 import { queueEntryDiscard, queueEntryPurge } from './pg/queue-read';
@@ -269,10 +270,12 @@ export function createBroker(options: BrokerOptions): Broker {
       const snapshot = topology.snapshot;
       const settled = isMemory(q)
         ? memory.nack(q, rs, opts, snapshot)
-        : await db.tx(
-            (tx) => queueEntryNack(tx, { queue: q, receipts: rs, options: opts, topology: snapshot, node, onDead }),
-            // its dead-letter targets share its tier (dead-letter-targets.ts), so the queue decides
-            commitFor(snapshot, [name]),
+        : await reportDeadAfter(onDead, (collect) =>
+            db.tx(
+              (tx) => queueEntryNack(tx, { queue: q, receipts: rs, options: opts, topology: snapshot, node, onDead: collect }),
+              // its dead-letter targets share its tier (dead-letter-targets.ts), so the queue decides
+              commitFor(snapshot, [name]),
+            ),
           );
       wake([name]);
       const { n, stale } = split(list, settled);

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/driver';
 import type { MemoryStore } from './memory/memory-store';
-import type { OnDead } from './pg/dead-letter';
+import { reportDeadAfter, type OnDead } from './pg/dead-letter';
 import { queueDepthCompact, queueDepthSample } from './pg/queue-depth';
 import { retentionSweep } from './pg/retention';
 import { idempotencyKeyExpire, spentLeaseSweep, ttlSweep } from './pg/sweep';
@@ -36,13 +36,13 @@ export function createHousekeeping(d: HousekeepingDeps) {
     async sweep(): Promise<void> {
       const snapshot = d.topology();
       d.memory.sweep(snapshot);
-      const base = { topology: snapshot, node: d.node, onDead: d.onDead };
-      const spent = await d.db.tx((tx) => spentLeaseSweep(tx, base));
+      const base = { topology: snapshot, node: d.node };
+      const spent = await reportDeadAfter(d.onDead, (onDead) => d.db.tx((tx) => spentLeaseSweep(tx, { ...base, onDead })));
       if (spent.size > 0) d.wake([...spent]);
       for (const q of snapshot.queues.values()) {
         if (!inDatabase(q.settings.durability) || !q.settings.messageTtlMs) continue;
         const ttlMs = q.settings.messageTtlMs;
-        const moved = await d.db.tx((tx) => ttlSweep(tx, { ...base, queue: q.name, ttlMs }));
+        const moved = await reportDeadAfter(d.onDead, (onDead) => d.db.tx((tx) => ttlSweep(tx, { ...base, onDead, queue: q.name, ttlMs })));
         if (moved > 0) d.wake([q.name]);
       }
       await idempotencyKeyExpire(d.db, { windowMs: d.dedupWindowMs });

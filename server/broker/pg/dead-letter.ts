@@ -8,6 +8,18 @@ import type { Death, DeathReason } from '../types';
 /** Told how many entries of a queue died, and why (metrics). */
 export type OnDead = (queue: string, reason: DeathReason, count: number) => void;
 
+/**
+ * Runs `fn` (a transaction) with an OnDead that only collects, and reports to `onDead` once
+ * `fn` has resolved, i.e. committed: a metric must not count a dead letter whose transaction
+ * rolled back, nor before its move is visible to a reader.
+ */
+export async function reportDeadAfter<T>(onDead: OnDead | undefined, fn: (collect: OnDead) => Promise<T>): Promise<T> {
+  const seen: [string, DeathReason, number][] = [];
+  const value = await fn((queue, reason, count) => seen.push([queue, reason, count]));
+  for (const [queue, reason, count] of seen) onDead?.(queue, reason, count);
+  return value;
+}
+
 export interface DyingEntry {
   id: number;
   queue: string;
