@@ -4,6 +4,7 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { spawnServer, type ServerProcess } from '../test/process';
+import { snap } from './api';
 
 /**
  * The console with auth on: a second server of the same build, started by this spec on a free
@@ -70,7 +71,7 @@ test('sign in, make and revoke a key, read the audit log, sign out', async ({ br
   await test.step('a wrong password says so', async () => {
     await page.goto('/login');
     await noSeriousViolations(page);
-    await page.screenshot({ path: 'docs/screenshots/login.png' });
+    await snap(page, 'login');
     await page.getByLabel('Operator password').fill('not-the-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('main').getByRole('alert')).toHaveText('Wrong password.');
@@ -130,7 +131,7 @@ test('sign in, make and revoke a key, read the audit log, sign out', async ({ br
     await expect(page.getByText('Revoked grafana: it is refused from now on')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Revoke grafana' })).toHaveCount(0);
     expect((await request.get('/v1/queues', { headers: { authorization: `Bearer ${secret}` } })).status()).toBe(401);
-    await page.screenshot({ path: 'docs/screenshots/keys.png', fullPage: true });
+    await snap(page, 'keys');
   });
 
   await test.step('the audit page shows the sign-ins and the key actions, filtered and paged', async () => {
@@ -144,7 +145,7 @@ test('sign in, make and revoke a key, read the audit log, sign out', async ({ br
     await expect(action('key.revoke')).toContainText('session:operator');
     await expect(action('key.create').first()).toContainText('name: checkout');
     await noSeriousViolations(page);
-    await page.screenshot({ path: 'docs/screenshots/audit.png', fullPage: true });
+    await snap(page, 'audit');
 
     await page.getByLabel('Action').fill('key.create');
     await page.getByRole('button', { name: 'Filter' }).click();
