@@ -123,6 +123,15 @@ describe.each(drivers)('GET /metrics on %s', (driver) => {
     expect(value(m, 'hatoba_queue_depth', { queue: 'once.dlq', state: 'ready' })).toBe(1);
   });
 
+  it('counts what a queue\'s max length drops into its DLQ on publish', async () => {
+    await api('PUT', '/v1/queues/short', { maxLength: 2 });
+    for (let i = 0; i < 5; i++) expect((await api('POST', '/v1/queues/short/messages', `m${i}`)).status).toBe(201);
+    const m = await scrape();
+    expect(value(m, 'hatoba_messages_dead_lettered_total', { queue: 'short', reason: 'max_length' })).toBe(3);
+    expect(value(m, 'hatoba_queue_depth', { queue: 'short', state: 'ready' })).toBe(2);
+    expect(value(m, 'hatoba_queue_depth', { queue: 'short.dlq', state: 'ready' })).toBe(3);
+  });
+
   it('escapes label values so that any queue name still yields valid lines', async () => {
     await api('PUT', '/v1/exchanges/we:ird-name_1.x', { type: 'fanout' });
     await api('POST', '/v1/exchanges/we:ird-name_1.x/messages', 'x');

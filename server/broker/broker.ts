@@ -93,6 +93,7 @@ export function createBroker(options: BrokerOptions): Broker {
     onCommitted: (qs) => wake(qs, (q) => q.settings.maxLength != null),
     onPublished: (exchange, n) => telemetry.published(exchange, n),
     onBatch: (size) => telemetry.groupCommit(size),
+    onDead,
   });
   const reads = createReads({ db, topology, memory });
   const housekeeping = createHousekeeping({

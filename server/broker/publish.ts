@@ -6,6 +6,7 @@ import type { GroupCommit } from './group-commit';
 import { createGroupCommit } from './group-commit';
 import type { MemoryStore } from './memory/memory-store';
 import { checkHeaders, checkName, checkRoutingKey, checkStoredText } from './names';
+import { reportDeadAfter, type OnDead } from './pg/dead-letter';
 import { insertNeedsTransaction, messageInsertMany, type InsertOutcome, type PreparedMessage } from './pg/message-insert';
 import { route, type TopologySnapshot } from './route';
 import { anyReplicated, inDatabase, tierOf } from './tiers';
@@ -23,6 +24,8 @@ export interface PublisherDeps {
   onCommitted: (queues: string[]) => void;
   onPublished?: (exchange: string, count: number) => void;
   onBatch?: (size: number) => void;
+  /** Entries dead-lettered by a queue's max length, reported after their commit. */
+  onDead?: OnDead;
 }
 
 const MAX_DELAY_MS = 7 * 86_400_000;
@@ -51,7 +54,10 @@ export class Publisher {
         const persistent = items.some((i) => i.persistent);
         const insert = { messages, dedupWindowMs: deps.dedupWindowMs, topology, node: deps.node };
         const outcomes = insertNeedsTransaction(messages, topology)
-          ? await deps.db.tx((q) => messageInsertMany(q, insert), { synchronousCommit: replicated ? 'remote_apply' : persistent })
+          ? // max length drops the oldest entries into the DLQ: counted once the batch committed
+            await reportDeadAfter(deps.onDead, (onDead) =>
+              deps.db.tx((q) => messageInsertMany(q, { ...insert, onDead }), { synchronousCommit: replicated ? 'remote_apply' : persistent }),
+            )
           : await messageInsertMany(deps.db, { ...insert, synchronousCommit: replicated ? 'remote_apply' : persistent ? null : 'off' });
         let offset = 0;
         return items.map((i) => outcomes.slice(offset, (offset += i.messages.length)));
