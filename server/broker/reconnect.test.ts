@@ -17,11 +17,14 @@ describe.each(drivers)('catch-up after a lost LISTEN on %s', (driver) => {
     await db.close();
   });
 
-  it('a long poll whose wake-up was missed is woken by the re-subscription, not by its 1 s re-check', async () => {
+  /**
+   * Nodes A and B on one database. A's notifications can be dropped (`deaf`) and its
+   * re-subscription triggered (`reconnect`) at will: what a lost LISTEN connection looks like.
+   */
+  async function twoNodes() {
     db = await openTestDb(driver);
     let deaf = false;
     const reconnects: (() => void)[] = [];
-    // Node A's view of the database: notifications can be dropped, and the re-subscription triggered, at will.
     const seenByA: Db = {
       ...db,
       listen: (channel, onPayload, onReconnect) => {
@@ -34,17 +37,27 @@ describe.each(drivers)('catch-up after a lost LISTEN on %s', (driver) => {
     brokers.push(a, b);
     await a.start();
     await b.start();
+    return {
+      a,
+      b,
+      setDeaf: (v: boolean) => (deaf = v),
+      reconnect: () => reconnects.forEach((r) => r()),
+    };
+  }
+
+  it('a long poll whose wake-up was missed is woken by the re-subscription, not by its 1 s re-check', async () => {
+    const { a, b, setDeaf, reconnect } = await twoNodes();
     await a.declareQueue('work', {});
     await sleep(50);
 
     const poll = a.receive('work', { max: 1, waitMs: 10_000 });
     await sleep(100);
-    deaf = true; // A's listening connection is down
+    setDeaf(true); // A's listening connection is down
     await b.publish(message('amq.default', 'work', 'missed'));
     await sleep(100);
-    deaf = false;
+    setDeaf(false);
     const reconnectedAt = performance.now();
-    for (const r of reconnects) r(); // ... and comes back
+    reconnect(); // ... and comes back
     const got = await poll;
     expect(got.map((d) => new TextDecoder().decode(d.body))).toEqual(['missed']);
     // Its own re-check would come ~800 ms later (1 s after it began to wait).
@@ -52,27 +65,13 @@ describe.each(drivers)('catch-up after a lost LISTEN on %s', (driver) => {
   });
 
   it('a topology change announced while deaf is picked up on re-subscription', async () => {
-    db = await openTestDb(driver);
-    let deaf = false;
-    const reconnects: (() => void)[] = [];
-    const seenByA: Db = {
-      ...db,
-      listen: (channel, onPayload, onReconnect) => {
-        if (onReconnect) reconnects.push(onReconnect);
-        return db.listen(channel, (p) => !deaf && onPayload(p));
-      },
-    };
-    const a = createBroker({ db: seenByA, node: 'a', sweepIntervalMs: 60_000 });
-    const b = createBroker({ db, node: 'b', sweepIntervalMs: 60_000 });
-    brokers.push(a, b);
-    await a.start();
-    await b.start();
-    deaf = true;
+    const { a, b, setDeaf, reconnect } = await twoNodes();
+    setDeaf(true);
     await b.declareQueue('late', {});
     await sleep(100);
     await expect(a.queueInfo('late')).rejects.toMatchObject({ code: 'queue_not_found' });
-    deaf = false;
-    for (const r of reconnects) r();
+    setDeaf(false);
+    reconnect();
     await expect.poll(() => a.queueInfo('late').then(() => true, () => false)).toBe(true);
   });
 });
