@@ -146,6 +146,35 @@ describe.each(drivers)('topology on %s', (driver) => {
     expect((await broker.publish(message('x', 'k', '3'))).queues).toEqual([]);
   });
 
+  it('a publish waits for a reload this node was told about: it routes to a queue another node just declared', async () => {
+    // Another node on the same database, whose reloads can be held back (a slow query).
+    let stallNext = false;
+    let reloadStarted!: () => void;
+    const started = new Promise<void>((r) => (reloadStarted = r));
+    const db: Db = {
+      ...t.db,
+      async query(text, params) {
+        if (stallNext && text.startsWith('SELECT * FROM queues')) {
+          stallNext = false;
+          reloadStarted();
+          await sleep(300);
+        }
+        return (await t.db.query(text, params)) as never;
+      },
+    };
+    const other = createBroker({ db, node: 'other' });
+    await other.start();
+    try {
+      stallNext = true;
+      await t.broker.declareQueue('fresh', {}); // its NOTIFY starts the other node's (slow) reload
+      await started;
+      const published = await other.publish(message('amq.default', 'fresh', 'x', { mandatory: true }));
+      expect(published.queues).toEqual(['fresh']);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('a slow, older topology reload never overwrites a newer snapshot', async () => {
     // A change reloads after its commit, and its own NOTIFY asks for another reload. Hold back the
     // answer of that second reload (as a descheduled backend would) while the next change lands.

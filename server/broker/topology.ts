@@ -44,8 +44,22 @@ export class TopologyStore {
       () => this.read(),
       () => this.read(),
     );
-    this.loading = next.catch(() => {});
+    this.inFlight++;
+    const settled = next.catch(() => {}).finally(() => this.inFlight--);
+    this.loading = settled;
     return next;
+  }
+
+  private inFlight = 0;
+
+  /**
+   * Resolves once the reloads asked for so far have finished (at once when none is running).
+   * A publish waits for it: a NOTIFY of a change arrives before the publishes that followed the
+   * change, so routing after it never uses a snapshot older than what this node was told about
+   * (a reply to a queue another node had just declared was unroutable here).
+   */
+  settled(): Promise<void> | undefined {
+    return this.inFlight > 0 ? this.loading : undefined;
   }
 
   private async read(): Promise<void> {
