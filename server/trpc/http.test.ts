@@ -23,5 +23,8 @@ describe('isLoopback', () => {
     expect(isLoopback('10.0.0.5')).toBe(false);
     expect(isLoopback('::ffff:192.168.1.2')).toBe(false);
     expect(isLoopback(undefined)).toBe(false);
+    expect(isLoopback('127.45.6.7')).toBe(true);
+    // not an address at all: the old prefix test let this through
+    expect(isLoopback('127.attacker.example')).toBe(false);
   });
 });

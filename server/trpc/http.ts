@@ -10,6 +10,7 @@ import { GatewayError } from '../gateway/errors';
 import { getRuntime } from '../runtime';
 import type { TrpcContext } from './init';
 import { appRouter } from './router';
+import { classifyAddress } from '../webhooks/address-guard';
 
 export const TRPC_BASE_PATH = '/trpc/';
 
@@ -74,7 +75,7 @@ export function createTrpcHandler(
   });
 }
 
+/** The socket's peer is on this machine: 127.0.0.0/8, ::1, or either mapped into IPv6 (the same test as config.ts). */
 export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+  return !!address && classifyAddress(address).range === 'loopback';
 }
