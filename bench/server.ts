@@ -73,7 +73,9 @@ export async function startProcess(o: {
   // Variables set to undefined are removed from the inherited environment.
   const env: NodeJS.ProcessEnv = { ...process.env, ...o.env, PORT: String(o.port), HOST: '127.0.0.1' };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // BENCH_NODE_ARGS adds Node flags to the measured processes, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
