@@ -1,5 +1,6 @@
 import type { Db } from '../../db/driver';
 import type { Broker, ExchangeInfo, QueueInfo } from './api';
+import { createClaimCombiner } from './claim-combiner';
 import { receive } from './deliver';
 import { BrokerError } from './errors';
 import { EventSink } from './event-sink';
@@ -9,7 +10,9 @@ import { checkHeaders, checkName, checkStoredText } from './names';
 import { reportDeadAfter } from './pg/dead-letter';
 import { READY_CHANNEL, parseReadyPayload } from './pg/notify';
 import { deadLetterReplay } from './pg/replay';
-import { queueEntryDiscard, queueEntryPurge } from './pg/queue-read';
+import { queueEntryDiscard, queueEntryNextVisibleMs, queueEntryPurge } from './pg/queue-read';
+import { queueEntryClaim } from './pg/queue-entry-claim';
+import { createGroupCommit } from './group-commit';
 import { queueDepthRead } from './pg/queue-depth';
 import { queueEntryAck, queueEntryExtend, queueEntryNack } from './pg/queue-entry-settle';
 import { exchangeHistoryReplay } from './pg/exchange-replay';
@@ -95,6 +98,17 @@ export function createBroker(options: BrokerOptions): Broker {
     onBatch: (size) => telemetry.groupCommit(size),
     onDead,
   });
+  // Receives and acks are combined like publishes: concurrent ones share a statement.
+  const claims = createClaimCombiner({
+    claim: (queue, visibilityMs) => queueEntryClaim(db, { queue, visibilityMs, node }),
+    nextVisibleMs: (queue) => queueEntryNextVisibleMs(db, { queue }),
+  });
+  // Durable acks (not replicated: those commit remote_apply on their own) share one commit, so
+  // one WAL flush answers every ack that arrived while the previous one was being written.
+  const acks = createGroupCommit(
+    (batch: { queue: string; receipts: Receipt[] }[]) => queueEntryAck(db, { acks: batch, node }),
+    { maxBatch: 256, concurrency: 2 },
+  );
   const reads = createReads({ db, topology, memory });
   const housekeeping = createHousekeeping({
     db,
@@ -182,6 +196,7 @@ export function createBroker(options: BrokerOptions): Broker {
         every(options.sweepIntervalMs ?? 1000, housekeeping.sweep, failed('sweep')),
         every(options.sampleIntervalMs ?? 5000, housekeeping.sample, failed('depth sampling')),
         every(60_000, housekeeping.retain, failed('retention')),
+        every(30_000, housekeeping.vacuum, failed('vacuum')),
       );
     },
     async stop() {
@@ -190,6 +205,7 @@ export function createBroker(options: BrokerOptions): Broker {
       waiters.wakeAll();
       for (const c of cleanups.splice(0).reverse()) await c();
       await publisher.drain();
+      await acks.drain();
       await events.flush();
     },
 
@@ -232,6 +248,8 @@ export function createBroker(options: BrokerOptions): Broker {
     },
     async publishBatch(inputs) {
       const started = performance.now();
+      const reloading = topology.settled(); // route on the newest topology this node was told about
+      if (reloading) await reloading;
       const results = await publisher.publishBatch(inputs);
       telemetry.publishDuration((performance.now() - started) / 1000);
       for (const r of results) for (const q of r.queues) telemetry.routed(q, 1);
@@ -245,7 +263,7 @@ export function createBroker(options: BrokerOptions): Broker {
         if (!consumers.has(name)) consumers.set(name, new Map());
         consumers.get(name)!.set(options.consumer, Date.now());
       }
-      const deliveries = await receive({ db, node, memory, waiters, stopping: stopping.signal }, () => topology.queue(name), options);
+      const deliveries = await receive({ claims, memory, waiters, stopping: stopping.signal }, () => topology.queue(name), options);
       if (deliveries.length > 0) {
         const now = Date.now();
         const ages = deliveries.filter((d) => d.attempt === 1).map((d) => now - d.publishedAt.getTime());
@@ -259,8 +277,8 @@ export function createBroker(options: BrokerOptions): Broker {
       const settled = isMemory(q)
         ? memory.ack(name, rs)
         : q.settings.durability === 'replicated'
-          ? await db.tx((tx) => queueEntryAck(tx, { queue: name, receipts: rs, node }), { synchronousCommit: 'remote_apply' })
-          : await queueEntryAck(db, { queue: name, receipts: rs, node });
+          ? (await db.tx((tx) => queueEntryAck(tx, { acks: [{ queue: name, receipts: rs }], node }), { synchronousCommit: 'remote_apply' }))[0]!
+          : await acks.submit({ queue: name, receipts: rs });
       const { n, stale } = split(list, settled);
       telemetry.acked(name, n);
       return { acked: n, stale };

@@ -1,8 +1,6 @@
-import type { Db } from '../../db/driver';
+import type { ClaimCombiner, ClaimResult } from './claim-combiner';
 import { BrokerError } from './errors';
 import type { MemoryStore } from './memory/memory-store';
-import { queueEntryClaim } from './pg/queue-entry-claim';
-import { queueEntryNextVisibleMs } from './pg/queue-read';
 import type { Delivery, Queue, ReceiveOptions } from './types';
 import type { Waiters } from './waiters';
 
@@ -12,8 +10,8 @@ export const MAX_WAIT_MS = 30_000;
 const RECHECK_MS = 1000;
 
 export interface DeliverDeps {
-  db: Db;
-  node: string;
+  /** Claims from the database, combined with the other receives of this node on the same queue. */
+  claims: ClaimCombiner;
   memory: MemoryStore;
   waiters: Waiters;
   /** Aborted when the broker stops: pending long polls answer empty at once. */
@@ -41,24 +39,26 @@ export async function receive(deps: DeliverDeps, queue: () => Queue, options: Re
   const { max, waitMs, visibilityMs } = checkReceiveOptions(options, first);
   const deadline = Date.now() + waitMs;
   const signal = options.signal ? AbortSignal.any([deps.stopping, options.signal]) : deps.stopping;
+  const claimOnce = async (q: Queue): Promise<ClaimResult> => {
+    if (q.settings.durability !== 'memory') {
+      // A lease needs no fsync: lost in a crash, the entry is simply ready again (at-least-once holds).
+      // Replicated queues too: a lease lost in a failover (committed on the primary, not yet on
+      // the standby) leaves the entry ready on the promoted standby, so it is delivered again.
+      // The ack of that lease is then stale, never a false success: an answered ack committed
+      // remote_apply, which waits for all WAL before it, this lease included. The cost is one
+      // more delivery, whose attempt count may repeat (the increment was lost with the lease).
+      return deps.claims.claim({ queue: q, max, visibilityMs, signal });
+    }
+    const deliveries = deps.memory.claim(q, max, visibilityMs);
+    return deliveries.length > 0 ? { deliveries } : { deliveries, nextVisibleMs: deps.memory.nextVisibleMs(q.name) };
+  };
   for (;;) {
     if (signal.aborted) return [];
     const q = queue(); // re-read: the queue may have been deleted while we waited
     const stamp = deps.waiters.stamp(q.name); // a publish that lands while we look below still wakes us
-    const claimed =
-      q.settings.durability === 'memory'
-        ? deps.memory.claim(q, max, visibilityMs)
-        : // A lease needs no fsync: lost in a crash, the entry is simply ready again (at-least-once holds).
-          // Replicated queues too: a lease lost in a failover (committed on the primary, not yet on
-          // the standby) leaves the entry ready on the promoted standby, so it is delivered again.
-          // The ack of that lease is then stale, never a false success: an answered ack committed
-          // remote_apply, which waits for all WAL before it, this lease included. The cost is one
-          // more delivery, whose attempt count may repeat (the increment was lost with the lease).
-          await queueEntryClaim(deps.db, { queue: q, max, visibilityMs, node: deps.node });
+    const { deliveries, nextVisibleMs: next } = await claimOnce(q);
     const remaining = deadline - Date.now();
-    if (claimed.length > 0 || remaining <= 0 || signal.aborted) return claimed;
-    const next =
-      q.settings.durability === 'memory' ? deps.memory.nextVisibleMs(q.name) : await queueEntryNextVisibleMs(deps.db, { queue: q.name });
+    if (deliveries.length > 0 || remaining <= 0 || signal.aborted) return deliveries;
     await deps.waiters.wait(q.name, Math.min(remaining, next ?? RECHECK_MS, RECHECK_MS), signal, stamp);
   }
 }

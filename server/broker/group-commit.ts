@@ -7,6 +7,8 @@ export interface GroupCommit<Item, Result> {
   submit(item: Item): Promise<Result>;
   /** Resolves when nothing is pending or in flight. */
   drain(): Promise<void>;
+  /** True when nothing is pending or in flight. */
+  idle(): boolean;
   readonly stats: { flushes: number; items: number; largestBatch: number };
 }
 
@@ -70,6 +72,7 @@ export function createGroupCommit<Item, Result>(
         }
       });
     },
+    idle: () => running === 0 && queue.length === 0,
     drain() {
       if (running === 0 && queue.length === 0) return Promise.resolve();
       return new Promise<void>((resolve) => idle.push(resolve));

@@ -74,6 +74,16 @@ export function createHousekeeping(d: HousekeepingDeps) {
       }
       return removed;
     },
+
+    /**
+     * PGlite runs no autovacuum: without this, the queue tables would keep every dead row
+     * (each ack deletes one, each claim leaves an old version) and never gather statistics.
+     * PostgreSQL's autovacuum does the same work there (migration 0006), so this is PGlite only.
+     */
+    async vacuum(): Promise<void> {
+      if (d.db.kind !== 'pglite') return;
+      await d.db.query('VACUUM (ANALYZE) queue_entries, queue_depth_deltas');
+    },
   };
 }
 

@@ -3,10 +3,14 @@ import type { Delivery, Queue } from '../types';
 import { MESSAGE_COLUMNS, rowToDelivery } from './rows';
 
 /**
- * Leases up to `max` ready entries in one statement: skip rows other consumers hold, set the
- * new lease and visibility with the database clock, count the attempt, and record `delivered`
+ * Leases up to `visibilityMs.length` ready entries in one statement, in queue order: the
+ * entry in slot i (from 0) is leased for `visibilityMs[i]` ms, so one statement can serve several
+ * receives, each with its own visibility (claim-combiner.ts). hatoba_claimable (migration 0007)
+ * walks the claim index and skips rows other consumers hold; the statement then sets each new
+ * lease and visibility with the database clock, counts the attempt, and records `delivered`
  * (and `lease_expired` for entries whose earlier lease ran out). Expired leases that used their
- * last attempt are left for the sweeper, which dead-letters them.
+ * last attempt are left for the sweeper, which dead-letters them. Returns the deliveries in slot
+ * order.
  *
  * One statement is its own transaction, so a claim is one round trip. Its commit does not wait
  * for the WAL flush (`set_config(..., true)` lasts until the end of the statement's implicit
@@ -15,33 +19,29 @@ import { MESSAGE_COLUMNS, rowToDelivery } from './rows';
  */
 export async function queueEntryClaim(
   q: Sql,
-  p: { queue: Queue; max: number; visibilityMs: number; node: string },
+  p: { queue: Queue; visibilityMs: number[]; node: string },
 ): Promise<Delivery[]> {
+  if (p.visibilityMs.length === 0) return [];
   const rows = await q.query(
-    `WITH c AS (
-       SELECT id, lease AS old_lease FROM queue_entries
-       WHERE queue = $1 AND visible_at <= now()
-         AND (lease IS NULL OR attempt < $3)
-         AND ($5::int8 IS NULL OR enqueued_at > now() - $5::int8 * interval '1 millisecond')
-         AND (SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL
-       ORDER BY visible_at, id
-       LIMIT $2
-       FOR UPDATE SKIP LOCKED
+    `WITH c AS MATERIALIZED (
+       SELECT id, old_lease, row_number() OVER () AS slot
+       FROM hatoba_claimable($1, cardinality($2::int8[]), $3, $4)
+       WHERE (SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL
      ), u AS (
        UPDATE queue_entries e
-       SET visible_at = now() + $4::int8 * interval '1 millisecond', lease = gen_random_uuid(), attempt = e.attempt + 1
+       SET visible_at = now() + ($2::int8[])[c.slot] * interval '1 millisecond', lease = gen_random_uuid(), attempt = e.attempt + 1
        FROM c WHERE e.id = c.id
-       RETURNING e.id, e.message_id, e.lease, e.attempt, e.death, e.queue, c.old_lease
+       RETURNING e.id, e.message_id, e.lease, e.attempt, e.death, e.queue, c.old_lease, c.slot
      ), ev AS (
        INSERT INTO events (type, message_id, queue, node, attempt)
-       SELECT t.type, u.message_id, u.queue, $6, t.attempt
+       SELECT t.type, u.message_id, u.queue, $5, t.attempt
        FROM u CROSS JOIN LATERAL (VALUES ('lease_expired', u.attempt - 1), ('delivered', u.attempt)) AS t(type, attempt)
        WHERE t.type = 'delivered' OR u.old_lease IS NOT NULL
      )
      SELECT u.id AS entry_id, u.lease, u.attempt, u.death, u.queue, ${MESSAGE_COLUMNS}
      FROM u JOIN messages m ON m.id = u.message_id
-     ORDER BY u.id`,
-    [p.queue.name, p.max, p.queue.settings.maxDeliveries, p.visibilityMs, p.queue.settings.messageTtlMs, p.node],
+     ORDER BY u.slot`,
+    [p.queue.name, p.visibilityMs, p.queue.settings.maxDeliveries, p.queue.settings.messageTtlMs, p.node],
   );
   return rows.map(rowToDelivery);
 }

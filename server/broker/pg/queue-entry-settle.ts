@@ -5,24 +5,31 @@ import type { TopologySnapshot } from '../route';
 import type { NackOptions, Queue } from '../types';
 import { queueEntryDeadLetter, type DyingEntry, type OnDead } from './dead-letter';
 
-/** Only a lease that is still current can settle its entry: a stale receipt matches nothing. */
+/** Only a lease that is still current can settle its entry: a stale receipt matches nothing (the ack says it again, per queue). */
 const CURRENT_LEASE = `e.id = r.id AND e.lease = r.lease AND e.queue = $1 AND e.visible_at > now()`;
 const receiptArrays = (rs: Receipt[]) => [rs.map((r) => r.entryId), rs.map((r) => r.lease)];
 
-/** Deletes the entries whose leases are current and records `acked`; returns the entry ids acked. */
-export async function queueEntryAck(q: Sql, p: { queue: string; receipts: Receipt[]; node: string }): Promise<Set<number>> {
-  const rows = await q.query<{ id: number }>(
+/**
+ * Deletes the entries whose leases are current and records `acked`; returns, for each ack in
+ * `acks`, the entry ids it acked. Several requests (and queues) share one statement and one
+ * commit; a receipt given twice is acked by one of them only, the other finds it stale.
+ */
+export async function queueEntryAck(q: Sql, p: { acks: { queue: string; receipts: Receipt[] }[]; node: string }): Promise<Set<number>[]> {
+  const all = p.acks.flatMap((a, i) => a.receipts.map((r) => ({ queue: a.queue, ack: i, ...r })));
+  const rows = await q.query<{ id: number; ack: number }>(
     `WITH d AS (
-       DELETE FROM queue_entries e USING unnest($2::int8[], $3::uuid[]) AS r(id, lease)
-       WHERE ${CURRENT_LEASE}
-       RETURNING e.id, e.message_id, e.attempt
+       DELETE FROM queue_entries e USING unnest($1::text[], $2::int8[], $3::uuid[], $4::int4[]) AS r(queue, id, lease, ack)
+       WHERE e.id = r.id AND e.lease = r.lease AND e.queue = r.queue AND e.visible_at > now()
+       RETURNING e.id, e.message_id, e.attempt, e.queue, r.ack
      ), ev AS (
-       INSERT INTO events (type, message_id, queue, node, attempt) SELECT 'acked', message_id, $1, $4, attempt FROM d
+       INSERT INTO events (type, message_id, queue, node, attempt) SELECT 'acked', message_id, queue, $5, attempt FROM d
      )
-     SELECT id FROM d`,
-    [p.queue, ...receiptArrays(p.receipts), p.node],
+     SELECT id, ack FROM d`,
+    [all.map((r) => r.queue), all.map((r) => r.entryId), all.map((r) => r.lease), all.map((r) => r.ack), p.node],
   );
-  return new Set(rows.map((r) => Number(r.id)));
+  const acked = p.acks.map(() => new Set<number>());
+  for (const r of rows) acked[Number(r.ack)]!.add(Number(r.id));
+  return acked;
 }
 
 /** Pushes the current leases' visibility out by `visibilityMs` from now; returns the entry ids extended. */

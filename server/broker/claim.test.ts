@@ -1,0 +1,108 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { message, sleep, startTestBroker, type TestBroker } from '../../test/broker';
+import { drivers } from '../../test/databases';
+import { createHousekeeping, type HousekeepingDeps } from './housekeeping';
+
+describe.each(drivers)('claims on %s', (driver) => {
+  let t: TestBroker;
+  afterEach(async () => t?.close());
+
+  const publish = (queue: string, n: number) =>
+    t.broker.publishBatch(Array.from({ length: n }, (_, i) => message('amq.default', queue, `m${i}`)));
+
+  /** Index entries of the claim index read so far (the statistics are flushed first). */
+  async function claimIndexReads(): Promise<number> {
+    await t.db.query('SELECT pg_stat_force_next_flush()');
+    await t.db.query('SELECT 1');
+    await t.db.query('SELECT pg_stat_clear_snapshot()');
+    const [row] = await t.db.query<{ n: number }>(
+      `SELECT idx_tup_read::int8 AS n FROM pg_stat_user_indexes WHERE indexrelname = 'queue_entries_claim'`,
+    );
+    return Number(row!.n);
+  }
+
+  it('read as many index entries as they lease, not the whole queue, on a queue never analysed', async () => {
+    t = await startTestBroker(driver);
+    await t.broker.declareQueue('deep', {});
+    for (let i = 0; i < 10; i++) await publish('deep', 1000);
+    const before = await claimIndexReads();
+    const got = await t.broker.receive('deep', { max: 10, waitMs: 0 });
+    expect(got.map((d) => new TextDecoder().decode(d.body))).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9']);
+    // Planned on empty statistics, the query used to scan all 10,000 and sort them.
+    expect((await claimIndexReads()) - before).toBeLessThan(100);
+  });
+
+  it('of concurrent receives share the queue in order: each takes up to its max, none twice', async () => {
+    t = await startTestBroker(driver);
+    await t.broker.declareQueue('work', {});
+    await publish('work', 10);
+    const [a, b, c] = await Promise.all([
+      t.broker.receive('work', { max: 4, waitMs: 0 }),
+      t.broker.receive('work', { max: 4, waitMs: 0 }),
+      t.broker.receive('work', { max: 4, waitMs: 0 }),
+    ]);
+    const bodies = [a!, b!, c!].map((ds) => ds.map((d) => new TextDecoder().decode(d.body)));
+    expect(bodies.map((x) => x.length).sort()).toEqual([2, 4, 4]);
+    expect(bodies.flat().sort()).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`).sort());
+    expect(new Set([...a!, ...b!, ...c!].map((d) => d.receipt)).size).toBe(10);
+  });
+
+  it('of concurrent receives keep each receive’s own visibility timeout', async () => {
+    t = await startTestBroker(driver);
+    await t.broker.declareQueue('vis', {});
+    await publish('vis', 2);
+    const [short, long] = await Promise.all([
+      t.broker.receive('vis', { max: 1, waitMs: 0, visibilityMs: 300 }),
+      t.broker.receive('vis', { max: 1, waitMs: 0, visibilityMs: 60_000 }),
+    ]);
+    expect(short).toHaveLength(1);
+    expect(long).toHaveLength(1);
+    await sleep(500);
+    const again = await t.broker.receive('vis', { max: 10, waitMs: 0 });
+    // Only the short lease ran out.
+    expect(again.map((d) => d.id)).toEqual([short![0]!.id]);
+    expect(again[0]!.attempt).toBe(2);
+  });
+
+  it('of concurrent acks on different queues settle each one’s own receipts', async () => {
+    t = await startTestBroker(driver);
+    await t.broker.declareQueue('left', {});
+    await t.broker.declareQueue('right', {});
+    await publish('left', 3);
+    await publish('right', 2);
+    const l = await t.broker.receive('left', { max: 10, waitMs: 0 });
+    const r = await t.broker.receive('right', { max: 10, waitMs: 0 });
+    const [al, ar, wrong] = await Promise.all([
+      t.broker.ack('left', l.map((d) => d.receipt)),
+      t.broker.ack('right', r.slice(1).map((d) => d.receipt)),
+      // a receipt of `right` acked on `left` matches nothing
+      t.broker.ack('left', [r[0]!.receipt]),
+    ]);
+    expect(al).toEqual({ acked: 3, stale: [] });
+    expect(ar).toEqual({ acked: 1, stale: [] });
+    expect(wrong).toEqual({ acked: 0, stale: [r[0]!.receipt] });
+    expect((await t.broker.queueInfo('right')).inFlight).toBe(1);
+  });
+});
+
+describe('PGlite housekeeping', () => {
+  let t: TestBroker;
+  afterEach(async () => t?.close());
+
+  it('vacuums the queue tables, which PGlite (no autovacuum) would otherwise never do', async () => {
+    t = await startTestBroker('pglite');
+    await t.broker.declareQueue('churn', {});
+    await t.broker.publishBatch(Array.from({ length: 200 }, (_, i) => message('amq.default', 'churn', `m${i}`)));
+    const got = await t.broker.receive('churn', { max: 200, waitMs: 0 });
+    await t.broker.ack('churn', got.map((d) => d.receipt));
+    const dead = async () => {
+      await t.db.query('SELECT pg_stat_force_next_flush()');
+      await t.db.query('SELECT pg_stat_clear_snapshot()');
+      const [row] = await t.db.query<{ n: number }>(`SELECT n_dead_tup::int8 AS n FROM pg_stat_user_tables WHERE relname = 'queue_entries'`);
+      return Number(row!.n);
+    };
+    expect(await dead()).toBeGreaterThan(0);
+    await createHousekeeping({ db: t.db } as HousekeepingDeps).vacuum();
+    expect(await dead()).toBe(0);
+  });
+});
