@@ -13,13 +13,15 @@ const receiptArrays = (rs: Receipt[]) => [rs.map((r) => r.entryId), rs.map((r) =
  * Deletes the entries whose leases are current and records `acked`; returns, for each ack in
  * `acks`, the entry ids it acked. Several requests (and queues) share one statement and one
  * commit; a receipt given twice is acked by one of them only, the other finds it stale.
+ * `e.id = ANY(...)` keeps the entries on primary-key lookups: joined to the receipts alone, a
+ * planner with stale statistics hashed a sequential scan of the whole (bloated) table.
  */
 export async function queueEntryAck(q: Sql, p: { acks: { queue: string; receipts: Receipt[] }[]; node: string }): Promise<Set<number>[]> {
   const all = p.acks.flatMap((a, i) => a.receipts.map((r) => ({ queue: a.queue, ack: i, ...r })));
   const rows = await q.query<{ id: number; ack: number }>(
     `WITH d AS (
        DELETE FROM queue_entries e USING unnest($1::text[], $2::int8[], $3::uuid[], $4::int4[]) AS r(queue, id, lease, ack)
-       WHERE e.id = r.id AND e.lease = r.lease AND e.queue = r.queue AND e.visible_at > now()
+       WHERE e.id = ANY($2::int8[]) AND e.id = r.id AND e.lease = r.lease AND e.queue = r.queue AND e.visible_at > now()
        RETURNING e.id, e.message_id, e.attempt, e.queue, r.ack
      ), ev AS (
        INSERT INTO events (type, message_id, queue, node, attempt) SELECT 'acked', message_id, queue, $5, attempt FROM d
