@@ -135,6 +135,11 @@ export function createBroker(options: BrokerOptions): Broker {
     onError: (err) => log.warn({ err }, 'reply consumer'),
   });
   const cleanups: (() => Promise<void> | void)[] = [];
+  /** Whatever routes (publish, replay) first lets a reload this node was told about finish. */
+  const reloadsSettled = async () => {
+    const reloading = topology.settled();
+    if (reloading) await reloading;
+  };
 
   const receipts = (list: string[]): Receipt[] => list.map(parseReceipt);
   const split = (list: string[], settled: Set<number>) => {
@@ -248,8 +253,7 @@ export function createBroker(options: BrokerOptions): Broker {
     },
     async publishBatch(inputs) {
       const started = performance.now();
-      const reloading = topology.settled(); // route on the newest topology this node was told about
-      if (reloading) await reloading;
+      await reloadsSettled();
       const results = await publisher.publishBatch(inputs);
       telemetry.publishDuration((performance.now() - started) / 1000);
       for (const r of results) for (const q of r.queues) telemetry.routed(q, 1);
@@ -319,6 +323,7 @@ export function createBroker(options: BrokerOptions): Broker {
       }
       if (request.edit?.headers) checkHeaders(request.edit.headers);
       checkStoredText({ contentType: request.edit?.contentType, 'filter.error': request.filter?.error, 'filter.routingKey': request.filter?.routingKey });
+      await reloadsSettled();
       const snapshot = topology.snapshot;
       const replayed = isMemory(q)
         ? memory.replay(dlq, request, snapshot)
@@ -334,6 +339,7 @@ export function createBroker(options: BrokerOptions): Broker {
     },
     async exchangeReplay(exchange, request) {
       topology.exchange(exchange);
+      await reloadsSettled();
       const replayed = await exchangeHistoryReplay(db, { exchange, ...request, topology: () => topology.snapshot, node });
       waiters.wakeAll();
       return { replayed };

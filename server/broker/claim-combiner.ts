@@ -69,10 +69,6 @@ export function createClaimCombiner(db: ClaimStatements) {
         if (group.idle() && byQueue.get(name) === group) byQueue.delete(name);
       }
     },
-    /** Queues with a claim pending or in flight (for tests). */
-    get active(): number {
-      return byQueue.size;
-    },
   };
 }
 

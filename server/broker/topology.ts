@@ -34,6 +34,8 @@ export class TopologyStore {
   }
 
   private loading: Promise<void> = Promise.resolve();
+  /** Reloads asked for and not yet finished. */
+  private inFlight = 0;
 
   /**
    * Reloads the snapshot. Loads run one after another, so a slow older load can never
@@ -45,12 +47,9 @@ export class TopologyStore {
       () => this.read(),
     );
     this.inFlight++;
-    const settled = next.catch(() => {}).finally(() => this.inFlight--);
-    this.loading = settled;
+    this.loading = next.catch(() => {}).finally(() => this.inFlight--);
     return next;
   }
-
-  private inFlight = 0;
 
   /**
    * Resolves once the reloads asked for so far have finished (at once when none is running).
