@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { message, sleep, startTestBroker, type TestBroker } from '../../test/broker';
-import { drivers } from '../../test/databases';
+import type { Db } from '../../db/driver';
+import { drivers, openTestDb } from '../../test/databases';
+import { createBroker } from './broker';
 import { createHousekeeping, type HousekeepingDeps } from './housekeeping';
 
 describe.each(drivers)('claims on %s', (driver) => {
@@ -82,6 +84,35 @@ describe.each(drivers)('claims on %s', (driver) => {
     expect(ar).toEqual({ acked: 1, stale: [] });
     expect(wrong).toEqual({ acked: 0, stale: [r[0]!.receipt] });
     expect((await t.broker.queueInfo('right')).inFlight).toBe(1);
+  });
+});
+
+describe.each(drivers)('acks on %s', (driver) => {
+  it('that arrive together share one statement (one commit), each answered with its own count', async () => {
+    const db = await openTestDb(driver);
+    const statements: string[] = [];
+    const counted: Db = { ...db, query: (text, params) => (statements.push(text), db.query(text, params)) };
+    const broker = createBroker({ db: counted, node: 'n', sweepIntervalMs: 60_000 });
+    await broker.start();
+    try {
+      await broker.declareQueue('a', {});
+      await broker.declareQueue('b', {});
+      await broker.publishBatch([1, 2, 3].map((i) => message('amq.default', i < 3 ? 'a' : 'b', `m${i}`)));
+      const fromA = await broker.receive('a', { max: 10, waitMs: 0 });
+      const fromB = await broker.receive('b', { max: 10, waitMs: 0 });
+      const ackStatements = () => statements.filter((t) => t.includes('DELETE FROM queue_entries e USING unnest')).length;
+      const before = ackStatements();
+      const results = await Promise.all([
+        broker.ack('a', [fromA[0]!.receipt]),
+        broker.ack('a', [fromA[1]!.receipt]),
+        broker.ack('b', [fromB[0]!.receipt]),
+      ]);
+      expect(results.map((r) => r.acked)).toEqual([1, 1, 1]);
+      expect(ackStatements() - before).toBe(1);
+    } finally {
+      await broker.stop();
+      await db.close();
+    }
   });
 });
 
