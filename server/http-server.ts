@@ -9,9 +9,10 @@ import type { Logger } from './broker/broker';
 import type { Quorum } from './cluster/types';
 import { GatewayError, toErrorEnvelope } from './gateway/errors';
 import { sendJson } from './gateway/http';
+import { parseRequestUrl, type RequestUrl } from './request-url';
 import { createTrpcHandler } from './trpc/http';
 
-type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
+type Handler = (req: IncomingMessage, res: ServerResponse, url: RequestUrl) => Promise<void> | void;
 
 export interface HttpServerOptions {
   db: Db;
@@ -47,7 +48,7 @@ export function createHttpServer(o: HttpServerOptions) {
     res.once('close', () => {
       if (--inFlight === 0) drained?.();
     });
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = parseRequestUrl(req.url ?? '/');
     try {
       if (draining) throw new GatewayError('shutting_down', 'This node is shutting down; retry on another node');
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });

@@ -4,6 +4,7 @@ import { GatewayError } from '../gateway/errors';
 import { parseJson, readBody, sendJson } from '../gateway/http';
 import { clientIp, rateLimited, type Security } from '.';
 import { createRateLimiter } from './rate-limit';
+import type { RequestUrl } from '../request-url';
 import { isCrossSite, SESSION_COOKIE } from './sessions';
 
 /**
@@ -28,7 +29,7 @@ export function createAuthHttp(security: Security) {
   // Password guessing: 5 tries, then one every 10 s, per client address.
   const takeLogin = createRateLimiter({ perSecond: 0.1, burst: 5 });
 
-  return async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  return async function handle(req: IncomingMessage, res: ServerResponse, url: RequestUrl): Promise<void> {
     const path = url.pathname;
     if (path === '/auth/session' && req.method === 'GET') {
       const principal = await security.authenticate(req);

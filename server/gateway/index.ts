@@ -4,6 +4,7 @@ import { needs } from '../auth/scopes';
 import type { Broker } from '../broker/api';
 import type { Logger } from '../broker/broker';
 import type { ClusterView } from '../cluster/types';
+import type { RequestUrl } from '../request-url';
 import type { Webhooks } from '../webhooks';
 import { GatewayError, toErrorEnvelope } from './errors';
 import { sendJson } from './http';
@@ -56,7 +57,7 @@ export function createGateway(options: GatewayOptions) {
   const { security } = options;
   const ctx = { broker: options.broker, maxBodyBytes: options.maxBodyBytes, security, webhooks: options.webhooks, cluster: options.cluster };
 
-  return async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  return async function handle(req: IncomingMessage, res: ServerResponse, url: RequestUrl): Promise<void> {
     try {
       if (url.pathname === '/v1/openapi.json' && req.method === 'GET') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(openapi);

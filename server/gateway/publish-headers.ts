@@ -5,6 +5,8 @@ import { GatewayError } from './errors';
 const APP_PREFIX = 'hatoba-header-';
 const MAX_APP_HEADERS = 64;
 
+const NO_BODY = new Uint8Array(0);
+
 const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
 function boolHeader(name: string, value: string | undefined): boolean | undefined {
@@ -19,11 +21,10 @@ function boolHeader(name: string, value: string | undefined): boolean | undefine
  * Turns a publish request's metadata headers (API.md, Publish) into broker input. CloudEvents
  * binary mode: `ce-type` is the default routing key, `ce-id` the default idempotency key, and
  * every `ce-*` header is kept with the message so a consumer can rebuild the event.
+ * The body is left empty for the caller to set once it has read it (headers are checked first);
+ * callers set fields on the result rather than spread it, which cost microseconds a publish.
  */
-export function publishInputFromHeaders(
-  h: IncomingHttpHeaders,
-  query: URLSearchParams,
-): Omit<PublishInput, 'exchange' | 'body'> {
+export function publishInputFromHeaders(h: IncomingHttpHeaders, query: URLSearchParams, exchange: string): PublishInput {
   const headers: Record<string, string> = {};
   let count = 0;
   for (const [name, raw] of Object.entries(h)) {
@@ -53,6 +54,8 @@ export function publishInputFromHeaders(
     throw new GatewayError('validation_failed', 'Idempotency-Key must be at most 255 characters', {});
   }
   return {
+    exchange,
+    body: NO_BODY,
     routingKey: one(h['hatoba-routing-key']) ?? query.get('key') ?? one(h['ce-type']) ?? '',
     contentType: one(h['content-type']) ?? 'application/octet-stream',
     headers,

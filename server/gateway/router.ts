@@ -70,7 +70,10 @@ export interface Route {
 
 interface Compiled {
   route: Route;
-  segments: string[];
+  /** Literal segments by position; null where the route has a parameter. */
+  literals: (string | null)[];
+  /** Parameter names by position (only where `literals` is null). */
+  names: (string | null)[];
 }
 
 export interface Match {
@@ -78,34 +81,37 @@ export interface Match {
   params: Record<string, string>;
 }
 
-/** A small exact-segment router: literal segments win over parameters; 405 when only the method differs. */
+const isParam = (s: string) => s.startsWith('{');
+
+/**
+ * A small exact-segment router: literal segments win over parameters; 405 when only the method
+ * differs. Routes are grouped by segment count; parameters are decoded only once a route matches.
+ */
 export function createRouter(routes: Route[]) {
-  const compiled: Compiled[] = routes
-    .map((route) => ({ route, segments: route.path.split('/').slice(1) }))
+  const bySize = new Map<number, Compiled[]>();
+  const compiled = routes
+    .map((route): Compiled => {
+      const segments = route.path.split('/').slice(1);
+      return { route, literals: segments.map((s) => (isParam(s) ? null : s)), names: segments.map((s) => (isParam(s) ? s.slice(1, -1) : null)) };
+    })
     // literal-first: a route with fewer parameters is tried first
-    .sort((a, b) => a.segments.filter((s) => s.startsWith('{')).length - b.segments.filter((s) => s.startsWith('{')).length);
+    .sort((a, b) => a.literals.filter((l) => l === null).length - b.literals.filter((l) => l === null).length);
+  for (const c of compiled) {
+    const list = bySize.get(c.literals.length) ?? bySize.set(c.literals.length, []).get(c.literals.length)!;
+    list.push(c);
+  }
 
   return function match(method: string, pathname: string): Match {
     const parts = pathname.split('/').slice(1);
     let allowed: string[] = [];
-    for (const { route, segments } of compiled) {
-      if (segments.length !== parts.length) continue;
-      const params: Record<string, string> = {};
-      let ok = true;
-      for (let i = 0; i < segments.length && ok; i++) {
-        const s = segments[i]!;
-        if (s.startsWith('{')) {
-          try {
-            params[s.slice(1, -1)] = decodeURIComponent(parts[i]!);
-          } catch {
-            ok = false;
-          }
-          ok &&= parts[i]!.length > 0;
-        } else ok = s === parts[i];
+    for (const c of bySize.get(parts.length) ?? []) {
+      if (!fits(c, parts)) continue;
+      if (c.route.method !== method) {
+        allowed.push(c.route.method);
+        continue;
       }
-      if (!ok) continue;
-      if (route.method === method) return { route, params };
-      allowed.push(route.method);
+      const params = decodeParams(c, parts);
+      if (params) return { route: c.route, params };
     }
     if (allowed.length > 0) {
       allowed = [...new Set(allowed)];
@@ -113,6 +119,77 @@ export function createRouter(routes: Route[]) {
     }
     throw new GatewayError('route_not_found', `No route ${method} ${pathname}; see /v1/openapi.json`, { method, path: pathname });
   };
+}
+
+/** Every literal segment equal, every parameter segment non-empty. */
+function fits(c: Compiled, parts: string[]): boolean {
+  for (let i = 0; i < parts.length; i++) {
+    const literal = c.literals[i];
+    if (literal === null ? parts[i]!.length === 0 : literal !== parts[i]) return false;
+  }
+  return true;
+}
+
+/** The parameters, percent-decoded; null when one is not valid percent-encoding. */
+function decodeParams(c: Compiled, parts: string[]): Record<string, string> | null {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const name = c.names[i];
+    if (name === null || name === undefined) continue;
+    const raw = parts[i]!;
+    if (!raw.includes('%')) {
+      params[name] = raw;
+      continue;
+    }
+    try {
+      params[name] = decodeURIComponent(raw);
+    } catch {
+      return null;
+    }
+  }
+  return params;
+}
+
+/**
+ * One API request as routes see it. A class, not an object of closures: it is made for every
+ * request, and the `gone` signal (an AbortController, costly to make) only when a route asks.
+ */
+class GatewayRequest implements Request {
+  private bodyRead: Promise<Buffer> | undefined;
+  private goneController: AbortController | undefined;
+
+  constructor(
+    readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    readonly params: Record<string, string>,
+    readonly query: URLSearchParams,
+    readonly ctx: GatewayContext,
+    public principal: Principal,
+  ) {}
+
+  body(): Promise<Buffer> {
+    return (this.bodyRead ??= readBody(this.req, this.ctx.maxBodyBytes));
+  }
+
+  async json<S extends z.ZodType>(schema: S): Promise<z.infer<S>> {
+    return parseJson(await this.body(), schema);
+  }
+
+  get gone(): AbortSignal {
+    if (!this.goneController) {
+      const controller = (this.goneController = new AbortController());
+      const res = this.res;
+      // Already closed without an answer (the client left before a route asked): aborted now.
+      if (res.closed) {
+        if (!res.writableEnded) controller.abort();
+      } else {
+        res.once('close', () => {
+          if (!res.writableEnded) controller.abort();
+        });
+      }
+    }
+    return this.goneController.signal;
+  }
 }
 
 export function makeRequest(
@@ -123,22 +200,7 @@ export function makeRequest(
   ctx: GatewayContext,
   principal: Principal,
 ): Request {
-  let body: Promise<Buffer> | undefined;
-  const gone = new AbortController();
-  res.once('close', () => {
-    if (!res.writableEnded) gone.abort();
-  });
-  const read = () => (body ??= readBody(req, ctx.maxBodyBytes));
-  return {
-    req,
-    params,
-    query,
-    ctx,
-    gone: gone.signal,
-    principal,
-    body: read,
-    json: async (schema) => parseJson(await read(), schema),
-  };
+  return new GatewayRequest(req, res, params, query, ctx, principal);
 }
 
 export type { ServerResponse };

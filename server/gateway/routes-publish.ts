@@ -13,9 +13,10 @@ import { batchPublishSchema, errorSchema, publishResultSchema } from './schemas'
 const tag = 'Publish';
 
 async function publishOne(r: Request, exchange: string, routingKey?: string) {
-  const meta = publishInputFromHeaders(r.req.headers, r.query);
-  const body = await r.body();
-  const result = await r.ctx.broker.publish({ ...meta, ...(routingKey !== undefined ? { routingKey } : {}), exchange, body });
+  const input = publishInputFromHeaders(r.req.headers, r.query, exchange);
+  if (routingKey !== undefined) input.routingKey = routingKey;
+  input.body = await r.body();
+  const result = await r.ctx.broker.publish(input);
   return { status: 201, body: result };
 }
 

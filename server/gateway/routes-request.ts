@@ -19,12 +19,10 @@ export const requestRoutes: Route[] = [
     responses: { 200: null, 404: errorSchema, 504: errorSchema },
     async handle(r) {
       const q = validate(querySchema, queryObject(r.query));
-      const meta = publishInputFromHeaders(r.req.headers, r.query);
-      const body = await r.body();
-      const reply = await r.ctx.broker.request(
-        { ...meta, routingKey: q.key ?? meta.routingKey, exchange: r.params.exchange!, body, headers: meta.headers },
-        q.timeoutMs,
-      );
+      const input = publishInputFromHeaders(r.req.headers, r.query, r.params.exchange!);
+      if (q.key !== undefined) input.routingKey = q.key;
+      input.body = await r.body();
+      const reply = await r.ctx.broker.request(input, q.timeoutMs);
       const headers: Record<string, string> = {
         'content-type': reply.contentType,
         'hatoba-correlation-id': reply.correlationId,
