@@ -45,4 +45,31 @@ describe('group commit', () => {
     await Promise.all([1, 2, 3, 4, 5].map((i) => gc.submit(i)));
     expect(sizes).toEqual([2, 2, 1]);
   });
+
+  it('sends the next batch before answering the finished one', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const gc = createGroupCommit<number, number>(async (items) => {
+      order.push(`flush ${items.join(',')}`);
+      if (items[0] === 1) await gate;
+      return items;
+    });
+    const first = gc.submit(1).then(() => order.push('answered 1'));
+    await new Promise((r) => setTimeout(r, 5)); // the first flush is now running
+    const second = gc.submit(2).then(() => order.push('answered 2'));
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['flush 1', 'flush 2', 'answered 1', 'answered 2']);
+  });
+
+  it('drain resolves only after the last batch was answered', async () => {
+    const order: string[] = [];
+    const gc = createGroupCommit<number, number>(async (items) => items);
+    const done = gc.submit(1).then(() => order.push('answered'));
+    await gc.drain().then(() => order.push('drained'));
+    await done;
+    expect(order).toEqual(['answered', 'drained']);
+    expect(gc.idle()).toBe(true);
+  });
 });

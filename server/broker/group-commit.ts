@@ -1,6 +1,7 @@
 /**
  * Group commit: concurrent submissions are written together. The first submission flushes at
- * once; while a flush runs, later ones collect and go in the next flush. Each submitter's
+ * once; while a flush runs, later ones collect and go in the next flush, which starts as soon as
+ * a flush slot frees, before the finished batch's submitters are answered. Each submitter's
  * promise settles only when the flush that carried its item has committed (or failed).
  */
 export interface GroupCommit<Item, Result> {
@@ -39,17 +40,21 @@ export function createGroupCommit<Item, Result>(
       stats.items += batch.length;
       stats.largestBatch = Math.max(stats.largestBatch, batch.length);
       options.onBatch?.(batch.length);
-      flush(batch.map((p) => p.item))
-        .then(
-          (results) => batch.forEach((p, i) => p.resolve(results[i]!)),
-          (error) => batch.forEach((p) => p.reject(error)),
-        )
-        .finally(() => {
-          running--;
-          // Let pending I/O (requests still being read) run first, so they join the next batch.
-          setImmediate(pump);
-        });
+      const settle = (answer: () => void) => {
+        running--;
+        // The next batch goes out before this one's submitters are answered: answering them
+        // (writing their HTTP responses) would otherwise leave the database idle in between.
+        pump();
+        answer();
+        notifyIdle();
+      };
+      flush(batch.map((p) => p.item)).then(
+        (results) => settle(() => batch.forEach((p, i) => p.resolve(results[i]!))),
+        (error) => settle(() => batch.forEach((p) => p.reject(error))),
+      );
     }
+  };
+  const notifyIdle = () => {
     if (running === 0 && queue.length === 0) {
       const waiting = idle;
       idle = [];
@@ -68,6 +73,7 @@ export function createGroupCommit<Item, Result>(
           setImmediate(() => {
             scheduled = false;
             pump();
+            notifyIdle();
           });
         }
       });

@@ -62,7 +62,10 @@ export class Publisher {
         let offset = 0;
         return items.map((i) => outcomes.slice(offset, (offset += i.messages.length)));
       },
-      { onBatch: deps.onBatch },
+      // On PostgreSQL two flushes in flight: one is sent, parsed and planned while the other
+      // holds the log-order lock and commits (same-machine A/B: batch publish +7–20%, single
+      // publishes 0–17%). PGlite runs one statement at a time: a second flush would only wait.
+      { onBatch: deps.onBatch, concurrency: deps.db.kind === 'postgres' ? 2 : 1 },
     );
   }
 
