@@ -27,12 +27,11 @@ export function rowToMessage(r: Record<string, unknown>): StoredMessage {
 
 /** A claimed row (entry columns entry_id, lease, attempt, death, queue + message columns). */
 export function rowToDelivery(r: Record<string, unknown>): Delivery {
-  return {
-    ...rowToMessage(r),
+  return Object.assign(rowToMessage(r), {
     queue: String(r.queue),
     receipt: formatReceipt({ entryId: Number(r.entry_id), lease: String(r.lease) }),
     attempt: Number(r.attempt),
     death: (jsonValue<Death | null>(r.death) ?? null) as Death | null,
-  };
+  });
 }
 
