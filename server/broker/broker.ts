@@ -141,6 +141,17 @@ export function createBroker(options: BrokerOptions): Broker {
     if (reloading) await reloading;
   };
 
+  /**
+   * A queue by name. One missing from the snapshot is looked up again once a reload this node
+   * was told about lands: a queue declared on another node moments ago is found, not a 404.
+   */
+  const queueNamed = async (name: string): Promise<Queue> => {
+    const found = topology.snapshot.queues.get(name);
+    if (found) return found;
+    await reloadsSettled();
+    return topology.queue(name);
+  };
+
   const receipts = (list: string[]): Receipt[] => list.map(parseReceipt);
   const split = (list: string[], settled: Set<number>) => {
     const stale = list.filter((r) => !settled.has(parseReceipt(r).entryId));
@@ -224,7 +235,7 @@ export function createBroker(options: BrokerOptions): Broker {
     },
     declareQueue: (name, declaration) => topology.declareQueue(name, declaration),
     async deleteQueue(name) {
-      const q = topology.queue(name);
+      const q = await queueNamed(name);
       await topology.deleteQueue(name);
       if (isMemory(q)) memory.purge(name);
       waiters.wake([name]);
@@ -235,11 +246,11 @@ export function createBroker(options: BrokerOptions): Broker {
       return all.map((q) => info(q, d.get(q.name)));
     },
     async queueInfo(name) {
-      const q = topology.queue(name);
+      const q = await queueNamed(name);
       return info(q, (await depths([q])).get(name));
     },
     async purge(name) {
-      const q = topology.queue(name);
+      const q = await queueNamed(name);
       if (isMemory(q)) return { purged: memory.purge(name) };
       return { purged: await db.tx((tx) => queueEntryPurge(tx, { queue: name }), commitFor(topology.snapshot, [name])) };
     },
@@ -262,7 +273,7 @@ export function createBroker(options: BrokerOptions): Broker {
 
     async receive(name, options) {
       checkName('queue', name);
-      topology.queue(name);
+      await queueNamed(name);
       if (options.consumer) {
         if (!consumers.has(name)) consumers.set(name, new Map());
         consumers.get(name)!.set(options.consumer, Date.now());
@@ -276,7 +287,7 @@ export function createBroker(options: BrokerOptions): Broker {
       return deliveries;
     },
     async ack(name, list) {
-      const q = topology.queue(name);
+      const q = await queueNamed(name);
       const rs = receipts(list);
       const settled = isMemory(q)
         ? memory.ack(name, rs)
@@ -288,7 +299,7 @@ export function createBroker(options: BrokerOptions): Broker {
       return { acked: n, stale };
     },
     async nack(name, list, opts) {
-      const q = topology.queue(name);
+      const q = await queueNamed(name);
       const rs = receipts(list);
       const snapshot = topology.snapshot;
       const settled = isMemory(q)
@@ -306,7 +317,7 @@ export function createBroker(options: BrokerOptions): Broker {
       return { nacked: n, stale };
     },
     async extend(name, list, visibilityMs) {
-      const q = topology.queue(name);
+      const q = await queueNamed(name);
       if (!Number.isInteger(visibilityMs) || visibilityMs < 100 || visibilityMs > 12 * 3600_000) {
         throw new BrokerError('validation_failed', 'visibilityMs must be a whole number from 100 to 43200000', { field: 'visibilityMs' });
       }
@@ -317,7 +328,7 @@ export function createBroker(options: BrokerOptions): Broker {
     },
 
     async replay(dlq, request: ReplayRequest) {
-      const q = topology.queue(dlq);
+      const q = await queueNamed(dlq);
       if (!request.all && !request.ids && !request.filter) {
         throw new BrokerError('validation_failed', 'Say which dead letters to replay: ids, all: true, or a filter', {});
       }
@@ -333,7 +344,7 @@ export function createBroker(options: BrokerOptions): Broker {
       return { replayed };
     },
     async discard(dlq, ids) {
-      const q = topology.queue(dlq);
+      const q = await queueNamed(dlq);
       if (isMemory(q)) return { discarded: memory.discard(dlq, ids) };
       return { discarded: await db.tx((tx) => queueEntryDiscard(tx, { queue: dlq, ids }), commitFor(topology.snapshot, [dlq])) };
     },

@@ -146,8 +146,8 @@ describe.each(drivers)('topology on %s', (driver) => {
     expect((await broker.publish(message('x', 'k', '3'))).queues).toEqual([]);
   });
 
-  it('a publish waits for a reload this node was told about: it routes to a queue another node just declared', async () => {
-    // Another node on the same database, whose reloads can be held back (a slow query).
+  /** Another node on the same database, whose next queue reload is held back (a slow query) once `stall()` is called. */
+  async function slowNode() {
     let stallNext = false;
     let reloadStarted!: () => void;
     const started = new Promise<void>((r) => (reloadStarted = r));
@@ -162,16 +162,44 @@ describe.each(drivers)('topology on %s', (driver) => {
         return (await t.db.query(text, params)) as never;
       },
     };
-    const other = createBroker({ db, node: 'other' });
-    await other.start();
+    const broker = createBroker({ db, node: 'other' });
+    await broker.start();
+    return {
+      broker,
+      /** Declares `name` on this test's node and resolves once the other node's reload has begun. */
+      async declareElsewhere(name: string) {
+        stallNext = true;
+        await t.broker.declareQueue(name, {}); // its NOTIFY starts the other node's (slow) reload
+        await started;
+      },
+    };
+  }
+
+  it('a publish waits for a reload this node was told about: it routes to a queue another node just declared', async () => {
+    const other = await slowNode();
     try {
-      stallNext = true;
-      await t.broker.declareQueue('fresh', {}); // its NOTIFY starts the other node's (slow) reload
-      await started;
-      const published = await other.publish(message('amq.default', 'fresh', 'x', { mandatory: true }));
+      await other.declareElsewhere('fresh');
+      const published = await other.broker.publish(message('amq.default', 'fresh', 'x', { mandatory: true }));
       expect(published.queues).toEqual(['fresh']);
     } finally {
-      await other.stop();
+      await other.broker.stop();
+    }
+  });
+
+  it('receive, ack and queue info find a queue another node just declared once the pending reload lands', async () => {
+    const other = await slowNode();
+    try {
+      await other.declareElsewhere('fresh2');
+      const [info, got] = await Promise.all([other.broker.queueInfo('fresh2'), other.broker.receive('fresh2', { max: 1, waitMs: 0 })]);
+      expect(info.name).toBe('fresh2');
+      expect(got).toEqual([]);
+      await t.broker.publish(message('amq.default', 'fresh2', 'now'));
+      const [d] = await other.broker.receive('fresh2', { max: 1, waitMs: 1000 });
+      expect(Buffer.from(d!.body).toString()).toBe('now');
+      expect(await other.broker.ack('fresh2', [d!.receipt])).toEqual({ acked: 1, stale: [] });
+      await expectCode(other.broker.queueInfo('never-declared'), 'queue_not_found');
+    } finally {
+      await other.broker.stop();
     }
   });
 
