@@ -51,6 +51,8 @@ export interface BrokerOptions {
   isLeader?: () => boolean;
   /** Most entries all memory-tier queues may hold together (default 200,000). */
   memoryLimit?: number;
+  /** A waiting long poll looks at its queue again at least this often, in case a wake-up was missed (default 1 s). */
+  recheckMs?: number;
 }
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
@@ -61,6 +63,7 @@ export function createBroker(options: BrokerOptions): Broker {
   const { db, node } = options;
   const log = options.logger ?? silent;
   const dedupWindowMs = options.dedupWindowMs ?? 86_400_000;
+  const recheckMs = options.recheckMs ?? 1000;
   const waiters = new Waiters();
   const rates = new RateMeter();
   const consumers = new Map<string, Map<string, number>>();
@@ -278,7 +281,7 @@ export function createBroker(options: BrokerOptions): Broker {
         if (!consumers.has(name)) consumers.set(name, new Map());
         consumers.get(name)!.set(options.consumer, Date.now());
       }
-      const deliveries = await receive({ claims, memory, waiters, stopping: stopping.signal }, () => topology.queue(name), options);
+      const deliveries = await receive({ claims, memory, waiters, stopping: stopping.signal, recheckMs }, () => topology.queue(name), options);
       if (deliveries.length > 0) {
         const now = Date.now();
         const ages = deliveries.filter((d) => d.attempt === 1).map((d) => now - d.publishedAt.getTime());

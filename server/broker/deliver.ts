@@ -6,8 +6,6 @@ import type { Waiters } from './waiters';
 
 export const MAX_RECEIVE = 1000;
 export const MAX_WAIT_MS = 30_000;
-/** A long poll re-checks at least this often, in case a wake-up from another node was missed. */
-const RECHECK_MS = 1000;
 
 export interface DeliverDeps {
   /** Claims from the database, combined with the other receives of this node on the same queue. */
@@ -16,6 +14,8 @@ export interface DeliverDeps {
   waiters: Waiters;
   /** Aborted when the broker stops: pending long polls answer empty at once. */
   stopping: AbortSignal;
+  /** A long poll re-checks at least this often, in case a wake-up from another node was missed. */
+  recheckMs: number;
 }
 
 export function checkReceiveOptions(o: ReceiveOptions, queue: Queue): { max: number; waitMs: number; visibilityMs: number } {
@@ -59,6 +59,6 @@ export async function receive(deps: DeliverDeps, queue: () => Queue, options: Re
     const { deliveries, nextVisibleMs: next } = await claimOnce(q);
     const remaining = deadline - Date.now();
     if (deliveries.length > 0 || remaining <= 0 || signal.aborted) return deliveries;
-    await deps.waiters.wait(q.name, Math.min(remaining, next ?? RECHECK_MS, RECHECK_MS), signal, stamp);
+    await deps.waiters.wait(q.name, Math.min(remaining, next ?? deps.recheckMs, deps.recheckMs), signal, stamp);
   }
 }
