@@ -138,23 +138,6 @@ export function createBroker(options: BrokerOptions): Broker {
     onError: (err) => log.warn({ err }, 'reply consumer'),
   });
   const cleanups: (() => Promise<void> | void)[] = [];
-  /** Whatever routes (publish, replay) first lets a reload this node was told about finish. */
-  const reloadsSettled = async () => {
-    const reloading = topology.settled();
-    if (reloading) await reloading;
-  };
-
-  /**
-   * A queue by name. One missing from the snapshot is looked up again once a reload this node
-   * was told about lands: a queue declared on another node moments ago is found, not a 404.
-   */
-  const queueNamed = async (name: string): Promise<Queue> => {
-    const found = topology.snapshot.queues.get(name);
-    if (found) return found;
-    await reloadsSettled();
-    return topology.queue(name);
-  };
-
   const receipts = (list: string[]): Receipt[] => list.map(parseReceipt);
   const split = (list: string[], settled: Set<number>) => {
     const stale = list.filter((r) => !settled.has(parseReceipt(r).entryId));
@@ -238,7 +221,7 @@ export function createBroker(options: BrokerOptions): Broker {
     },
     declareQueue: (name, declaration) => topology.declareQueue(name, declaration),
     async deleteQueue(name) {
-      const q = await queueNamed(name);
+      const q = await topology.queueAfterReload(name);
       await topology.deleteQueue(name);
       if (isMemory(q)) memory.purge(name);
       waiters.wake([name]);
@@ -249,11 +232,11 @@ export function createBroker(options: BrokerOptions): Broker {
       return all.map((q) => info(q, d.get(q.name)));
     },
     async queueInfo(name) {
-      const q = await queueNamed(name);
+      const q = await topology.queueAfterReload(name);
       return info(q, (await depths([q])).get(name));
     },
     async purge(name) {
-      const q = await queueNamed(name);
+      const q = await topology.queueAfterReload(name);
       if (isMemory(q)) return { purged: memory.purge(name) };
       return { purged: await db.tx((tx) => queueEntryPurge(tx, { queue: name }), commitFor(topology.snapshot, [name])) };
     },
@@ -267,7 +250,7 @@ export function createBroker(options: BrokerOptions): Broker {
     },
     async publishBatch(inputs) {
       const started = performance.now();
-      await reloadsSettled();
+      await topology.settled(); // route on the newest topology this node was told about
       const results = await publisher.publishBatch(inputs);
       telemetry.publishDuration((performance.now() - started) / 1000);
       for (const r of results) for (const q of r.queues) telemetry.routed(q, 1);
@@ -276,7 +259,7 @@ export function createBroker(options: BrokerOptions): Broker {
 
     async receive(name, options) {
       checkName('queue', name);
-      await queueNamed(name);
+      await topology.queueAfterReload(name);
       if (options.consumer) {
         if (!consumers.has(name)) consumers.set(name, new Map());
         consumers.get(name)!.set(options.consumer, Date.now());
@@ -290,7 +273,7 @@ export function createBroker(options: BrokerOptions): Broker {
       return deliveries;
     },
     async ack(name, list) {
-      const q = await queueNamed(name);
+      const q = await topology.queueAfterReload(name);
       const rs = receipts(list);
       const settled = isMemory(q)
         ? memory.ack(name, rs)
@@ -302,7 +285,7 @@ export function createBroker(options: BrokerOptions): Broker {
       return { acked: n, stale };
     },
     async nack(name, list, opts) {
-      const q = await queueNamed(name);
+      const q = await topology.queueAfterReload(name);
       const rs = receipts(list);
       const snapshot = topology.snapshot;
       const settled = isMemory(q)
@@ -320,7 +303,7 @@ export function createBroker(options: BrokerOptions): Broker {
       return { nacked: n, stale };
     },
     async extend(name, list, visibilityMs) {
-      const q = await queueNamed(name);
+      const q = await topology.queueAfterReload(name);
       if (!Number.isInteger(visibilityMs) || visibilityMs < 100 || visibilityMs > 12 * 3600_000) {
         throw new BrokerError('validation_failed', 'visibilityMs must be a whole number from 100 to 43200000', { field: 'visibilityMs' });
       }
@@ -331,13 +314,13 @@ export function createBroker(options: BrokerOptions): Broker {
     },
 
     async replay(dlq, request: ReplayRequest) {
-      const q = await queueNamed(dlq);
+      const q = await topology.queueAfterReload(dlq);
       if (!request.all && !request.ids && !request.filter) {
         throw new BrokerError('validation_failed', 'Say which dead letters to replay: ids, all: true, or a filter', {});
       }
       if (request.edit?.headers) checkHeaders(request.edit.headers);
       checkStoredText({ contentType: request.edit?.contentType, 'filter.error': request.filter?.error, 'filter.routingKey': request.filter?.routingKey });
-      await reloadsSettled();
+      await topology.settled(); // route to its target on the newest topology
       const snapshot = topology.snapshot;
       const replayed = isMemory(q)
         ? memory.replay(dlq, request, snapshot)
@@ -347,13 +330,13 @@ export function createBroker(options: BrokerOptions): Broker {
       return { replayed };
     },
     async discard(dlq, ids) {
-      const q = await queueNamed(dlq);
+      const q = await topology.queueAfterReload(dlq);
       if (isMemory(q)) return { discarded: memory.discard(dlq, ids) };
       return { discarded: await db.tx((tx) => queueEntryDiscard(tx, { queue: dlq, ids }), commitFor(topology.snapshot, [dlq])) };
     },
     async exchangeReplay(exchange, request) {
-      topology.exchange(exchange);
-      await reloadsSettled();
+      await topology.exchangeAfterReload(exchange);
+      await topology.settled(); // route to its target on the newest topology
       const replayed = await exchangeHistoryReplay(db, { exchange, ...request, topology: () => topology.snapshot, node });
       waiters.wakeAll();
       return { replayed };

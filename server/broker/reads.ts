@@ -30,22 +30,22 @@ export function createReads(d: { db: Db; topology: TopologyStore; memory: Memory
       return messageSearch(d.db, { ...query, limit: Math.min(1000, Math.max(1, query.limit ?? 50)) });
     },
     async exchangeLog(exchange, o) {
-      d.topology.exchange(exchange);
+      await d.topology.exchangeAfterReload(exchange);
       return exchangeLogRead(d.db, { exchange, ...o });
     },
     async exchangeHistory(exchange, o) {
-      d.topology.exchange(exchange);
+      await d.topology.exchangeAfterReload(exchange);
       range(o.from, o.to);
       return exchangeHistoryRead(d.db, { exchange, ...o });
     },
     async queueDepthHistory(queue, r) {
-      d.topology.queue(queue);
+      await d.topology.queueAfterReload(queue);
       range(r.from, r.to);
       return queueDepthHistory(d.db, { queue, ...r });
     },
     async browse(queue, { limit }) {
       checkName('queue', queue);
-      const q = d.topology.queue(queue);
+      const q = await d.topology.queueAfterReload(queue);
       const n = Math.min(1000, Math.max(1, limit));
       return q.settings.durability === 'memory' ? d.memory.browse(queue, n) : queueEntryBrowse(d.db, { queue, limit: n });
     },

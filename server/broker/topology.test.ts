@@ -166,10 +166,11 @@ describe.each(drivers)('topology on %s', (driver) => {
     await broker.start();
     return {
       broker,
-      /** Declares `name` on this test's node and resolves once the other node's reload has begun. */
-      async declareElsewhere(name: string) {
+      /** Declares `name` (a queue, or an exchange) on this test's node and resolves once the other node's reload has begun. */
+      async declareElsewhere(name: string, what: 'queue' | 'exchange' = 'queue') {
         stallNext = true;
-        await t.broker.declareQueue(name, {}); // its NOTIFY starts the other node's (slow) reload
+        // its NOTIFY starts the other node's (slow) reload
+        await (what === 'queue' ? t.broker.declareQueue(name, {}) : t.broker.declareExchange(name, 'fanout'));
         await started;
       },
     };
@@ -198,6 +199,17 @@ describe.each(drivers)('topology on %s', (driver) => {
       expect(Buffer.from(d!.body).toString()).toBe('now');
       expect(await other.broker.ack('fresh2', [d!.receipt])).toEqual({ acked: 1, stale: [] });
       await expectCode(other.broker.queueInfo('never-declared'), 'queue_not_found');
+    } finally {
+      await other.broker.stop();
+    }
+  });
+
+  it("an exchange's log finds an exchange another node just declared once the pending reload lands", async () => {
+    const other = await slowNode();
+    try {
+      await other.declareElsewhere('fresh-events', 'exchange');
+      expect(await other.broker.exchangeLog('fresh-events', { after: 0, limit: 10 })).toEqual({ messages: [], nextAfter: 0 });
+      await expectCode(other.broker.exchangeLog('never-declared', { after: 0, limit: 10 }), 'exchange_not_found');
     } finally {
       await other.broker.stop();
     }

@@ -92,6 +92,21 @@ export class TopologyStore {
     return q;
   }
 
+  /**
+   * Like exchange() and queue(), but a name missing from the snapshot is looked up again once
+   * the reloads this node was told about land: one declared on another node moments ago is
+   * found, not a 404. A name that is there answers without waiting.
+   */
+  async exchangeAfterReload(name: string): Promise<Exchange> {
+    if (!this.current.exchanges.has(name)) await this.settled();
+    return this.exchange(name);
+  }
+
+  async queueAfterReload(name: string): Promise<Queue> {
+    if (!this.current.queues.has(name)) await this.settled();
+    return this.queue(name);
+  }
+
   private async change<T>(fn: (q: Sql) => Promise<T>): Promise<T> {
     const result = await this.db.tx(async (q) => {
       const r = await fn(q);
