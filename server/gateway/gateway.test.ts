@@ -1,4 +1,6 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep } from '../../test/broker';
 import { drivers } from '../../test/databases';
 import { call, startTestServer, type TestServer } from '../../test/server';
 
@@ -171,4 +173,21 @@ describe.each(drivers)('gateway v1 over HTTP on %s', (driver) => {
     expect((await api('DELETE', '/v1/queues/trash')).status).toBe(204);
     expect((await api('GET', '/v1/queues/trash')).status).toBe(404);
   });
+
+  it('a long poll whose client went away leases nothing: the message goes to the next receive', async () => {
+    await api('PUT', '/v1/queues/left-behind', {});
+    // A receive that waits, then its client hangs up.
+    const abandoned = request(`${s.url}/v1/queues/left-behind/receive`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    abandoned.on('error', () => {});
+    abandoned.end(JSON.stringify({ max: 1, waitMs: 10_000 }));
+    await sleep(300);
+    abandoned.destroy();
+    await sleep(300);
+    expect((await api('POST', '/v1/queues/left-behind/messages', 'for whoever is still there')).status).toBe(201);
+    // Had the abandoned poll been woken too, it would hold the message under a 30 s lease.
+    const got = await api('POST', '/v1/queues/left-behind/receive', { max: 1, waitMs: 3000 });
+    expect(got.body.messages).toHaveLength(1);
+    expect(got.body.messages[0]).toMatchObject({ body: 'for whoever is still there', attempt: 1 });
+  });
 });
+
