@@ -4,6 +4,7 @@ import { createClaimCombiner } from './claim-combiner';
 import { receive } from './deliver';
 import { BrokerError } from './errors';
 import { EventSink } from './event-sink';
+import { Handoff } from './handoff';
 import { MemoryStore } from './memory/memory-store';
 import { possibleDeadLetterQueues } from './dead-letter-targets';
 import { checkHeaders, checkName, checkStoredText } from './names';
@@ -65,6 +66,7 @@ export function createBroker(options: BrokerOptions): Broker {
   const dedupWindowMs = options.dedupWindowMs ?? 86_400_000;
   const recheckMs = options.recheckMs ?? 1000;
   const waiters = new Waiters();
+  const handoff = new Handoff();
   const rates = new RateMeter();
   const consumers = new Map<string, Map<string, number>>();
   const stopping = new AbortController();
@@ -100,6 +102,7 @@ export function createBroker(options: BrokerOptions): Broker {
     onPublished: (exchange, n) => telemetry.published(exchange, n),
     onBatch: (size) => telemetry.groupCommit(size),
     onDead,
+    handoff,
   });
   // Receives and acks are combined like publishes: concurrent ones share a statement.
   const claims = createClaimCombiner({
@@ -264,7 +267,7 @@ export function createBroker(options: BrokerOptions): Broker {
         if (!consumers.has(name)) consumers.set(name, new Map());
         consumers.get(name)!.set(options.consumer, Date.now());
       }
-      const deliveries = await receive({ claims, memory, waiters, stopping: stopping.signal, recheckMs }, () => topology.queue(name), options);
+      const deliveries = await receive({ claims, memory, waiters, stopping: stopping.signal, recheckMs, handoff }, () => topology.queue(name), options);
       if (deliveries.length > 0) {
         const now = Date.now();
         const ages = deliveries.filter((d) => d.attempt === 1).map((d) => now - d.publishedAt.getTime());

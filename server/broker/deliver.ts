@@ -1,5 +1,6 @@
 import type { ClaimCombiner, ClaimResult } from './claim-combiner';
 import { BrokerError } from './errors';
+import type { Handoff } from './handoff';
 import type { MemoryStore } from './memory/memory-store';
 import type { Delivery, Queue, ReceiveOptions } from './types';
 import type { Waiters } from './waiters';
@@ -16,6 +17,8 @@ export interface DeliverDeps {
   stopping: AbortSignal;
   /** A long poll re-checks at least this often, in case a wake-up from another node was missed. */
   recheckMs: number;
+  /** Waiting long polls on database queues are offered the entries of this node's next publish. */
+  handoff?: Handoff;
 }
 
 export function checkReceiveOptions(o: ReceiveOptions, queue: Queue): { max: number; waitMs: number; visibilityMs: number } {
@@ -59,6 +62,17 @@ export async function receive(deps: DeliverDeps, queue: () => Queue, options: Re
     const { deliveries, nextVisibleMs: next } = await claimOnce(q);
     const remaining = deadline - Date.now();
     if (deliveries.length > 0 || remaining <= 0 || signal.aborted) return deliveries;
-    await deps.waiters.wait(q.name, Math.min(remaining, next ?? deps.recheckMs, deps.recheckMs), signal, stamp);
+    const waitMs = Math.min(remaining, next ?? deps.recheckMs, deps.recheckMs);
+    if (!deps.handoff || q.settings.durability === 'memory') {
+      await deps.waiters.wait(q.name, waitMs, signal, stamp);
+      continue;
+    }
+    // Waiting with a ticket: a publish flush on this node may lease its entries to this poll.
+    const ticket = deps.handoff.offer(q.name, max, visibilityMs);
+    await deps.waiters.wait(q.name, waitMs, signal, stamp, (wake) => (ticket.wake = wake));
+    // A ticket a flush took is answered once that flush commits, even if the asker has gone: its
+    // leases exist by then (as with a claim that was in flight), and run out after the visibility.
+    const handed = await deps.handoff.settle(ticket);
+    if (handed.length > 0) return handed;
   }
 }

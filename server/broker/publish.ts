@@ -4,6 +4,7 @@ import type { Db } from '../../db/driver';
 import { BrokerError, notFound } from './errors';
 import type { GroupCommit } from './group-commit';
 import { createGroupCommit } from './group-commit';
+import type { Handoff } from './handoff';
 import type { MemoryStore } from './memory/memory-store';
 import { checkHeaders, checkName, checkRoutingKey, checkStoredText } from './names';
 import { reportDeadAfter, type OnDead } from './pg/dead-letter';
@@ -26,7 +27,17 @@ export interface PublisherDeps {
   onBatch?: (size: number) => void;
   /** Entries dead-lettered by a queue's max length, reported after their commit. */
   onDead?: OnDead;
+  /** This node's long polls waiting for entries: a flush leases its entries to them directly. */
+  handoff?: Handoff;
 }
+
+interface Flushed {
+  outcomes: InsertOutcome[];
+  /** Queues whose every entry of the flush went to a waiting poll: no other poll needs waking. */
+  handedOff: Set<string>;
+}
+
+const NONE_HANDED_OFF = new Set<string>();
 
 const MAX_DELAY_MS = 7 * 86_400_000;
 
@@ -42,7 +53,7 @@ export function traceIdOf(traceparent: string | undefined): string | undefined {
  * publish resolves only after its batch committed. A batch request is one unit: all or nothing.
  */
 export class Publisher {
-  private readonly commit: GroupCommit<{ messages: PreparedMessage[]; persistent: boolean; replicated: boolean }, InsertOutcome[]>;
+  private readonly commit: GroupCommit<{ messages: PreparedMessage[]; persistent: boolean; replicated: boolean }, Flushed>;
 
   constructor(private readonly deps: PublisherDeps) {
     this.commit = createGroupCommit(
@@ -53,14 +64,24 @@ export class Publisher {
         const replicated = items.some((i) => i.replicated);
         const persistent = items.some((i) => i.persistent);
         const insert = { messages, dedupWindowMs: deps.dedupWindowMs, topology, node: deps.node };
-        const outcomes = insertNeedsTransaction(messages, topology)
-          ? // max length drops the oldest entries into the DLQ: counted once the batch committed
-            await reportDeadAfter(deps.onDead, (onDead) =>
-              deps.db.tx((q) => messageInsertMany(q, { ...insert, onDead }), { synchronousCommit: replicated ? 'remote_apply' : persistent }),
-            )
-          : await messageInsertMany(deps.db, { ...insert, synchronousCommit: replicated ? 'remote_apply' : persistent ? null : 'off' });
+        // Handoff only where the one statement is the whole transaction: its success is the commit.
+        const needsTransaction = insertNeedsTransaction(messages, topology);
+        const handoff = needsTransaction ? undefined : deps.handoff?.batch();
+        let outcomes: InsertOutcome[];
+        try {
+          outcomes = needsTransaction
+            ? // max length drops the oldest entries into the DLQ: counted once the batch committed
+              await reportDeadAfter(deps.onDead, (onDead) =>
+                deps.db.tx((q) => messageInsertMany(q, { ...insert, onDead }), { synchronousCommit: replicated ? 'remote_apply' : persistent }),
+              )
+            : await messageInsertMany(deps.db, { ...insert, synchronousCommit: replicated ? 'remote_apply' : persistent ? null : 'off', handoff });
+        } catch (e) {
+          handoff?.failed();
+          throw e;
+        }
+        const handedOff = handoff?.allLeased() ?? NONE_HANDED_OFF;
         let offset = 0;
-        return items.map((i) => outcomes.slice(offset, (offset += i.messages.length)));
+        return items.map((i) => ({ outcomes: outcomes.slice(offset, (offset += i.messages.length)), handedOff }));
       },
       // On PostgreSQL two flushes in flight: one is sent, parsed and planned while the other
       // holds the log-order lock and commits (same-machine A/B: batch publish +7–20%, single
@@ -130,14 +151,14 @@ export class Publisher {
     }
     // Messages that only reach memory queues and carry no idempotency key never touch the database.
     const needsDb = prepared.some((m) => m.durableQueues.length > 0 || m.idempotencyKey || m.queues.length === 0);
-    const outcomes: InsertOutcome[] = needsDb
+    const { outcomes, handedOff }: Flushed = needsDb
       ? await this.commit.submit({
           messages: prepared,
           persistent: prepared.some((m) => m.persistent),
           // A replicated queue's guarantee is the queue's, so Hatoba-Persistent: false does not weaken it.
           replicated: anyReplicated(this.deps.topology(), prepared.flatMap((m) => m.durableQueues)),
         })
-      : prepared.map(() => ({ duplicateOf: null }));
+      : { outcomes: prepared.map(() => ({ duplicateOf: null })), handedOff: NONE_HANDED_OFF };
     const topology = this.deps.topology();
     const touched = new Set<string>();
     const results = prepared.map((m, i): PublishResult => {
@@ -148,7 +169,7 @@ export class Publisher {
         if (queue?.settings.durability === 'memory') {
           this.deps.memory.enqueue(queue, { ...m, publishedAt: new Date() }, m.delayMs, topology);
         }
-        touched.add(name);
+        if (!handedOff.has(name)) touched.add(name);
       }
       this.deps.onPublished?.(m.exchange, 1);
       return { id: m.id, correlationId: m.correlationId, queues: m.queues, duplicate: false };

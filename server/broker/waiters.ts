@@ -13,8 +13,11 @@ export class Waiters {
     return (this.woken.get(queue) ?? 0) + this.wokenAll;
   }
 
-  /** Resolves true when woken (also when woken since `since`), false on timeout or abort. */
-  wait(queue: string, ms: number, signal?: AbortSignal, since?: number): Promise<boolean> {
+  /**
+   * Resolves true when woken (also when woken since `since`), false on timeout or abort.
+   * `onWait` receives the function that ends this wait as woken (a handoff ticket calls it).
+   */
+  wait(queue: string, ms: number, signal?: AbortSignal, since?: number, onWait?: (wake: () => void) => void): Promise<boolean> {
     // An abort listener added to an already aborted signal never fires: without this, a poll
     // aborted between its last check and this wait would sleep out its whole timer.
     if (signal?.aborted) return Promise.resolve(false);
@@ -34,6 +37,7 @@ export class Waiters {
       const timer = setTimeout(() => done(false), Math.max(0, ms));
       set.add(wake);
       signal?.addEventListener('abort', onAbort, { once: true });
+      onWait?.(wake);
     });
   }
 

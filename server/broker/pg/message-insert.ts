@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Sql } from '../../../db/driver';
+import type { HandoffBatch } from '../handoff';
 import type { TopologySnapshot } from '../route';
 import type { StoredMessage } from '../types';
 import { queueEntryDeadLetter, type OnDead } from './dead-letter';
@@ -38,6 +40,8 @@ export async function messageInsertMany(
     node: string;
     onDead?: OnDead;
     synchronousCommit?: 'off' | 'remote_apply' | null;
+    /** Long polls waiting for these queues (handoff.ts). Only where the one statement is the whole transaction. */
+    handoff?: HandoffBatch;
   },
 ): Promise<InsertOutcome[]> {
   const outcomes: InsertOutcome[] = p.messages.map(() => ({ duplicateOf: null }));
@@ -50,7 +54,7 @@ export async function messageInsertMany(
   const dups = outcomes.flatMap((o, i) => (o.duplicateOf ? [{ id: o.duplicateOf.id, key: p.messages[i]!.idempotencyKey }] : []));
   // Independent statements, sent together: pipelined on the connection, run in order.
   const pipeline: Promise<unknown>[] = [];
-  if (fresh.length > 0) pipeline.push(messageWrite(q, fresh, p.node, p.synchronousCommit ?? null));
+  if (fresh.length > 0) pipeline.push(messageWrite(q, fresh, p.node, p.synchronousCommit ?? null, p.handoff));
   if (dups.length > 0) {
     pipeline.push(
       q.query(
@@ -77,7 +81,9 @@ export function insertNeedsTransaction(messages: PreparedMessage[], topology: To
 
 /**
  * One statement: take the log-order lock, insert the messages (rows in batch order), their queue
- * entries and the per-minute volume counts, and NOTIFY the queues touched.
+ * entries and the per-minute volume counts, and NOTIFY the queues touched. Entries that `handoff`
+ * leases to waiting long polls are inserted under that lease (attempt 1, visible again after the
+ * poll's visibility) with their `delivered` events; the polls get them once this commits.
  * - The lock is taken before the first message row exists (an init plan of the messages insert)
  *   and held to the commit: message inserts are serialised cluster-wide, so seq order is commit order.
  * - The never-null text columns and the bodies travel as arrays (cheap for PostgreSQL to parse;
@@ -85,10 +91,26 @@ export function insertNeedsTransaction(messages: PreparedMessage[], topology: To
  *   document, because postgres.js cannot send NULL or bool inside arrays.
  * - `set_config(..., true)` lasts to the end of the transaction, and its commit reads it.
  */
-function messageWrite(q: Sql, fresh: PreparedMessage[], node: string, synchronousCommit: string | null): Promise<unknown> {
-  const entries = fresh.flatMap((m) => m.durableQueues.map((queue) => ({ queue, id: m.id, delay: m.delayMs })));
-  const touched = [...new Set(entries.map((e) => e.queue))].join(',');
-  return q.query(
+async function messageWrite(
+  q: Sql,
+  fresh: PreparedMessage[],
+  node: string,
+  synchronousCommit: string | null,
+  handoff: HandoffBatch | undefined,
+): Promise<void> {
+  const entries = { queue: [] as string[], id: [] as string[], delay: [] as number[], lease: [] as string[] };
+  for (const m of fresh) {
+    for (const queue of m.durableQueues) {
+      // A delayed entry is not ready, so no waiting poll may take it.
+      const leased = m.delayMs === 0 ? handoff?.lease(queue, m, randomUUID) : handoff?.unleased(queue);
+      entries.queue.push(queue);
+      entries.id.push(m.id);
+      entries.delay.push(leased ? leased.visibilityMs : m.delayMs);
+      entries.lease.push(leased ? leased.lease : ''); // postgres.js sends no NULL inside arrays
+    }
+  }
+  const touched = [...new Set(entries.queue)].join(',');
+  const [row] = await q.query<{ leased: { id: number; lease: string }[] | string | null; at: Date | string }>(
     `WITH settings AS MATERIALIZED (
        SELECT pg_advisory_xact_lock($1) AS locked,
               CASE WHEN $2::text IS NULL THEN NULL ELSE set_config('synchronous_commit', $2::text, true) END AS commit_mode
@@ -103,9 +125,13 @@ function messageWrite(q: Sql, fresh: PreparedMessage[], node: string, synchronou
        ORDER BY n
        RETURNING 1
      ), e AS (
-       INSERT INTO queue_entries (queue, message_id, visible_at)
-       SELECT qn, mid, now() + d * interval '1 millisecond' FROM unnest($10::text[], $11::uuid[], $12::int8[]) AS t(qn, mid, d)
-       RETURNING 1
+       INSERT INTO queue_entries (queue, message_id, visible_at, lease, attempt)
+       SELECT qn, mid, now() + d * interval '1 millisecond', NULLIF(l, '')::uuid, CASE WHEN l = '' THEN 0 ELSE 1 END
+       FROM unnest($10::text[], $11::uuid[], $12::int8[], $16::text[]) AS t(qn, mid, d, l)
+       RETURNING id, queue, message_id, lease
+     ), h AS (
+       INSERT INTO events (type, message_id, queue, node, attempt)
+       SELECT 'delivered', message_id, queue, $17, 1 FROM e WHERE lease IS NOT NULL
      ), c AS (
        INSERT INTO message_counts (exchange, routing_key, minute, count, bytes)
        SELECT ex, rk, date_trunc('minute', now()), n, b FROM json_to_recordset($13::text::json) AS t(ex text, rk text, n int8, b int8)
@@ -114,6 +140,7 @@ function messageWrite(q: Sql, fresh: PreparedMessage[], node: string, synchronou
        RETURNING 1
      )
      SELECT (SELECT count(*) FROM m) AS messages, (SELECT count(*) FROM e) AS entries, (SELECT count(*) FROM c) AS counts,
+       (SELECT json_agg(json_build_object('id', id, 'lease', lease)) FROM e WHERE lease IS NOT NULL) AS leased, now() AS at,
        CASE WHEN $15::text = '' THEN NULL ELSE pg_notify($14::text, $15::text) END AS notified`,
     [
       LOG_ORDER_LOCK,
@@ -136,14 +163,20 @@ function messageWrite(q: Sql, fresh: PreparedMessage[], node: string, synchronou
           ro: m.replayOf ?? null,
         })),
       ),
-      entries.map((e) => e.queue),
-      entries.map((e) => e.id),
-      entries.map((e) => e.delay),
+      entries.queue,
+      entries.id,
+      entries.delay,
       JSON.stringify(messageCounts(fresh)),
       READY_CHANNEL,
       touched ? readyPayload(node, touched) : '',
+      entries.lease,
+      node,
     ],
   );
+  if (handoff) {
+    const leased = typeof row!.leased === 'string' ? (JSON.parse(row!.leased) as { id: number; lease: string }[]) : row!.leased;
+    handoff.committed(leased ?? [], new Date(row!.at));
+  }
 }
 
 /**
