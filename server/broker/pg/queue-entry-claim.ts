@@ -12,6 +12,13 @@ import { MESSAGE_COLUMNS, rowToDelivery } from './rows';
  * last attempt are left for the sweeper, which dead-letters them. Returns the deliveries in slot
  * order.
  *
+ * The UPDATE and the join to messages stay in this statement, under its one snapshot. The
+ * function's query runs under a newer one (a volatile function takes a snapshot per query), so
+ * it may lock entries that committed after this statement began; the UPDATE cannot see those
+ * and leaves them ready. Moving the UPDATE into the function (tried, to reach the rows by ctid)
+ * leased such entries and then lost them in the join, whose snapshot cannot see their messages:
+ * they came back only when the lease ran out.
+ *
  * One statement is its own transaction, so a claim is one round trip. Its commit does not wait
  * for the WAL flush (`set_config(..., true)` lasts until the end of the statement's implicit
  * transaction, whose commit reads it): a lease lost in a crash leaves the entry ready again, so
