@@ -9,10 +9,15 @@ export interface E2EDriver {
   /** Publishes one 1 KiB message stamped with its send time. */
   publish(queue: string, seq: number, worker: number): Promise<number>;
   /**
-   * Starts `consumers` consumers; each calls `onDelivered(sendTimes)` after acking a batch.
+   * Starts `consumers` consumers; each calls `onDelivered(sendTimes, receivedAt)` after acking a
+   * batch, `receivedAt` being when the batch reached the consumer (before its ack; default: now).
    * Returns a function that stops them all and resolves when they have stopped.
    */
-  consume(queue: string, consumers: number, onDelivered: (sendTimes: number[]) => void): Promise<() => Promise<ConsumerErrors>>;
+  consume(
+    queue: string,
+    consumers: number,
+    onDelivered: (sendTimes: number[], receivedAt?: number) => void,
+  ): Promise<() => Promise<ConsumerErrors>>;
   cleanup(queue: string): Promise<void>;
 }
 
@@ -47,11 +52,12 @@ export async function runE2E(driver: E2EDriver, rep: number, o: E2EOptions): Pro
   let inWindow = 0;
   let seq = 0;
 
-  const stop = await driver.consume(queue, o.consumers, (times) => {
+  const stop = await driver.consume(queue, o.consumers, (times, receivedAt) => {
     const now = nowMs();
     delivered += times.length;
     if (now >= measureFrom && now <= end) inWindow += times.length;
-    for (const t of times) if (t >= measureFrom && t <= end) lat.record(now - t);
+    const at = receivedAt ?? now;
+    for (const t of times) if (t >= measureFrom && t <= end) lat.record(at - t);
   });
   const op = async (w: number) => {
     const n = await driver.publish(queue, seq++, w);

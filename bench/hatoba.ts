@@ -101,9 +101,12 @@ export class HatobaClient {
             try {
               const got = await this.receive(pool, queue, 100, 1000);
               if (got.length === 0) continue;
+              const receivedAt = nowMs();
               await this.ack(pool, queue, got.map((m) => m.receipt));
-              const now = nowMs();
-              onDelivered(got.map((m) => sentAt(m.body, m.encoding) ?? now));
+              onDelivered(
+                got.map((m) => sentAt(m.body, m.encoding) ?? receivedAt),
+                receivedAt,
+              );
             } catch (e) {
               if (stopped) break;
               errs.errors++;

@@ -13,16 +13,23 @@ import type { BenchContext, CaseGroup, GroupSetup, Measurement, Subject } from '
 import { measurement, Teardown } from './common';
 
 export const OFFERED_RATE = 5000;
+/** A rate every subject here serves without queueing: its latency is the delivery path's own. */
+export const MODERATE_RATE = 1000;
 export const PUBLISHERS = 64;
 export const CONSUMERS = 4;
 
-/** The two e2e measurements (fixed rate, saturation) of one subject. */
+/** The e2e measurements of one subject: two fixed rates (moderate, and the target's) and saturation. */
 export function e2eCases(
   ctx: BenchContext,
   o: { idPrefix: string; subject: Subject; label: string; tags: string[]; down?: string; driver: () => E2EDriver },
 ): Measurement[] {
   const base = { warmupMs: ctx.warmupMs, durationMs: ctx.durationMs, drainMs: ctx.quick ? 5000 : 15000, consumers: CONSUMERS, concurrency: PUBLISHERS };
   return [
+    measurement(
+      { id: `${o.idPrefix}.rate${MODERATE_RATE}`, subject: o.subject, label: `${o.label}, offered ${MODERATE_RATE}/s`, tags: o.tags },
+      o.down,
+      (rep) => runE2E(o.driver(), rep, { ...base, rate: MODERATE_RATE }),
+    ),
     measurement(
       { id: `${o.idPrefix}.rate${OFFERED_RATE}`, subject: o.subject, label: `${o.label}, offered ${OFFERED_RATE}/s`, tags: o.tags },
       o.down,

@@ -53,9 +53,12 @@ export async function startPgBoss(databaseUrl: string, version: string): Promise
                 await sleep(10);
                 continue;
               }
+              const receivedAt = nowMs();
               await boss.complete(queue, jobs.map((j) => j.id));
-              const now = nowMs();
-              onDelivered(jobs.map((j) => sentAt(j.data) ?? now));
+              onDelivered(
+                jobs.map((j) => sentAt(j.data) ?? receivedAt),
+                receivedAt,
+              );
             } catch (e) {
               if (stopped) break;
               errs.errors++;
