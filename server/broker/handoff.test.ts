@@ -118,6 +118,7 @@ describe.each(drivers)('handoff to waiting long polls on %s', (driver) => {
     const published = await broker.publishBatch(['a', 'b', 'c', 'd', 'e'].map((b) => message('amq.default', 'work', b)));
     const got = await poll;
     expect(got.map((d) => str(d.body))).toEqual(['a', 'b']);
+    expect(await deliveredAt(broker, got[0]!.correlationId)).toEqual([got[0]!.publishedAt.getTime()]);
     const rest = await drain(broker, 'work');
     expect(rest.map((d) => str(d.body))).toEqual(['c', 'd', 'e']);
     expect([...got, ...rest].map((d) => d.id)).toEqual(published.map((p) => p.id));
@@ -161,6 +162,8 @@ describe.each(drivers)('handoff to waiting long polls on %s', (driver) => {
     const [audit, mail] = await Promise.all(polls);
     expect([audit!.map((d) => d.id), mail!.map((d) => d.id)]).toEqual([[published!.id], [published!.id]]);
     expect(audit![0]!.receipt).not.toEqual(mail![0]!.receipt);
+    // Both deliveries were made in the publish's own commit.
+    expect(await deliveredAt(broker, published!.correlationId)).toEqual([audit![0]!.publishedAt.getTime(), audit![0]!.publishedAt.getTime()]);
     expect(await broker.ack('audit', [audit![0]!.receipt])).toMatchObject({ acked: 1 });
     expect(await depth(broker, 'mail')).toEqual({ ready: 0, inFlight: 1, delayed: 0 });
   });

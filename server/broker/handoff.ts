@@ -108,22 +108,20 @@ export class HandoffBatch {
   private readonly open = new Map<string, Ticket>();
   private readonly taken: Ticket[] = [];
   private readonly byLease = new Map<string, { ticket: Ticket; message: StoredMessage }>();
-  /** Per queue: entries written, and entries leased, in this flush. */
-  private readonly entries = new Map<string, { written: number; leased: number }>();
+  /** Queues with an entry in this flush that went to a waiting poll, and with one that did not. */
+  private readonly leasedTo = new Set<string>();
+  private readonly leftReady = new Set<string>();
 
   constructor(private readonly nextTicket: (queue: string) => Ticket | undefined) {}
 
   /** The lease for the next entry of `queue` (a ready entry, no delay), or undefined when no poll waits. */
   lease(queue: string, message: Omit<StoredMessage, 'publishedAt'>, newLease: () => string): Lease | undefined {
-    const count = this.entries.get(queue) ?? { written: 0, leased: 0 };
-    this.entries.set(queue, count);
-    count.written++;
     let t = this.open.get(queue);
     if (!t || t.reserved >= t.max) {
       t = this.nextTicket(queue);
       if (!t) {
         this.open.delete(queue);
-        return undefined;
+        return this.unleased(queue);
       }
       t.state = 'taken';
       t.wake();
@@ -131,7 +129,7 @@ export class HandoffBatch {
       this.open.set(queue, t);
     }
     t.reserved++;
-    count.leased++;
+    this.leasedTo.add(queue);
     const lease = newLease();
     this.byLease.set(lease, { ticket: t, message: storedMessage(message) });
     return { lease, visibilityMs: t.visibilityMs };
@@ -139,15 +137,13 @@ export class HandoffBatch {
 
   /** An entry of `queue` that no ticket may take (delayed): the queue's pollers must still be woken. */
   unleased(queue: string): undefined {
-    const count = this.entries.get(queue) ?? { written: 0, leased: 0 };
-    this.entries.set(queue, count);
-    count.written++;
+    this.leftReady.add(queue);
     return undefined;
   }
 
   /** Queues whose every entry in this flush went to a waiting poll: nothing is left to wake the others for. */
   allLeased(): Set<string> {
-    return new Set([...this.entries].filter(([, c]) => c.written === c.leased).map(([q]) => q));
+    return new Set([...this.leasedTo].filter((q) => !this.leftReady.has(q)));
   }
 
   /** The flush committed: `rows` are the leased entries it inserted, `at` its timestamp. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Sql } from '../../../db/driver';
+import { jsonValue, type Sql } from '../../../db/driver';
 import type { HandoffBatch } from '../handoff';
 import type { TopologySnapshot } from '../route';
 import type { StoredMessage } from '../types';
@@ -110,7 +110,7 @@ async function messageWrite(
     }
   }
   const touched = [...new Set(entries.queue)].join(',');
-  const [row] = await q.query<{ leased: { id: number; lease: string }[] | string | null; at: Date | string }>(
+  const [row] = await q.query<{ leased: unknown; at: Date | string }>(
     `WITH settings AS MATERIALIZED (
        SELECT pg_advisory_xact_lock($1) AS locked,
               CASE WHEN $2::text IS NULL THEN NULL ELSE set_config('synchronous_commit', $2::text, true) END AS commit_mode
@@ -174,8 +174,7 @@ async function messageWrite(
     ],
   );
   if (handoff) {
-    const leased = typeof row!.leased === 'string' ? (JSON.parse(row!.leased) as { id: number; lease: string }[]) : row!.leased;
-    handoff.committed(leased ?? [], new Date(row!.at));
+    handoff.committed(jsonValue<{ id: number; lease: string }[]>(row!.leased) ?? [], new Date(row!.at));
   }
 }
 
