@@ -35,8 +35,8 @@ export async function machineFacts(pgBase: string): Promise<Record<string, strin
   try {
     const [v] = await sql`SELECT current_setting('server_version') AS v, current_setting('fsync') AS f,
       current_setting('synchronous_commit') AS s, current_setting('wal_sync_method') AS w,
-      current_setting('shared_buffers') AS b`;
-    facts.postgresql = `${v!.v} (fsync=${v!.f}, synchronous_commit=${v!.s}, wal_sync_method=${v!.w}, shared_buffers=${v!.b})`;
+      current_setting('shared_buffers') AS b, current_setting('autovacuum') AS a`;
+    facts.postgresql = `${v!.v} (fsync=${v!.f}, synchronous_commit=${v!.s}, wal_sync_method=${v!.w}, shared_buffers=${v!.b}, autovacuum=${v!.a})`;
   } catch (e) {
     facts.postgresql = `unreachable: ${(e as Error).message}`;
   } finally {

@@ -127,6 +127,8 @@ export function createBroker(options: BrokerOptions): Broker {
     retentionMs: options.retentionMs ?? 7 * 86_400_000,
     onDead,
     isLeader: options.isLeader,
+    onOwnVacuum: () =>
+      log.warn({}, 'PostgreSQL runs without autovacuum: this node vacuums and analyzes the queue tables every 30 s; turn autovacuum on to leave it to PostgreSQL'),
   });
   const replies = new RequestReply({
     declareReplyQueue: async () => {

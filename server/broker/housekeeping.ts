@@ -27,10 +27,26 @@ export interface HousekeepingDeps {
   onDead: OnDead;
   /** False while another node leads the cluster (absent: this node is alone, so it leads). */
   isLeader?: () => boolean;
+  /** Told once when this node starts vacuuming the queue tables of a PostgreSQL without autovacuum. */
+  onOwnVacuum?: () => void;
+}
+
+/**
+ * Whether Hatoba must vacuum its queue tables itself: PGlite runs no autovacuum, and a PostgreSQL
+ * server may have it turned off (`autovacuum = off`, or `track_counts = off`, which it needs).
+ * Read at every round, so turning autovacuum on at run time hands the work back to it.
+ */
+export async function autovacuumMissing(db: Db): Promise<boolean> {
+  if (db.kind === 'pglite') return true;
+  const [row] = await db.query<{ off: boolean }>(
+    `SELECT current_setting('autovacuum') = 'off' OR current_setting('track_counts') = 'off' AS off`,
+  );
+  return row?.off === true;
 }
 
 /** The broker's background work: the sweep on every node (SKIP LOCKED-safe), the rest on the leader. */
 export function createHousekeeping(d: HousekeepingDeps) {
+  let toldOwnVacuum = false;
   return {
     /** Dead-letters spent leases and expired entries; forgets old idempotency keys; folds depth deltas. */
     async sweep(): Promise<void> {
@@ -76,13 +92,20 @@ export function createHousekeeping(d: HousekeepingDeps) {
     },
 
     /**
-     * PGlite runs no autovacuum: without this, the queue tables would keep every dead row
-     * (each ack deletes one, each claim leaves an old version) and never gather statistics.
-     * PostgreSQL's autovacuum does the same work there (migration 0006), so this is PGlite only.
+     * Where no autovacuum runs (PGlite; a PostgreSQL with it turned off), the queue tables would
+     * keep every dead row (each ack deletes one, each claim leaves an old version) and never
+     * gather statistics, so claims would wade through dead index entries and be planned for a
+     * table that looks empty. Elsewhere autovacuum does this work (migration 0006). One node at
+     * a time: the leader. Returns whether it vacuumed.
      */
-    async vacuum(): Promise<void> {
-      if (d.db.kind !== 'pglite') return;
+    async vacuum(): Promise<boolean> {
+      if (d.isLeader?.() === false || !(await autovacuumMissing(d.db))) return false;
+      if (d.db.kind === 'postgres' && !toldOwnVacuum) {
+        toldOwnVacuum = true;
+        d.onOwnVacuum?.();
+      }
       await d.db.query('VACUUM (ANALYZE) queue_entries, queue_depth_deltas');
+      return true;
     },
   };
 }
