@@ -4,6 +4,7 @@ import { depth, drain, waitFor } from '../../test/broker-helpers';
 import { drivers } from '../../test/databases';
 import { Handoff } from './handoff';
 import type { Broker } from './api';
+import { createBroker } from './broker';
 
 const msg = (id: string) => ({
   id,
@@ -166,5 +167,59 @@ describe.each(drivers)('handoff to waiting long polls on %s', (driver) => {
     expect(await deliveredAt(broker, published!.correlationId)).toEqual([audit![0]!.publishedAt.getTime(), audit![0]!.publishedAt.getTime()]);
     expect(await broker.ack('audit', [audit![0]!.receipt])).toMatchObject({ acked: 1 });
     expect(await depth(broker, 'mail')).toEqual({ ready: 0, inFlight: 1, delayed: 0 });
+  });
+
+  it('a publish whose every entry went to waiting polls wakes no other poll on that queue', async () => {
+    // A second broker on the same database, whose claim statements are counted.
+    let claims = 0;
+    const db = t.db;
+    const counting = new Proxy(db, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (key === 'query') {
+          return (sql: string, params?: unknown[]) => {
+            if (sql.includes('hatoba_claimable')) claims++;
+            return db.query(sql, params);
+          };
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const broker = createBroker({ db: counting, node: 'counting-node', recheckMs: 60_000, sweepIntervalMs: 60_000 });
+    await broker.start();
+    try {
+      await broker.declareQueue('work', {});
+      const first = broker.receive('work', { max: 1, waitMs: 5000 });
+      await pollWaiting(broker, 'work', 1);
+      const second = broker.receive('work', { max: 1, waitMs: 5000 });
+      await pollWaiting(broker, 'work', 2);
+      const before = claims;
+      await broker.publishBatch([message('amq.default', 'work', 'one')]);
+      expect((await first).map((d) => str(d.body))).toEqual(['one']);
+      await broker.publishBatch([message('amq.default', 'work', 'two')]);
+      expect((await second).map((d) => str(d.body))).toEqual(['two']);
+      // Woken by the first publish, the second poll would have claimed (and found nothing)
+      // before it could wait with a new ticket: no claim ran at all.
+      expect(claims).toBe(before);
+    } finally {
+      await broker.stop();
+    }
+  });
+
+  it('a flush that fails answers its waiting poll empty; the poll looks again and takes the next publish', async () => {
+    const { broker, db } = t;
+    await broker.declareQueue('work', {});
+    await db.query(
+      `CREATE FUNCTION refuse_marked() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN IF NEW.headers ? 'refuse' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`,
+    );
+    await db.query(`CREATE TRIGGER refuse_marked BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION refuse_marked()`);
+    const poll = broker.receive('work', { max: 10, waitMs: 5000 });
+    await pollWaiting(broker, 'work');
+    await expect(broker.publishBatch([message('amq.default', 'work', 'refused', { headers: { refuse: 'yes' } })])).rejects.toThrow();
+    await pollWaiting(broker, 'work'); // waiting again, with a new ticket
+    const [kept] = await broker.publishBatch([message('amq.default', 'work', 'kept')]);
+    expect((await poll).map((d) => [d.id, str(d.body)])).toEqual([[kept!.id, 'kept']]);
+    expect(await depth(broker, 'work')).toEqual({ ready: 0, inFlight: 1, delayed: 0 });
   });
 });
