@@ -24,6 +24,28 @@ export async function startTestBroker(driver: Driver, options: Partial<BrokerOpt
   };
 }
 
+/**
+ * The same database, with `onQuery` called before each statement sent through `db.query` (not
+ * inside transactions); it may return a function to run once that statement has answered.
+ * For tests that count statements or act at a precise point of the broker's work.
+ */
+export function watchQueries(db: Db, onQuery: (sql: string) => (() => void) | void): Db {
+  return new Proxy(db, {
+    get(target, key) {
+      if (key === 'query') {
+        return async (sql: string, params?: unknown[]) => {
+          const after = onQuery(sql);
+          const rows = await target.query(sql, params);
+          after?.();
+          return rows;
+        };
+      }
+      const value = Reflect.get(target, key, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 export const text = (s: string) => new TextEncoder().encode(s);
 export const str = (b: Uint8Array) => new TextDecoder().decode(b);
 

@@ -44,6 +44,19 @@ describe('layoutTimeline', () => {
     expect(t.errors).toBe(3);
   });
 
+  it('names a released lease and says why, as a warning', () => {
+    const released = layoutTimeline({
+      messages: retriedAndDead.messages,
+      events: [ev(0, 'published', null), ev(5, 'delivered', 'work', { attempt: 1 }), ev(6, 'released', 'work', { attempt: 1 })],
+    });
+    expect(released.items.find((i) => i.type === 'released')).toMatchObject({
+      lane: 'queue:work',
+      tone: 'warn',
+      label: 'released #1',
+      note: 'the receiver went away before the delivery reached it',
+    });
+  });
+
   it('shows the dead letter arriving in the DLQ beside its cause, and links them', () => {
     const arrivals = t.items.filter((i) => i.type === 'arrived');
     expect(arrivals.map((a) => a.lane)).toEqual(['queue:work.dlq', 'queue:work']);

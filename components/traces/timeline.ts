@@ -87,6 +87,7 @@ const TONES: Record<string, Tone> = {
   replayed: 'ok',
   retry_scheduled: 'warn',
   lease_expired: 'warn',
+  released: 'warn',
   deduplicated: 'warn',
   nacked: 'error',
   dead_lettered: 'error',
@@ -119,6 +120,8 @@ function describe(e: TimelineEventInput): { label: string; note: string | null }
       return { label: 'retry scheduled', note: typeof d.delayMs === 'number' ? `in ${Math.round(d.delayMs)} ms` : null };
     case 'lease_expired':
       return { label: `lease expired${n}`, note: null };
+    case 'released':
+      return { label: `released${n}`, note: 'the receiver went away before the delivery reached it' };
     case 'dead_lettered':
       return { label: 'dead-lettered', note: [str(d.reason), str(d.lastError)].filter(Boolean).join(': ') || null };
     case 'replayed':

@@ -15,7 +15,7 @@ import { queueEntryDiscard, queueEntryNextVisibleMs, queueEntryPurge } from './p
 import { queueEntryClaim } from './pg/queue-entry-claim';
 import { createGroupCommit } from './group-commit';
 import { queueDepthRead } from './pg/queue-depth';
-import { queueEntryAck, queueEntryExtend, queueEntryNack } from './pg/queue-entry-settle';
+import { queueEntryAck, queueEntryExtend, queueEntryNack, queueEntryRelease } from './pg/queue-entry-settle';
 import { exchangeHistoryReplay } from './pg/exchange-replay';
 import { createHousekeeping, every } from './housekeeping';
 import { createReads } from './reads';
@@ -115,6 +115,10 @@ export function createBroker(options: BrokerOptions): Broker {
     (batch: { queue: string; receipts: Receipt[] }[]) => queueEntryAck(db, { acks: batch, node }),
     { maxBatch: 256, concurrency: 2 },
   );
+  const release = async (queue: Queue, deliveries: { receipt: string }[]) => {
+    const released = await queueEntryRelease(db, { queue: queue.name, receipts: receipts(deliveries.map((d) => d.receipt)), node });
+    if (released > 0) waiters.wake([queue.name]);
+  };
   const reads = createReads({ db, topology, memory });
   const housekeeping = createHousekeeping({
     db,
@@ -269,7 +273,11 @@ export function createBroker(options: BrokerOptions): Broker {
         if (!consumers.has(name)) consumers.set(name, new Map());
         consumers.get(name)!.set(options.consumer, Date.now());
       }
-      const deliveries = await receive({ claims, memory, waiters, stopping: stopping.signal, recheckMs, handoff }, () => topology.queue(name), options);
+      const deliveries = await receive(
+        { claims, memory, waiters, stopping: stopping.signal, recheckMs, handoff, release },
+        () => topology.queue(name),
+        options,
+      );
       if (deliveries.length > 0) {
         const now = Date.now();
         const ages = deliveries.filter((d) => d.attempt === 1).map((d) => now - d.publishedAt.getTime());

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { message, sleep, startTestBroker, str, type TestBroker } from '../../test/broker';
+import { message, sleep, startTestBroker, str, watchQueries, type TestBroker } from '../../test/broker';
 import { depth, drain, expectCode, receiveOne, waitFor } from '../../test/broker-helpers';
 import { drivers } from '../../test/databases';
 import { createBroker } from './broker';
@@ -16,6 +16,32 @@ describe.each(drivers)('consume on %s', (driver) => {
 
   const publishN = async (queue: string, n: number) =>
     t.broker.publishBatch(Array.from({ length: n }, (_, i) => message('amq.default', queue, `m${i}`)));
+
+  it('a receive whose asker left while its claim was in flight gives the leases back at once, attempt not spent', async () => {
+    const asker = new AbortController();
+    // The asker leaves just as the claim statement answers.
+    const watched = watchQueries(t.db, (sql) => (sql.includes('hatoba_claimable') ? () => asker.abort() : undefined));
+    const broker = createBroker({ db: watched, node: 'watched-node', sweepIntervalMs: 60_000 });
+    await broker.start();
+    try {
+      await broker.declareQueue('work', {});
+      const published = await broker.publishBatch(['a', 'b'].map((b) => message('amq.default', 'work', b)));
+      expect(await broker.receive('work', { max: 10, waitMs: 0, signal: asker.signal })).toEqual([]);
+      expect(await depth(broker, 'work')).toEqual({ ready: 2, inFlight: 0, delayed: 0 });
+      const trace = await broker.trace(published[0]!.correlationId);
+      expect(trace.events.filter((e) => e.queue === 'work').map((e) => [e.type, e.attempt])).toEqual([
+        ['delivered', 1],
+        ['released', 1],
+      ]);
+      const again = await drain(broker, 'work');
+      expect(again.map((d) => [str(d.body), d.attempt])).toEqual([
+        ['a', 1],
+        ['b', 1],
+      ]);
+    } finally {
+      await broker.stop();
+    }
+  });
 
   it('competing consumers never get the same message twice while leases are live', async () => {
     const { broker } = t;

@@ -19,6 +19,8 @@ export interface DeliverDeps {
   recheckMs: number;
   /** Waiting long polls on database queues are offered the entries of this node's next publish. */
   handoff?: Handoff;
+  /** Gives back database leases a receive got after its asker went away (no attempt counted). */
+  release?: (queue: Queue, deliveries: Delivery[]) => Promise<void>;
 }
 
 export function checkReceiveOptions(o: ReceiveOptions, queue: Queue): { max: number; waitMs: number; visibilityMs: number } {
@@ -55,13 +57,20 @@ export async function receive(deps: DeliverDeps, queue: () => Queue, options: Re
     const deliveries = deps.memory.claim(q, max, visibilityMs);
     return deliveries.length > 0 ? { deliveries } : { deliveries, nextVisibleMs: deps.memory.nextVisibleMs(q.name) };
   };
+  // Leases that arrive after the asker went away (its claim or handoff was in flight) go back
+  // at once, instead of waiting out the visibility timeout with an attempt spent.
+  const answer = async (q: Queue, deliveries: Delivery[]): Promise<Delivery[]> => {
+    if (deliveries.length === 0 || !options.signal?.aborted || !deps.release || q.settings.durability === 'memory') return deliveries;
+    await deps.release(q, deliveries);
+    return [];
+  };
   for (;;) {
     if (signal.aborted) return [];
     const q = queue(); // re-read: the queue may have been deleted while we waited
     const stamp = deps.waiters.stamp(q.name); // a publish that lands while we look below still wakes us
     const { deliveries, nextVisibleMs: next } = await claimOnce(q);
     const remaining = deadline - Date.now();
-    if (deliveries.length > 0 || remaining <= 0 || signal.aborted) return deliveries;
+    if (deliveries.length > 0 || remaining <= 0 || signal.aborted) return answer(q, deliveries);
     const waitMs = Math.min(remaining, next ?? deps.recheckMs, deps.recheckMs);
     if (!deps.handoff || q.settings.durability === 'memory') {
       await deps.waiters.wait(q.name, waitMs, signal, stamp);
@@ -70,9 +79,9 @@ export async function receive(deps: DeliverDeps, queue: () => Queue, options: Re
     // Waiting with a ticket: a publish flush on this node may lease its entries to this poll.
     const ticket = deps.handoff.offer(q.name, max, visibilityMs);
     await deps.waiters.wait(q.name, waitMs, signal, stamp, (wake) => (ticket.wake = wake));
-    // A ticket a flush took is answered once that flush commits, even if the asker has gone: its
-    // leases exist by then (as with a claim that was in flight), and run out after the visibility.
+    // A ticket a flush took is answered once that flush commits, even if the asker has gone by
+    // then: its leases exist, and answer() gives them back.
     const handed = await deps.handoff.settle(ticket);
-    if (handed.length > 0) return handed;
+    if (handed.length > 0) return answer(q, handed);
   }
 }

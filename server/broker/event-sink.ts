@@ -9,6 +9,7 @@ export type EventType =
   | 'nacked'
   | 'retry_scheduled'
   | 'lease_expired'
+  | 'released'
   | 'dead_lettered'
   | 'replayed'
   | 'expired'

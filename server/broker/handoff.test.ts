@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { message, startTestBroker, str, type TestBroker } from '../../test/broker';
+import { message, startTestBroker, str, watchQueries, type TestBroker } from '../../test/broker';
 import { depth, drain, waitFor } from '../../test/broker-helpers';
 import { drivers } from '../../test/databases';
 import { Handoff } from './handoff';
@@ -172,18 +172,8 @@ describe.each(drivers)('handoff to waiting long polls on %s', (driver) => {
   it('a publish whose every entry went to waiting polls wakes no other poll on that queue', async () => {
     // A second broker on the same database, whose claim statements are counted.
     let claims = 0;
-    const db = t.db;
-    const counting = new Proxy(db, {
-      get(target, key) {
-        const value = Reflect.get(target, key, target) as unknown;
-        if (key === 'query') {
-          return (sql: string, params?: unknown[]) => {
-            if (sql.includes('hatoba_claimable')) claims++;
-            return db.query(sql, params);
-          };
-        }
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
+    const counting = watchQueries(t.db, (sql) => {
+      if (sql.includes('hatoba_claimable')) claims++;
     });
     const broker = createBroker({ db: counting, node: 'counting-node', recheckMs: 60_000, sweepIntervalMs: 60_000 });
     await broker.start();
@@ -221,5 +211,32 @@ describe.each(drivers)('handoff to waiting long polls on %s', (driver) => {
     const [kept] = await broker.publishBatch([message('amq.default', 'work', 'kept')]);
     expect((await poll).map((d) => [d.id, str(d.body)])).toEqual([[kept!.id, 'kept']]);
     expect(await depth(broker, 'work')).toEqual({ ready: 0, inFlight: 1, delayed: 0 });
+  });
+
+  it('leases handed to a poll whose asker left while the flush was in flight go back at once, attempt not spent', async () => {
+    const asker = new AbortController();
+    // The asker leaves as the publish flush is sent: after it took the poll's ticket, before it commits.
+    const watched = watchQueries(t.db, (sql) => {
+      if (sql.includes('INSERT INTO messages')) asker.abort();
+    });
+    const broker = createBroker({ db: watched, node: 'watched-node', recheckMs: 60_000, sweepIntervalMs: 60_000 });
+    await broker.start();
+    try {
+      await broker.declareQueue('work', {});
+      const poll = broker.receive('work', { max: 10, waitMs: 5000, signal: asker.signal });
+      await pollWaiting(broker, 'work');
+      const [published] = await broker.publishBatch([message('amq.default', 'work', 'back')]);
+      expect(await poll).toEqual([]);
+      expect(await depth(broker, 'work')).toEqual({ ready: 1, inFlight: 0, delayed: 0 });
+      const trace = await broker.trace(published!.correlationId);
+      expect(trace.events.filter((e) => e.queue === 'work').map((e) => [e.type, e.attempt])).toEqual([
+        ['delivered', 1],
+        ['released', 1],
+      ]);
+      const [again] = await drain(broker, 'work');
+      expect([again!.id, again!.attempt]).toEqual([published!.id, 1]);
+    } finally {
+      await broker.stop();
+    }
   });
 });

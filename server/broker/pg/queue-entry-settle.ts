@@ -34,6 +34,27 @@ export async function queueEntryAck(q: Sql, p: { acks: { queue: string; receipts
   return acked;
 }
 
+/**
+ * Gives back leases that no consumer saw: the receive that took them was abandoned (its client
+ * went away) while its claim or its handoff was in flight. Each entry is ready again at once and
+ * its attempt is taken back, so a consumer that vanished does not bring a message closer to its
+ * dead-letter queue. Records `released` (with the attempt given back); returns how many.
+ */
+export async function queueEntryRelease(q: Sql, p: { queue: string; receipts: Receipt[]; node: string }): Promise<number> {
+  const rows = await q.query(
+    `WITH r AS (
+       UPDATE queue_entries e SET lease = NULL, visible_at = now(), attempt = e.attempt - 1
+       FROM unnest($2::int8[], $3::uuid[]) AS r(id, lease)
+       WHERE ${CURRENT_LEASE}
+       RETURNING e.message_id, e.attempt
+     )
+     INSERT INTO events (type, message_id, queue, node, attempt) SELECT 'released', message_id, $1, $4, attempt + 1 FROM r
+     RETURNING 1`,
+    [p.queue, ...receiptArrays(p.receipts), p.node],
+  );
+  return rows.length;
+}
+
 /** Pushes the current leases' visibility out by `visibilityMs` from now; returns the entry ids extended. */
 export async function queueEntryExtend(
   q: Sql,
