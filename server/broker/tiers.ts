@@ -1,4 +1,4 @@
-import type { TxOptions } from '../../db/driver';
+import { synchronousCommitStatement, type TxOptions } from '../../db/driver';
 import type { TopologySnapshot } from './route';
 import type { Durability } from './types';
 
@@ -21,7 +21,9 @@ export const commitFor = (topology: TopologySnapshot, queues: Iterable<string>):
   anyReplicated(topology, queues) ? { synchronousCommit: 'remote_apply' } : {};
 
 /**
- * For a transaction that only learns inside itself which queues it touched (the sweeper):
- * synchronous_commit is read at COMMIT, so a SET LOCAL issued any time before it applies.
+ * For a transaction that only learns inside itself which queues it touched (the sweeper,
+ * replay): synchronous_commit is read at COMMIT, so the SET LOCAL a transaction would start
+ * with applies when issued any time before it. (A single statement that is its own transaction
+ * sets it with set_config instead, in the statement: message-insert.ts, queue-entry-claim.ts.)
  */
-export const REPLICATED_COMMIT = 'SET LOCAL synchronous_commit = remote_apply';
+export const REPLICATED_COMMIT = synchronousCommitStatement({ synchronousCommit: 'remote_apply' })!;
