@@ -259,7 +259,8 @@ export function createBroker(options: BrokerOptions): Broker {
     },
     async publishBatch(inputs) {
       const started = performance.now();
-      await topology.settled(); // route on the newest topology this node was told about
+      const reloading = topology.settled();
+      if (reloading) await reloading; // route on the newest topology this node was told about
       const results = await publisher.publishBatch(inputs);
       telemetry.publishDuration((performance.now() - started) / 1000);
       for (const r of results) for (const q of r.queues) telemetry.routed(q, 1);
