@@ -8,6 +8,8 @@ export interface PostgresOptions {
 }
 
 const APPLICATION_NAME = 'hatoba';
+/** Seconds a connection attempt may take (TCP, TLS, authentication) before it is retried. */
+const CONNECT_TIMEOUT_S = 5;
 /** A promise that never settles: what a statement on a lost transaction connection becomes. */
 const never = () => new Promise<never>(() => {});
 
@@ -26,6 +28,10 @@ export function openPostgres(options: PostgresOptions): Db {
     max: options.maxConnections ?? 10,
     onnotice: () => {},
     backoff: reconnectDelaySeconds,
+    // A reconnect that hangs (seen when connections are ended while the pool reconnects: about
+    // one outage test in four stalled until postgres.js's default 30 s ran out) holds the
+    // statements queued on that connection, publishes included, until it times out.
+    connect_timeout: CONNECT_TIMEOUT_S,
     connection: {
       application_name: APPLICATION_NAME,
       // A transaction left open or stuck behind a lock must not stall the broker.
