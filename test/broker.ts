@@ -1,4 +1,4 @@
-import type { Db } from '../db/driver';
+import type { Db, Row } from '../db/driver';
 import { createBroker, type Broker, type BrokerOptions } from '../server/broker';
 import type { PublishInput } from '../server/broker/types';
 import { openTestDb, type Driver } from './databases';
@@ -30,20 +30,15 @@ export async function startTestBroker(driver: Driver, options: Partial<BrokerOpt
  * For tests that count statements or act at a precise point of the broker's work.
  */
 export function watchQueries(db: Db, onQuery: (sql: string) => (() => void) | void): Db {
-  return new Proxy(db, {
-    get(target, key) {
-      if (key === 'query') {
-        return async (sql: string, params?: unknown[]) => {
-          const after = onQuery(sql);
-          const rows = await target.query(sql, params);
-          after?.();
-          return rows;
-        };
-      }
-      const value = Reflect.get(target, key, target) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
+  return {
+    ...db,
+    async query<T extends Row>(sql: string, params?: unknown[]) {
+      const after = onQuery(sql);
+      const rows = await db.query<T>(sql, params);
+      after?.();
+      return rows;
     },
-  });
+  };
 }
 
 export const text = (s: string) => new TextEncoder().encode(s);

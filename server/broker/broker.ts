@@ -17,7 +17,7 @@ import { createGroupCommit } from './group-commit';
 import { queueDepthRead } from './pg/queue-depth';
 import { queueEntryAck, queueEntryExtend, queueEntryNack, queueEntryRelease } from './pg/queue-entry-settle';
 import { exchangeHistoryReplay } from './pg/exchange-replay';
-import { createHousekeeping, every } from './housekeeping';
+import { createHousekeeping, every, VACUUM_INTERVAL_MS } from './housekeeping';
 import { createReads } from './reads';
 import { RequestReply } from './request-reply';
 import { fanOut, noTelemetry, type Telemetry } from './telemetry';
@@ -132,7 +132,7 @@ export function createBroker(options: BrokerOptions): Broker {
     onDead,
     isLeader: options.isLeader,
     onOwnVacuum: () =>
-      log.warn({}, 'PostgreSQL runs without autovacuum: this node vacuums and analyzes the queue tables every 30 s; turn autovacuum on to leave it to PostgreSQL'),
+      log.warn({}, `PostgreSQL runs without autovacuum: this node vacuums and analyzes the queue tables every ${VACUUM_INTERVAL_MS / 1000} s; turn autovacuum on to leave it to PostgreSQL`),
   });
   const replies = new RequestReply({
     declareReplyQueue: async () => {
@@ -207,7 +207,7 @@ export function createBroker(options: BrokerOptions): Broker {
         every(options.sweepIntervalMs ?? 1000, housekeeping.sweep, failed('sweep')),
         every(options.sampleIntervalMs ?? 5000, housekeeping.sample, failed('depth sampling')),
         every(60_000, housekeeping.retain, failed('retention')),
-        every(30_000, housekeeping.vacuum, failed('vacuum')),
+        every(VACUUM_INTERVAL_MS, housekeeping.vacuum, failed('vacuum')),
       );
     },
     async stop() {

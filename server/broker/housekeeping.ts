@@ -15,6 +15,9 @@ import type { QueueDepth } from './types';
 const SAMPLER_LOCK = 0x48617401;
 const RETENTION_LOCK = 0x48617402;
 
+/** How often the leader vacuums the queue tables where no autovacuum runs. */
+export const VACUUM_INTERVAL_MS = 30_000;
+
 export interface HousekeepingDeps {
   db: Db;
   node: string;
