@@ -7,6 +7,7 @@ import { fire, httpPool } from '../http';
 import { median, nowMs, Recorder } from '../stats';
 import { freePort, startHatoba } from '../server';
 import type { BenchContext, CaseGroup, GroupSetup, Measurement } from '../types';
+import { drainSample, fill } from './backlog';
 import { loadSample, Teardown } from './common';
 import { e2eCases, PUBLISHERS } from './e2e';
 
@@ -65,6 +66,25 @@ async function setup(ctx: BenchContext): Promise<GroupSetup> {
       }
     },
   };
+  // A backlog to drain: deliveries read their bodies back from the database (no handoff).
+  const backlog = 'bench.pglite.backlog';
+  // Deep enough for a run at up to 15,000 msg/s (the drain reaches about 8,000 here).
+  const backlogSize = Math.ceil(((ctx.warmupMs + ctx.durationMs) / 1000) * 1.5) * 10_000;
+  const figures: Record<string, number> = {};
+  try {
+    await hatoba.declareQueue(backlog);
+    figures[`backlog fill through batch publish, msg/s`] = (await fill(hatoba, backlog, backlogSize, ctx.log)).rate;
+  } catch (e) {
+    await td.run();
+    throw e;
+  }
+  const drain: Measurement = {
+    id: 'pglite.hatoba.drain',
+    subject: 'hatoba',
+    label: `receive 100 + ack on PGlite from a ${backlogSize.toLocaleString('en-US')}-message backlog; 4 consumers`,
+    tags: ['pglite'],
+    run: () => drainSample(ctx, hatoba, backlog),
+  };
   const e2e = e2eCases(ctx, {
     idPrefix: 'pglite.hatoba.e2e',
     subject: 'hatoba',
@@ -73,9 +93,10 @@ async function setup(ctx: BenchContext): Promise<GroupSetup> {
     driver: () => hatoba.e2eDriver(PUBLISHERS),
   });
   return {
-    measurements: [publish, ...e2e],
+    measurements: [publish, drain, ...e2e],
     teardown: td.run,
     figures: () => ({
+      ...figures,
       'Hatoba peak RSS (VmHWM), MiB': server.peakRssMiB() ?? 'n/a',
       ...(probeP99s.length ? { '/healthz p99 during the PGlite publish load, ms': median(probeP99s) } : {}),
     }),

@@ -2,46 +2,17 @@
  * Case 5: a queue with `scaleSize` (1,000,000) ready entries among 100 queues: the queue list,
  * the deep queue's depth, receive+ack throughput from it compared with a queue a tenth as deep
  * (the shallow one, topped up the same way), and the server's peak RSS.
- * The queue is filled through the batch publish API (no coupling to the table layout).
  */
 import { HatobaClient } from '../hatoba';
 import { callJson } from '../http';
-import { round } from '../stats';
 import { dropDatabase, freePort, freshDatabase, startHatoba } from '../server';
 import type { BenchContext, CaseGroup, GroupSetup, Measurement } from '../types';
+import { drainSample, fill, FILL_BATCH, FILL_CLIENTS } from './backlog';
 import { loadSample, Teardown } from './common';
 
 const DB = 'hatoba_bench_scale';
 const DEEP = 'bench.scale.deep';
 const SHALLOW = 'bench.scale.shallow';
-const FILL_BATCH = 500;
-const FILL_CLIENTS = 4;
-
-async function fill(hatoba: HatobaClient, queue: string, total: number, log: (m: string) => void): Promise<{ seconds: number; rate: number }> {
-  const pool = hatoba.pool(FILL_CLIENTS);
-  const started = Date.now();
-  const deadline = started + 60 * 60_000;
-  let next = 0;
-  let lastLog = started;
-  const worker = async () => {
-    while (next < total && Date.now() < deadline) {
-      const n = Math.min(FILL_BATCH, total - next);
-      const seq = next;
-      next += n;
-      await hatoba.publishBatch(pool, queue, n, seq);
-      if (Date.now() - lastLog > 10_000) {
-        lastLog = Date.now();
-        log(`scale fill ${queue}: ${next.toLocaleString('en-US')} / ${total.toLocaleString('en-US')}`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: FILL_CLIENTS }, worker));
-  if (total === 0) return { seconds: 0, rate: 0 };
-  if (next < total) throw new Error(`fill did not finish in time (${next} of ${total})`);
-  const seconds = (Date.now() - started) / 1000;
-  return { seconds: round(seconds, 1), rate: round(total / seconds) };
-}
-
 async function setup(ctx: BenchContext): Promise<GroupSetup> {
   const td = new Teardown();
   const url = await freshDatabase(ctx.pgBase, DB);
@@ -71,24 +42,12 @@ async function setup(ctx: BenchContext): Promise<GroupSetup> {
   }
 
   const one = hatoba.pool(1);
-  const drain = hatoba.pool(4);
   const drainCase = (id: string, queue: string, label: string): Measurement => ({
     id,
     subject: 'hatoba',
     label,
     tags: ['scale'],
-    run: async () => {
-      let taken = 0;
-      const sample = await loadSample(ctx, 4, async () => {
-        const got = await hatoba.receive(drain, queue, 100, 0);
-        if (got.length) await hatoba.ack(drain, queue, got.map((m) => m.receipt));
-        taken += got.length;
-        return got.length;
-      });
-      // Top the queue up again, so that every run drains from the same depth.
-      const topUp = await fill(hatoba, queue, taken, ctx.log);
-      return { ...sample, extra: { ...sample.extra, consumed: taken, topUpRate: topUp.rate } };
-    },
+    run: () => drainSample(ctx, hatoba, queue),
   });
   const ms: Measurement[] = [
     {
