@@ -1,13 +1,15 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Db, Row, Sql } from './driver';
+import { pgliteCodecs } from './pglite-codecs.mjs';
 
 /**
  * PGlite behind the Db seam. PGlite is one connection in this process: its own mutex
- * serialises queries, and `transaction` holds it for the whole transaction.
+ * serialises queries, and `transaction` holds it for the whole transaction. Bytea goes through
+ * pgliteCodecs.
  */
 export function wrapPglite(pg: PGlite): Db {
   const wrap = (q: Pick<PGlite, 'query'>): Sql => ({
-    query: async <T extends Row>(text: string, params: unknown[] = []) => (await q.query<T>(text, params)).rows,
+    query: async <T extends Row>(text: string, params: unknown[] = []) => (await q.query<T>(text, params, pgliteCodecs)).rows,
   });
   const root = wrap(pg);
   return {
