@@ -1,26 +1,17 @@
 import { PGlite } from '@electric-sql/pglite';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from './driver';
 import { isConnectionLost } from './errors';
 import { wrapPglite } from './pglite';
 
-const opened: Db[] = [];
-afterAll(async () => {
-  for (const db of opened) await db.close().catch(() => {});
-});
-
-const modes: [string, () => Promise<Db>][] = [
-  ['on this thread', async () => wrapPglite(new PGlite())],
-];
-
-describe.each(modes)('PGlite %s', (_mode, open) => {
-  // One database for the tests of a mode (opening PGlite takes a second or two); each uses its own table.
-  let shared: Promise<Db> | undefined;
-  const db = () =>
-    (shared ??= open().then((d) => {
-      opened.push(d);
-      return d;
-    }));
+describe('PGlite behind the Db seam', () => {
+  // One database for these tests (opening PGlite takes a second or two); each uses its own table.
+  let shared: Db;
+  beforeAll(() => {
+    shared = wrapPglite(new PGlite());
+  });
+  afterAll(() => shared.close());
+  const db = async () => shared;
 
   it('reads back every byte value of a bytea, from Buffer and Uint8Array parameters alike', async () => {
     const d = await db();

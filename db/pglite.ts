@@ -1,6 +1,22 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Db, Row, Sql } from './driver';
-import { pgliteCodecs } from './pglite-codecs.mjs';
+
+const BYTEA = 17;
+
+/**
+ * How PGlite reads and writes bytea (message bodies) in every query. PGlite's own parser turns
+ * the hex text into bytes with one parseInt per byte: about 90 µs per KiB, 8.8 ms to read 100
+ * bodies of 1 KiB, more than the rest of a claim. Node's hex codec does it in 1.2 ms.
+ */
+const pgliteCodecs = {
+  parsers: { [BYTEA]: (text: string) => Buffer.from(text.slice(2), 'hex') }, // hex output format: \x0a1b…
+  serializers: {
+    [BYTEA]: (value: unknown) => {
+      if (!(value instanceof Uint8Array)) throw new Error('Invalid input for bytea type');
+      return '\\x' + Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
+    },
+  },
+};
 
 /**
  * PGlite behind the Db seam. PGlite is one connection in this process: its own mutex
