@@ -45,6 +45,7 @@ const schema = z.object({
   HATOBA_RETENTION: duration.default(7 * 86_400_000),
   HATOBA_SAMPLE_INTERVAL: duration.default(5000),
   HATOBA_MEMORY_MAX_ENTRIES: z.coerce.number().int().min(1).default(200_000),
+  HATOBA_MEMORY_MAX_BYTES: bytes.default(256 * 1024 * 1024),
   HATOBA_DB_POOL: z.coerce.number().int().min(2).max(100).default(10),
   HATOBA_DASHBOARD: flag.default(true),
   HATOBA_DEMO: flag.default(false),
@@ -83,6 +84,8 @@ export interface Config {
   sampleIntervalMs: number;
   dbPool: number;
   memoryLimit: number;
+  /** Most body bytes the memory-tier entries hold together; past it publishes to them get 507 memory_limit. */
+  memoryMaxBytes: number;
   dashboard: boolean;
   dev: boolean;
   /** Runs the order example's simulated services in this process (`--demo` or HATOBA_DEMO=1). */
@@ -130,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sampleIntervalMs: e.HATOBA_SAMPLE_INTERVAL,
     dbPool: e.HATOBA_DB_POOL,
     memoryLimit: e.HATOBA_MEMORY_MAX_ENTRIES,
+    memoryMaxBytes: e.HATOBA_MEMORY_MAX_BYTES,
     dashboard: e.HATOBA_DASHBOARD,
     dev: argv.includes('--dev'),
     demo: e.HATOBA_DEMO || argv.includes('--demo'),

@@ -41,6 +41,7 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
     telemetry: metrics.telemetry,
     isLeader: cluster.isLeader,
     memoryLimit: config.memoryLimit,
+    memoryMaxBytes: config.memoryMaxBytes,
   });
   await broker.start();
   const security = createSecurity({

@@ -52,6 +52,8 @@ export interface BrokerOptions {
   isLeader?: () => boolean;
   /** Most entries all memory-tier queues may hold together (default 200,000). */
   memoryLimit?: number;
+  /** Most body bytes all memory-tier entries may hold together (default 256 MiB). */
+  memoryMaxBytes?: number;
   /** A waiting long poll looks at its queue again at least this often, in case a wake-up was missed (default 1 s). */
   recheckMs?: number;
 }
@@ -98,6 +100,7 @@ export function createBroker(options: BrokerOptions): Broker {
     memory,
     dedupWindowMs,
     memoryLimit: options.memoryLimit ?? 200_000,
+    memoryMaxBytes: options.memoryMaxBytes ?? 256 * 1024 * 1024,
     onCommitted: (qs) => wake(qs, (q) => q.settings.maxLength != null),
     onPublished: (exchange, n) => telemetry.published(exchange, n),
     onBatch: (size) => telemetry.groupCommit(size),

@@ -21,6 +21,8 @@ export interface PublisherDeps {
   dedupWindowMs: number;
   /** Most entries the memory tier may hold; publishes that would pass it are refused (507). */
   memoryLimit: number;
+  /** Most body bytes the memory-tier entries may hold together. */
+  memoryMaxBytes: number;
   /** Local long polls to wake once a batch has committed. */
   onCommitted: (queues: string[]) => void;
   onPublished?: (exchange: string, count: number) => void;
@@ -135,20 +137,40 @@ export class Publisher {
     };
   }
 
+  /** Refuses a batch that would take the memory tier past its limits; then nothing of it is stored. */
+  private checkMemoryRoom(prepared: PreparedMessage[]): void {
+    let entries = 0;
+    let bytes = 0;
+    for (const m of prepared) {
+      const copies = m.queues.length - m.durableQueues.length;
+      entries += copies;
+      bytes += copies * m.body.byteLength;
+    }
+    if (entries === 0) return;
+    const { memory, memoryLimit, memoryMaxBytes } = this.deps;
+    if (memory.size + entries > memoryLimit) {
+      throw new BrokerError(
+        'memory_limit',
+        `Memory-tier queues hold ${memory.size} entries, the limit is ${memoryLimit}: consume them or raise HATOBA_MEMORY_MAX_ENTRIES`,
+        { limit: memoryLimit },
+      );
+    }
+    if (memory.bytes + bytes > memoryMaxBytes) {
+      throw new BrokerError(
+        'memory_limit',
+        `Memory-tier queues hold ${memory.bytes} bytes of message bodies, and this publish adds ${bytes}; the limit is ${memoryMaxBytes}: consume them or raise HATOBA_MEMORY_MAX_BYTES`,
+        { limitBytes: memoryMaxBytes, heldBytes: memory.bytes, publishBytes: bytes },
+      );
+    }
+  }
+
   async publish(input: PublishInput): Promise<PublishResult> {
     return (await this.publishBatch([input]))[0]!;
   }
 
   async publishBatch(inputs: PublishInput[]): Promise<PublishResult[]> {
     const prepared = inputs.map((i) => this.prepare(i));
-    const memoryEntries = prepared.reduce((n, m) => n + m.queues.length - m.durableQueues.length, 0);
-    if (memoryEntries > 0 && this.deps.memory.size + memoryEntries > this.deps.memoryLimit) {
-      throw new BrokerError(
-        'memory_limit',
-        `Memory-tier queues hold ${this.deps.memory.size} entries, the limit is ${this.deps.memoryLimit}: consume them or raise HATOBA_MEMORY_MAX_ENTRIES`,
-        { limit: this.deps.memoryLimit },
-      );
-    }
+    this.checkMemoryRoom(prepared);
     // Messages that only reach memory queues and carry no idempotency key never touch the database.
     const needsDb = prepared.some((m) => m.durableQueues.length > 0 || m.idempotencyKey || m.queues.length === 0);
     const { outcomes, handedOff }: Flushed = needsDb

@@ -27,6 +27,7 @@ interface MemoryEntry {
 export class MemoryStore {
   private readonly queues = new Map<string, Map<number, MemoryEntry>>();
   private nextId = 1;
+  private bodyBytes = 0;
 
   constructor(
     private readonly deps: {
@@ -55,6 +56,7 @@ export class MemoryStore {
     const now = this.now();
     const id = this.nextId++;
     this.entries(queue.name).set(id, { id, message, visibleAt: now + delayMs, attempt: 0, lease: null, enqueuedAt: now, lastError: null, death });
+    this.bodyBytes += message.body.byteLength;
     this.enforceMaxLength(queue, topology);
     this.deps.onReady([queue.name]);
   }
@@ -86,6 +88,16 @@ export class MemoryStore {
     return n;
   }
 
+  /** Body bytes held across all memory queues, counted once per entry. */
+  get bytes(): number {
+    return this.bodyBytes;
+  }
+
+  /** Every removal of an entry goes through here, so that `bytes` stays right. */
+  private remove(queue: string, e: MemoryEntry): void {
+    if (this.entries(queue).delete(e.id)) this.bodyBytes -= e.message.body.byteLength;
+  }
+
   /** The entries that `receipts` name and whose leases are still current. */
   private held(queue: string, receipts: Receipt[]): MemoryEntry[] {
     const now = this.now();
@@ -98,7 +110,7 @@ export class MemoryStore {
 
   ack(queue: string, receipts: Receipt[]): Set<number> {
     const held = this.held(queue, receipts);
-    for (const e of held) this.entries(queue).delete(e.id);
+    for (const e of held) this.remove(queue, e);
     this.emit(held.map((e) => ({ type: 'acked', messageId: e.message.id, queue, attempt: e.attempt })));
     return new Set(held.map((e) => e.id));
   }
@@ -132,7 +144,7 @@ export class MemoryStore {
   private deadLetter(queue: string, dying: MemoryEntry[], reason: DeathReason, topology: TopologySnapshot): void {
     if (dying.length > 0) this.deps.onDead?.(queue, reason, dying.length);
     for (const e of dying) {
-      this.entries(queue).delete(e.id);
+      this.remove(queue, e);
       const targets = deadLetterTargets(topology, queue, e.message);
       const death: Death = {
         queue,
@@ -217,7 +229,7 @@ export class MemoryStore {
     let n = 0;
     for (const e of [...this.entries(queue).values()]) {
       if (wanted.has(e.message.id) && !(e.lease && e.visibleAt > now)) {
-        this.entries(queue).delete(e.id);
+        this.remove(queue, e);
         n++;
       }
     }
@@ -225,7 +237,9 @@ export class MemoryStore {
   }
 
   purge(queue: string): number {
-    const n = this.entries(queue).size;
+    const entries = this.entries(queue);
+    const n = entries.size;
+    for (const e of entries.values()) this.bodyBytes -= e.message.body.byteLength;
     this.queues.delete(queue);
     return n;
   }
@@ -261,7 +275,7 @@ export class MemoryStore {
         target === 'origin' ? (e.death ? [e.death.queue] : []) : 'queue' in target ? [target.queue] : route(topology, message.exchange, message.routingKey, message.headers);
       const queues = names.map((n) => topology.queues.get(n)).filter((q): q is Queue => q?.settings.durability === 'memory');
       if (queues.length === 0) continue;
-      this.entries(dlq).delete(e.id);
+      this.remove(dlq, e);
       for (const q of queues) this.enqueue(q, message, 0, topology);
       this.emit([{ type: 'replayed', messageId: e.message.id, queue: dlq, attempt: null, detail: { to: queues.map((q) => q.name), newMessageId: message.id === e.message.id ? null : message.id } }]);
       moved++;

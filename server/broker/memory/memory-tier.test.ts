@@ -244,4 +244,31 @@ describe('memory tier limit', () => {
       await t.close();
     }
   });
+
+  it('refuses a publish whose bodies would pass the byte limit, storing none of its batch, and frees the bytes of what leaves', async () => {
+    const t = await startTestBroker('pglite', { memoryMaxBytes: 1000 });
+    const body = (c: string) => c.repeat(400);
+    try {
+      await t.broker.declareQueue('ram', { durability: 'memory' });
+      await t.broker.declareQueue('other', { durability: 'memory' });
+      await t.broker.publish(message('amq.default', 'ram', body('a')));
+      await t.broker.publish(message('amq.default', 'other', body('b')));
+      // 800 held: a batch of two more (800 bytes) would pass 1,000, so neither message is stored
+      const refused = await t.broker
+        .publishBatch([message('amq.default', 'ram', body('c')), message('amq.default', 'other', 'd')])
+        .catch((e: unknown) => e);
+      expect(refused).toMatchObject({ code: 'memory_limit', details: { limitBytes: 1000, heldBytes: 800, publishBytes: 401 } });
+      expect((await t.broker.queueInfo('other')).ready).toBe(1);
+      // an ack frees its bytes
+      const [got] = await t.broker.receive('ram', { max: 1, waitMs: 0 });
+      await t.broker.ack('ram', [got!.receipt]);
+      await t.broker.publish(message('amq.default', 'ram', body('e')));
+      // so does a purge
+      await expect(t.broker.publish(message('amq.default', 'ram', body('f')))).rejects.toMatchObject({ code: 'memory_limit' });
+      await t.broker.purge('other');
+      expect((await t.broker.publish(message('amq.default', 'ram', body('f')))).queues).toEqual(['ram']);
+    } finally {
+      await t.close();
+    }
+  });
 });
