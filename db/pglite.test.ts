@@ -6,15 +6,13 @@ import { wrapPglite } from './pglite';
 
 describe('PGlite behind the Db seam', () => {
   // One database for these tests (opening PGlite takes a second or two); each uses its own table.
-  let shared: Db;
+  let d: Db;
   beforeAll(() => {
-    shared = wrapPglite(new PGlite());
+    d = wrapPglite(new PGlite());
   });
-  afterAll(() => shared.close());
-  const db = async () => shared;
+  afterAll(() => d.close());
 
   it('reads back every byte value of a bytea, from Buffer and Uint8Array parameters alike', async () => {
-    const d = await db();
     await d.query('CREATE TABLE blobs (n int PRIMARY KEY, b bytea)');
     const all = Uint8Array.from({ length: 256 }, (_, i) => i);
     const big = Buffer.alloc(64 * 1024, 0xab);
@@ -28,7 +26,6 @@ describe('PGlite behind the Db seam', () => {
   });
 
   it('commits a transaction, and rolls one back when its callback throws', async () => {
-    const d = await db();
     await d.query('CREATE TABLE t_tx (n int PRIMARY KEY)');
     await expect(d.tx(async (q) => (await q.query('INSERT INTO t_tx VALUES (1) RETURNING n'))[0])).resolves.toEqual({ n: 1 });
     await expect(
@@ -41,7 +38,6 @@ describe('PGlite behind the Db seam', () => {
   });
 
   it('keeps the SQLSTATE fields of a failed statement, and rolls back the transaction it failed in', async () => {
-    const d = await db();
     await d.query('CREATE TABLE t_err (n int CONSTRAINT t_err_pk PRIMARY KEY)');
     await d.query('INSERT INTO t_err VALUES (1)');
     const failure = await d
@@ -58,7 +54,6 @@ describe('PGlite behind the Db seam', () => {
   });
 
   it('makes a statement sent during a transaction wait until that transaction ends', async () => {
-    const d = await db();
     await d.query('CREATE TABLE t_wait (n int)');
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
@@ -76,7 +71,6 @@ describe('PGlite behind the Db seam', () => {
   });
 
   it('delivers NOTIFY to a listener until it unlistens', async () => {
-    const d = await db();
     const heard: string[] = [];
     const unlisten = await d.listen('hatoba_test', (p) => heard.push(p));
     await d.query("SELECT pg_notify('hatoba_test', 'one')");

@@ -139,7 +139,7 @@ async function openSession(url: string, options: SessionOptions = {}): Promise<D
     max: 1,
     idle_timeout: 0,
     max_lifetime: null,
-    connect_timeout: 5,
+    connect_timeout: CONNECT_TIMEOUT_S,
     fetch_types: false,
     onnotice: () => {},
     onclose: () => {

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { MEMORY_DEFAULT_MAX_BYTES, MEMORY_DEFAULT_MAX_ENTRIES } from './broker/memory/memory-store';
 import { AllowListError, classifyAddress, parseAllowList } from './webhooks/address-guard';
 
 /** Byte sizes: a number of bytes, or with a unit (`512kb`, `1mb`). */
@@ -44,8 +45,8 @@ const schema = z.object({
   HATOBA_DEDUP_WINDOW: duration.default(86_400_000),
   HATOBA_RETENTION: duration.default(7 * 86_400_000),
   HATOBA_SAMPLE_INTERVAL: duration.default(5000),
-  HATOBA_MEMORY_MAX_ENTRIES: z.coerce.number().int().min(1).default(200_000),
-  HATOBA_MEMORY_MAX_BYTES: bytes.default(256 * 1024 * 1024),
+  HATOBA_MEMORY_MAX_ENTRIES: z.coerce.number().int().min(1).default(MEMORY_DEFAULT_MAX_ENTRIES),
+  HATOBA_MEMORY_MAX_BYTES: bytes.default(MEMORY_DEFAULT_MAX_BYTES),
   HATOBA_DB_POOL: z.coerce.number().int().min(2).max(100).default(10),
   HATOBA_DASHBOARD: flag.default(true),
   HATOBA_DEMO: flag.default(false),

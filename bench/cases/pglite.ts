@@ -73,7 +73,7 @@ async function setup(ctx: BenchContext): Promise<GroupSetup> {
   const figures: Record<string, number> = {};
   try {
     await hatoba.declareQueue(backlog);
-    figures[`backlog fill through batch publish, msg/s`] = (await fill(hatoba, backlog, backlogSize, ctx.log)).rate;
+    figures['backlog fill through batch publish, msg/s'] = (await fill(hatoba, backlog, backlogSize, ctx.log)).rate;
   } catch (e) {
     await td.run();
     throw e;

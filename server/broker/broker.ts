@@ -5,7 +5,7 @@ import { receive } from './deliver';
 import { BrokerError } from './errors';
 import { EventSink } from './event-sink';
 import { Handoff } from './handoff';
-import { MemoryStore } from './memory/memory-store';
+import { MEMORY_DEFAULT_MAX_BYTES, MEMORY_DEFAULT_MAX_ENTRIES, MemoryStore } from './memory/memory-store';
 import { possibleDeadLetterQueues } from './dead-letter-targets';
 import { checkHeaders, checkName, checkStoredText } from './names';
 import { reportDeadAfter } from './pg/dead-letter';
@@ -99,8 +99,8 @@ export function createBroker(options: BrokerOptions): Broker {
     topology: () => topology.snapshot,
     memory,
     dedupWindowMs,
-    memoryLimit: options.memoryLimit ?? 200_000,
-    memoryMaxBytes: options.memoryMaxBytes ?? 256 * 1024 * 1024,
+    memoryLimit: options.memoryLimit ?? MEMORY_DEFAULT_MAX_ENTRIES,
+    memoryMaxBytes: options.memoryMaxBytes ?? MEMORY_DEFAULT_MAX_BYTES,
     onCommitted: (qs) => wake(qs, (q) => q.settings.maxLength != null),
     onPublished: (exchange, n) => telemetry.published(exchange, n),
     onBatch: (size) => telemetry.groupCommit(size),

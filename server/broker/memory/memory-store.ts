@@ -8,6 +8,10 @@ import { route, type TopologySnapshot } from '../route';
 import type { Death, DeathReason, Delivery, NackOptions, Queue, QueueDepth, ReplayRequest, StoredMessage } from '../types';
 import type { BrowsedEntry } from '../pg/queue-read';
 
+/** Defaults of the memory tier's limits (HATOBA_MEMORY_MAX_ENTRIES, HATOBA_MEMORY_MAX_BYTES). */
+export const MEMORY_DEFAULT_MAX_ENTRIES = 200_000;
+export const MEMORY_DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+
 interface MemoryEntry {
   id: number;
   message: StoredMessage;
@@ -237,11 +241,10 @@ export class MemoryStore {
   }
 
   purge(queue: string): number {
-    const entries = this.entries(queue);
-    const n = entries.size;
-    for (const e of entries.values()) this.bodyBytes -= e.message.body.byteLength;
+    const entries = [...this.entries(queue).values()];
+    for (const e of entries) this.remove(queue, e);
     this.queues.delete(queue);
-    return n;
+    return entries.length;
   }
 
   /** Replays dead letters of a memory DLQ into memory queues (see pg/replay.ts for the rules). */
