@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uuidv7 } from './ids';
+import { uuidv4, uuidv7 } from './ids';
 
 const SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -24,5 +24,29 @@ describe('uuidv7', () => {
     const a = uuidv7(5_000_000_000_000);
     const b = uuidv7(5_000_000_000_000 - 60_000);
     expect(b > a).toBe(true);
+  });
+
+  it('keeps its version digit when random UUIDs are made in between', () => {
+    const ids = Array.from({ length: 300 }, (_, i) => (i % 2 ? uuidv4() : uuidv7()));
+    expect(ids.filter((_, i) => i % 2 === 0).every((id) => SHAPE.test(id))).toBe(true);
+  });
+});
+
+const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe('uuidv4', () => {
+  it('has the version 4 shape, never repeats, and spreads its random digits evenly', () => {
+    const ids = Array.from({ length: 20_000 }, () => uuidv4());
+    expect(ids.every((id) => V4.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Each of the 30 fully random hex positions takes each of the 16 digits about 1,250 times.
+    const counts = new Map<string, number>();
+    for (const id of ids) {
+      const hex = id.replace(/-/g, '');
+      for (let i = 0; i < 32; i++) if (i !== 12 && i !== 16) counts.set(`${i}:${hex[i]}`, (counts.get(`${i}:${hex[i]}`) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(30 * 16);
+    expect(Math.min(...counts.values())).toBeGreaterThan(1000);
+    expect(Math.max(...counts.values())).toBeLessThan(1500);
   });
 });
