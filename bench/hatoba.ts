@@ -30,9 +30,9 @@ export class HatobaClient {
     return p;
   }
 
-  async declareQueue(name: string, durability: 'durable' | 'memory' = 'durable'): Promise<void> {
+  async declareQueue(name: string, durability: 'durable' | 'memory' = 'durable', settings: { maxLength?: number } = {}): Promise<void> {
     await callJson(this.admin, { method: 'PUT', path: `/v1/exchanges/${EXCHANGE}`, json: { type: 'direct' } });
-    await callJson(this.admin, { method: 'PUT', path: `/v1/queues/${name}`, json: { durability, deadLetter: false } });
+    await callJson(this.admin, { method: 'PUT', path: `/v1/queues/${name}`, json: { durability, deadLetter: false, ...settings } });
     // A declare must be visible to the next request. If the server answers the bind with
     // queue_not_found anyway (a stale topology snapshot), say so loudly and retry a little.
     for (let attempt = 1; ; attempt++) {

@@ -79,11 +79,18 @@ async function hatobaCases(ctx: BenchContext, td: Teardown, figures: { get: () =
     td.add(() => hatoba.close());
     figures.get = () => ({ 'Hatoba peak RSS (VmHWM), MiB': server.peakRssMiB() ?? 'n/a' });
   }
-  const hatobaCase = (id: string, label: string, clients: number, durability: 'durable' | 'memory', op: (q: string, seq: number) => Promise<number>) =>
+  const hatobaCase = (
+    id: string,
+    label: string,
+    clients: number,
+    durability: 'durable' | 'memory',
+    op: (q: string, seq: number) => Promise<number>,
+    settings: { maxLength?: number } = {},
+  ) =>
     measurement({ id: `publish.hatoba.${id}`, subject: 'hatoba', label, tags: ['publish'] }, undefined, async (rep) => {
       if (!hatoba) throw new Error(`Hatoba did not start: ${hatobaErr}`);
       const q = `bench.publish.${id}.${rep}`;
-      await hatoba.declareQueue(q, durability);
+      await hatoba.declareQueue(q, durability, settings);
       let seq = 0;
       try {
         return await loadSample(ctx, clients, () => op(q, seq++));
@@ -97,6 +104,10 @@ async function hatobaCases(ctx: BenchContext, td: Teardown, figures: { get: () =
     hatobaCase('c64', 'HTTP publish, 64 clients', 64, 'durable', (q, s) => hatoba!.publish(pool(64), q, s)),
     hatobaCase('batch100', 'batch publish, 100 per request, 16 clients', 16, 'durable', (q, s) => hatoba!.publishBatch(pool(16), q, 100, s * 100)),
     hatobaCase('memory', 'HTTP publish to a memory-tier queue, 64 clients', 64, 'memory', (q, s) => hatoba!.publish(pool(64), q, s)),
+    // Full after its first 10,000 messages: every later publish drops the oldest entry.
+    hatobaCase('memory.maxlen', 'HTTP publish to a memory-tier queue kept at max length 10,000, 64 clients', 64, 'memory', (q, s) => hatoba!.publish(pool(64), q, s), {
+      maxLength: 10_000,
+    }),
     hatobaCase('nonpersistent', 'HTTP publish, Hatoba-Persistent: false, 64 clients', 64, 'durable', (q, s) =>
       hatoba!.publish(pool(64), q, s, { 'hatoba-persistent': 'false' }),
     ),

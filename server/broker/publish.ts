@@ -1,17 +1,16 @@
-import { randomUUID } from 'node:crypto';
-import { uuidv7 } from './ids';
+import { uuidv4, uuidv7 } from './ids';
 import type { Db } from '../../db/driver';
 import { BrokerError, notFound } from './errors';
 import type { GroupCommit } from './group-commit';
 import { createGroupCommit } from './group-commit';
 import type { Handoff } from './handoff';
-import type { MemoryStore } from './memory/memory-store';
+import { storedMessage, type MemoryStore } from './memory/memory-store';
 import { checkHeaders, checkName, checkRoutingKey, checkStoredText } from './names';
 import { reportDeadAfter, type OnDead } from './pg/dead-letter';
 import { insertNeedsTransaction, messageInsertMany, type InsertOutcome, type PreparedMessage } from './pg/message-insert';
 import { route, type TopologySnapshot } from './route';
 import { anyReplicated, inDatabase, tierOf } from './tiers';
-import type { PublishInput, PublishResult } from './types';
+import type { PublishInput, PublishResult, StoredMessage } from './types';
 
 export interface PublisherDeps {
   db: Db;
@@ -125,7 +124,7 @@ export class Publisher {
       headers: input.headers,
       contentType: input.contentType,
       body: input.body,
-      correlationId: input.correlationId || traceIdOf(input.traceparent) || randomUUID(),
+      correlationId: input.correlationId || traceIdOf(input.traceparent) || uuidv4(),
       replyTo: input.replyTo ?? null,
       idempotencyKey: input.idempotencyKey || null,
       traceparent: input.traceparent ?? null,
@@ -186,10 +185,12 @@ export class Publisher {
     const results = prepared.map((m, i): PublishResult => {
       const dup = outcomes[i]!.duplicateOf;
       if (dup) return { id: dup.id, correlationId: dup.correlationId ?? m.correlationId, queues: [], duplicate: true };
+      let stored: StoredMessage | undefined; // one object for every memory queue the message reaches
       for (const name of m.queues) {
         const queue = topology.queues.get(name);
         if (queue?.settings.durability === 'memory') {
-          this.deps.memory.enqueue(queue, { ...m, publishedAt: new Date() }, m.delayMs, topology);
+          stored ??= storedMessage(m, new Date());
+          this.deps.memory.enqueue(queue, stored, m.delayMs, topology);
         }
         if (!handedOff.has(name)) touched.add(name);
       }

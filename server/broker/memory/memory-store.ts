@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { uuidv7 } from '../ids';
+import { uuidv4, uuidv7 } from '../ids';
 import { decideNack } from '../backoff';
 import { deadLetterTargets } from '../dead-letter-targets';
 import type { EventSink, LifecycleEvent } from '../event-sink';
@@ -7,20 +6,50 @@ import { formatReceipt, type Receipt } from '../receipts';
 import { route, type TopologySnapshot } from '../route';
 import type { Death, DeathReason, Delivery, NackOptions, Queue, QueueDepth, ReplayRequest, StoredMessage } from '../types';
 import type { BrowsedEntry } from '../pg/queue-read';
+import { MemoryQueue, type MemoryEntry } from './memory-queue';
 
 /** Defaults of the memory tier's limits (HATOBA_MEMORY_MAX_ENTRIES, HATOBA_MEMORY_MAX_BYTES). */
 export const MEMORY_DEFAULT_MAX_ENTRIES = 200_000;
 export const MEMORY_DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 
-interface MemoryEntry {
-  id: number;
-  message: StoredMessage;
-  visibleAt: number;
-  attempt: number;
-  lease: string | null;
-  enqueuedAt: number;
-  lastError: string | null;
-  death: Death | null;
+/** The message as a memory queue keeps it: only its stored fields, one object shape for all. */
+export function storedMessage(m: Omit<StoredMessage, 'publishedAt'>, publishedAt: Date): StoredMessage {
+  return {
+    id: m.id,
+    exchange: m.exchange,
+    routingKey: m.routingKey,
+    headers: m.headers,
+    contentType: m.contentType,
+    body: m.body,
+    correlationId: m.correlationId,
+    replyTo: m.replyTo,
+    traceparent: m.traceparent,
+    tracestate: m.tracestate,
+    persistent: m.persistent,
+    publishedAt,
+  };
+}
+
+function delivery(e: MemoryEntry, queue: string): Delivery {
+  const m = e.message;
+  return {
+    id: m.id,
+    exchange: m.exchange,
+    routingKey: m.routingKey,
+    headers: m.headers,
+    contentType: m.contentType,
+    body: m.body,
+    correlationId: m.correlationId,
+    replyTo: m.replyTo,
+    traceparent: m.traceparent,
+    tracestate: m.tracestate,
+    persistent: m.persistent,
+    publishedAt: m.publishedAt,
+    queue,
+    receipt: formatReceipt({ entryId: e.id, lease: e.lease! }),
+    attempt: e.attempt,
+    death: e.death,
+  };
 }
 
 /**
@@ -29,13 +58,14 @@ interface MemoryEntry {
  * shared rules (decideNack, deadLetterTargets, route) are the same functions.
  */
 export class MemoryStore {
-  private readonly queues = new Map<string, Map<number, MemoryEntry>>();
+  private readonly queues = new Map<string, MemoryQueue>();
   private nextId = 1;
+  private count = 0;
   private bodyBytes = 0;
 
   constructor(
     private readonly deps: {
-      events: EventSink;
+      events: Pick<EventSink, 'record'>;
       now?: () => number;
       onReady: (queues: string[]) => void;
       onDead?: (queue: string, reason: DeathReason, count: number) => void;
@@ -46,10 +76,10 @@ export class MemoryStore {
     return this.deps.now ? this.deps.now() : Date.now();
   }
 
-  private entries(queue: string): Map<number, MemoryEntry> {
-    let m = this.queues.get(queue);
-    if (!m) this.queues.set(queue, (m = new Map()));
-    return m;
+  private entries(queue: string): MemoryQueue {
+    let q = this.queues.get(queue);
+    if (!q) this.queues.set(queue, (q = new MemoryQueue()));
+    return q;
   }
 
   private emit(events: LifecycleEvent[]): void {
@@ -59,27 +89,34 @@ export class MemoryStore {
   enqueue(queue: Queue, message: StoredMessage, delayMs: number, topology: TopologySnapshot, death: Death | null = null): void {
     const now = this.now();
     const id = this.nextId++;
-    this.entries(queue.name).set(id, { id, message, visibleAt: now + delayMs, attempt: 0, lease: null, enqueuedAt: now, lastError: null, death });
+    this.entries(queue.name).add({ id, message, visibleAt: now + delayMs, slot: -1, attempt: 0, lease: null, enqueuedAt: now, lastError: null, death });
+    this.count++;
     this.bodyBytes += message.body.byteLength;
     this.enforceMaxLength(queue, topology);
     this.deps.onReady([queue.name]);
   }
 
+  /**
+   * Leases up to `max` ready entries, earliest visible first (as the durable claim orders). A
+   * spent lease or an expired message met on the way is set aside for the sweep, which
+   * dead-letters it, so that later claims do not meet it again.
+   */
   claim(queue: Queue, max: number, visibilityMs: number): Delivery[] {
     const now = this.now();
     const { maxDeliveries, messageTtlMs } = queue.settings;
+    const q = this.entries(queue.name);
     const out: Delivery[] = [];
     const events: LifecycleEvent[] = [];
-    for (const e of this.entries(queue.name).values()) {
-      if (out.length >= max) break;
-      if (e.visibleAt > now || (e.lease && e.attempt >= maxDeliveries)) continue;
-      if (messageTtlMs && e.enqueuedAt <= now - messageTtlMs) continue;
+    for (let e = q.next(); e && e.visibleAt <= now && out.length < max; e = q.next()) {
+      if ((e.lease && e.attempt >= maxDeliveries) || (messageTtlMs && e.enqueuedAt <= now - messageTtlMs)) {
+        q.setAside(e);
+        continue;
+      }
       if (e.lease) events.push({ type: 'lease_expired', messageId: e.message.id, queue: queue.name, attempt: e.attempt });
-      e.lease = randomUUID();
       e.attempt++;
-      e.visibleAt = now + visibilityMs;
+      q.lease(e, uuidv4(), now + visibilityMs);
       events.push({ type: 'delivered', messageId: e.message.id, queue: queue.name, attempt: e.attempt });
-      out.push({ ...e.message, queue: queue.name, receipt: formatReceipt({ entryId: e.id, lease: e.lease }), attempt: e.attempt, death: e.death });
+      out.push(delivery(e, queue.name));
     }
     this.emit(events);
     return out;
@@ -87,9 +124,7 @@ export class MemoryStore {
 
   /** Entries held across all memory queues. */
   get size(): number {
-    let n = 0;
-    for (const entries of this.queues.values()) n += entries.size;
-    return n;
+    return this.count;
   }
 
   /** Body bytes held across all memory queues, counted once per entry. */
@@ -99,7 +134,9 @@ export class MemoryStore {
 
   /** Every removal of an entry goes through here, so that `bytes` stays right. */
   private remove(queue: string, e: MemoryEntry): void {
-    if (this.entries(queue).delete(e.id)) this.bodyBytes -= e.message.body.byteLength;
+    if (!this.entries(queue).delete(e)) return;
+    this.count--;
+    this.bodyBytes -= e.message.body.byteLength;
   }
 
   /** The entries that `receipts` name and whose leases are still current. */
@@ -121,7 +158,8 @@ export class MemoryStore {
 
   extend(queue: string, receipts: Receipt[], visibilityMs: number): Set<number> {
     const held = this.held(queue, receipts);
-    for (const e of held) e.visibleAt = this.now() + visibilityMs;
+    const entries = this.entries(queue);
+    for (const e of held) entries.setVisibleAt(e, this.now() + visibilityMs);
     return new Set(held.map((e) => e.id));
   }
 
@@ -136,8 +174,7 @@ export class MemoryStore {
       if (decision.kind === 'dead_letter') {
         this.deadLetter(queue.name, [e], decision.reason, topology);
       } else {
-        e.lease = null;
-        e.visibleAt = this.now() + decision.delayMs;
+        this.entries(queue.name).unlease(e, this.now() + decision.delayMs);
         this.emit([{ type: 'retry_scheduled', messageId: e.message.id, queue: queue.name, attempt: e.attempt, detail: { delayMs: decision.delayMs } }]);
       }
     }
@@ -166,11 +203,20 @@ export class MemoryStore {
     }
   }
 
+  /** Drop-head, as the durable tier: the oldest entries not under a lease leave first. */
   private enforceMaxLength(queue: Queue, topology: TopologySnapshot): void {
     const max = queue.settings.maxLength;
-    if (!max) return;
-    const waiting = [...this.entries(queue.name).values()].filter((e) => !e.lease);
-    if (waiting.length > max) this.deadLetter(queue.name, waiting.slice(0, waiting.length - max), 'max_length', topology);
+    const q = this.entries(queue.name);
+    if (!max || q.unleased <= max) return;
+    let excess = q.unleased - max;
+    const dropped: MemoryEntry[] = [];
+    for (const e of q.values()) {
+      if (excess === 0) break;
+      if (e.lease) continue;
+      dropped.push(e);
+      excess--;
+    }
+    this.deadLetter(queue.name, dropped, 'max_length', topology);
   }
 
   /** Dead-letters spent leases and expired entries of every memory queue. */
@@ -180,12 +226,16 @@ export class MemoryStore {
       const queue = topology.queues.get(name);
       if (!queue) continue;
       const { maxDeliveries, messageTtlMs } = queue.settings;
-      const spent: MemoryEntry[] = [];
+      const isSpent = (e: MemoryEntry) => e.lease !== null && e.visibleAt <= now && e.attempt >= maxDeliveries;
+      const spent = [...entries.leased()].filter(isSpent);
       const expired: MemoryEntry[] = [];
-      for (const e of entries.values()) {
-        const leased = e.lease !== null && e.visibleAt > now;
-        if (e.lease && e.visibleAt <= now && e.attempt >= maxDeliveries) spent.push(e);
-        else if (!leased && messageTtlMs && e.enqueuedAt <= now - messageTtlMs) expired.push(e);
+      // Entries are kept in enqueue order, so the expired ones are a prefix (the walk stops at the first young one).
+      if (messageTtlMs) {
+        for (const e of entries.values()) {
+          if (e.enqueuedAt > now - messageTtlMs) break;
+          const leased = e.lease !== null && e.visibleAt > now;
+          if (!leased && !isSpent(e)) expired.push(e);
+        }
       }
       this.emit(spent.map((e) => ({ type: 'lease_expired', messageId: e.message.id, queue: name, attempt: e.attempt })));
       for (const e of spent) e.lastError ??= 'lease expired';
@@ -207,11 +257,10 @@ export class MemoryStore {
     return d;
   }
 
+  /** How long until the next entry becomes visible (0 when one is ready now); null when the queue has none to give. */
   nextVisibleMs(queue: string): number | null {
-    const now = this.now();
-    let next: number | null = null;
-    for (const e of this.entries(queue).values()) if (e.visibleAt > now) next = Math.min(next ?? Infinity, e.visibleAt - now);
-    return next;
+    const next = this.entries(queue).next();
+    return next ? Math.max(0, next.visibleAt - this.now()) : null;
   }
 
   browse(queue: string, limit: number): BrowsedEntry[] {

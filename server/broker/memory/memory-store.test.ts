@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import type { LifecycleEvent } from '../event-sink';
+import { parseReceipt } from '../receipts';
+import type { TopologySnapshot } from '../route';
+import type { Queue, QueueSettings, StoredMessage } from '../types';
+import { MemoryStore } from './memory-store';
+
+/** A memory store on a clock the test moves, with queue `q` and its `q.dlq`. */
+function setup(settings: Partial<QueueSettings> = {}) {
+  let now = 1_000_000;
+  const events: LifecycleEvent[] = [];
+  const store = new MemoryStore({ events: { record: (e) => events.push(...e) }, now: () => now, onReady: () => {} });
+  const base: QueueSettings = {
+    durability: 'memory',
+    maxDeliveries: 5,
+    visibilityTimeoutMs: 30_000,
+    retry: { initialDelayMs: 1000, multiplier: 2, maxDelayMs: 60_000, jitter: 0 },
+    deadLetter: {},
+    messageTtlMs: null,
+    maxLength: null,
+  };
+  const q: Queue = { name: 'q', settings: { ...base, ...settings } };
+  const dlq: Queue = { name: 'q.dlq', settings: { ...base, deadLetter: false } };
+  const topology: TopologySnapshot = { exchanges: new Map(), queues: new Map([q, dlq].map((x) => [x.name, x])), bindingsByExchange: new Map() };
+  let n = 0;
+  const publish = (body: string, delayMs = 0) => {
+    const m: StoredMessage = {
+      id: `m${++n}`,
+      exchange: '',
+      routingKey: 'q',
+      headers: {},
+      contentType: 'text/plain',
+      body: new TextEncoder().encode(body),
+      correlationId: `c${n}`,
+      replyTo: null,
+      traceparent: null,
+      tracestate: null,
+      persistent: false,
+      publishedAt: new Date(now),
+    };
+    store.enqueue(q, m, delayMs, topology);
+    return m.id;
+  };
+  const bodies = (queue: Queue, max = 1000, visibilityMs = 30_000) =>
+    store.claim(queue, max, visibilityMs).map((d) => new TextDecoder().decode(d.body));
+  return { store, q, dlq, topology, events, publish, bodies, tick: (ms: number) => (now += ms) };
+}
+
+describe('memory store', () => {
+  it('claims the earliest visible first, then in publish order, as the durable claim does', () => {
+    const { store, q, publish, bodies, tick } = setup();
+    publish('late', 500);
+    publish('a');
+    publish('soon', 100);
+    publish('b');
+    expect(store.nextVisibleMs('q')).toBe(0);
+    expect(bodies(q)).toEqual(['a', 'b']);
+    expect(store.nextVisibleMs('q')).toBe(100);
+    tick(600);
+    publish('c');
+    expect(bodies(q)).toEqual(['soon', 'late', 'c']);
+    expect(store.nextVisibleMs('q')).toBe(29_400); // a and b's leases run out next
+  });
+
+  it('gives an expired lease back in the order of its visibility, and a nacked entry after its delay', () => {
+    const { store, q, publish, bodies, tick } = setup();
+    publish('x');
+    publish('y');
+    const [x, y] = store.claim(q, 2, 1000);
+    tick(500);
+    publish('z');
+    tick(600); // x and y's leases ran out at +1000; z has been visible since +500
+    expect(bodies(q, 10, 1000)).toEqual(['z', 'x', 'y']);
+    tick(1001);
+    const again = store.claim(q, 1, 1000)[0]!;
+    expect(again.attempt).toBe(3);
+    expect(store.nack(q, [parseReceipt(again.receipt)], { delayMs: 200 }, setup().topology).size).toBe(1);
+    expect(store.ack('q', [parseReceipt(x!.receipt), parseReceipt(y!.receipt)]).size).toBe(0); // stale receipts
+    expect(bodies(q, 10, 1000)).toEqual(['y', 'z']); // their leases ran out together: publish order
+    expect(store.nextVisibleMs('q')).toBe(200); // x, nacked with a delay
+  });
+
+  it('keeps max length by dropping the oldest entries not under a lease, into the dead-letter queue', () => {
+    const { store, q, dlq, publish, bodies } = setup({ maxLength: 3 });
+    publish('1');
+    publish('2');
+    const held = store.claim(q, 1, 30_000); // '1' is leased: max length counts only the others
+    expect(held.map((d) => d.id)).toEqual(['m1']);
+    for (const b of ['3', '4', '5']) publish(b);
+    expect(store.size).toBe(5); // 1 leased + 3 kept + 1 dead letter
+    expect(bodies(q)).toEqual(['3', '4', '5']);
+    expect(bodies(dlq)).toEqual(['2']);
+  });
+
+  it('keeps the newest entries of a queue far past its max length, and counts them exactly', () => {
+    const { store, q, dlq, publish, bodies } = setup({ maxLength: 1000, deadLetter: false });
+    for (let i = 0; i < 50_000; i++) publish(String(i));
+    expect(store.size).toBe(1000);
+    expect(store.bytes).toBe(5 * 1000); // '49000'…'49999'
+    const kept = bodies(q, 1000);
+    expect(kept[0]).toBe('49000');
+    expect(kept.at(-1)).toBe('49999');
+    expect(bodies(dlq)).toEqual([]);
+  });
+
+  it('sets spent leases and expired messages aside at once, delivers what is behind them, and the sweep dead-letters them', () => {
+    const { store, q, dlq, events, publish, bodies, tick, topology } = setup({ maxDeliveries: 1, messageTtlMs: 10_000 });
+    publish('spent');
+    expect(bodies(q, 1, 1000)).toEqual(['spent']);
+    tick(1000);
+    publish('old');
+    tick(9000); // 'old' was published 9 s ago, 'spent' 10 s ago: its TTL has run out too, but its spent lease comes first
+    publish('fresh');
+    tick(1000); // now 'old' has expired as well
+    expect(bodies(q)).toEqual(['fresh']);
+    expect(store.depth('q')).toEqual({ ready: 2, inFlight: 1, delayed: 0, oldestReadyAgeMs: 11_000 });
+    store.sweep(topology);
+    const dead = store.claim(dlq, 10, 1000);
+    expect(dead.map((d) => [new TextDecoder().decode(d.body), d.death?.reason])).toEqual([
+      ['spent', 'max_deliveries'],
+      ['old', 'expired'],
+    ]);
+    expect(events.filter((e) => e.type === 'lease_expired').map((e) => e.messageId)).toEqual(['m1']);
+    expect(store.size).toBe(3); // 'fresh' in flight, two dead letters in flight
+  });
+});
