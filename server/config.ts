@@ -3,15 +3,15 @@ import { z } from 'zod';
 import { MEMORY_DEFAULT_MAX_BYTES, MEMORY_DEFAULT_MAX_ENTRIES } from './broker/memory/memory-store';
 import { AllowListError, classifyAddress, parseAllowList } from './webhooks/address-guard';
 
-/** Byte sizes: a number of bytes, or with a unit (`512kb`, `1mb`). */
+/** Byte sizes: a number of bytes, or with a unit (`512kb`, `1mb`, `2gb`; binary units: 1kb is 1024 bytes). */
 const bytes = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib)?\s*$/i.exec(String(v));
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$/i.exec(String(v));
   if (!m) {
-    ctx.addIssue({ code: 'custom', message: 'expected a size such as 1048576, 512kb or 1mb' });
+    ctx.addIssue({ code: 'custom', message: 'expected a size such as 1048576, 512kb, 1mb or 2gb' });
     return z.NEVER;
   }
   const unit = (m[2] ?? 'b').toLowerCase();
-  const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1;
+  const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 ** 2 : unit.startsWith('g') ? 1024 ** 3 : 1;
   return Math.floor(Number(m[1]) * factor);
 });
 
