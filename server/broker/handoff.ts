@@ -1,4 +1,5 @@
 import { formatReceipt } from './receipts';
+import { storedMessage } from './stored-message';
 import type { Delivery, StoredMessage } from './types';
 
 /**
@@ -79,22 +80,6 @@ export class Handoff {
   }
 }
 
-/** The message as a delivery carries it (a prepared message has more fields); publishedAt comes with the commit. */
-const storedMessage = (m: Omit<StoredMessage, 'publishedAt'>): StoredMessage => ({
-  id: m.id,
-  exchange: m.exchange,
-  routingKey: m.routingKey,
-  headers: m.headers,
-  contentType: m.contentType,
-  body: m.body,
-  correlationId: m.correlationId,
-  replyTo: m.replyTo,
-  traceparent: m.traceparent,
-  tracestate: m.tracestate,
-  persistent: m.persistent,
-  publishedAt: new Date(0),
-});
-
 interface Lease {
   lease: string;
   visibilityMs: number;
@@ -131,7 +116,8 @@ export class HandoffBatch {
     t.reserved++;
     this.leasedTo.add(queue);
     const lease = newLease();
-    this.byLease.set(lease, { ticket: t, message: storedMessage(message) });
+    // publishedAt comes with the commit (committed()).
+    this.byLease.set(lease, { ticket: t, message: storedMessage(message, new Date(0)) });
     return { lease, visibilityMs: t.visibilityMs };
   }
 

@@ -4,11 +4,12 @@ import { BrokerError, notFound } from './errors';
 import type { GroupCommit } from './group-commit';
 import { createGroupCommit } from './group-commit';
 import type { Handoff } from './handoff';
-import { storedMessage, type MemoryStore } from './memory/memory-store';
+import type { MemoryStore } from './memory/memory-store';
 import { checkHeaders, checkName, checkRoutingKey, checkStoredText } from './names';
 import { reportDeadAfter, type OnDead } from './pg/dead-letter';
 import { insertNeedsTransaction, messageInsertMany, type InsertOutcome, type PreparedMessage } from './pg/message-insert';
 import { route, type TopologySnapshot } from './route';
+import { storedMessage } from './stored-message';
 import { anyReplicated, inDatabase, tierOf } from './tiers';
 import type { PublishInput, PublishResult, StoredMessage } from './types';
 

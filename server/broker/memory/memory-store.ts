@@ -6,51 +6,12 @@ import { formatReceipt, type Receipt } from '../receipts';
 import { route, type TopologySnapshot } from '../route';
 import type { Death, DeathReason, Delivery, NackOptions, Queue, QueueDepth, ReplayRequest, StoredMessage } from '../types';
 import type { BrowsedEntry } from '../pg/queue-read';
+import { delivery } from '../stored-message';
 import { MemoryQueue, type MemoryEntry } from './memory-queue';
 
 /** Defaults of the memory tier's limits (HATOBA_MEMORY_MAX_ENTRIES, HATOBA_MEMORY_MAX_BYTES). */
 export const MEMORY_DEFAULT_MAX_ENTRIES = 200_000;
 export const MEMORY_DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
-
-/** The message as a memory queue keeps it: only its stored fields, one object shape for all. */
-export function storedMessage(m: Omit<StoredMessage, 'publishedAt'>, publishedAt: Date): StoredMessage {
-  return {
-    id: m.id,
-    exchange: m.exchange,
-    routingKey: m.routingKey,
-    headers: m.headers,
-    contentType: m.contentType,
-    body: m.body,
-    correlationId: m.correlationId,
-    replyTo: m.replyTo,
-    traceparent: m.traceparent,
-    tracestate: m.tracestate,
-    persistent: m.persistent,
-    publishedAt,
-  };
-}
-
-function delivery(e: MemoryEntry, queue: string): Delivery {
-  const m = e.message;
-  return {
-    id: m.id,
-    exchange: m.exchange,
-    routingKey: m.routingKey,
-    headers: m.headers,
-    contentType: m.contentType,
-    body: m.body,
-    correlationId: m.correlationId,
-    replyTo: m.replyTo,
-    traceparent: m.traceparent,
-    tracestate: m.tracestate,
-    persistent: m.persistent,
-    publishedAt: m.publishedAt,
-    queue,
-    receipt: formatReceipt({ entryId: e.id, lease: e.lease! }),
-    attempt: e.attempt,
-    death: e.death,
-  };
-}
 
 /**
  * The memory tier: entries live in this process's RAM and are lost on restart. Semantics match
@@ -116,7 +77,7 @@ export class MemoryStore {
       e.attempt++;
       q.lease(e, uuidv4(), now + visibilityMs);
       events.push({ type: 'delivered', messageId: e.message.id, queue: queue.name, attempt: e.attempt });
-      out.push(delivery(e, queue.name));
+      out.push(delivery(e.message, { queue: queue.name, receipt: formatReceipt({ entryId: e.id, lease: e.lease! }), attempt: e.attempt, death: e.death }));
     }
     this.emit(events);
     return out;
