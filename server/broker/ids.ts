@@ -63,8 +63,9 @@ export function uuidv7(now: number = Date.now()): string {
 }
 
 /**
- * A random UUID (version 4), as crypto.randomUUID makes, but one flat string: Node's joins 20
- * pieces, which a memory-tier entry would keep as a tree of 700 bytes for its correlation ID.
+ * A random UUID (version 4), as crypto.randomUUID makes, but one flat string: Node's joins
+ * its pieces, and a memory-tier entry kept them for its correlation ID (about 450 bytes, in a
+ * heap snapshot of 50,000 entries).
  */
 export function uuidv4(): string {
   if (offset + 16 > POOL.length) {
