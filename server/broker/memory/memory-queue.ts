@@ -20,7 +20,6 @@ export class MemoryQueue {
   private readonly byId = new Map<number, MemoryEntry>();
   private readonly claimOrder = new VisibilityHeap<MemoryEntry>();
   private readonly leasedEntries = new Set<MemoryEntry>();
-  private unleasedCount = 0;
 
   get size(): number {
     return this.byId.size;
@@ -28,7 +27,7 @@ export class MemoryQueue {
 
   /** Entries with no lease (never claimed, or given back by a nack): what max length counts. */
   get unleased(): number {
-    return this.unleasedCount;
+    return this.byId.size - this.leasedEntries.size;
   }
 
   get(id: number): MemoryEntry | undefined {
@@ -48,16 +47,14 @@ export class MemoryQueue {
   add(e: MemoryEntry): void {
     this.byId.set(e.id, e);
     this.claimOrder.push(e);
-    if (e.lease === null) this.unleasedCount++;
-    else this.leasedEntries.add(e);
+    if (e.lease !== null) this.leasedEntries.add(e);
   }
 
   /** Takes the entry out; false when it was not here. */
   delete(e: MemoryEntry): boolean {
     if (!this.byId.delete(e.id)) return false;
     this.claimOrder.remove(e);
-    if (e.lease === null) this.unleasedCount--;
-    else this.leasedEntries.delete(e);
+    this.leasedEntries.delete(e);
     return true;
   }
 
@@ -67,19 +64,13 @@ export class MemoryQueue {
   }
 
   lease(e: MemoryEntry, lease: string, visibleAt: number): void {
-    if (e.lease === null) {
-      this.unleasedCount--;
-      this.leasedEntries.add(e);
-    }
+    this.leasedEntries.add(e);
     e.lease = lease;
     this.claimOrder.setVisibleAt(e, visibleAt);
   }
 
   unlease(e: MemoryEntry, visibleAt: number): void {
-    if (e.lease !== null) {
-      this.leasedEntries.delete(e);
-      this.unleasedCount++;
-    }
+    this.leasedEntries.delete(e);
     e.lease = null;
     this.claimOrder.setVisibleAt(e, visibleAt);
   }
