@@ -1,29 +1,28 @@
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type SerializerOptions } from '@electric-sql/pglite';
 import type { Db, Row, Sql } from './driver';
+import { binaryParamSerializers } from './pglite-params';
 
 const BYTEA = 17;
 
 /**
- * How PGlite reads and writes bytea (message bodies) in every query. PGlite's own parser turns
- * the hex text into bytes with one parseInt per byte: about 90 µs per KiB, 8.8 ms to read 100
- * bodies of 1 KiB, more than the rest of a claim. Node's hex codec does it in 1.2 ms. Given per
- * query rather than to the constructor: a PGlite made by clone() (the tests' databases) would not
- * keep constructor options.
+ * How PGlite reads bytea (message bodies) and sends parameters, in every query. PGlite's own
+ * bytea parser turns the hex text into bytes with one parseInt per byte: about 90 µs per KiB,
+ * 8.8 ms to read 100 bodies of 1 KiB, more than the rest of a claim. Node's hex codec does it in
+ * 1.2 ms. Parameters go in binary form where that is cheap (pglite-params.ts). Given per query
+ * rather than to the constructor: a PGlite made by clone() (the tests' databases) would not keep
+ * constructor options.
  */
 const pgliteCodecs = {
   parsers: { [BYTEA]: (text: string) => Buffer.from(text.slice(2), 'hex') }, // hex output format: \x0a1b…
-  serializers: {
-    [BYTEA]: (value: unknown) => {
-      if (!(value instanceof Uint8Array)) throw new Error('Invalid input for bytea type');
-      return '\\x' + Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
-    },
-  },
+  // PGlite's types say a serializer returns a string; its Bind (pg-protocol's) also takes bytes and
+  // sends those in binary format, which pglite-params.test.ts checks on the installed version.
+  serializers: binaryParamSerializers as unknown as SerializerOptions,
 };
 
 /**
  * PGlite behind the Db seam. PGlite is one connection in this process: its own mutex
- * serialises queries, and `transaction` holds it for the whole transaction. Bytea goes through
- * pgliteCodecs.
+ * serialises queries, and `transaction` holds it for the whole transaction. Bytea and parameters
+ * go through pgliteCodecs.
  */
 export function wrapPglite(pg: PGlite): Db {
   const wrap = (q: Pick<PGlite, 'query'>): Sql => ({
