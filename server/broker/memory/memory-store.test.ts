@@ -92,6 +92,34 @@ describe('memory store', () => {
     expect(bodies(dlq)).toEqual(['2']);
   });
 
+  it('counts body bytes once per entry through every way out: dead-lettering, discard, replay, an edited replay, expiry', () => {
+    const { store, q, dlq, topology, publish, tick } = setup({ maxDeliveries: 1, messageTtlMs: 10_000 });
+    const a = publish('aaaa');
+    publish('bb');
+    publish('c');
+    expect([store.size, store.bytes]).toEqual([3, 7]);
+    const nackFirst = () => {
+      const [d] = store.claim(q, 1, 30_000);
+      store.nack(q, [parseReceipt(d!.receipt)], {}, topology); // the last allowed delivery: to q.dlq
+      return d!.id;
+    };
+    nackFirst();
+    expect([store.size, store.bytes]).toEqual([3, 7]); // moved to the DLQ, still held once
+    expect(store.discard('q.dlq', [a])).toBe(1);
+    expect([store.size, store.bytes]).toEqual([2, 3]);
+    nackFirst(); // 'bb' to the DLQ
+    expect(store.replay('q.dlq', { all: true }, topology)).toBe(1);
+    expect([store.size, store.bytes]).toEqual([2, 3]); // back in q, held once
+    expect(store.depth('q.dlq').ready).toBe(0);
+    tick(5000);
+    nackFirst(); // 'c' to the DLQ (the replayed 'bb' is behind it)
+    expect(store.replay('q.dlq', { all: true, edit: { body: new TextEncoder().encode('edited body') } }, topology)).toBe(1);
+    expect([store.size, store.bytes]).toEqual([2, 2 + 11]); // the replaced body is counted, the old one freed
+    tick(5001); // the replayed 'bb' was enqueued 10,001 ms ago, the edited copy 5,001 ms ago
+    store.sweep({ ...topology, queues: new Map([[q.name, { ...q, settings: { ...q.settings, deadLetter: false } }], [dlq.name, dlq]]) });
+    expect([store.size, store.bytes]).toEqual([1, 11]); // 'bb' expired and was dropped; the edited copy is younger
+  });
+
   it('keeps the newest entries of a queue far past its max length, and counts them exactly', () => {
     const { store, q, dlq, publish, bodies } = setup({ maxLength: 1000, deadLetter: false });
     for (let i = 0; i < 50_000; i++) publish(String(i));
