@@ -11,12 +11,6 @@ interface Prepared {
   rowDescription: BackendMessage | undefined;
 }
 
-/** PGlite's query and transaction mutexes: `query` and `transaction` use them; so must we. */
-interface Exclusive {
-  _runExclusiveQuery<T>(fn: () => Promise<T>): Promise<T>;
-  _runExclusiveTransaction<T>(fn: () => Promise<T>): Promise<T>;
-}
-
 /** Most statements kept prepared at once; past it the least recently used is closed. */
 export const MAX_PREPARED = 200;
 
@@ -29,12 +23,12 @@ const join = (...parts: Uint8Array[]) => Buffer.concat(parts);
  * Execute and Sync for every call, each a separate trip into its WASM, and plans the statement
  * every time. Here a known statement is one trip: Bind, Execute and Sync in one buffer.
  *
- * The same messages PGlite builds, under the same mutexes, and the same result parsing; what
+ * The same messages PGlite builds, under the same mutexes (`_runExclusiveTransaction` and
+ * `_runExclusiveQuery`, which its `query` and `transaction` take), and the same result parsing; what
  * differs is only that the statement is named and kept. Errors are PGlite's DatabaseError, with
  * the SQLSTATE fields, thrown once the Sync has been processed.
  */
 export function preparedStatements(pg: PGlite, serializers: Record<number, Serializer>, parsers: Record<number, (text: string) => unknown>) {
-  const exclusive = pg as unknown as Exclusive;
   const prepared = new Map<string, Prepared>();
   let counter = 0;
   let toClose: string[] = [];
@@ -108,13 +102,9 @@ export function preparedStatements(pg: PGlite, serializers: Record<number, Seria
     /** A statement on its own, between transactions (as PGlite's `query`). */
     query: async <T extends Row>(text: string, params: unknown[] = []) => {
       await whenReady();
-      return exclusive._runExclusiveTransaction(() => exclusive._runExclusiveQuery(() => execute<T>(text, params, false)));
+      return pg._runExclusiveTransaction(() => pg._runExclusiveQuery(() => execute<T>(text, params, false)));
     },
     /** A statement inside the transaction that holds PGlite now (as a transaction's `query`). */
-    queryInTransaction: <T extends Row>(text: string, params: unknown[] = []) => exclusive._runExclusiveQuery(() => execute<T>(text, params, true)),
-    /** How many statements are prepared now (for tests). */
-    get size() {
-      return prepared.size;
-    },
+    queryInTransaction: <T extends Row>(text: string, params: unknown[] = []) => pg._runExclusiveQuery(() => execute<T>(text, params, true)),
   };
 }
