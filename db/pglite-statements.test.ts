@@ -58,6 +58,6 @@ describe('PGlite statements, prepared once per session', () => {
     await d.tx(async (q) => {
       kept = q;
     });
-    expect(() => kept!.query('SELECT 1')).toThrow('Transaction is closed');
+    await expect(kept!.query('SELECT 1')).rejects.toThrow('Transaction is closed');
   });
 });

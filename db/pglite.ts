@@ -34,7 +34,8 @@ export function wrapPglite(pg: PGlite): Db {
     tx: (fn) =>
       pg.transaction((t) =>
         fn({
-          query: <T extends Row>(text: string, params?: unknown[]) => {
+          // async, so that a closed transaction rejects (as PGlite's own tx.query does) rather than throws
+          query: async <T extends Row>(text: string, params?: unknown[]) => {
             if (t.closed) throw new Error('Transaction is closed');
             return statements.queryInTransaction<T>(text, params);
           },
