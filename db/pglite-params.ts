@@ -25,12 +25,12 @@ const TEXT_ARRAY = 1009;
 const INT8_ARRAY = 1016;
 const UUID_ARRAY = 2951;
 
-type Serializer = (value: unknown) => unknown;
-const pgliteSerializer = (oid: number): Serializer => (types.serializers as Record<number, Serializer>)[oid] ?? ((v) => String(v));
+export type Serializer = (value: unknown) => unknown;
+const pgliteSerializers = types.serializers as Record<number, Serializer>;
 
 /** PGlite's own text form of an array: what a value these encoders do not cover is sent as. */
 const pgliteArray = (xs: unknown, elementOid: number, arrayOid: number): unknown =>
-  types.arraySerializer(xs, (types.serializers as Record<number, Serializer>)[elementOid] as never, arrayOid);
+  types.arraySerializer(xs, pgliteSerializers[elementOid] as never, arrayOid);
 
 const UUID_TEXT = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -105,7 +105,7 @@ function int8Array(xs: unknown): unknown {
 }
 
 function text(x: unknown): unknown {
-  if (x != null && typeof x === 'object') return pgliteSerializer(TEXT)(x);
+  if (x != null && typeof x === 'object') return (pgliteSerializers[TEXT] ?? String)(x);
   return Buffer.from(textOf(x), 'utf8');
 }
 

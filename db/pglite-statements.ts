@@ -1,8 +1,8 @@
 import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';
 import type { Row } from './driver';
+import type { Serializer } from './pglite-params';
 
 type BackendMessage = Awaited<ReturnType<PGlite['execProtocolStream']>>[number];
-type Serializer = (value: unknown) => unknown;
 
 interface Prepared {
   name: string;

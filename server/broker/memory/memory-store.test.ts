@@ -101,7 +101,6 @@ describe('memory store', () => {
     const nackFirst = () => {
       const [d] = store.claim(q, 1, 30_000);
       store.nack(q, [parseReceipt(d!.receipt)], {}, topology); // the last allowed delivery: to q.dlq
-      return d!.id;
     };
     nackFirst();
     expect([store.size, store.bytes]).toEqual([3, 7]); // moved to the DLQ, still held once
