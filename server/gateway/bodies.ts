@@ -1,13 +1,15 @@
 import { GatewayError } from './errors';
 import { isJsonType } from './http';
+import { rawJson } from './raw-json';
 
 export type Encoding = 'json' | 'text' | 'base64';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * How a stored body travels inside a JSON response: JSON content as a JSON value, text as a
- * string, anything else (or bytes that are not what their type claims) as base64.
+ * How a stored body travels inside a JSON response: JSON content as a JSON value (its text as
+ * published, raw-json.ts), text as a string, anything else (or bytes that are not what their
+ * type claims) as base64.
  */
 export function encodeBody(body: Uint8Array, contentType: string): { body: unknown; encoding: Encoding } {
   const type = contentType.split(';')[0]!.trim().toLowerCase();
@@ -21,11 +23,8 @@ export function encodeBody(body: Uint8Array, contentType: string): { body: unkno
     }
     if (text !== undefined) {
       if (isJsonType(type)) {
-        try {
-          return { body: JSON.parse(text), encoding: 'json' };
-        } catch {
-          return { body: text, encoding: 'text' };
-        }
+        const raw = rawJson(text);
+        return raw ? { body: raw, encoding: 'json' } : { body: text, encoding: 'text' };
       }
       return { body: text, encoding: 'text' };
     }

@@ -154,6 +154,19 @@ describe.each(drivers)('gateway v1 over HTTP on %s', (driver) => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('delivers a JSON body exactly as it was published: integers past 2^53, 1.10, repeated keys', async () => {
+    await api('PUT', '/v1/queues/exact', {});
+    const body = '{"id": 9007199254740993, "price": 1.10,\n "k": 1, "k": 2, "huge": 1e400}';
+    const published = await api('POST', '/v1/queues/exact/messages', body, { 'content-type': 'application/json' });
+    expect(published.status).toBe(201);
+    const receive = await fetch(`${s.url}/v1/queues/exact/receive`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const text = await receive.text();
+    expect(text).toContain(`"body":${body},"encoding":"json"`);
+    expect(JSON.parse(text).messages[0].body).toEqual({ id: 9007199254740992, price: 1.1, k: 2, huge: Infinity });
+    const stored = await fetch(`${s.url}/v1/messages/${published.body.id}`);
+    expect(await stored.text()).toContain(`"body":${body},`);
+  });
+
   it('exports and re-imports definitions idempotently; serves OpenAPI', async () => {
     const defs = await api('GET', '/v1/definitions');
     expect(defs.body.exchanges).toContainEqual({ name: 'orders', type: 'topic' });
