@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base64ToBytes, bodyPreview, formatBody, hexDump } from './body-format';
+import { base64ToBytes, bodyPreview, formatBody, hexDump, layoutJson } from './body-format';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -30,6 +30,34 @@ describe('formatBody', () => {
 
   it('says when a body is empty', () => {
     expect(formatBody(new Uint8Array(), 'text/plain').kind).toBe('empty');
+  });
+});
+
+describe('layoutJson', () => {
+  it('lays JSON out as JSON.stringify does, indented or on one line', () => {
+    const samples = [
+      '{"a":1,"b":[2]}',
+      ' { "a" : [ ] , "b" : { } , "c" : [ { } , [ ] , null ] } ',
+      '[true,false,null,-0.5,1e-7,"x"]',
+      '{"s":"quote \\" backslash \\\\ brace } bracket ] comma , colon :","t":"é 日本"}',
+      '"just a string"',
+      '42',
+      '{"deep":{"deeper":{"deepest":[1,[2,[3,{"k":"v"}]]]}}}',
+      '[\n\t1,\r\n 2 ]',
+    ];
+    for (const text of samples) {
+      expect(layoutJson(text.trim(), '  '), text).toBe(JSON.stringify(JSON.parse(text), null, 2));
+      expect(layoutJson(text.trim(), ''), text).toBe(JSON.stringify(JSON.parse(text)));
+    }
+  });
+
+  it('keeps numbers and keys as they were written, where parsing would change them', () => {
+    expect(layoutJson('{"id": 9007199254740993, "price": 1.10, "k": 1, "k": 2, "big": 1e400}', '')).toBe(
+      '{"id":9007199254740993,"price":1.10,"k":1,"k":2,"big":1e400}',
+    );
+    expect(layoutJson('["\\u00e9\\n"]', '')).toBe('["\\u00e9\\n"]');
+    expect(formatBody(bytes('{"id":12345678901234567890}'), 'application/json').text).toBe('{\n  "id": 12345678901234567890\n}');
+    expect(bodyPreview(bytes('{ "id" : 9007199254740993 }'), 'application/json')).toBe('{"id":9007199254740993}');
   });
 });
 

@@ -28,7 +28,8 @@ export function formatBody(bytes: Uint8Array, contentType: string): FormattedBod
     const trimmed = text.trim();
     if (JSON_TYPE.test(type) || /^[[{]/.test(trimmed)) {
       try {
-        return { kind: 'json', text: JSON.stringify(JSON.parse(trimmed), null, 2) };
+        JSON.parse(trimmed);
+        return { kind: 'json', text: layoutJson(trimmed, '  ') };
       } catch {
         // not JSON after all: shown as text below
       }
@@ -37,6 +38,62 @@ export function formatBody(bytes: Uint8Array, contentType: string): FormattedBod
     return { kind: 'text', text };
   }
   return { kind: 'hex', text: hexDump(bytes) };
+}
+
+const SPACE = new Set([' ', '\t', '\n', '\r']);
+const CLOSE: Record<string, string> = { '{': '}', '[': ']' };
+
+/**
+ * Valid JSON text laid out again (indented by `indent`, or on one line when it is ''), as
+ * JSON.stringify(JSON.parse(text), null, indent) would, but without parsing a value: numbers
+ * keep every digit (JSON.parse makes 9007199254740993 into ...992), `1.10` stays `1.10`, strings
+ * keep their escapes, and repeated keys all show. An operator reads (and an edited replay starts
+ * from) what was published.
+ */
+export function layoutJson(text: string, indent: string): string {
+  const out: string[] = [];
+  let depth = 0;
+  const newline = () => (indent ? `\n${indent.repeat(depth)}` : '');
+  const skipSpace = (from: number) => {
+    while (SPACE.has(text[from]!)) from++;
+    return from;
+  };
+  for (let i = skipSpace(0); i < text.length; i = skipSpace(i)) {
+    const c = text[i]!;
+    if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      out.push(text.slice(i, end + 1));
+      i = end + 1;
+    } else if (c === '{' || c === '[') {
+      const next = skipSpace(i + 1);
+      if (text[next] === CLOSE[c]) {
+        out.push(c, CLOSE[c]!);
+        i = next + 1;
+      } else {
+        depth++;
+        out.push(c, newline());
+        i++;
+      }
+    } else if (c === '}' || c === ']') {
+      depth--;
+      out.push(newline(), c);
+      i++;
+    } else if (c === ',') {
+      out.push(',', newline());
+      i++;
+    } else if (c === ':') {
+      out.push(indent ? ': ' : ':');
+      i++;
+    } else {
+      // A number, true, false or null: copied as written.
+      let end = i;
+      while (end < text.length && !SPACE.has(text[end]!) && !',:]}'.includes(text[end]!)) end++;
+      out.push(text.slice(i, end));
+      i = end;
+    }
+  }
+  return out.join('');
 }
 
 function utf8(bytes: Uint8Array): string | null {
@@ -71,6 +128,6 @@ export function bodyPreview(bytes: Uint8Array, contentType: string, max = 80): s
   const f = formatBody(bytes, contentType);
   if (f.kind === 'empty') return '(empty)';
   if (f.kind === 'hex') return `binary, ${bytes.byteLength} bytes`;
-  const flat = (f.kind === 'json' ? JSON.stringify(JSON.parse(f.text)) : f.text).replace(/\s+/g, ' ').trim();
+  const flat = (f.kind === 'json' ? layoutJson(f.text, '') : f.text).replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
