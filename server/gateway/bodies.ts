@@ -32,10 +32,14 @@ export function encodeBody(body: Uint8Array, contentType: string): { body: unkno
   return { body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64'), encoding: 'base64' };
 }
 
-/** The inverse, for bodies that arrive inside JSON (batch publish, replay edits). */
-export function decodeBody(body: unknown, encoding: Encoding | undefined): { bytes: Uint8Array; contentType: string } {
+/**
+ * The inverse, for bodies that arrive inside JSON (batch publish, replay edits). `source` is the
+ * body's text in the request (json-source.ts): a JSON body is stored as written, not as
+ * JSON.stringify of its parsed value (which rounds integers past 2^53).
+ */
+export function decodeBody(body: unknown, encoding: Encoding | undefined, source?: string): { bytes: Uint8Array; contentType: string } {
   const enc = encoding ?? (typeof body === 'string' ? 'text' : 'json');
-  if (enc === 'json') return { bytes: Buffer.from(JSON.stringify(body ?? null)), contentType: 'application/json' };
+  if (enc === 'json') return { bytes: Buffer.from(source ?? JSON.stringify(body ?? null)), contentType: 'application/json' };
   if (typeof body !== 'string') {
     throw new GatewayError('validation_failed', `A body with encoding '${enc}' must be a string`, { encoding: enc });
   }

@@ -167,6 +167,29 @@ describe.each(drivers)('gateway v1 over HTTP on %s', (driver) => {
     expect(await stored.text()).toContain(`"body":${body},`);
   });
 
+  it('stores a JSON body sent inside JSON (batch publish, edited replay) as written, not re-serialised', async () => {
+    await api('PUT', '/v1/queues/exact-batch', { maxDeliveries: 1 });
+    const receiveText = async () => {
+      const r = await fetch(`${s.url}/v1/queues/exact-batch/receive`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"max":10}' });
+      return r.text();
+    };
+    const first = '{"id": 9007199254740993, "rate": 0.10000000000000000555}';
+    const batch = `{"messages": [{"routingKey": "exact-batch", "body": ${first}}, {"routingKey": "exact-batch", "body": [1.0, 2], "encoding": "json"}]}`;
+    const published = await api('POST', '/v1/exchanges/amq.default/messages:batch', batch, { 'content-type': 'application/json' });
+    expect(published.status).toBe(201);
+    const got = await receiveText();
+    expect(got).toContain(`"body":${first},"encoding":"json"`);
+    expect(got).toContain('"body":[1.0, 2],"encoding":"json"');
+
+    // Dead-letter the first and replay it edited: the edit's body is kept as written too.
+    const receipt = JSON.parse(got).messages.find((m: { id: string }) => m.id === published.body.results[0].id).receipt;
+    await api('POST', '/v1/queues/exact-batch/nack', { receipts: [receipt], requeue: false });
+    const edited = '{"id": 9007199254740995, "edited": true}';
+    const replay = await api('POST', '/v1/queues/exact-batch.dlq/replay', `{"all": true, "edit": {"body": ${edited}}}`, { 'content-type': 'application/json' });
+    expect(replay.body).toEqual({ replayed: 1 });
+    expect(await receiveText()).toContain(`"body":${edited},"encoding":"json"`);
+  });
+
   it('exports and re-imports definitions idempotently; serves OpenAPI', async () => {
     const defs = await api('GET', '/v1/definitions');
     expect(defs.body.exchanges).toContainEqual({ name: 'orders', type: 'topic' });

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { needs } from '../auth/scopes';
 import type { ReplayRequest } from '../broker/types';
+import { pathKey, valueTexts } from '../json-source';
 import { decodeBody } from './bodies';
+import { parseJson } from './http';
 import type { Route } from './router';
 import { errorSchema, messageDetailSchema, replaySchema } from './schemas';
 import { messageDetailView } from './views';
@@ -17,7 +19,8 @@ export const deadLetterRoutes: Route[] = [
     request: replaySchema,
     responses: { 200: z.object({ replayed: z.number().int() }), 404: errorSchema },
     async handle(r) {
-      const body = await r.json(replaySchema);
+      const raw = await r.body();
+      const body = parseJson(raw, replaySchema);
       const request: ReplayRequest = {
         ids: body.ids,
         all: body.all,
@@ -31,7 +34,8 @@ export const deadLetterRoutes: Route[] = [
       };
       if (body.edit) {
         const hasBody = body.edit.body !== undefined;
-        const decoded = hasBody ? decodeBody(body.edit.body, body.edit.encoding) : undefined;
+        const source = hasBody ? valueTexts(raw.toString('utf8'), ['edit', 'body']).get(pathKey(['edit', 'body'])) : undefined;
+        const decoded = hasBody ? decodeBody(body.edit.body, body.edit.encoding, source) : undefined;
         request.edit = {
           body: decoded?.bytes,
           contentType: body.edit.contentType ?? decoded?.contentType,

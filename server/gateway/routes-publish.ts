@@ -3,9 +3,10 @@ import { needs } from '../auth/scopes';
 import { BrokerError, notFound } from '../broker/errors';
 import { DEFAULT_EXCHANGE } from '../broker/names';
 import type { PublishInput } from '../broker/types';
+import { pathKey, valueTexts } from '../json-source';
 import { decodeBody } from './bodies';
 import { GatewayError } from './errors';
-import { isJsonType } from './http';
+import { isJsonType, parseJson } from './http';
 import { publishInputFromHeaders } from './publish-headers';
 import type { Request, Route } from './router';
 import { batchPublishSchema, errorSchema, publishResultSchema } from './schemas';
@@ -64,10 +65,12 @@ export const publishRoutes: Route[] = [
       if (!isJsonType(contentType)) {
         throw new GatewayError('unsupported_media_type', 'A batch must be sent as application/json', { contentType: contentType ?? null });
       }
-      const { messages } = await r.json(batchPublishSchema);
+      const raw = await r.body();
+      const { messages } = parseJson(raw, batchPublishSchema);
+      const sources = valueTexts(raw.toString('utf8'), ['messages', '*', 'body']);
       const exchange = r.params.exchange!;
-      const inputs = messages.map((m): PublishInput => {
-        const { bytes, contentType: derived } = decodeBody(m.body, m.encoding);
+      const inputs = messages.map((m, i): PublishInput => {
+        const { bytes, contentType: derived } = decodeBody(m.body, m.encoding, sources.get(pathKey(['messages', i, 'body'])));
         return {
           exchange,
           routingKey: m.routingKey ?? '',

@@ -152,6 +152,21 @@ describe.each(drivers)('inbound webhooks over HTTP on %s', (driver) => {
     expect(invalid.status).toBe(400);
   });
 
+  it('stores each event of a CloudEvents batch as the sender wrote it', async () => {
+    await api('PUT', '/v1/sources/ce-exact', { exchange: 'events', verify: { scheme: 'none' }, routingKey: { from: 'cloudevents' } });
+    const events = [
+      '{"specversion": "1.0", "id": "exact-1", "source": "/pay", "type": "com.example.paid", "data": {"accountId": 9007199254740993}}',
+      '{"specversion":"1.0","id":"exact-2","source":"/pay","type":"com.example.paid","data":{"amount":10.50}}',
+    ];
+    const batched = await api('POST', '/v1/hooks/ce-exact', `[ ${events.join(' ,\n ')} ]`, { 'content-type': 'application/cloudevents-batch+json' });
+    expect(batched.status).toBe(202);
+    for (const [i, m] of batched.body.messages.entries()) {
+      const stored = await fetch(`${s.url}/v1/messages/${m.id}`);
+      expect(await stored.text()).toContain(`"body":${events[i]},`);
+    }
+    await drain();
+  });
+
   it('404 for a source that does not exist', async () => {
     expect((await api('POST', '/v1/hooks/nobody', '{}')).body.error.code).toBe('source_not_found');
   });

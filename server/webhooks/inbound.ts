@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { CloudEvent, HTTP, ValidationError } from 'cloudevents';
 import type { PublishInput } from '../broker/types';
 import { GatewayError } from '../gateway/errors';
+import { pathKey, valueTexts } from '../json-source';
 import type { RoutingKeyRule, Source } from './sources';
 
 /**
@@ -90,12 +91,14 @@ export function hookMessages(source: Source, headers: IncomingHttpHeaders, body:
   if (type === BATCH) {
     const elements = parseJsonBody(body);
     const events = cloudEvents(headers, body);
+    // Each event is stored as the sender wrote it (json-source.ts), not re-serialised.
+    const texts = valueTexts(Buffer.from(body).toString('utf8'), ['*']);
     return events.map((event, i) => {
       const element = (elements as unknown[])[i];
       return {
         ...base,
         routingKey: routingKey(source.routingKey, headers, () => element, event),
-        body: Buffer.from(JSON.stringify(element)),
+        body: Buffer.from(texts.get(pathKey([i])) ?? JSON.stringify(element)),
         contentType: `${STRUCTURED}; charset=utf-8`,
         headers: { ...common, ...ceHeaders(event) },
         idempotencyKey: dedupKey(source.name, `ce:${event.source}:${event.id}`),
