@@ -1,4 +1,4 @@
-import type { Death, StoredMessage } from '../types';
+import type { Death, QueueDepth, StoredMessage } from '../types';
 import { VisibilityHeap, type HeapItem } from './visibility-heap';
 
 export interface MemoryEntry extends HeapItem {
@@ -11,15 +11,20 @@ export interface MemoryEntry extends HeapItem {
 }
 
 /**
- * One memory queue's entries, indexed three ways so that no per-message operation walks the
+ * One memory queue's entries, indexed so that no per-message operation, and no depth, walks the
  * queue: by id in enqueue order (receipts, max length, TTL), in claim order (a heap by
- * visibility, then id), and the leased ones apart (the sweep of spent leases). Every change
- * of an entry's lease or visibility goes through here, so the three agree.
+ * visibility, then id), the leased ones apart (the sweep of spent leases), and the unleased ones
+ * that were not yet visible when last set (delays, retry backoff). Every change of an entry's
+ * lease or visibility goes through here, so they agree.
  */
 export class MemoryQueue {
   private readonly byId = new Map<number, MemoryEntry>();
   private readonly claimOrder = new VisibilityHeap<MemoryEntry>();
   private readonly leasedEntries = new Set<MemoryEntry>();
+  /** Unleased entries whose visibility was in the future when set; depth() drops those that have come due. */
+  private readonly waiting = new Set<MemoryEntry>();
+
+  constructor(private readonly now: () => number) {}
 
   get size(): number {
     return this.byId.size;
@@ -48,6 +53,7 @@ export class MemoryQueue {
     this.byId.set(e.id, e);
     this.claimOrder.push(e);
     if (e.lease !== null) this.leasedEntries.add(e);
+    else if (e.visibleAt > this.now()) this.waiting.add(e);
   }
 
   /** Takes the entry out; false when it was not here. */
@@ -55,6 +61,7 @@ export class MemoryQueue {
     if (!this.byId.delete(e.id)) return false;
     this.claimOrder.remove(e);
     this.leasedEntries.delete(e);
+    this.waiting.delete(e);
     return true;
   }
 
@@ -65,6 +72,7 @@ export class MemoryQueue {
 
   lease(e: MemoryEntry, lease: string, visibleAt: number): void {
     this.leasedEntries.add(e);
+    this.waiting.delete(e);
     e.lease = lease;
     this.claimOrder.setVisibleAt(e, visibleAt);
   }
@@ -72,11 +80,40 @@ export class MemoryQueue {
   unlease(e: MemoryEntry, visibleAt: number): void {
     this.leasedEntries.delete(e);
     e.lease = null;
-    this.claimOrder.setVisibleAt(e, visibleAt);
+    this.setVisibleAt(e, visibleAt);
   }
 
   setVisibleAt(e: MemoryEntry, visibleAt: number): void {
     this.claimOrder.setVisibleAt(e, visibleAt);
+    if (e.lease === null && visibleAt > this.now()) this.waiting.add(e);
+    else this.waiting.delete(e);
+  }
+
+  /**
+   * Ready (visible now, an expired lease included), in flight (leased, not yet visible) and
+   * delayed (unleased, not yet visible), and how long the oldest ready entry has waited. Reads
+   * the leased and waiting entries only, plus, for the age, the oldest entries up to the first
+   * ready one.
+   */
+  depth(): QueueDepth {
+    const now = this.now();
+    const d: QueueDepth = { ready: 0, inFlight: 0, delayed: 0, oldestReadyAgeMs: null };
+    for (const e of this.leasedEntries) if (e.visibleAt > now) d.inFlight++;
+    for (const e of this.waiting) {
+      if (e.visibleAt > now) d.delayed++;
+      else this.waiting.delete(e);
+    }
+    d.ready = this.byId.size - d.inFlight - d.delayed;
+    if (d.ready > 0) {
+      // Enqueue order is age order: the first ready entry is the oldest.
+      for (const e of this.byId.values()) {
+        if (e.visibleAt <= now) {
+          d.oldestReadyAgeMs = now - e.enqueuedAt;
+          break;
+        }
+      }
+    }
+    return d;
   }
 
   /**

@@ -39,7 +39,7 @@ export class MemoryStore {
 
   private entries(queue: string): MemoryQueue {
     let q = this.queues.get(queue);
-    if (!q) this.queues.set(queue, (q = new MemoryQueue()));
+    if (!q) this.queues.set(queue, (q = new MemoryQueue(() => this.now())));
     return q;
   }
 
@@ -206,16 +206,7 @@ export class MemoryStore {
   }
 
   depth(queue: string): QueueDepth {
-    const now = this.now();
-    const d: QueueDepth = { ready: 0, inFlight: 0, delayed: 0, oldestReadyAgeMs: null };
-    for (const e of this.entries(queue).values()) {
-      if (e.visibleAt <= now) {
-        d.ready++;
-        d.oldestReadyAgeMs = Math.max(d.oldestReadyAgeMs ?? 0, now - e.enqueuedAt);
-      } else if (e.lease) d.inFlight++;
-      else d.delayed++;
-    }
-    return d;
+    return this.entries(queue).depth();
   }
 
   /** How long until the next entry becomes visible (0 when one is ready now); null when the queue has none to give. */
