@@ -190,6 +190,20 @@ describe.each(drivers)('gateway v1 over HTTP on %s', (driver) => {
     expect(await receiveText()).toContain(`"body":${edited},"encoding":"json"`);
   });
 
+  it('reads header values sent as UTF-8 as their text', async () => {
+    await api('PUT', '/v1/queues/utf8-headers', {});
+    // fetch sends each character of a header value as one byte: these are the UTF-8 bytes of José and 東京.
+    const utf8Bytes = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+    const published = await api('POST', '/v1/queues/utf8-headers/messages', 'x', {
+      'content-type': 'text/plain',
+      'hatoba-header-name': utf8Bytes('José'),
+      'hatoba-header-city': utf8Bytes('東京'),
+    });
+    expect(published.status).toBe(201);
+    const got = await api('POST', '/v1/queues/utf8-headers/receive', {});
+    expect(got.body.messages[0].headers).toEqual({ name: 'José', city: '東京' });
+  });
+
   it('exports and re-imports definitions idempotently; serves OpenAPI', async () => {
     const defs = await api('GET', '/v1/definitions');
     expect(defs.body.exchanges).toContainEqual({ name: 'orders', type: 'topic' });

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { PublishInput } from '../broker/types';
 import { GatewayError } from './errors';
+import { headerText } from './header-text';
 
 const APP_PREFIX = 'hatoba-header-';
 const MAX_APP_HEADERS = 64;
@@ -30,8 +31,8 @@ export function publishInputFromHeaders(h: IncomingHttpHeaders, query: URLSearch
   for (const [name, raw] of Object.entries(h)) {
     const value = one(raw);
     if (value === undefined) continue;
-    if (name.startsWith(APP_PREFIX) && name.length > APP_PREFIX.length) headers[name.slice(APP_PREFIX.length)] = value;
-    else if (name.startsWith('ce-')) headers[name] = value;
+    if (name.startsWith(APP_PREFIX) && name.length > APP_PREFIX.length) headers[name.slice(APP_PREFIX.length)] = headerText(value);
+    else if (name.startsWith('ce-')) headers[name] = headerText(value);
     else continue;
     if (++count > MAX_APP_HEADERS) {
       throw new GatewayError('validation_failed', `At most ${MAX_APP_HEADERS} application headers per message`, {});

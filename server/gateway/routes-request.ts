@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { needs } from '../auth/scopes';
 import { validate, queryObject } from './http';
+import { headerBytes } from './header-text';
 import { publishInputFromHeaders } from './publish-headers';
 import type { Route } from './router';
 import { errorSchema } from './schemas';
@@ -28,7 +29,10 @@ export const requestRoutes: Route[] = [
         'hatoba-correlation-id': reply.correlationId,
         'hatoba-message-id': reply.id,
       };
-      for (const [name, value] of Object.entries(reply.headers)) headers[`hatoba-header-${name}`] = value;
+      for (const [name, value] of Object.entries(reply.headers)) {
+        const bytes = headerBytes(`hatoba-header-${name}`, value);
+        if (bytes !== undefined) headers[`hatoba-header-${name}`] = bytes;
+      }
       return { status: 200, body: reply.body, headers, raw: true };
     },
   },

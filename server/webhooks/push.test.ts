@@ -127,6 +127,15 @@ describe.each(drivers)('push delivery on %s', (driver) => {
     expect(info.body).toMatchObject({ ready: 0, inFlight: 0, delayed: 0 });
   });
 
+  it('sends header values as UTF-8, whether they came in a header or inside a batch', async () => {
+    await pushed('utf8', '/ok');
+    await api('POST', '/v1/queues/utf8/messages', 'a', { 'hatoba-header-name': Buffer.from('José', 'utf8').toString('latin1') });
+    await api('POST', '/v1/exchanges/amq.default/messages:batch', { messages: [{ routingKey: 'utf8', body: 'b', headers: { name: '東京' } }] });
+    const hits = await until(() => receiver.hits('/ok').filter((h) => h.headers['hatoba-queue'] === 'utf8'), (h) => h.length >= 2);
+    const names = hits.map((h) => Buffer.from(String(h.headers['hatoba-header-name']), 'latin1').toString('utf8'));
+    expect(names.sort()).toEqual(['José', '東京']);
+  });
+
   it('a failing receiver: retried with backoff, then dead-lettered with the status as last error (response body capped)', async () => {
     await pushed('failing', '/fail');
     const published = await api('POST', '/v1/queues/failing/messages', 'hello');

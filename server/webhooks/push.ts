@@ -1,4 +1,4 @@
-import http, { validateHeaderValue } from 'node:http';
+import http from 'node:http';
 import https from 'node:https';
 import type { Db } from '../../db/driver';
 import type { Broker } from '../broker/api';
@@ -6,6 +6,7 @@ import type { Logger } from '../broker/broker';
 import { BrokerError } from '../broker/errors';
 import type { Delivery } from '../broker/types';
 import { GatewayError } from '../gateway/errors';
+import { headerBytes } from '../gateway/header-text';
 import { PushTargetForbidden, pushSend, resolveTarget, retryAfterMs, type PushTarget, type SendResult } from './push-send';
 import {
   pushEndpointDelete,
@@ -60,12 +61,9 @@ export function pushRequestHeaders(d: Delivery, secret: string, userAgent: strin
   if (d.traceparent) headers.traceparent = d.traceparent;
   if (d.tracestate) headers.tracestate = d.tracestate;
   for (const [name, value] of Object.entries(d.headers)) {
-    try {
-      validateHeaderValue(name, value);
-      headers[`hatoba-header-${name}`] = value;
-    } catch {
-      // A value HTTP cannot carry (non-Latin-1, control characters) stays in the body's message only.
-    }
+    // As UTF-8; a value no header can carry (control characters) stays in the message only.
+    const bytes = headerBytes(`hatoba-header-${name}`, value);
+    if (bytes !== undefined) headers[`hatoba-header-${name}`] = bytes;
   }
   return headers;
 }
