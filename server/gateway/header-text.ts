@@ -1,6 +1,8 @@
 import { validateHeaderValue } from 'node:http';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\u0000-\u007f]/;
 
 /**
  * A header value as its text. Node hands header bytes over as Latin-1, one character per byte,
@@ -8,8 +10,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * do not (a sender using Latin-1) keep their Latin-1 reading.
  */
 export function headerText(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (!/[^\u0000-\u007f]/.test(value)) return value;
+  if (!NON_ASCII.test(value)) return value;
   try {
     return utf8.decode(Buffer.from(value, 'latin1'));
   } catch {
@@ -23,8 +24,7 @@ export function headerText(value: string): string {
  * header can carry (line breaks and other control characters): it stays in the message only.
  */
 export function headerBytes(name: string, value: string): string | undefined {
-  // eslint-disable-next-line no-control-regex
-  const bytes = /[^\u0000-\u007f]/.test(value) ? Buffer.from(value, 'utf8').toString('latin1') : value;
+  const bytes = NON_ASCII.test(value) ? Buffer.from(value, 'utf8').toString('latin1') : value;
   try {
     validateHeaderValue(name, bytes);
     return bytes;

@@ -37,11 +37,11 @@ export function isJsonType(contentType: string | undefined): boolean {
  * Parses a JSON request body against a schema; an empty body counts as `{}`. The Content-Type
  * is not checked here (curl -d sends form encoding); endpoints that must insist do so themselves.
  */
-export function parseJson<S extends z.ZodType>(raw: Buffer, schema: S): z.infer<S> {
+export function parseJson<S extends z.ZodType>(raw: Buffer | string, schema: S): z.infer<S> {
   let value: unknown = {};
   if (raw.length > 0) {
     try {
-      value = JSON.parse(raw.toString('utf8'));
+      value = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
     } catch (e) {
       throw new GatewayError('invalid_json', `The body is not valid JSON: ${(e as Error).message}`);
     }

@@ -19,8 +19,8 @@ export const deadLetterRoutes: Route[] = [
     request: replaySchema,
     responses: { 200: z.object({ replayed: z.number().int() }), 404: errorSchema },
     async handle(r) {
-      const raw = await r.body();
-      const body = parseJson(raw, replaySchema);
+      const text = (await r.body()).toString('utf8');
+      const body = parseJson(text, replaySchema);
       const request: ReplayRequest = {
         ids: body.ids,
         all: body.all,
@@ -34,7 +34,7 @@ export const deadLetterRoutes: Route[] = [
       };
       if (body.edit) {
         const hasBody = body.edit.body !== undefined;
-        const source = hasBody ? valueTexts(raw.toString('utf8'), ['edit', 'body']).get(pathKey(['edit', 'body'])) : undefined;
+        const source = hasBody ? valueTexts(text, ['edit', 'body']).get(pathKey(['edit', 'body'])) : undefined;
         const decoded = hasBody ? decodeBody(body.edit.body, body.edit.encoding, source) : undefined;
         request.edit = {
           body: decoded?.bytes,

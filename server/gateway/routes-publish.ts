@@ -65,9 +65,9 @@ export const publishRoutes: Route[] = [
       if (!isJsonType(contentType)) {
         throw new GatewayError('unsupported_media_type', 'A batch must be sent as application/json', { contentType: contentType ?? null });
       }
-      const raw = await r.body();
-      const { messages } = parseJson(raw, batchPublishSchema);
-      const sources = valueTexts(raw.toString('utf8'), ['messages', '*', 'body']);
+      const text = (await r.body()).toString('utf8');
+      const { messages } = parseJson(text, batchPublishSchema);
+      const sources = valueTexts(text, ['messages', '*', 'body']);
       const exchange = r.params.exchange!;
       const inputs = messages.map((m, i): PublishInput => {
         const { bytes, contentType: derived } = decodeBody(m.body, m.encoding, sources.get(pathKey(['messages', i, 'body'])));

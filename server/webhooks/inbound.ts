@@ -40,17 +40,17 @@ export function jsonPath(value: unknown, path: string): string | undefined {
   return typeof at === 'string' || typeof at === 'number' || typeof at === 'boolean' ? String(at) : undefined;
 }
 
-function parseJsonBody(body: Uint8Array): unknown {
+function parseJsonBody(text: string): unknown {
   try {
-    return JSON.parse(Buffer.from(body).toString('utf8'));
+    return JSON.parse(text);
   } catch (e) {
     throw new GatewayError('invalid_json', `The body is not valid JSON: ${(e as Error).message}`);
   }
 }
 
-function cloudEvents(headers: IncomingHttpHeaders, body: Uint8Array): CloudEvent<unknown>[] {
+function cloudEvents(headers: IncomingHttpHeaders, text: string): CloudEvent<unknown>[] {
   try {
-    const parsed = HTTP.toEvent({ headers, body: Buffer.from(body).toString('utf8') });
+    const parsed = HTTP.toEvent({ headers, body: text });
     const events = Array.isArray(parsed) ? parsed : [parsed];
     for (const e of events) (e as CloudEvent<unknown>).validate();
     return events as CloudEvent<unknown>[];
@@ -81,6 +81,9 @@ function routingKey(rule: RoutingKeyRule | null, h: IncomingHttpHeaders, json: (
 export function hookMessages(source: Source, headers: IncomingHttpHeaders, body: Uint8Array): PublishInput[] {
   const type = mediaType(headers);
   const webhookId = one(headers, 'webhook-id') ?? one(headers, 'idempotency-key');
+  // Decoded once, and only if a reading below needs the text.
+  let decoded: string | undefined;
+  const text = () => (decoded ??= Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
   const base = {
     exchange: source.exchange,
     traceparent: one(headers, 'traceparent'),
@@ -89,10 +92,10 @@ export function hookMessages(source: Source, headers: IncomingHttpHeaders, body:
   const common = { [SOURCE_HEADER]: source.name, ...(webhookId ? { 'webhook-id': webhookId } : {}) };
 
   if (type === BATCH) {
-    const elements = parseJsonBody(body);
-    const events = cloudEvents(headers, body);
+    const elements = parseJsonBody(text());
+    const events = cloudEvents(headers, text());
     // Each event is stored as the sender wrote it (json-source.ts), not re-serialised.
-    const texts = valueTexts(Buffer.from(body).toString('utf8'), ['*']);
+    const texts = valueTexts(text(), ['*']);
     return events.map((event, i) => {
       const element = (elements as unknown[])[i];
       return {
@@ -106,9 +109,9 @@ export function hookMessages(source: Source, headers: IncomingHttpHeaders, body:
     });
   }
   const isEvent = type === STRUCTURED || one(headers, 'ce-id') !== undefined;
-  const event = isEvent ? cloudEvents(headers, body)[0] : undefined;
+  const event = isEvent ? cloudEvents(headers, text())[0] : undefined;
   let parsed: unknown;
-  const json = () => (parsed ??= parseJsonBody(body));
+  const json = () => (parsed ??= parseJsonBody(text()));
   const id = webhookId ?? (event ? `ce:${event.source}:${event.id}` : undefined);
   return [
     {
