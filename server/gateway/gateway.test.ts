@@ -204,6 +204,24 @@ describe.each(drivers)('gateway v1 over HTTP on %s', (driver) => {
     expect(got.body.messages[0].headers).toEqual({ name: 'José', city: '東京' });
   });
 
+  it('routes on a routing key sent as UTF-8 in a header as on the same key sent in a body', async () => {
+    const utf8Bytes = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+    await api('PUT', '/v1/exchanges/cities', { type: 'topic' });
+    await api('PUT', '/v1/queues/tokyo', {});
+    await api('POST', '/v1/bindings', { exchange: 'cities', queue: 'tokyo', key: '東京.*' });
+    const byHeader = await api('POST', '/v1/exchanges/cities/messages', 'h', {
+      'content-type': 'text/plain',
+      'hatoba-routing-key': utf8Bytes('東京.注文'),
+      'hatoba-correlation-id': utf8Bytes('注文-1'),
+    });
+    expect(byHeader.body).toMatchObject({ queues: ['tokyo'], correlationId: '注文-1' });
+    const byBody = await api('POST', '/v1/exchanges/cities/messages:batch', { messages: [{ routingKey: '東京.注文', body: 'b' }] });
+    expect(byBody.body.results[0].queues).toEqual(['tokyo']);
+    const got = await api('POST', '/v1/queues/tokyo/receive', { max: 10 });
+    expect(got.body.messages.map((m: { routingKey: string }) => m.routingKey)).toEqual(['東京.注文', '東京.注文']);
+    expect((await api('GET', `/v1/traces/${encodeURIComponent('注文-1')}`)).body.messages).toHaveLength(1);
+  });
+
   it('exports and re-imports definitions idempotently; serves OpenAPI', async () => {
     const defs = await api('GET', '/v1/definitions');
     expect(defs.body.exchanges).toContainEqual({ name: 'orders', type: 'topic' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headerBytes, headerText } from './header-text';
+import { headerBytes, headerText, headerValue, textHeaders } from './header-text';
 
 /** What Node hands over for these UTF-8 bytes: one character per byte. */
 const asNodeReadsIt = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
@@ -18,5 +18,17 @@ describe('header values', () => {
     expect(headerBytes('x', 'acme')).toBe('acme');
     expect(headerBytes('x', 'a\nb')).toBeUndefined();
     expect(headerText(headerBytes('x', 'José')!)).toBe('José');
+  });
+
+  it('read one request header, or all of them, as text; ASCII headers are left as they are', () => {
+    const h = { 'ce-subject': asNodeReadsIt('José'), 'set-cookie': ['a=1', asNodeReadsIt('b=東京')], host: 'x' };
+    expect(headerValue(h, 'ce-subject')).toBe('José');
+    expect(headerValue(h, 'set-cookie')).toBe('a=1');
+    expect(headerValue(h, 'missing')).toBeUndefined();
+    const text = textHeaders(h);
+    expect(text).toEqual({ 'ce-subject': 'José', 'set-cookie': ['a=1', 'b=東京'], host: 'x' });
+    expect(h['ce-subject']).toBe(asNodeReadsIt('José')); // a copy: the request's own headers are not changed
+    const ascii = { host: 'x', 'ce-id': '1' };
+    expect(textHeaders(ascii)).toBe(ascii);
   });
 });

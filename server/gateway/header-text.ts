@@ -1,4 +1,4 @@
-import { validateHeaderValue } from 'node:http';
+import { type IncomingHttpHeaders, validateHeaderValue } from 'node:http';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 // eslint-disable-next-line no-control-regex
@@ -16,6 +16,28 @@ export function headerText(value: string): string {
   } catch {
     return value;
   }
+}
+
+/** A request header's text (`headerText`); the first value where Node kept a list (`set-cookie`). */
+export function headerValue(h: IncomingHttpHeaders, name: string): string | undefined {
+  const v = h[name];
+  const first = Array.isArray(v) ? v[0] : v;
+  return first === undefined ? undefined : headerText(first);
+}
+
+/**
+ * Every request header as its text, for code that reads headers on its own (the CloudEvents
+ * library, signature checks). The same object when every value is ASCII, as nearly all are.
+ */
+export function textHeaders(h: IncomingHttpHeaders): IncomingHttpHeaders {
+  let out: IncomingHttpHeaders | undefined;
+  for (const [name, v] of Object.entries(h)) {
+    if (v === undefined) continue;
+    const text = Array.isArray(v) ? v.map(headerText) : headerText(v);
+    if (text === v || (Array.isArray(v) && (text as string[]).every((t, i) => t === v[i]))) continue;
+    (out ??= { ...h })[name] = text;
+  }
+  return out ?? h;
 }
 
 /**

@@ -86,12 +86,14 @@ describe.each(drivers)('observability API over HTTP on %s', (driver) => {
       }
     });
 
-    it('answers with a reply whose header is not Latin-1 (published in a batch), as UTF-8', async () => {
+    it('answers with a reply whose header and content type are not Latin-1 (published in a batch), as UTF-8', async () => {
       const pending = api('POST', '/v1/exchanges/rpc/request?key=upper&timeoutMs=5000', 'where?', { 'content-type': 'text/plain' });
       let request: { receipt: string; replyTo: string; correlationId: string } | undefined;
       for (let i = 0; i < 50 && !request; i++) request = (await api('POST', '/v1/queues/rpc.requests/receive', { waitMs: 200 })).body.messages[0];
       const replied = await api('POST', '/v1/exchanges/amq.default/messages:batch', {
-        messages: [{ routingKey: request!.replyTo, body: 'here', correlationId: request!.correlationId, headers: { city: '東京' } }],
+        messages: [
+          { routingKey: request!.replyTo, body: 'here', correlationId: request!.correlationId, headers: { city: '東京' }, contentType: 'text/plain; note=東京' },
+        ],
       });
       expect(replied.status).toBe(201);
       await api('POST', '/v1/queues/rpc.requests/ack', { receipts: [request!.receipt] });
@@ -99,6 +101,7 @@ describe.each(drivers)('observability API over HTTP on %s', (driver) => {
       expect(res.status).toBe(200);
       expect(res.body).toBe('here');
       expect(Buffer.from(res.headers.get('hatoba-header-city')!, 'latin1').toString('utf8')).toBe('東京');
+      expect(Buffer.from(res.headers.get('content-type')!, 'latin1').toString('utf8')).toBe('text/plain; note=東京');
     });
 
     it('concurrent requests each get their own reply', async () => {

@@ -1,14 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { PublishInput } from '../broker/types';
 import { GatewayError } from './errors';
-import { headerText } from './header-text';
+import { headerText, headerValue } from './header-text';
 
 const APP_PREFIX = 'hatoba-header-';
 const MAX_APP_HEADERS = 64;
 
 const NO_BODY = new Uint8Array(0);
-
-const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
 function boolHeader(name: string, value: string | undefined): boolean | undefined {
   if (value === undefined) return undefined;
@@ -19,7 +17,9 @@ function boolHeader(name: string, value: string | undefined): boolean | undefine
 }
 
 /**
- * Turns a publish request's metadata headers (API.md, Publish) into broker input. CloudEvents
+ * Turns a publish request's metadata headers (API.md, Publish) into broker input, each value read
+ * as UTF-8 where its bytes are (header-text.ts), so a routing key or correlation ID sent in a
+ * header matches the same text sent in a JSON body. CloudEvents
  * binary mode: `ce-type` is the default routing key, `ce-id` the default idempotency key, and
  * every `ce-*` header is kept with the message so a consumer can rebuild the event.
  * The body is left empty for the caller to set once it has read it (headers are checked first);
@@ -29,7 +29,7 @@ export function publishInputFromHeaders(h: IncomingHttpHeaders, query: URLSearch
   const headers: Record<string, string> = {};
   let count = 0;
   for (const [name, raw] of Object.entries(h)) {
-    const value = one(raw);
+    const value = Array.isArray(raw) ? raw[0] : raw;
     if (value === undefined) continue;
     if (name.startsWith(APP_PREFIX) && name.length > APP_PREFIX.length) headers[name.slice(APP_PREFIX.length)] = headerText(value);
     else if (name.startsWith('ce-')) headers[name] = headerText(value);
@@ -38,7 +38,7 @@ export function publishInputFromHeaders(h: IncomingHttpHeaders, query: URLSearch
       throw new GatewayError('validation_failed', `At most ${MAX_APP_HEADERS} application headers per message`, {});
     }
   }
-  const delay = one(h['hatoba-delay-ms']);
+  const delay = headerValue(h, 'hatoba-delay-ms');
   let delayMs: number | undefined;
   if (delay !== undefined) {
     delayMs = Number(delay);
@@ -46,27 +46,27 @@ export function publishInputFromHeaders(h: IncomingHttpHeaders, query: URLSearch
       throw new GatewayError('validation_failed', 'Header Hatoba-Delay-Ms must be a whole number of milliseconds', { value: delay });
     }
   }
-  const correlationId = one(h['hatoba-correlation-id']);
+  const correlationId = headerValue(h, 'hatoba-correlation-id');
   if (correlationId !== undefined && (correlationId.length === 0 || correlationId.length > 255)) {
     throw new GatewayError('validation_failed', 'Header Hatoba-Correlation-Id must be 1–255 characters', {});
   }
-  const idempotencyKey = one(h['idempotency-key']) ?? one(h['ce-id']);
+  const idempotencyKey = headerValue(h, 'idempotency-key') ?? headerValue(h, 'ce-id');
   if (idempotencyKey !== undefined && idempotencyKey.length > 255) {
     throw new GatewayError('validation_failed', 'Idempotency-Key must be at most 255 characters', {});
   }
   return {
     exchange,
     body: NO_BODY,
-    routingKey: one(h['hatoba-routing-key']) ?? query.get('key') ?? one(h['ce-type']) ?? '',
-    contentType: one(h['content-type']) ?? 'application/octet-stream',
+    routingKey: headerValue(h, 'hatoba-routing-key') ?? query.get('key') ?? headerValue(h, 'ce-type') ?? '',
+    contentType: headerValue(h, 'content-type') ?? 'application/octet-stream',
     headers,
     correlationId,
-    replyTo: one(h['hatoba-reply-to']),
+    replyTo: headerValue(h, 'hatoba-reply-to'),
     idempotencyKey,
     delayMs,
-    persistent: boolHeader('Hatoba-Persistent', one(h['hatoba-persistent'])),
-    mandatory: boolHeader('Hatoba-Mandatory', one(h['hatoba-mandatory'])),
-    traceparent: one(h['traceparent']),
-    tracestate: one(h['tracestate']),
+    persistent: boolHeader('Hatoba-Persistent', headerValue(h, 'hatoba-persistent')),
+    mandatory: boolHeader('Hatoba-Mandatory', headerValue(h, 'hatoba-mandatory')),
+    traceparent: headerValue(h, 'traceparent'),
+    tracestate: headerValue(h, 'tracestate'),
   };
 }

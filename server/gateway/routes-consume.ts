@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { needs } from '../auth/scopes';
+import { headerValue } from './header-text';
 import type { Route } from './router';
 import { ackSchema, deliverySchema, errorSchema, extendSchema, nackSchema, receiveSchema } from './schemas';
 import { deliveryView } from './views';
@@ -19,7 +20,7 @@ export const consumeRoutes: Route[] = [
     async handle(r) {
       const o = await r.json(receiveSchema);
       // A client that hangs up ends its long poll: no lease is taken for nobody.
-      const consumer = (r.req.headers['hatoba-consumer'] as string | undefined) ?? `${r.req.socket.remoteAddress}:${r.req.socket.remotePort}`;
+      const consumer = headerValue(r.req.headers, 'hatoba-consumer') ?? `${r.req.socket.remoteAddress}:${r.req.socket.remotePort}`;
       const deliveries = await r.ctx.broker.receive(r.params.name!, { ...o, consumer, signal: r.gone });
       return { status: 200, body: { messages: deliveries.map(deliveryView) } };
     },

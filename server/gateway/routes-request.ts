@@ -25,10 +25,11 @@ export const requestRoutes: Route[] = [
       input.body = await r.body();
       const reply = await r.ctx.broker.request(input, q.timeoutMs);
       const headers: Record<string, string> = {
-        'content-type': reply.contentType,
-        'hatoba-correlation-id': reply.correlationId,
+        'content-type': headerBytes('content-type', reply.contentType) ?? 'application/octet-stream',
         'hatoba-message-id': reply.id,
       };
+      const correlationId = headerBytes('hatoba-correlation-id', reply.correlationId);
+      if (correlationId !== undefined) headers['hatoba-correlation-id'] = correlationId;
       for (const [name, value] of Object.entries(reply.headers)) {
         const bytes = headerBytes(`hatoba-header-${name}`, value);
         if (bytes !== undefined) headers[`hatoba-header-${name}`] = bytes;

@@ -8,6 +8,7 @@ import type { PushEndpoint } from '../webhooks/push-store';
 import { sourceDeclarationSchema, sourceViewSchema } from '../webhooks/sources';
 import { DEFAULT_HMAC_HEADER, newWebhookSecret, standardSecretKey, verifyWebhook, type VerifyConfig } from '../webhooks/verify';
 import { GatewayError } from './errors';
+import { textHeaders } from './header-text';
 import type { Request, Route } from './router';
 import { errorSchema } from './schemas';
 
@@ -147,12 +148,14 @@ export const webhookRoutes: Route[] = [
         throw rateLimited(allowed.retryAfterS, `source '${source.name}'`);
       }
       const body = await r.body();
-      const verdict = verifyWebhook(source.verify, r.req.headers, body);
+      // Read as UTF-8 where they are (header-text.ts): the CloudEvents library reads ce-* itself.
+      const headers = textHeaders(r.req.headers);
+      const verdict = verifyWebhook(source.verify, headers, body);
       if (!verdict.ok) {
         sources.count(source.name, verdict.code);
         throw new GatewayError(verdict.code, verdict.message, { source: source.name });
       }
-      const inputs = hookMessages(source, r.req.headers, body);
+      const inputs = hookMessages(source, headers, body);
       const results = inputs.length === 1 ? [await r.ctx.broker.publish(inputs[0]!)] : await r.ctx.broker.publishBatch(inputs);
       const duplicates = results.filter((x) => x.duplicate).length;
       if (results.length > duplicates) sources.count(source.name, 'accepted', results.length - duplicates);

@@ -117,6 +117,25 @@ describe.each(drivers)('inbound webhooks over HTTP on %s', (driver) => {
     expect((await drain()).map((m) => [m.routingKey, m.headers['hatoba-source']])).toEqual([['pull_request', 'github']]);
   });
 
+  it('reads CloudEvents attributes and routing-key headers sent as UTF-8 as their text', async () => {
+    const utf8Bytes = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+    await api('PUT', '/v1/sources/ce-utf8', { exchange: 'events', verify: { scheme: 'none' }, routingKey: { from: 'cloudevents' } });
+    const binary = await api('POST', '/v1/hooks/ce-utf8', '{"sku":"A-1"}', {
+      'content-type': 'application/json',
+      'ce-id': 'evt-utf8',
+      'ce-type': utf8Bytes('com.example.倉庫.changed'),
+      'ce-source': '/warehouse',
+      'ce-subject': utf8Bytes('José'),
+      'ce-specversion': '1.0',
+    });
+    expect(binary.status).toBe(202);
+    await api('PUT', '/v1/sources/header-utf8', { exchange: 'events', verify: { scheme: 'none' }, routingKey: { from: 'header', name: 'X-Event' } });
+    expect((await api('POST', '/v1/hooks/header-utf8', '{}', { 'content-type': 'application/json', 'x-event': utf8Bytes('注文.created') })).status).toBe(202);
+    const got = await drain();
+    expect(got.map((m) => m.routingKey)).toEqual(['com.example.倉庫.changed', '注文.created']);
+    expect(got[0]!.headers).toMatchObject({ 'ce-type': 'com.example.倉庫.changed', 'ce-subject': 'José' });
+  });
+
   it('CloudEvents binary, structured and batch land with the event type as routing key', async () => {
     await api('PUT', '/v1/sources/ce', { exchange: 'events', verify: { scheme: 'none' }, routingKey: { from: 'cloudevents' } });
     const binary = await api('POST', '/v1/hooks/ce', '{"sku":"A-1"}', {

@@ -136,6 +136,19 @@ describe.each(drivers)('push delivery on %s', (driver) => {
     expect(names.sort()).toEqual(['José', '東京']);
   });
 
+  it('delivers a message whose correlation ID and content type are not Latin-1, as UTF-8', async () => {
+    await pushed('utf8-fields', '/ok');
+    const sent = await api('POST', '/v1/exchanges/amq.default/messages:batch', {
+      messages: [{ routingKey: 'utf8-fields', body: 'c', correlationId: '注文-1', contentType: 'text/plain; note=東京' }],
+    });
+    expect(sent.status).toBe(201);
+    const [hit] = await until(() => receiver.hits('/ok').filter((h) => h.headers['hatoba-queue'] === 'utf8-fields'), (h) => h.length >= 1);
+    const utf8 = (v: unknown) => Buffer.from(String(v), 'latin1').toString('utf8');
+    expect(utf8(hit!.headers['hatoba-correlation-id'])).toBe('注文-1');
+    expect(utf8(hit!.headers['content-type'])).toBe('text/plain; note=東京');
+    expect(hit!.headers['hatoba-attempt']).toBe('1');
+  });
+
   it('a failing receiver: retried with backoff, then dead-lettered with the status as last error (response body capped)', async () => {
     await pushed('failing', '/fail');
     const published = await api('POST', '/v1/queues/failing/messages', 'hello');

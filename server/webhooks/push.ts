@@ -46,25 +46,27 @@ export interface PushOptions {
 export function pushRequestHeaders(d: Delivery, secret: string, userAgent: string, nowMs = Date.now()): Record<string, string> {
   const timestamp = Math.floor(nowMs / 1000);
   const headers: Record<string, string> = {
-    'content-type': d.contentType,
+    'content-type': headerBytes('content-type', d.contentType) ?? 'application/octet-stream',
     'user-agent': userAgent,
     'webhook-id': d.id,
     'webhook-timestamp': String(timestamp),
     'webhook-signature': signStandard(secret, d.id, timestamp, d.body),
-    'hatoba-correlation-id': d.correlationId,
     'hatoba-exchange': d.exchange,
-    'hatoba-routing-key': d.routingKey,
     'hatoba-queue': d.queue,
     'hatoba-attempt': String(d.attempt),
   };
-  if (d.replyTo) headers['hatoba-reply-to'] = d.replyTo;
-  if (d.traceparent) headers.traceparent = d.traceparent;
-  if (d.tracestate) headers.tracestate = d.tracestate;
-  for (const [name, value] of Object.entries(d.headers)) {
-    // As UTF-8; a value no header can carry (control characters) stays in the message only.
-    const bytes = headerBytes(`hatoba-header-${name}`, value);
-    if (bytes !== undefined) headers[`hatoba-header-${name}`] = bytes;
-  }
+  // Free text (routing keys, correlation IDs, application headers) goes as UTF-8; a value no
+  // header can carry (control characters) stays in the message only.
+  const text = (name: string, value: string) => {
+    const bytes = headerBytes(name, value);
+    if (bytes !== undefined) headers[name] = bytes;
+  };
+  text('hatoba-correlation-id', d.correlationId);
+  text('hatoba-routing-key', d.routingKey);
+  if (d.replyTo) text('hatoba-reply-to', d.replyTo);
+  if (d.traceparent) text('traceparent', d.traceparent);
+  if (d.tracestate) text('tracestate', d.tracestate);
+  for (const [name, value] of Object.entries(d.headers)) text(`hatoba-header-${name}`, value);
   return headers;
 }
 
