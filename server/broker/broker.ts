@@ -23,7 +23,7 @@ import { RequestReply } from './request-reply';
 import { fanOut, noTelemetry, type Telemetry } from './telemetry';
 import { Publisher } from './publish';
 import { RateMeter } from './rates';
-import { parseReceipt, type Receipt } from './receipts';
+import { formatReceipt, parseReceipt, type Receipt } from './receipts';
 import { TOPOLOGY_CHANNEL, TopologyStore } from './topology';
 import type { Queue, QueueDepth, ReplayRequest } from './types';
 import { Waiters } from './waiters';
@@ -151,9 +151,23 @@ export function createBroker(options: BrokerOptions): Broker {
   });
   const cleanups: (() => Promise<void> | void)[] = [];
   const receipts = (list: string[]): Receipt[] => list.map(parseReceipt);
-  const split = (list: string[], settled: Set<number>) => {
-    const stale = list.filter((r) => !settled.has(parseReceipt(r).entryId));
-    return { n: list.length - stale.length, stale };
+  /**
+   * What a settlement answers: how many of the receipts given settled their entry (a receipt
+   * given twice counts once), and which did not because their lease had ended (`stale`). Only an
+   * entry's current lease settles it, so of two receipts for one entry, the older is stale.
+   */
+  const split = (list: string[], settled: Set<string>) => {
+    const seen = new Set<string>();
+    const stale: string[] = [];
+    let n = 0;
+    for (const r of list) {
+      const key = formatReceipt(parseReceipt(r));
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (settled.has(key)) n++;
+      else stale.push(r);
+    }
+    return { n, stale };
   };
   const isMemory = (q: Queue) => q.settings.durability === 'memory';
 

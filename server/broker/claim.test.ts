@@ -138,6 +138,33 @@ describe.each(drivers)('acks on %s, in one statement', (driver) => {
   });
 });
 
+describe.each(drivers)('settling on %s', (driver) => {
+  let t: TestBroker;
+  afterEach(async () => t?.close());
+
+  describe.each(['durable', 'memory'] as const)('a %s queue', (durability) => {
+    it('counts each receipt once, and an ended lease of an entry as stale even beside its current one', async () => {
+      t = await startTestBroker(driver);
+      await t.broker.declareQueue('s', { durability, deadLetter: false });
+      await t.broker.publishBatch(['a', 'b', 'c'].map((b) => message('amq.default', 's', b)));
+      const [old] = await t.broker.receive('s', { max: 1, waitMs: 0, visibilityMs: 100 });
+      await sleep(200);
+      const got = await t.broker.receive('s', { max: 3, waitMs: 0 });
+      const [current, second, third] = [got.find((d) => d.id === old!.id)!, ...got.filter((d) => d.id !== old!.id)];
+      expect(current.attempt).toBe(2);
+
+      expect(await t.broker.extend('s', [old!.receipt, current.receipt, current.receipt], 60_000)).toEqual({ extended: 1, stale: [old!.receipt] });
+      expect(await t.broker.nack('s', [second!.receipt, second!.receipt], { delayMs: 0 })).toEqual({ nacked: 1, stale: [] });
+      expect(await t.broker.ack('s', [old!.receipt, current.receipt, third!.receipt, third!.receipt])).toEqual({ acked: 2, stale: [old!.receipt] });
+      // the nacked one is back once, not twice
+      const back = await t.broker.receive('s', { max: 10, waitMs: 0 });
+      expect(back.map((d) => [d.id, d.attempt])).toEqual([[second!.id, 2]]);
+      expect(await t.broker.ack('s', back.map((d) => d.receipt))).toEqual({ acked: 1, stale: [] });
+      expect(await t.broker.queueInfo('s')).toMatchObject({ ready: 0, inFlight: 0, delayed: 0 });
+    });
+  });
+});
+
 describe.each(drivers)('acks on %s', (driver) => {
   it('that arrive together share one statement (one commit), each answered with its own count', async () => {
     const db = await openTestDb(driver);

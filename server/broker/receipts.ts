@@ -10,6 +10,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const formatReceipt = (r: Receipt): string => `${r.entryId}.${r.lease}`;
 
+/** The receipts of entries under their current leases: what ack, nack and extend say they settled. */
+export const receiptsOf = (entries: { id: number | string; lease: string | null }[]): Set<string> =>
+  new Set(entries.map((e) => formatReceipt({ entryId: Number(e.id), lease: e.lease! })));
+
 export function parseReceipt(receipt: string): Receipt {
   const dot = receipt.indexOf('.');
   const entryId = Number(receipt.slice(0, dot));

@@ -2,7 +2,7 @@ import { uuidv4, uuidv7 } from '../ids';
 import { decideNack } from '../backoff';
 import { deadLetterTargets } from '../dead-letter-targets';
 import type { EventSink, LifecycleEvent } from '../event-sink';
-import { formatReceipt, type Receipt } from '../receipts';
+import { formatReceipt, receiptsOf, type Receipt } from '../receipts';
 import { route, type TopologySnapshot } from '../route';
 import type { Death, DeathReason, Delivery, NackOptions, Queue, QueueDepth, ReplayRequest, StoredMessage } from '../types';
 import type { BrowsedEntry } from '../pg/queue-read';
@@ -100,32 +100,36 @@ export class MemoryStore {
     this.bodyBytes -= e.message.body.byteLength;
   }
 
-  /** The entries that `receipts` name and whose leases are still current. */
+  /** The entries that `receipts` name and whose leases are still current, each once. */
   private held(queue: string, receipts: Receipt[]): MemoryEntry[] {
     const now = this.now();
     const entries = this.entries(queue);
-    return receipts.flatMap((r) => {
+    const held = new Set<MemoryEntry>();
+    for (const r of receipts) {
       const e = entries.get(r.entryId);
-      return e && e.lease === r.lease && e.visibleAt > now ? [e] : [];
-    });
+      if (e && e.lease === r.lease && e.visibleAt > now) held.add(e);
+    }
+    return [...held];
   }
 
-  ack(queue: string, receipts: Receipt[]): Set<number> {
+  ack(queue: string, receipts: Receipt[]): Set<string> {
     const held = this.held(queue, receipts);
+    const settled = receiptsOf(held);
     for (const e of held) this.remove(queue, e);
     this.emit(held.map((e) => ({ type: 'acked', messageId: e.message.id, queue, attempt: e.attempt })));
-    return new Set(held.map((e) => e.id));
+    return settled;
   }
 
-  extend(queue: string, receipts: Receipt[], visibilityMs: number): Set<number> {
+  extend(queue: string, receipts: Receipt[], visibilityMs: number): Set<string> {
     const held = this.held(queue, receipts);
     const entries = this.entries(queue);
     for (const e of held) entries.setVisibleAt(e, this.now() + visibilityMs);
-    return new Set(held.map((e) => e.id));
+    return receiptsOf(held);
   }
 
-  nack(queue: Queue, receipts: Receipt[], options: NackOptions, topology: TopologySnapshot): Set<number> {
+  nack(queue: Queue, receipts: Receipt[], options: NackOptions, topology: TopologySnapshot): Set<string> {
     const held = this.held(queue.name, receipts);
+    const settled = receiptsOf(held);
     const error = options.error ?? null;
     for (const e of held) {
       this.emit([{ type: 'nacked', messageId: e.message.id, queue: queue.name, attempt: e.attempt, detail: { error } }]);
@@ -140,7 +144,7 @@ export class MemoryStore {
       }
     }
     if (held.length > 0) this.deps.onReady([queue.name]);
-    return new Set(held.map((e) => e.id));
+    return settled;
   }
 
   private deadLetter(queue: string, dying: MemoryEntry[], reason: DeathReason, topology: TopologySnapshot): void {

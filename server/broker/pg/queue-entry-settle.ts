@@ -1,6 +1,6 @@
 import type { Sql } from '../../../db/driver';
 import { decideNack } from '../backoff';
-import type { Receipt } from '../receipts';
+import { formatReceipt, receiptsOf, type Receipt } from '../receipts';
 import type { TopologySnapshot } from '../route';
 import type { NackOptions, Queue } from '../types';
 import { queueEntryDeadLetter, type DyingEntry, type OnDead } from './dead-letter';
@@ -25,12 +25,12 @@ const receiptArrays = (rs: Receipt[]) => [rs.map((r) => r.entryId), rs.map((r) =
 
 /**
  * Deletes the entries whose leases are current and records `acked`; returns, for each ack in
- * `acks`, the entry ids it acked. Several requests (and queues) share one statement and one
+ * `acks`, the receipts it acked. Several requests (and queues) share one statement and one
  * commit; a receipt given twice is acked by one of them only, the other finds it stale. Each
  * entry's lease is looked up in one JSON object of the receipts (lease → ack, queue), read once
  * per statement; see CURRENT_LEASE for why there is no join.
  */
-export async function queueEntryAck(q: Sql, p: { acks: { queue: string; receipts: Receipt[] }[]; node: string }): Promise<Set<number>[]> {
+export async function queueEntryAck(q: Sql, p: { acks: { queue: string; receipts: Receipt[] }[]; node: string }): Promise<Set<string>[]> {
   const byLease: Record<string, [number, string]> = {};
   const ids: number[] = [];
   p.acks.forEach((a, i) => {
@@ -39,19 +39,19 @@ export async function queueEntryAck(q: Sql, p: { acks: { queue: string; receipts
       ids.push(r.entryId);
     }
   });
-  const rows = await q.query<{ id: number; ack: number }>(
+  const rows = await q.query<{ id: number; lease: string; ack: number }>(
     `WITH k AS MATERIALIZED (SELECT $1::text::jsonb AS receipts), d AS (
        DELETE FROM queue_entries e
        WHERE e.id = ANY($2::int8[]) AND (e.queue = ((SELECT receipts FROM k) -> e.lease::text ->> 1) AND e.visible_at > now()) IS TRUE
-       RETURNING e.id, e.message_id, e.attempt, e.queue, ((SELECT receipts FROM k) -> e.lease::text ->> 0)::int4 AS ack
+       RETURNING e.id, e.lease, e.message_id, e.attempt, e.queue, ((SELECT receipts FROM k) -> e.lease::text ->> 0)::int4 AS ack
      ), ev AS (
        INSERT INTO events (type, message_id, queue, node, attempt) SELECT 'acked', message_id, queue, $3, attempt FROM d
      )
-     SELECT id, ack FROM d`,
+     SELECT id, lease, ack FROM d`,
     [JSON.stringify(byLease), ids, p.node],
   );
-  const acked = p.acks.map(() => new Set<number>());
-  for (const r of rows) acked[Number(r.ack)]!.add(Number(r.id));
+  const acked = p.acks.map(() => new Set<string>());
+  for (const r of rows) acked[Number(r.ack)]!.add(formatReceipt({ entryId: Number(r.id), lease: r.lease }));
   return acked;
 }
 
@@ -75,18 +75,18 @@ export async function queueEntryRelease(q: Sql, p: { queue: string; receipts: Re
   return rows.length;
 }
 
-/** Pushes the current leases' visibility out by `visibilityMs` from now; returns the entry ids extended. */
+/** Pushes the current leases' visibility out by `visibilityMs` from now; returns the receipts extended. */
 export async function queueEntryExtend(
   q: Sql,
   p: { queue: string; receipts: Receipt[]; visibilityMs: number },
-): Promise<Set<number>> {
-  const rows = await q.query<{ id: number }>(
+): Promise<Set<string>> {
+  const rows = await q.query<{ id: number; lease: string }>(
     `UPDATE queue_entries e SET visible_at = now() + $4::int8 * interval '1 millisecond'
      WHERE ${CURRENT_LEASE}
-     RETURNING e.id`,
+     RETURNING e.id, e.lease`,
     [p.queue, ...receiptArrays(p.receipts), p.visibilityMs],
   );
-  return new Set(rows.map((r) => Number(r.id)));
+  return receiptsOf(rows);
 }
 
 /**
@@ -97,10 +97,10 @@ export async function queueEntryExtend(
 export async function queueEntryNack(
   q: Sql,
   p: { queue: Queue; receipts: Receipt[]; options: NackOptions; topology: TopologySnapshot; node: string; onDead?: OnDead },
-): Promise<Set<number>> {
+): Promise<Set<string>> {
   const { queue, options } = p;
-  const held = await q.query<{ id: number; message_id: string; attempt: number }>(
-    `SELECT e.id, e.message_id, e.attempt FROM queue_entries e
+  const held = await q.query<{ id: number; lease: string; message_id: string; attempt: number }>(
+    `SELECT e.id, e.lease, e.message_id, e.attempt FROM queue_entries e
      WHERE ${CURRENT_LEASE} FOR UPDATE OF e`,
     [queue.name, ...receiptArrays(p.receipts)],
   );
@@ -144,5 +144,5 @@ export async function queueEntryNack(
   for (const reason of ['rejected', 'max_deliveries'] as const) {
     await queueEntryDeadLetter(q, { entries: dying[reason], reason, topology: p.topology, node: p.node, onDead: p.onDead });
   }
-  return new Set(held.map((h) => Number(h.id)));
+  return receiptsOf(held);
 }
