@@ -12,6 +12,8 @@ export const errorCodes = [
   'message_not_found',
   'exchange_type_mismatch',
   'queue_settings_mismatch',
+  'queue_in_use',
+  'exchange_in_use',
   'unroutable',
   'invalid_receipt',
   'replay_target_not_found',

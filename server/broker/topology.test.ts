@@ -146,6 +146,36 @@ describe.each(drivers)('topology on %s', (driver) => {
     expect((await broker.publish(message('x', 'k', '3'))).queues).toEqual([]);
   });
 
+  it('refuses to delete a queue or exchange that another queue dead-letters to, so no dead letter is dropped unseen', async () => {
+    const { broker } = t;
+    await broker.declareQueue('work', {});
+    await expectCode(broker.deleteQueue('work.dlq'), 'queue_in_use');
+    await broker.declareQueue('parked', {});
+    await broker.declareQueue('keyed', { deadLetter: { exchange: 'amq.default', routingKey: 'parked' } });
+    await expectCode(broker.deleteQueue('parked'), 'queue_in_use');
+    await broker.declareExchange('graveyard', 'fanout');
+    await broker.declareQueue('routed', { deadLetter: { exchange: 'graveyard' } });
+    await expect(broker.deleteExchange('graveyard')).rejects.toMatchObject({ code: 'exchange_in_use', details: { exchange: 'graveyard', deadLetterOf: ['routed'] } });
+
+    // A rejected message still lands in work.dlq.
+    await broker.publish(message('amq.default', 'work', 'keep me'));
+    const [d] = await broker.receive('work', { max: 1, waitMs: 0 });
+    await broker.nack('work', [d!.receipt], { requeue: false });
+    expect(await depth(broker, 'work.dlq')).toEqual({ ready: 1, inFlight: 0, delayed: 0 });
+
+    // Once nothing dead-letters to them, they go.
+    await broker.declareQueue('work', { deadLetter: false });
+    await broker.deleteQueue('work.dlq');
+    await broker.deleteQueue('keyed');
+    await broker.deleteQueue('parked');
+    await broker.deleteQueue('routed');
+    await broker.deleteExchange('graveyard');
+    // A queue is not its own user: one that dead-letters to itself by key may be deleted.
+    await broker.declareQueue('self', { deadLetter: { exchange: 'amq.default', routingKey: 'self' } });
+    await broker.deleteQueue('self');
+    await expectCode(broker.queueInfo('self'), 'queue_not_found');
+  });
+
   /** Another node on the same database, whose next queue reload is held back (a slow query) once `stall()` is called. */
   async function slowNode() {
     let stallNext = false;

@@ -3,7 +3,7 @@ import { jsonValue } from '../../db/driver';
 import { BrokerError, notFound } from './errors';
 import { checkDeclarableName, checkName, checkRoutingKey, DEFAULT_EXCHANGE } from './names';
 import { replicationStatusRead } from './pg/replication-status';
-import { defaultDeadLetterQueue, resolveQueueSettings, type QueueDeclaration } from './queue-settings';
+import { defaultDeadLetterQueue, DLQ_SUFFIX, resolveQueueSettings, type QueueDeclaration } from './queue-settings';
 import { replicationUnavailable, replicationVerdict } from './replication';
 import type { TopologySnapshot } from './route';
 import type { Binding, Definitions, Exchange, ExchangeType, HeaderMatch, Queue, QueueSettings } from './types';
@@ -143,6 +143,8 @@ export class TopologyStore {
   async deleteExchange(name: string): Promise<void> {
     checkDeclarableName('exchange', name);
     this.exchange(name);
+    const users = [...this.current.queues.values()].filter((q) => q.settings.deadLetter && q.settings.deadLetter.exchange === name).map((q) => q.name);
+    if (users.length > 0) throw inUse('exchange', name, users);
     await this.change(async (q) => {
       await q.query('DELETE FROM bindings WHERE exchange = $1', [name]);
       await q.query('DELETE FROM exchanges WHERE name = $1', [name]);
@@ -204,8 +206,16 @@ export class TopologyStore {
     }
   }
 
+  /**
+   * Deletes a queue with its entries and bindings. A queue that another one dead-letters to by
+   * name (its `.dlq`, or the default exchange with this name as key) is refused: its dead letters
+   * would be dropped from then on, silently. One reached through a dead-letter exchange's bindings
+   * may go, as a bound queue may in RabbitMQ.
+   */
   async deleteQueue(name: string): Promise<void> {
     this.queue(name);
+    const users = [...this.current.queues.values()].filter((q) => q.name !== name && deadLetterQueueByName(q) === name).map((q) => q.name);
+    if (users.length > 0) throw inUse('queue', name, users);
     await this.change(async (q) => {
       await q.query('DELETE FROM bindings WHERE queue = $1', [name]);
       await q.query('DELETE FROM queue_entries WHERE queue = $1', [name]);
@@ -293,4 +303,22 @@ function rowSettings(r: Record<string, unknown>): QueueSettings {
     messageTtlMs: r.message_ttl_ms == null ? null : Number(r.message_ttl_ms),
     maxLength: r.max_length == null ? null : Number(r.max_length),
   };
+}
+
+/** The queue `q`'s dead letters go to by name, if they do: its `.dlq`, or the default exchange's key. */
+function deadLetterQueueByName(q: Queue): string | null {
+  const dl = q.settings.deadLetter;
+  if (!dl) return null;
+  if (!dl.exchange) return q.name + DLQ_SUFFIX;
+  return dl.exchange === DEFAULT_EXCHANGE && dl.routingKey !== undefined ? dl.routingKey : null;
+}
+
+function inUse(kind: 'queue' | 'exchange', name: string, users: string[]): BrokerError {
+  const what = kind === 'queue' ? 'dead-letter queue' : 'dead-letter exchange';
+  const list = users.map((u) => `'${u}'`).join(', ');
+  return new BrokerError(
+    `${kind}_in_use`,
+    `${kind[0]!.toUpperCase()}${kind.slice(1)} '${name}' is the ${what} of ${list}: delete ${users.length > 1 ? 'those queues' : 'that queue'} first, or declare ${users.length > 1 ? 'them' : 'it'} with another deadLetter`,
+    { [kind]: name, deadLetterOf: users },
+  );
 }

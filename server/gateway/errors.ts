@@ -52,6 +52,8 @@ const STATUS: Record<GatewayCode | ErrorCode, number> = {
   method_not_allowed: 405,
   exchange_type_mismatch: 409,
   queue_settings_mismatch: 409,
+  queue_in_use: 409,
+  exchange_in_use: 409,
   replication_unavailable: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,

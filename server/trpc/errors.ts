@@ -16,6 +16,8 @@ const CODES: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   unroutable: 'NOT_FOUND',
   exchange_type_mismatch: 'CONFLICT',
   queue_settings_mismatch: 'CONFLICT',
+  queue_in_use: 'CONFLICT',
+  exchange_in_use: 'CONFLICT',
   reply_timeout: 'TIMEOUT',
   memory_limit: 'TOO_MANY_REQUESTS',
   replication_unavailable: 'PRECONDITION_FAILED',
