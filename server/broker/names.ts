@@ -51,10 +51,21 @@ export function checkStoredText(fields: Record<string, string | null | undefined
   }
 }
 
+// An HTTP header name (RFC 9110 token): application headers travel as `Hatoba-Header-<name>` on
+// push deliveries and request-reply answers, so a name no header can carry is refused up front.
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,200}$/;
+
 export function checkHeaders(headers: Record<string, string>): void {
   for (const [name, value] of Object.entries(headers)) {
-    if (name.includes('\u0000') || value.includes('\u0000')) {
-      throw new BrokerError('validation_failed', `Header '${name.replace(/\u0000/g, '')}' must not contain the NUL character`, {
+    if (!HEADER_NAME.test(name)) {
+      throw new BrokerError(
+        'validation_failed',
+        `Header name '${name.slice(0, 200)}' cannot travel as an HTTP header: use 1–200 of A-Z a-z 0-9 and !#$%&'*+-.^_\`|~ (no spaces)`,
+        { field: 'headers', header: name.slice(0, 200) },
+      );
+    }
+    if (value.includes('\u0000')) {
+      throw new BrokerError('validation_failed', `Header '${name}' must not contain the NUL character`, {
         field: 'headers',
       });
     }

@@ -65,6 +65,9 @@ describe('gateway bad input (PGlite)', () => {
     await expectError(api('POST', '/v1/queues/q/messages', 'b', { 'hatoba-delay-ms': 'soon' }), 400, 'validation_failed');
     await expectError(api('POST', '/v1/queues/q/messages', 'b', { 'hatoba-persistent': 'maybe' }), 400, 'validation_failed');
     await expectError(api('POST', '/v1/queues/q.dlq/replay', {}), 400, 'validation_failed');
+    const badName = await expectError(api('POST', '/v1/exchanges/amq.default/messages:batch', { messages: [{ routingKey: 'q', body: 'b', headers: { 'Bad Name': 'v' } }] }), 400, 'validation_failed');
+    expect(badName.body.error.details).toMatchObject({ header: 'bad name' }); // names are lowercased, as HTTP's
+    await expectError(api('POST', '/v1/queues/q.dlq/replay', { all: true, edit: { headers: { 'x(y)': 'v' } } }), 400, 'validation_failed');
     await expectError(api('POST', '/v1/queues/q.dlq/replay', { all: true, target: { queue: 'ghost' } }), 404, 'replay_target_not_found');
     await expectError(api('PUT', '/v1/exchanges/x', { type: 'topic' }), 409, 'exchange_type_mismatch');
     await expectError(api('PUT', '/v1/queues/q', { durability: 'memory' }), 409, 'queue_settings_mismatch');

@@ -17,6 +17,7 @@ describe('header values', () => {
     expect(Buffer.from(headerBytes('x', '東京')!, 'latin1').toString('utf8')).toBe('東京');
     expect(headerBytes('x', 'acme')).toBe('acme');
     expect(headerBytes('x', 'a\nb')).toBeUndefined();
+    expect(headerBytes('hatoba-header-bad name', 'v')).toBeUndefined(); // a name stored before names were checked
     expect(headerText(headerBytes('x', 'José')!)).toBe('José');
   });
 

@@ -1,4 +1,4 @@
-import { type IncomingHttpHeaders, validateHeaderValue } from 'node:http';
+import { type IncomingHttpHeaders, validateHeaderName, validateHeaderValue } from 'node:http';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 // eslint-disable-next-line no-control-regex
@@ -43,11 +43,13 @@ export function textHeaders(h: IncomingHttpHeaders): IncomingHttpHeaders {
 /**
  * The other way, for a header Hatoba writes (push deliveries, request-reply answers): the text as
  * UTF-8 bytes, in the one-character-per-byte form Node writes as is. Undefined for a value no
- * header can carry (line breaks and other control characters): it stays in the message only.
+ * header can carry (line breaks and other control characters), or a name that is not an HTTP
+ * token (stored before names were checked): it stays in the message only.
  */
 export function headerBytes(name: string, value: string): string | undefined {
   const bytes = NON_ASCII.test(value) ? Buffer.from(value, 'utf8').toString('latin1') : value;
   try {
+    validateHeaderName(name);
     validateHeaderValue(name, bytes);
     return bytes;
   } catch {

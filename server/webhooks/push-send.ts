@@ -72,13 +72,20 @@ export async function pushSend(o: SendOptions, target: PushTarget): Promise<Send
   };
   const isHttps = url.protocol === 'https:';
   return new Promise<SendResult>((resolve) => {
-    const req = (isHttps ? https : http).request(url, {
-      method: 'POST',
-      headers: { ...o.headers, 'content-length': String(o.body.byteLength) },
-      lookup,
-      agent: o.agents ? (isHttps ? o.agents.https : o.agents.http) : false,
-      signal: deadline,
-    });
+    let req: http.ClientRequest;
+    try {
+      req = (isHttps ? https : http).request(url, {
+        method: 'POST',
+        headers: { ...o.headers, 'content-length': String(o.body.byteLength) },
+        lookup,
+        agent: o.agents ? (isHttps ? o.agents.https : o.agents.http) : false,
+        signal: deadline,
+      });
+    } catch (e) {
+      // A request Node will not build (a header it refuses) is a failed attempt, nacked with why.
+      resolve({ kind: 'error', message: `request not sent: ${(e as Error).message}` });
+      return;
+    }
     req.on('error', (err) => {
       if (deadline.aborted) resolve({ kind: 'timeout', message: `no answer within ${o.timeoutMs} ms` });
       else resolve({ kind: 'error', message: err.message });

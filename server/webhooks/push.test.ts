@@ -275,4 +275,12 @@ describe.each(drivers)('push targets without an allow list on %s', (driver) => {
     );
     expect(mixed.kind).toBe('forbidden');
   });
+
+  it('a request Node will not build (a header it refuses) is an error result, not a throw', async () => {
+    const sent = await pushSend(
+      { url: `http://rebound.test:${receiver.port}/ok`, headers: { 'bad name': 'v' }, body: Buffer.from('x'), timeoutMs: 2000 },
+      { allow: parseAllowList('rebound.test'), resolve: async () => [{ address: '127.0.0.1', family: 4 }] },
+    );
+    expect(sent).toMatchObject({ kind: 'error', message: expect.stringContaining('request not sent') });
+  });
 });
