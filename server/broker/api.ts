@@ -64,7 +64,7 @@ export interface Broker {
   bind(binding: Binding): Promise<{ created: boolean }>;
   unbind(binding: Binding): Promise<{ deleted: boolean }>;
   exportDefinitions(): Definitions;
-  importDefinitions(definitions: Definitions): Promise<{ exchanges: number; queues: number; bindings: number }>;
+  importDefinitions(definitions: Definitions): Promise<{ exchanges: number; queues: number; bindings: number; skipped: string[] }>;
 
   /** Durable once resolved (for durable queues). */
   publish(input: PublishInput): Promise<PublishResult>;

@@ -271,6 +271,33 @@ describe.each(drivers)('topology on %s', (driver) => {
     }
   });
 
+  it('definitions import all or nothing, and leave out the nodes\' own reply queues', async () => {
+    const { broker } = t;
+    await broker.declareExchange('rpc', 'direct');
+    await broker.declareQueue('rpc.requests', {});
+    await broker.bind({ exchange: 'rpc', queue: 'rpc.requests', key: 'ask' });
+    // a request-reply makes this node's amq.reply.* queue
+    await expectCode(broker.request(message('rpc', 'nobody', 'x'), 200), 'unroutable');
+    expect((await broker.listQueues()).some((q) => q.name.startsWith('amq.reply.'))).toBe(true);
+    const exported = broker.exportDefinitions();
+    expect(exported.queues.map((q) => q.name).sort()).toEqual(['rpc.requests', 'rpc.requests.dlq']);
+    expect(await broker.importDefinitions(exported)).toEqual({ exchanges: 1, queues: 2, bindings: 1, skipped: [] });
+    // an export made before reply queues were left out still imports
+    const older = { ...exported, queues: [...exported.queues, { name: 'amq.reply.old-node', settings: exported.queues[0]!.settings }] };
+    expect((await broker.importDefinitions(older)).skipped).toEqual(['amq.reply.old-node']);
+
+    const before = broker.exportDefinitions();
+    const bad = (doc: Partial<Definitions>) => broker.importDefinitions({ exchanges: [], queues: [], bindings: [], ...doc });
+    const fresh = { exchanges: [{ name: 'new-x', type: 'fanout' as const }], queues: [{ name: 'new-q', settings: exported.queues[0]!.settings }] };
+    await expectCode(bad({ ...fresh, bindings: [{ exchange: 'new-x', queue: 'ghost', key: '' }] }), 'queue_not_found');
+    await expectCode(bad({ ...fresh, exchanges: [...fresh.exchanges, { name: 'rpc', type: 'topic' }] }), 'exchange_type_mismatch');
+    await expectCode(bad({ ...fresh, queues: [...fresh.queues, { name: 'bad name', settings: exported.queues[0]!.settings }] }), 'invalid_name');
+    expect(sortedDefinitions(broker.exportDefinitions())).toEqual(sortedDefinitions(before)); // nothing of the three was declared
+    // items may refer to ones declared earlier in the same document
+    await bad({ ...fresh, bindings: [{ exchange: 'new-x', queue: 'new-q', key: '' }] });
+    expect((await broker.publish(message('new-x', '', 'x'))).queues).toEqual(['new-q']);
+  });
+
   it('definitions exported from one broker and imported into a fresh one give the same topology', async () => {
     const { broker } = t;
     await broker.declareExchange('orders', 'topic');
@@ -302,7 +329,7 @@ describe.each(drivers)('topology on %s', (driver) => {
     try {
       // through JSON, as the HTTP API carries it
       const doc = JSON.parse(JSON.stringify(exported)) as Definitions;
-      expect(await fresh.broker.importDefinitions(doc)).toEqual({ exchanges: 4, queues: 5, bindings: 5 });
+      expect(await fresh.broker.importDefinitions(doc)).toEqual({ exchanges: 4, queues: 5, bindings: 5, skipped: [] });
       expect(sortedDefinitions(fresh.broker.exportDefinitions())).toEqual(sortedDefinitions(exported));
       // idempotent
       await fresh.broker.importDefinitions(doc);

@@ -118,26 +118,8 @@ export class TopologyStore {
   }
 
   async declareExchange(name: string, type: ExchangeType): Promise<{ created: boolean }> {
-    checkDeclarableName('exchange', name);
-    if (!EXCHANGE_TYPES.includes(type)) {
-      throw new BrokerError('validation_failed', `Exchange type must be one of ${EXCHANGE_TYPES.join(', ')}`, { type });
-    }
-    return this.change(async (q) => {
-      const rows = await q.query<{ type: string; created: boolean }>(
-        `INSERT INTO exchanges (name, type) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
-         RETURNING type, (xmax = 0) AS created`,
-        [name, type],
-      );
-      const row = rows[0]!;
-      if (row.type !== type) {
-        throw new BrokerError('exchange_type_mismatch', `Exchange '${name}' exists with type '${row.type}', not '${type}'`, {
-          exchange: name,
-          existingType: row.type,
-          requestedType: type,
-        });
-      }
-      return { created: row.created };
-    });
+    checkExchange(name, type, this.current.exchanges);
+    return this.change(async (q) => ({ created: await writeExchange(q, name, type) }));
   }
 
   async deleteExchange(name: string): Promise<void> {
@@ -160,31 +142,9 @@ export class TopologyStore {
     declaration: QueueDeclaration = {},
     { internal = false }: { internal?: boolean } = {},
   ): Promise<{ created: boolean; queue: Queue }> {
-    if (internal) checkName('queue', name);
-    else checkDeclarableName('queue', name);
-    const settings = resolveQueueSettings(name, declaration);
-    if (settings.deadLetter && settings.deadLetter.exchange) {
-      this.exchange(settings.deadLetter.exchange);
-      if (settings.deadLetter.routingKey !== undefined) checkRoutingKey(settings.deadLetter.routingKey);
-    }
-    const dlq = defaultDeadLetterQueue(name, settings);
-    if (dlq) checkName('queue', dlq);
-    const existing = this.current.queues.get(name);
-    if (existing && existing.settings.durability !== settings.durability) {
-      throw new BrokerError(
-        'queue_settings_mismatch',
-        `Queue '${name}' exists with durability '${existing.settings.durability}'; delete it to change durability`,
-        { queue: name, existing: existing.settings.durability, requested: settings.durability },
-      );
-    }
+    const { settings, dlq } = checkQueue(name, declaration, this.current, { internal });
     if (settings.durability === 'replicated') await this.checkReplicated(name, dlq);
-    const created = await this.change(async (q) => {
-      const made = await upsertQueue(q, name, settings);
-      if (dlq && !this.current.queues.has(dlq)) {
-        await upsertQueue(q, dlq, resolveQueueSettings(dlq, { durability: settings.durability }), false);
-      }
-      return made;
-    });
+    const created = await this.change((q) => writeQueue(q, name, settings, dlq));
     return { created, queue: this.queue(name) };
   }
 
@@ -223,31 +183,13 @@ export class TopologyStore {
     });
   }
 
-  private checkBinding(b: Binding): void {
-    if (b.exchange === DEFAULT_EXCHANGE) {
-      throw new BrokerError('reserved_name', 'The default exchange routes by queue name and takes no bindings', {
-        exchange: b.exchange,
-      });
-    }
-    this.exchange(b.exchange);
-    this.queue(b.queue);
-    checkRoutingKey(b.key, { pattern: true });
-  }
-
   async bind(b: Binding): Promise<{ created: boolean }> {
-    this.checkBinding(b);
-    return this.change(async (q) => {
-      const rows = await q.query(
-        `INSERT INTO bindings (exchange, queue, key, headers_match, headers, signature) VALUES ($1, $2, $3, $4, $5::text::jsonb, $6)
-         ON CONFLICT (exchange, queue, signature) DO NOTHING RETURNING id`,
-        [b.exchange, b.queue, b.key, b.headers?.match ?? null, b.headers ? JSON.stringify(b.headers.values) : null, bindingSignature(b)],
-      );
-      return { created: rows.length > 0 };
-    });
+    checkBinding(b, this.current);
+    return this.change(async (q) => ({ created: await writeBinding(q, b) }));
   }
 
   async unbind(b: Binding): Promise<{ deleted: boolean }> {
-    this.checkBinding(b);
+    checkBinding(b, this.current);
     return this.change(async (q) => {
       const rows = await q.query('DELETE FROM bindings WHERE exchange = $1 AND queue = $2 AND signature = $3 RETURNING id', [
         b.exchange,
@@ -258,22 +200,135 @@ export class TopologyStore {
     });
   }
 
+  /** What users declared: the default exchange and the nodes' own `amq.` queues (reply queues) are left out. */
   exportDefinitions(): Definitions {
     const s = this.current;
     return {
       exchanges: [...s.exchanges.values()].filter((e) => e.name !== DEFAULT_EXCHANGE),
-      queues: [...s.queues.values()],
-      bindings: [...s.bindingsByExchange.values()].flat(),
+      queues: [...s.queues.values()].filter((q) => !isInternalQueue(q.name)),
+      bindings: [...s.bindingsByExchange.values()].flat().filter((b) => !isInternalQueue(b.queue)),
     };
   }
 
-  /** Declares everything in the document; existing items are left as declared (idempotent). */
-  async importDefinitions(defs: Definitions): Promise<{ exchanges: number; queues: number; bindings: number }> {
-    for (const e of defs.exchanges) await this.declareExchange(e.name, e.type);
-    for (const q of defs.queues) await this.declareQueue(q.name, q.settings);
-    for (const b of defs.bindings) await this.bind(b);
-    return { exchanges: defs.exchanges.length, queues: defs.queues.length, bindings: defs.bindings.length };
+  /**
+   * Declares everything in the document, all or nothing: each item is checked against the
+   * topology as the items before it leave it, then all are written in one transaction. A queue
+   * that exists takes the document's settings (PUT), as a declare does; so a second import
+   * changes nothing. Nodes' own `amq.` queues (in exports made before they were left out) are
+   * skipped and named in `skipped`.
+   */
+  async importDefinitions(defs: Definitions): Promise<{ exchanges: number; queues: number; bindings: number; skipped: string[] }> {
+    const exchanges = new Map(this.current.exchanges);
+    const stagedQueues = new Map(this.current.queues);
+    const staged: TopologySnapshot = { exchanges, queues: stagedQueues, bindingsByExchange: new Map() };
+    const skipped = defs.queues.filter((q) => isInternalQueue(q.name)).map((q) => q.name);
+    const queues: { name: string; settings: QueueSettings; dlq: string | null }[] = [];
+    for (const e of defs.exchanges) {
+      checkExchange(e.name, e.type, staged.exchanges);
+      exchanges.set(e.name, { name: e.name, type: e.type });
+    }
+    for (const q of defs.queues) {
+      if (isInternalQueue(q.name)) continue;
+      const { settings, dlq } = checkQueue(q.name, q.settings, staged);
+      queues.push({ name: q.name, settings, dlq });
+      stagedQueues.set(q.name, { name: q.name, settings });
+      if (dlq && !stagedQueues.has(dlq)) stagedQueues.set(dlq, { name: dlq, settings: resolveQueueSettings(dlq, { durability: settings.durability }) });
+    }
+    const bindings = defs.bindings.filter((b) => !isInternalQueue(b.queue));
+    for (const b of bindings) checkBinding(b, staged);
+    for (const q of queues) if (q.settings.durability === 'replicated') await this.checkReplicated(q.name, q.dlq);
+    await this.change(async (tx) => {
+      for (const e of defs.exchanges) await writeExchange(tx, e.name, e.type);
+      for (const q of queues) await writeQueue(tx, q.name, q.settings, q.dlq);
+      for (const b of bindings) await writeBinding(tx, b);
+    });
+    return { exchanges: defs.exchanges.length, queues: queues.length, bindings: bindings.length, skipped };
   }
+}
+
+/** Queues only the broker declares (`amq.reply.<node>`): no user may declare one, so none is exported. */
+const isInternalQueue = (name: string) => name.startsWith('amq.');
+
+function checkExchange(name: string, type: ExchangeType, exchanges: ReadonlyMap<string, Exchange>): void {
+  checkDeclarableName('exchange', name);
+  if (!EXCHANGE_TYPES.includes(type)) {
+    throw new BrokerError('validation_failed', `Exchange type must be one of ${EXCHANGE_TYPES.join(', ')}`, { type });
+  }
+  const existing = exchanges.get(name);
+  if (existing && existing.type !== type) throw exchangeTypeMismatch(name, existing.type, type);
+}
+
+const exchangeTypeMismatch = (name: string, existingType: string, requestedType: string) =>
+  new BrokerError('exchange_type_mismatch', `Exchange '${name}' exists with type '${existingType}', not '${requestedType}'`, {
+    exchange: name,
+    existingType,
+    requestedType,
+  });
+
+/** A queue declaration checked against `topology`: its resolved settings and the `.dlq` it implies. */
+function checkQueue(
+  name: string,
+  declaration: QueueDeclaration,
+  topology: TopologySnapshot,
+  { internal = false }: { internal?: boolean } = {},
+): { settings: QueueSettings; dlq: string | null } {
+  if (internal) checkName('queue', name);
+  else checkDeclarableName('queue', name);
+  const settings = resolveQueueSettings(name, declaration);
+  if (settings.deadLetter && settings.deadLetter.exchange) {
+    if (!topology.exchanges.has(settings.deadLetter.exchange)) throw notFound('exchange', settings.deadLetter.exchange);
+    if (settings.deadLetter.routingKey !== undefined) checkRoutingKey(settings.deadLetter.routingKey);
+  }
+  const dlq = defaultDeadLetterQueue(name, settings);
+  if (dlq) checkName('queue', dlq);
+  const existing = topology.queues.get(name);
+  if (existing && existing.settings.durability !== settings.durability) {
+    throw new BrokerError(
+      'queue_settings_mismatch',
+      `Queue '${name}' exists with durability '${existing.settings.durability}'; delete it to change durability`,
+      { queue: name, existing: existing.settings.durability, requested: settings.durability },
+    );
+  }
+  return { settings, dlq };
+}
+
+function checkBinding(b: Binding, topology: TopologySnapshot): void {
+  if (b.exchange === DEFAULT_EXCHANGE) {
+    throw new BrokerError('reserved_name', 'The default exchange routes by queue name and takes no bindings', {
+      exchange: b.exchange,
+    });
+  }
+  if (!topology.exchanges.has(b.exchange)) throw notFound('exchange', b.exchange);
+  if (!topology.queues.has(b.queue)) throw notFound('queue', b.queue);
+  checkRoutingKey(b.key, { pattern: true });
+}
+
+/** Inserts an exchange, or finds it; true when it was made. One of another type is refused. */
+async function writeExchange(q: Sql, name: string, type: ExchangeType): Promise<boolean> {
+  const rows = await q.query<{ type: string; created: boolean }>(
+    `INSERT INTO exchanges (name, type) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
+     RETURNING type, (xmax = 0) AS created`,
+    [name, type],
+  );
+  const row = rows[0]!;
+  if (row.type !== type) throw exchangeTypeMismatch(name, row.type, type);
+  return row.created;
+}
+
+/** Upserts a queue with its settings, and makes its `.dlq` if it has none yet; true when the queue was made. */
+async function writeQueue(q: Sql, name: string, settings: QueueSettings, dlq: string | null): Promise<boolean> {
+  const made = await upsertQueue(q, name, settings);
+  if (dlq) await upsertQueue(q, dlq, resolveQueueSettings(dlq, { durability: settings.durability }), false);
+  return made;
+}
+
+async function writeBinding(q: Sql, b: Binding): Promise<boolean> {
+  const rows = await q.query(
+    `INSERT INTO bindings (exchange, queue, key, headers_match, headers, signature) VALUES ($1, $2, $3, $4, $5::text::jsonb, $6)
+     ON CONFLICT (exchange, queue, signature) DO NOTHING RETURNING id`,
+    [b.exchange, b.queue, b.key, b.headers?.match ?? null, b.headers ? JSON.stringify(b.headers.values) : null, bindingSignature(b)],
+  );
+  return rows.length > 0;
 }
 
 async function upsertQueue(q: Sql, name: string, s: QueueSettings, replace = true): Promise<boolean> {

@@ -152,9 +152,9 @@ export const topologyRoutes: Route[] = [
     access: () => needs.manage,
     audit: (_r, reply) => ({ action: 'definitions.import', target: '', detail: reply.body as Record<string, unknown> }),
     tag,
-    summary: 'Import a topology document (idempotent)',
+    summary: "Import a topology document, all or nothing (idempotent); nodes' own amq. queues are skipped and named",
     request: definitionsSchema,
-    responses: { 200: z.object({ exchanges: z.number(), queues: z.number(), bindings: z.number() }) },
+    responses: { 200: z.object({ exchanges: z.number(), queues: z.number(), bindings: z.number(), skipped: z.array(z.string()) }) },
     async handle(r) {
       const defs = await r.json(definitionsSchema);
       return { status: 200, body: await r.ctx.broker.importDefinitions(defs as unknown as Definitions) };
