@@ -142,11 +142,6 @@ export const webhookRoutes: Route[] = [
     async handle(r) {
       const source = await sourceOr404(r);
       const { sources, takeSource } = r.ctx.webhooks;
-      const allowed = takeSource(source);
-      if (!allowed.ok) {
-        sources.count(source.name, 'rate_limited');
-        throw rateLimited(allowed.retryAfterS, `source '${source.name}'`);
-      }
       const body = await r.body();
       // Read as UTF-8 where they are (header-text.ts): the CloudEvents library reads ce-* itself.
       const headers = textHeaders(r.req.headers);
@@ -154,6 +149,13 @@ export const webhookRoutes: Route[] = [
       if (!verdict.ok) {
         sources.count(source.name, verdict.code);
         throw new GatewayError(verdict.code, verdict.message, { source: source.name });
+      }
+      // Only what passed the source's check spends its rate: requests anyone can send without
+      // the secret must not use up the sender's allowance and lock it out.
+      const allowed = takeSource(source);
+      if (!allowed.ok) {
+        sources.count(source.name, 'rate_limited');
+        throw rateLimited(allowed.retryAfterS, `source '${source.name}'`);
       }
       const inputs = hookMessages(source, headers, body);
       const results = inputs.length === 1 ? [await r.ctx.broker.publish(inputs[0]!)] : await r.ctx.broker.publishBatch(inputs);

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers } from '../../test/databases';
 import { call, startTestServer, type TestServer } from '../../test/server';
@@ -45,6 +46,19 @@ describe.each(drivers)('a source\'s own rate limit on %s', (driver) => {
     expect(back.status).toBe(200);
     expect(back.body.rateLimit).toBeNull();
     expect((await hooks('slow', 3)).map((r) => r.status)).toEqual([202, 202, 202]);
+  });
+
+  it('spends a signed source\'s rate only on requests that pass its signature check', async () => {
+    const secret = 'gh-secret';
+    await api('PUT', '/v1/sources/signed', { exchange: 'events', verify: { scheme: 'hmac-sha256', secret }, rateLimit: { perSecond: 0.1, burst: 2 } });
+    const forged = await hooks('signed', 5);
+    expect(forged.map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
+    const sign = (body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+    const genuine = [];
+    for (let i = 0; i < 3; i++) {
+      genuine.push(await call(s.url, 'POST', '/v1/hooks/signed', '{}', { 'content-type': 'application/json', 'x-hub-signature-256': sign('{}') }));
+    }
+    expect(genuine.map((r) => r.status)).toEqual([202, 202, 429]);
   });
 
   it('refuses bad limits with 400 validation_failed naming the field, and stores nothing', async () => {
