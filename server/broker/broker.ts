@@ -353,6 +353,15 @@ export function createBroker(options: BrokerOptions): Broker {
       checkStoredText({ contentType: request.edit?.contentType, 'filter.error': request.filter?.error, 'filter.routingKey': request.filter?.routingKey });
       await topology.settled(); // route to its target on the newest topology
       const snapshot = topology.snapshot;
+      const named = request.target && typeof request.target === 'object' && 'queue' in request.target ? snapshot.queues.get(request.target.queue) : undefined;
+      if (named && isMemory(named) !== isMemory(q)) {
+        // Dead letters stay in their tier (memory, or the database): say so rather than move none.
+        throw new BrokerError(
+          'replay_target_not_found',
+          `Replay target '${named.name}' is ${isMemory(named) ? 'a memory queue' : 'stored in the database'}, and '${dlq}' is ${isMemory(q) ? 'a memory queue' : 'stored in the database'}: dead letters replay only into a queue of their own tier`,
+          { queue: named.name },
+        );
+      }
       const replayed = isMemory(q)
         ? memory.replay(dlq, request, snapshot)
         : await db.tx((tx) => deadLetterReplay(tx, { dlq, request, topology: snapshot, node }));

@@ -170,6 +170,19 @@ describe.each(drivers)('replay on %s', (driver) => {
     await expectCode(broker.replay('work.dlq', { all: true, target: { exchange: 'nope' } }), 'replay_target_not_found');
   });
 
+  it('a queue of another tier is no target, in either direction, and nothing moves', async () => {
+    const { broker } = t;
+    await deadLetters([{ key: 'order.c', error: 'e' }]);
+    await broker.declareQueue('fast', { durability: 'memory' });
+    await expect(broker.replay('work.dlq', { all: true, target: { queue: 'fast' } })).rejects.toMatchObject({
+      code: 'replay_target_not_found',
+      message: expect.stringContaining('a memory queue'),
+    });
+    await expectCode(broker.replay('fast.dlq', { all: true, target: { queue: 'work' } }), 'replay_target_not_found');
+    expect(await depth(broker, 'work.dlq')).toMatchObject({ ready: 1 });
+    expect(await depth(broker, 'fast')).toMatchObject({ ready: 0 });
+  });
+
   it('a replayed message that fails again dead-letters again with a fresh count', async () => {
     const { broker } = t;
     const [a] = await deadLetters([{ key: 'order.a', error: 'first life' }]);
