@@ -3,6 +3,7 @@ import { BrokerError } from './errors';
 /** The default exchange: routes to the queue named by the routing key. `amq.*` is reserved. */
 export const DEFAULT_EXCHANGE = 'amq.default';
 
+export const MAX_NAME_LENGTH = 200;
 const NAME = /^[A-Za-z0-9_.:-]{1,200}$/;
 // Routing keys are free text like AMQP's, minus white space and control characters.
 const KEY = /^[^\s\p{Cc}]{0,255}$/u;

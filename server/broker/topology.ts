@@ -1,7 +1,7 @@
 import type { Db, Sql } from '../../db/driver';
 import { jsonValue } from '../../db/driver';
 import { BrokerError, notFound } from './errors';
-import { checkDeclarableName, checkName, checkRoutingKey, DEFAULT_EXCHANGE } from './names';
+import { checkDeclarableName, checkName, checkRoutingKey, DEFAULT_EXCHANGE, MAX_NAME_LENGTH } from './names';
 import { replicationStatusRead } from './pg/replication-status';
 import { defaultDeadLetterQueue, DLQ_SUFFIX, resolveQueueSettings, type QueueDeclaration } from './queue-settings';
 import { replicationUnavailable, replicationVerdict } from './replication';
@@ -280,7 +280,13 @@ function checkQueue(
     if (settings.deadLetter.routingKey !== undefined) checkRoutingKey(settings.deadLetter.routingKey);
   }
   const dlq = defaultDeadLetterQueue(name, settings);
-  if (dlq) checkName('queue', dlq);
+  if (dlq && dlq.length > MAX_NAME_LENGTH) {
+    throw new BrokerError(
+      'invalid_name',
+      `Queue name '${name}' is too long for its dead-letter queue '${name}${DLQ_SUFFIX}' (${dlq.length} characters, at most ${MAX_NAME_LENGTH}): use at most ${MAX_NAME_LENGTH - DLQ_SUFFIX.length} characters, or declare another deadLetter (or false)`,
+      { queue: name },
+    );
+  }
   const existing = topology.queues.get(name);
   if (existing && existing.settings.durability !== settings.durability) {
     throw new BrokerError(

@@ -51,6 +51,14 @@ describe('gateway bad input (PGlite)', () => {
     await expectError(api('GET', '/v1/nothing-here'), 404, 'route_not_found');
     const m = await expectError(api('PATCH', '/v1/queues/q'), 405, 'method_not_allowed');
     expect(m.headers.get('allow')).toContain('PUT');
+    // a bad percent escape is one clear 400 whatever the method, not a 405 sending each method to the others
+    for (const method of ['GET', 'PUT', 'DELETE']) await expectError(api(method, '/v1/queues/a%ZZ', method === 'PUT' ? {} : undefined), 400, 'validation_failed');
+    // HEAD is served wherever GET is, with GET's status and headers and no body
+    const head = await fetch(`${s.url}/v1/queues`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toContain('application/json');
+    expect(await head.text()).toBe('');
+    expect((await fetch(`${s.url}/v1/queues/nope`, { method: 'HEAD' })).status).toBe(404);
   });
 
   it('out-of-range max, waitMs and visibilityMs → 400', async () => {

@@ -103,15 +103,18 @@ export function createRouter(routes: Route[]) {
 
   return function match(method: string, pathname: string): Match {
     const parts = pathname.split('/').slice(1);
+    // HEAD is GET without the body (Node leaves the body out of a HEAD response).
+    const wanted = method === 'HEAD' ? 'GET' : method;
     let allowed: string[] = [];
     for (const c of bySize.get(parts.length) ?? []) {
       if (!fits(c, parts)) continue;
-      if (c.route.method !== method) {
+      if (c.route.method !== wanted) {
         allowed.push(c.route.method);
         continue;
       }
       const params = decodeParams(c, parts);
       if (params) return { route: c.route, params };
+      throw new GatewayError('validation_failed', `${pathname} is not valid percent-encoding (a % must be followed by two hex digits)`, { path: pathname });
     }
     if (allowed.length > 0) {
       allowed = [...new Set(allowed)];
