@@ -88,6 +88,9 @@ describe('gateway bad input (PGlite)', () => {
     // 1,001 messages also exceed this server's 1 KiB body limit; either refusal loses nothing
     const r = await api('POST', '/v1/exchanges/x/messages:batch', many);
     expect([400, 413]).toContain(r.status);
+    // a body that does not decode names its message
+    const bad = await expectError(api('POST', '/v1/exchanges/x/messages:batch', { messages: [{ body: 'aGk=', encoding: 'base64' }, { body: '!!', encoding: 'base64' }] }), 400, 'validation_failed');
+    expect(bad.body.error).toMatchObject({ message: expect.stringMatching(/^messages\[1\]\.body: .*base64/), details: { path: 'messages.1.body' } });
   });
 
   it('a body over the limit → 413, declared or streamed, and nothing is stored', async () => {

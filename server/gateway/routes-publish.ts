@@ -70,7 +70,7 @@ export const publishRoutes: Route[] = [
       const sources = valueTexts(text, ['messages', '*', 'body']);
       const exchange = r.params.exchange!;
       const inputs = messages.map((m, i): PublishInput => {
-        const { bytes, contentType: derived } = decodeBody(m.body, m.encoding, sources.get(pathKey(['messages', i, 'body'])));
+        const { bytes, contentType: derived } = atMessage(i, () => decodeBody(m.body, m.encoding, sources.get(pathKey(['messages', i, 'body']))));
         return {
           exchange,
           routingKey: m.routingKey ?? '',
@@ -90,3 +90,12 @@ export const publishRoutes: Route[] = [
   },
 ];
 
+/** A batch message's error names the message: `messages[3].body: …`, with its path in the details. */
+function atMessage<T>(i: number, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof GatewayError)) throw e;
+    throw new GatewayError(e.code, `messages[${i}].body: ${e.message}`, { ...e.details, path: `messages.${i}.body` });
+  }
+}

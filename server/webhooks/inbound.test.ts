@@ -127,13 +127,17 @@ describe.each(drivers)('inbound webhooks over HTTP on %s', (driver) => {
       'ce-source': '/warehouse',
       'ce-subject': utf8Bytes('José'),
       'ce-specversion': '1.0',
+      'ce-time': '2026-11-29T10:00:00Z',
     });
     expect(binary.status).toBe(202);
     await api('PUT', '/v1/sources/header-utf8', { exchange: 'events', verify: { scheme: 'none' }, routingKey: { from: 'header', name: 'X-Event' } });
     expect((await api('POST', '/v1/hooks/header-utf8', '{}', { 'content-type': 'application/json', 'x-event': utf8Bytes('注文.created') })).status).toBe(202);
     const got = await drain();
     expect(got.map((m) => m.routingKey)).toEqual(['com.example.倉庫.changed', '注文.created']);
-    expect(got[0]!.headers).toMatchObject({ 'ce-type': 'com.example.倉庫.changed', 'ce-subject': 'José' });
+    expect(got[0]!.headers).toMatchObject({ 'ce-type': 'com.example.倉庫.changed', 'ce-subject': 'José', 'ce-time': '2026-11-29T10:00:00.000Z' });
+    const notArray = await api('POST', '/v1/hooks/ce-utf8', '{}', { 'content-type': 'application/cloudevents-batch+json' });
+    expect(notArray.status).toBe(400);
+    expect(notArray.body.error.message).toContain('must be a JSON array');
   });
 
   it('CloudEvents binary, structured and batch land with the event type as routing key', async () => {
@@ -166,6 +170,8 @@ describe.each(drivers)('inbound webhooks over HTTP on %s', (driver) => {
     expect(got[0]!.body).toEqual({ sku: 'A-1' });
     expect(got[1]).toMatchObject({ contentType: 'application/cloudevents+json; charset=utf-8', body: event });
     expect(got[3]).toMatchObject({ headers: { 'ce-id': 'evt-4' }, body: batch[1] });
+    // no event here gave a time, so none is made up
+    for (const m of got) expect(m.headers).not.toHaveProperty('ce-time');
 
     const invalid = await api('POST', '/v1/hooks/ce', '{"id":"x"}', { 'content-type': 'application/cloudevents+json' });
     expect(invalid.status).toBe(400);

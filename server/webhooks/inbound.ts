@@ -60,11 +60,16 @@ function cloudEvents(headers: IncomingHttpHeaders, text: string): CloudEvent<unk
   }
 }
 
-const ceHeaders = (e: CloudEvent<unknown>) => {
+/**
+ * The event's attributes as `ce-*` headers. The library fills in a `time` the sender did not
+ * give (the moment of parsing): left out, so the headers say what the producer said.
+ */
+const ceHeaders = (e: CloudEvent<unknown>, sentTime: boolean) => {
   const out: Record<string, string> = {};
-  for (const a of CE_ATTRIBUTES) if (e[a] !== undefined) out[`ce-${a}`] = String(e[a]);
+  for (const a of CE_ATTRIBUTES) if (e[a] !== undefined && (a !== 'time' || sentTime)) out[`ce-${a}`] = String(e[a]);
   return out;
 };
+const hasTime = (element: unknown) => element !== null && typeof element === 'object' && 'time' in element;
 
 function routingKey(rule: RoutingKeyRule | null, h: IncomingHttpHeaders, json: () => unknown, event?: CloudEvent<unknown>): string {
   switch (rule?.from) {
@@ -93,6 +98,9 @@ export function hookMessages(source: Source, headers: IncomingHttpHeaders, body:
 
   if (type === BATCH) {
     const elements = parseJsonBody(text());
+    if (!Array.isArray(elements)) {
+      throw new GatewayError('validation_failed', 'A CloudEvents batch (application/cloudevents-batch+json) must be a JSON array of events', {});
+    }
     const events = cloudEvents(headers, text());
     // Each event is stored as the sender wrote it (json-source.ts), not re-serialised.
     const texts = valueTexts(text(), ['*']);
@@ -103,7 +111,7 @@ export function hookMessages(source: Source, headers: IncomingHttpHeaders, body:
         routingKey: routingKey(source.routingKey, headers, () => element, event),
         body: Buffer.from(texts.get(pathKey([i])) ?? JSON.stringify(element)),
         contentType: `${STRUCTURED}; charset=utf-8`,
-        headers: { ...common, ...ceHeaders(event) },
+        headers: { ...common, ...ceHeaders(event, hasTime(element)) },
         idempotencyKey: dedupKey(source.name, `ce:${event.source}:${event.id}`),
       };
     });
@@ -119,7 +127,7 @@ export function hookMessages(source: Source, headers: IncomingHttpHeaders, body:
       routingKey: routingKey(source.routingKey, headers, json, event),
       body,
       contentType: one(headers, 'content-type') ?? 'application/octet-stream',
-      headers: { ...common, ...(event ? ceHeaders(event) : {}) },
+      headers: { ...common, ...(event ? ceHeaders(event, type === STRUCTURED ? hasTime(json()) : one(headers, 'ce-time') !== undefined) : {}) },
       ...(id ? { idempotencyKey: dedupKey(source.name, id) } : {}),
     },
   ];
