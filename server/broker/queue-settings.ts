@@ -41,7 +41,14 @@ export function resolveQueueSettings(name: string, declaration: QueueDeclaration
     });
   }
   const d = parsed.data;
+  const given = d.retry ?? {};
+  if (given.initialDelayMs !== undefined && given.maxDelayMs !== undefined && given.maxDelayMs < given.initialDelayMs) {
+    throw new BrokerError('validation_failed', `Invalid queue settings: retry.maxDelayMs (${given.maxDelayMs}) is below retry.initialDelayMs (${given.initialDelayMs})`, {
+      issues: [{ path: ['retry', 'maxDelayMs'], message: 'below retry.initialDelayMs' }],
+    });
+  }
   const retry = { ...defaultRetryPolicy, ...d.retry };
+  // Only initialDelayMs given, above the default cap: the cap follows it.
   if (retry.maxDelayMs < retry.initialDelayMs) retry.maxDelayMs = retry.initialDelayMs;
   return {
     durability: d.durability ?? 'durable',

@@ -124,6 +124,8 @@ describe.each(drivers)('topology on %s', (driver) => {
     await expectCode(broker.receive('q', { max: 1, waitMs: 0, visibilityMs: 50 }), 'validation_failed');
     await expectCode(broker.ack('q', ['garbage']), 'invalid_receipt');
     await expectCode(broker.declareQueue('bad', { maxDeliveries: 0 }), 'validation_failed');
+    await expectCode(broker.declareQueue('bad', { retry: { initialDelayMs: 5000, maxDelayMs: 1000 } }), 'validation_failed');
+    expect((await broker.declareQueue('slow-retry', { retry: { initialDelayMs: 120_000 } })).queue.settings.retry.maxDelayMs).toBe(120_000);
     // 197 characters: its .dlq would have 201; the error says so, about the name that was given
     const long = 'q'.repeat(197);
     await expect(broker.declareQueue(long, {})).rejects.toMatchObject({ code: 'invalid_name', message: expect.stringContaining('use at most 196 characters'), details: { queue: long } });
