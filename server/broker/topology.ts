@@ -1,21 +1,16 @@
 import type { Db, Sql } from '../../db/driver';
 import { jsonValue } from '../../db/driver';
 import { BrokerError, notFound } from './errors';
-import { checkDeclarableName, checkName, checkRoutingKey, DEFAULT_EXCHANGE, MAX_NAME_LENGTH } from './names';
+import { checkDeclarableName, DEFAULT_EXCHANGE } from './names';
 import { replicationStatusRead } from './pg/replication-status';
-import { defaultDeadLetterQueue, DLQ_SUFFIX, resolveQueueSettings, type QueueDeclaration } from './queue-settings';
+import { bindingSignature, rowSettings, writeBinding, writeExchange, writeQueue } from './pg/topology-write';
+import { resolveQueueSettings, type QueueDeclaration } from './queue-settings';
 import { replicationUnavailable, replicationVerdict } from './replication';
 import type { TopologySnapshot } from './route';
+import { checkBinding, checkExchange, checkQueue, deadLetterQueueByName, inUse, isInternalQueue } from './topology-checks';
 import type { Binding, Definitions, Exchange, ExchangeType, HeaderMatch, Queue, QueueSettings } from './types';
 
 export const TOPOLOGY_CHANNEL = 'hatoba_topology';
-const EXCHANGE_TYPES: readonly ExchangeType[] = ['direct', 'fanout', 'topic', 'headers'];
-
-const bindingSignature = (b: Binding) =>
-  b.headers
-    ? `${b.key}|${b.headers.match}|${JSON.stringify(Object.entries(b.headers.values).sort())}`
-    : `${b.key}|`;
-
 /**
  * The topology (exchanges, queues, bindings): stored in the database, cached in memory as an
  * immutable snapshot that routing reads without a query. Every change is one transaction that
@@ -244,142 +239,4 @@ export class TopologyStore {
     });
     return { exchanges: defs.exchanges.length, queues: queues.length, bindings: bindings.length, skipped };
   }
-}
-
-/** Queues only the broker declares (`amq.reply.<node>`): no user may declare one, so none is exported. */
-const isInternalQueue = (name: string) => name.startsWith('amq.');
-
-function checkExchange(name: string, type: ExchangeType, exchanges: ReadonlyMap<string, Exchange>): void {
-  checkDeclarableName('exchange', name);
-  if (!EXCHANGE_TYPES.includes(type)) {
-    throw new BrokerError('validation_failed', `Exchange type must be one of ${EXCHANGE_TYPES.join(', ')}`, { type });
-  }
-  const existing = exchanges.get(name);
-  if (existing && existing.type !== type) throw exchangeTypeMismatch(name, existing.type, type);
-}
-
-const exchangeTypeMismatch = (name: string, existingType: string, requestedType: string) =>
-  new BrokerError('exchange_type_mismatch', `Exchange '${name}' exists with type '${existingType}', not '${requestedType}'`, {
-    exchange: name,
-    existingType,
-    requestedType,
-  });
-
-/** A queue declaration checked against `topology`: its resolved settings and the `.dlq` it implies. */
-function checkQueue(
-  name: string,
-  declaration: QueueDeclaration,
-  topology: TopologySnapshot,
-  { internal = false }: { internal?: boolean } = {},
-): { settings: QueueSettings; dlq: string | null } {
-  if (internal) checkName('queue', name);
-  else checkDeclarableName('queue', name);
-  const settings = resolveQueueSettings(name, declaration);
-  if (settings.deadLetter && settings.deadLetter.exchange) {
-    if (!topology.exchanges.has(settings.deadLetter.exchange)) throw notFound('exchange', settings.deadLetter.exchange);
-    if (settings.deadLetter.routingKey !== undefined) checkRoutingKey(settings.deadLetter.routingKey);
-  }
-  const dlq = defaultDeadLetterQueue(name, settings);
-  if (dlq && dlq.length > MAX_NAME_LENGTH) {
-    throw new BrokerError(
-      'invalid_name',
-      `Queue name '${name}' is too long for its dead-letter queue '${name}${DLQ_SUFFIX}' (${dlq.length} characters, at most ${MAX_NAME_LENGTH}): use at most ${MAX_NAME_LENGTH - DLQ_SUFFIX.length} characters, or declare another deadLetter (or false)`,
-      { queue: name },
-    );
-  }
-  const existing = topology.queues.get(name);
-  if (existing && existing.settings.durability !== settings.durability) {
-    throw new BrokerError(
-      'queue_settings_mismatch',
-      `Queue '${name}' exists with durability '${existing.settings.durability}'; delete it to change durability`,
-      { queue: name, existing: existing.settings.durability, requested: settings.durability },
-    );
-  }
-  return { settings, dlq };
-}
-
-function checkBinding(b: Binding, topology: TopologySnapshot): void {
-  if (b.exchange === DEFAULT_EXCHANGE) {
-    throw new BrokerError('reserved_name', 'The default exchange routes by queue name and takes no bindings', {
-      exchange: b.exchange,
-    });
-  }
-  if (!topology.exchanges.has(b.exchange)) throw notFound('exchange', b.exchange);
-  if (!topology.queues.has(b.queue)) throw notFound('queue', b.queue);
-  checkRoutingKey(b.key, { pattern: true });
-}
-
-/** Inserts an exchange, or finds it; true when it was made. One of another type is refused. */
-async function writeExchange(q: Sql, name: string, type: ExchangeType): Promise<boolean> {
-  const rows = await q.query<{ type: string; created: boolean }>(
-    `INSERT INTO exchanges (name, type) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
-     RETURNING type, (xmax = 0) AS created`,
-    [name, type],
-  );
-  const row = rows[0]!;
-  if (row.type !== type) throw exchangeTypeMismatch(name, row.type, type);
-  return row.created;
-}
-
-/** Upserts a queue with its settings, and makes its `.dlq` if it has none yet; true when the queue was made. */
-async function writeQueue(q: Sql, name: string, settings: QueueSettings, dlq: string | null): Promise<boolean> {
-  const made = await upsertQueue(q, name, settings);
-  if (dlq) await upsertQueue(q, dlq, resolveQueueSettings(dlq, { durability: settings.durability }), false);
-  return made;
-}
-
-async function writeBinding(q: Sql, b: Binding): Promise<boolean> {
-  const rows = await q.query(
-    `INSERT INTO bindings (exchange, queue, key, headers_match, headers, signature) VALUES ($1, $2, $3, $4, $5::text::jsonb, $6)
-     ON CONFLICT (exchange, queue, signature) DO NOTHING RETURNING id`,
-    [b.exchange, b.queue, b.key, b.headers?.match ?? null, b.headers ? JSON.stringify(b.headers.values) : null, bindingSignature(b)],
-  );
-  return rows.length > 0;
-}
-
-async function upsertQueue(q: Sql, name: string, s: QueueSettings, replace = true): Promise<boolean> {
-  const rows = await q.query<{ created: boolean }>(
-    `INSERT INTO queues (name, durability, max_deliveries, visibility_timeout_ms, retry, dead_letter, message_ttl_ms, max_length)
-     VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb, $7, $8)
-     ON CONFLICT (name) DO UPDATE SET
-       max_deliveries = CASE WHEN $9 THEN EXCLUDED.max_deliveries ELSE queues.max_deliveries END,
-       visibility_timeout_ms = CASE WHEN $9 THEN EXCLUDED.visibility_timeout_ms ELSE queues.visibility_timeout_ms END,
-       retry = CASE WHEN $9 THEN EXCLUDED.retry ELSE queues.retry END,
-       dead_letter = CASE WHEN $9 THEN EXCLUDED.dead_letter ELSE queues.dead_letter END,
-       message_ttl_ms = CASE WHEN $9 THEN EXCLUDED.message_ttl_ms ELSE queues.message_ttl_ms END,
-       max_length = CASE WHEN $9 THEN EXCLUDED.max_length ELSE queues.max_length END
-     RETURNING (xmax = 0) AS created`,
-    [name, s.durability, s.maxDeliveries, s.visibilityTimeoutMs, JSON.stringify(s.retry), JSON.stringify(s.deadLetter), s.messageTtlMs, s.maxLength, replace],
-  );
-  return rows[0]!.created;
-}
-
-function rowSettings(r: Record<string, unknown>): QueueSettings {
-  return {
-    durability: r.durability as QueueSettings['durability'],
-    maxDeliveries: Number(r.max_deliveries),
-    visibilityTimeoutMs: Number(r.visibility_timeout_ms),
-    retry: jsonValue(r.retry),
-    deadLetter: jsonValue(r.dead_letter) ?? false,
-    messageTtlMs: r.message_ttl_ms == null ? null : Number(r.message_ttl_ms),
-    maxLength: r.max_length == null ? null : Number(r.max_length),
-  };
-}
-
-/** The queue `q`'s dead letters go to by name, if they do: its `.dlq`, or the default exchange's key. */
-function deadLetterQueueByName(q: Queue): string | null {
-  const dl = q.settings.deadLetter;
-  if (!dl) return null;
-  if (!dl.exchange) return q.name + DLQ_SUFFIX;
-  return dl.exchange === DEFAULT_EXCHANGE && dl.routingKey !== undefined ? dl.routingKey : null;
-}
-
-function inUse(kind: 'queue' | 'exchange', name: string, users: string[]): BrokerError {
-  const what = kind === 'queue' ? 'dead-letter queue' : 'dead-letter exchange';
-  const list = users.map((u) => `'${u}'`).join(', ');
-  return new BrokerError(
-    `${kind}_in_use`,
-    `${kind[0]!.toUpperCase()}${kind.slice(1)} '${name}' is the ${what} of ${list}: delete ${users.length > 1 ? 'those queues' : 'that queue'} first, or declare ${users.length > 1 ? 'them' : 'it'} with another deadLetter`,
-    { [kind]: name, deadLetterOf: users },
-  );
 }

@@ -1,0 +1,94 @@
+import { BrokerError, notFound } from './errors';
+import { checkDeclarableName, checkName, checkRoutingKey, DEFAULT_EXCHANGE, MAX_NAME_LENGTH } from './names';
+import { defaultDeadLetterQueue, DLQ_SUFFIX, resolveQueueSettings, type QueueDeclaration } from './queue-settings';
+import type { TopologySnapshot } from './route';
+import type { Binding, Exchange, ExchangeType, Queue, QueueSettings } from './types';
+
+/**
+ * The rules a topology change must pass, as pure functions of the topology it would change:
+ * declares and deletes check against the current snapshot, an import against the snapshot as
+ * the document's earlier items leave it (topology.ts).
+ */
+
+const EXCHANGE_TYPES: readonly ExchangeType[] = ['direct', 'fanout', 'topic', 'headers'];
+
+/** Queues only the broker declares (`amq.reply.<node>`): no user may declare one, so none is exported. */
+export const isInternalQueue = (name: string) => name.startsWith('amq.');
+
+export function checkExchange(name: string, type: ExchangeType, exchanges: ReadonlyMap<string, Exchange>): void {
+  checkDeclarableName('exchange', name);
+  if (!EXCHANGE_TYPES.includes(type)) {
+    throw new BrokerError('validation_failed', `Exchange type must be one of ${EXCHANGE_TYPES.join(', ')}`, { type });
+  }
+  const existing = exchanges.get(name);
+  if (existing && existing.type !== type) throw exchangeTypeMismatch(name, existing.type, type);
+}
+
+export const exchangeTypeMismatch = (name: string, existingType: string, requestedType: string) =>
+  new BrokerError('exchange_type_mismatch', `Exchange '${name}' exists with type '${existingType}', not '${requestedType}'`, {
+    exchange: name,
+    existingType,
+    requestedType,
+  });
+
+/** A queue declaration checked against `topology`: its resolved settings and the `.dlq` it implies. */
+export function checkQueue(
+  name: string,
+  declaration: QueueDeclaration,
+  topology: TopologySnapshot,
+  { internal = false }: { internal?: boolean } = {},
+): { settings: QueueSettings; dlq: string | null } {
+  if (internal) checkName('queue', name);
+  else checkDeclarableName('queue', name);
+  const settings = resolveQueueSettings(name, declaration);
+  if (settings.deadLetter && settings.deadLetter.exchange) {
+    if (!topology.exchanges.has(settings.deadLetter.exchange)) throw notFound('exchange', settings.deadLetter.exchange);
+    if (settings.deadLetter.routingKey !== undefined) checkRoutingKey(settings.deadLetter.routingKey);
+  }
+  const dlq = defaultDeadLetterQueue(name, settings);
+  if (dlq && dlq.length > MAX_NAME_LENGTH) {
+    throw new BrokerError(
+      'invalid_name',
+      `Queue name '${name}' is too long for its dead-letter queue '${name}${DLQ_SUFFIX}' (${dlq.length} characters, at most ${MAX_NAME_LENGTH}): use at most ${MAX_NAME_LENGTH - DLQ_SUFFIX.length} characters, or declare another deadLetter (or false)`,
+      { queue: name },
+    );
+  }
+  const existing = topology.queues.get(name);
+  if (existing && existing.settings.durability !== settings.durability) {
+    throw new BrokerError(
+      'queue_settings_mismatch',
+      `Queue '${name}' exists with durability '${existing.settings.durability}'; delete it to change durability`,
+      { queue: name, existing: existing.settings.durability, requested: settings.durability },
+    );
+  }
+  return { settings, dlq };
+}
+
+export function checkBinding(b: Binding, topology: TopologySnapshot): void {
+  if (b.exchange === DEFAULT_EXCHANGE) {
+    throw new BrokerError('reserved_name', 'The default exchange routes by queue name and takes no bindings', {
+      exchange: b.exchange,
+    });
+  }
+  if (!topology.exchanges.has(b.exchange)) throw notFound('exchange', b.exchange);
+  if (!topology.queues.has(b.queue)) throw notFound('queue', b.queue);
+  checkRoutingKey(b.key, { pattern: true });
+}
+
+/** The queue `q`'s dead letters go to by name, if they do: its `.dlq`, or the default exchange's key. */
+export function deadLetterQueueByName(q: Queue): string | null {
+  const dl = q.settings.deadLetter;
+  if (!dl) return null;
+  if (!dl.exchange) return q.name + DLQ_SUFFIX;
+  return dl.exchange === DEFAULT_EXCHANGE && dl.routingKey !== undefined ? dl.routingKey : null;
+}
+
+export function inUse(kind: 'queue' | 'exchange', name: string, users: string[]): BrokerError {
+  const what = kind === 'queue' ? 'dead-letter queue' : 'dead-letter exchange';
+  const list = users.map((u) => `'${u}'`).join(', ');
+  return new BrokerError(
+    `${kind}_in_use`,
+    `${kind[0]!.toUpperCase()}${kind.slice(1)} '${name}' is the ${what} of ${list}: delete ${users.length > 1 ? 'those queues' : 'that queue'} first, or declare ${users.length > 1 ? 'them' : 'it'} with another deadLetter`,
+    { [kind]: name, deadLetterOf: users },
+  );
+}
