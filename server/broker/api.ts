@@ -71,6 +71,9 @@ export interface Broker {
   /** All or nothing, in order. */
   publishBatch(inputs: PublishInput[]): Promise<PublishResult[]>;
 
+  /** A consumer that went away (its connection closed): no longer counted in `consumers`. */
+  forgetConsumer(consumer: string): void;
+
   receive(queue: string, options: ReceiveOptions): Promise<Delivery[]>;
   ack(queue: string, receipts: string[]): Promise<AckResult>;
   nack(queue: string, receipts: string[], options: NackOptions): Promise<{ nacked: number; stale: string[] }>;

@@ -284,6 +284,10 @@ export function createBroker(options: BrokerOptions): Broker {
       return results;
     },
 
+    forgetConsumer(consumer) {
+      for (const seen of consumers.values()) seen.delete(consumer);
+    },
+
     async receive(name, options) {
       checkName('queue', name);
       await topology.queueAfterReload(name);

@@ -117,7 +117,7 @@ export interface ReceiveOptions {
   max: number;
   waitMs: number;
   visibilityMs?: number;
-  /** Who is asking, to count distinct consumers. */
+  /** Who is asking, to count distinct consumers (seen in the last 30 s, until `forgetConsumer`). */
   consumer?: string;
   /** Aborted when the asker goes away: a long poll ends without taking a lease. */
   signal?: AbortSignal;

@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep } from '../../test/broker';
 import { drivers } from '../../test/databases';
@@ -202,6 +202,29 @@ describe.each(drivers)('gateway v1 over HTTP on %s', (driver) => {
     expect(published.status).toBe(201);
     const got = await api('POST', '/v1/queues/utf8-headers/receive', {});
     expect(got.body.messages[0].headers).toEqual({ name: 'José', city: '東京' });
+  });
+
+  it('counts a consumer per open connection or per Hatoba-Consumer name, not per request', async () => {
+    await api('PUT', '/v1/queues/counted', {});
+    const receive = (agent: Agent | false) =>
+      new Promise<void>((resolve, reject) => {
+        const req = request(`${s.url}/v1/queues/counted/receive`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+          res.resume();
+          res.on('end', resolve);
+        });
+        req.on('error', reject);
+        req.end('{}');
+      });
+    // one request per connection, each closed after its answer (curl in a loop)
+    for (let i = 0; i < 5; i++) await receive(false);
+    await sleep(100); // the server sees the last close
+    expect((await api('GET', '/v1/queues/counted')).body.consumers).toBe(0);
+    // one keep-alive connection polling three times is one consumer; two named ones are two more
+    const kept = new Agent({ keepAlive: true, maxSockets: 1 });
+    for (let i = 0; i < 3; i++) await receive(kept);
+    for (const name of ['worker-a', 'worker-b', 'worker-a']) await api('POST', '/v1/queues/counted/receive', {}, { 'hatoba-consumer': name });
+    expect((await api('GET', '/v1/queues/counted')).body.consumers).toBe(3);
+    kept.destroy();
   });
 
   it('routes on a routing key sent as UTF-8 in a header as on the same key sent in a body', async () => {

@@ -1,5 +1,7 @@
+import type { Socket } from 'node:net';
 import { z } from 'zod';
 import { needs } from '../auth/scopes';
+import type { Broker } from '../broker/api';
 import { headerValue } from './header-text';
 import type { Route } from './router';
 import { ackSchema, deliverySchema, errorSchema, extendSchema, nackSchema, receiveSchema } from './schemas';
@@ -20,7 +22,7 @@ export const consumeRoutes: Route[] = [
     async handle(r) {
       const o = await r.json(receiveSchema);
       // A client that hangs up ends its long poll: no lease is taken for nobody.
-      const consumer = headerValue(r.req.headers, 'hatoba-consumer') ?? `${r.req.socket.remoteAddress}:${r.req.socket.remotePort}`;
+      const consumer = headerValue(r.req.headers, 'hatoba-consumer') ?? connectionConsumer(r.req.socket, r.ctx.broker);
       const deliveries = await r.ctx.broker.receive(r.params.name!, { ...o, consumer, signal: r.gone });
       return { status: 200, body: { messages: deliveries.map(deliveryView) } };
     },
@@ -65,3 +67,19 @@ export const consumeRoutes: Route[] = [
     },
   },
 ];
+
+const watched = new WeakSet<Socket>();
+
+/**
+ * A consumer that does not name itself (`Hatoba-Consumer`) is its connection, counted while the
+ * connection is open: a client that opens a connection per request (curl in a loop) is one
+ * consumer at a time, not one per request for the next 30 s.
+ */
+function connectionConsumer(socket: Socket, broker: Pick<Broker, 'forgetConsumer'>): string {
+  const key = `${socket.remoteAddress}:${socket.remotePort}`;
+  if (!watched.has(socket)) {
+    watched.add(socket);
+    socket.once('close', () => broker.forgetConsumer(key));
+  }
+  return key;
+}
