@@ -67,7 +67,7 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
   await security.start();
   await webhooks.start(); // push delivery loops of every stored endpoint
   setSecurityRuntime(security);
-  setRuntime({ version, node: config.nodeId, database: db.kind, broker, cluster });
+  setRuntime({ version, node: config.nodeId, database: db.kind, broker, cluster, push: webhooks.push });
 
   let app: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<void>) | undefined;
   if (config.dashboard) {

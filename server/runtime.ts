@@ -1,5 +1,6 @@
 import type { Broker } from './broker/api';
 import type { ClusterView } from './cluster/types';
+import type { PushEndpoint } from './webhooks/push-store';
 
 /**
  * How Next.js pages, which Next bundles separately, reach the broker of this process: the
@@ -13,6 +14,13 @@ export interface HatobaRuntime {
   broker: Broker;
   /** Membership, leader and quorum (server/cluster), for the nodes page. */
   cluster?: ClusterView;
+  /** A queue's push endpoint, if it has one, and whether this node runs its delivery loop. */
+  push?: PushView;
+}
+
+export interface PushView {
+  find(queue: string): Promise<PushEndpoint | null>;
+  running(queue: string): boolean;
 }
 
 const KEY = Symbol.for('hatoba.runtime');

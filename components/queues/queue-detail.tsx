@@ -108,6 +108,7 @@ export function QueueDetail({ name }: { name: string }) {
         <section aria-labelledby="settings-heading" className="card">
           <h2 id="settings-heading">Settings</h2>
           <Settings q={q} />
+          <PushSettings queue={name} />
         </section>
       </div>
       <section className="section" aria-labelledby="browse-heading">
@@ -179,6 +180,42 @@ function Settings({ q }: { q: QueueInfoView }) {
       <dt>Max length</dt>
       <dd>{s.maxLength == null ? 'none' : formatCount(s.maxLength)}</dd>
     </dl>
+  );
+}
+
+/** Where the queue is pushed (PUT /v1/queues/{name}/push), if it is: consumers are then that loop. */
+function PushSettings({ queue }: { queue: string }) {
+  const trpc = useTRPC();
+  const push = useQuery(trpc.queues.push.queryOptions({ name: queue }, { refetchInterval: LIVE_MS }));
+  if (!push.data) return null;
+  const p = push.data;
+  return (
+    <>
+      <h3>Push delivery</h3>
+      <dl className="kv">
+        <dt>Endpoint</dt>
+        <dd>
+          <code style={{ overflowWrap: 'anywhere' }}>{p.url}</code>
+        </dd>
+        <dt>Status</dt>
+        <dd>
+          {p.status === 'active' ? (
+            <>active{p.running ? '' : ' (this node runs no loop for it yet)'}</>
+          ) : (
+            <strong>disabled{p.disabledReason ? `: ${p.disabledReason}` : ''}</strong>
+          )}
+        </dd>
+        <dt>Requests</dt>
+        <dd>
+          {p.concurrency} at a time, {formatDuration(p.timeoutMs)} timeout
+        </dd>
+      </dl>
+      {p.status === 'disabled' && (
+        <p className="muted small">
+          Declare it again (<code>PUT /v1/queues/{queue}/push</code>) to resume; messages wait in the queue meanwhile.
+        </p>
+      )}
+    </>
   );
 }
 

@@ -253,6 +253,7 @@ export function createPush(o: PushOptions) {
       if (!endpoint) throw new GatewayError('push_not_found', `Queue '${queue}' has no push endpoint`, { queue });
       return endpoint;
     },
+    find: (queue: string): Promise<PushEndpoint | null> => pushEndpointGet(o.db, { queue }),
     async remove(queue: string): Promise<void> {
       if (!(await pushEndpointDelete(o.db, { queue }))) throw new GatewayError('push_not_found', `Queue '${queue}' has no push endpoint`, { queue });
       await changed(queue);

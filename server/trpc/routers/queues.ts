@@ -4,6 +4,16 @@ import { procedure, router } from '../init';
 import { bodyInputSchema, browsedMessageSchema, headersInputSchema, nameSchema, queueInfoSchema, routingKeySchema } from '../schemas';
 import { bodyBytes, deathView, iso, messageView } from '../views';
 
+const pushEndpointSchema = z.object({
+  url: z.string(),
+  concurrency: z.number(),
+  timeoutMs: z.number(),
+  status: z.enum(['active', 'disabled']),
+  disabledReason: z.string().nullable(),
+  updatedAt: z.string(),
+  running: z.boolean(),
+});
+
 const depthSampleSchema = z.object({
   at: z.string(),
   ready: z.number(),
@@ -31,6 +41,17 @@ export const queuesRouter = router({
       const from = new Date(to.getTime() - input.minutes * 60_000);
       const samples = await ctx.broker.queueDepthHistory(input.name, { from, to });
       return samples.map((s) => ({ ...s, at: iso(s.at) }));
+    }),
+
+  /** Where the queue is pushed, if it is (PUT /v1/queues/{name}/push); never the secret. */
+  push: procedure
+    .input(z.object({ name: nameSchema }))
+    .output(pushEndpointSchema.nullable())
+    .query(async ({ ctx, input }) => {
+      const endpoint = (await ctx.runtime.push?.find(input.name)) ?? null;
+      if (!endpoint) return null;
+      const { url, concurrency, timeoutMs, status, disabledReason, updatedAt } = endpoint;
+      return { url, concurrency, timeoutMs, status, disabledReason, updatedAt: iso(updatedAt), running: ctx.runtime.push!.running(input.name) };
     }),
 
   /** Entries without leasing them: looking never changes what a consumer gets. */
