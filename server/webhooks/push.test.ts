@@ -175,7 +175,8 @@ describe.each(drivers)('push delivery on %s', (driver) => {
   it('410 Gone disables the endpoint; a PUT enables it again', async () => {
     await pushed('gone', '/gone');
     await api('POST', '/v1/queues/gone/messages', 'a');
-    const state = await until(() => api('GET', '/v1/queues/gone/push'), (r) => r.body.status === 'disabled');
+    // disabled first, then its loop stops (it finishes the request in flight)
+    const state = await until(() => api('GET', '/v1/queues/gone/push'), (r) => r.body.status === 'disabled' && r.body.running === false);
     expect(state.body).toMatchObject({ status: 'disabled', running: false, disabledReason: expect.stringContaining('410') });
     await api('POST', '/v1/queues/gone/messages', 'b');
     await new Promise((r) => setTimeout(r, 300));
