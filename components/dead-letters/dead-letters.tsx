@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useId, useMemo, useState } from 'react';
@@ -11,20 +11,21 @@ import { ConfirmDialog } from '../ui/confirm-dialog';
 import { formatCount, formatTimestamp, shortId } from '../ui/format';
 import { EmptyState, ErrorNotice, LiveBadge, Loading, ResultNotice, errorMessage } from '../ui/query-state';
 import { EditReplayDialog } from './edit-replay-dialog';
-import { filterRequest, isFiltering, liveSelection, matchesFilter, previewReplay, reasonCounts, type DeadLetterFilter } from './replay-selection';
-
-const LIST_LIMIT = 200;
-const REASON = { rejected: 'rejected', max_deliveries: 'max deliveries', expired: 'expired', max_length: 'max length' } as const;
+import { originQueues, PAGE_SIZE, pageCaption, pagerLabels, parseOrder, reasonLabel, reasonSummary, replayAllPlan, type PageOrder } from './dead-letter-page';
+import { filterRequest, isFiltering, liveSelection, type DeadLetterFilter } from './replay-selection';
 
 type Outcome = { tone: 'success' | 'error'; text: string; origin?: string };
 
-/** Dead-letter queues (`*.dlq`) with their messages; the selected queue and filter live in the URL. */
+/**
+ * Dead-letter queues (`*.dlq`): a light list of them for the picker, and one page of the selected
+ * one, the only rows polled. The selected queue, order and filter live in the URL.
+ */
 export function DeadLetters() {
   const trpc = useTRPC();
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const list = useQuery(trpc.deadLetters.list.queryOptions({ limit: LIST_LIMIT }, { refetchInterval: LIVE_MS }));
+  const list = useQuery(trpc.deadLetters.queues.queryOptions(undefined, { refetchInterval: LIVE_MS }));
 
   const setParams = (next: Record<string, string>) => {
     const p = new URLSearchParams(params.toString());
@@ -46,20 +47,29 @@ export function DeadLetters() {
     );
   }
   const requested = params.get('queue');
-  const selected = dlqs.find((d) => d.queue.name === requested) ?? dlqs.find((d) => depthOf(d.queue) > 0) ?? dlqs[0]!;
-  const total = dlqs.reduce((n, d) => n + depthOf(d.queue), 0);
+  const selected = dlqs.find((d) => d.name === requested) ?? dlqs.find((d) => depthOf(d) > 0) ?? dlqs[0]!;
+  const total = dlqs.reduce((n, d) => n + depthOf(d), 0);
+  const order = parseOrder(params.get('order'));
+  const filter = { routingKey: params.get('routingKey') ?? '', error: params.get('error') ?? '' };
 
   return (
     <>
       <div className="toolbar">
         <div className="field">
           <label htmlFor="dlq-select">Dead-letter queue</label>
-          <select id="dlq-select" className="select" value={selected.queue.name} onChange={(e) => setParams({ queue: e.target.value, routingKey: '', error: '' })}>
+          <select id="dlq-select" className="select" value={selected.name} onChange={(e) => setParams({ queue: e.target.value, routingKey: '', error: '' })}>
             {dlqs.map((d) => (
-              <option key={d.queue.name} value={d.queue.name}>
-                {d.queue.name} ({formatCount(depthOf(d.queue))})
+              <option key={d.name} value={d.name}>
+                {d.name} ({formatCount(depthOf(d))})
               </option>
             ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="dlq-order">Order</label>
+          <select id="dlq-order" className="select" value={order} onChange={(e) => setParams({ order: e.target.value === 'oldest' ? 'oldest' : '' })}>
+            <option value="newest">Newest failures first</option>
+            <option value="oldest">Oldest first</option>
           </select>
         </div>
         <p className="muted small" style={{ margin: 0 }}>
@@ -69,11 +79,13 @@ export function DeadLetters() {
       </div>
       {list.isError && <ErrorNotice error={list.error} title="The last refresh failed; showing older figures" />}
       <DlqPanel
-        key={selected.queue.name}
-        dlq={selected.queue.name}
-        depth={depthOf(selected.queue)}
-        messages={selected.messages}
-        filter={{ routingKey: params.get('routingKey') ?? '', error: params.get('error') ?? '' }}
+        // A new queue, order or filter starts again at the first page, with nothing selected.
+        key={`${selected.name}|${order}|${filter.routingKey}|${filter.error}`}
+        dlq={selected.name}
+        depth={depthOf(selected)}
+        durable={selected.settings.durability !== 'memory'}
+        order={order}
+        filter={filter}
         onFilter={(f) => setParams({ routingKey: f.routingKey.trim(), error: f.error.trim() })}
       />
     </>
@@ -83,13 +95,15 @@ export function DeadLetters() {
 function DlqPanel({
   dlq,
   depth,
-  messages,
+  durable,
+  order,
   filter,
   onFilter,
 }: {
   dlq: string;
   depth: number;
-  messages: BrowsedMessage[];
+  durable: boolean;
+  order: PageOrder;
   filter: DeadLetterFilter;
   onFilter: (f: DeadLetterFilter) => void;
 }) {
@@ -98,21 +112,38 @@ function DlqPanel({
   const id = useId();
   const [draft, setDraft] = useState(filter);
   useEffect(() => setDraft(filter), [filter.routingKey, filter.error]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The cursors of the pages walked through: the last one is the page shown (undefined: the first).
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [confirm, setConfirm] = useState<null | 'replay-matching' | 'discard-selected'>(null);
   const [editing, setEditing] = useState<BrowsedMessage | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
 
-  const shown = useMemo(() => messages.filter((m) => matchesFilter(m, filter)), [messages, filter]);
-  const preview = previewReplay(messages, filter, depth);
+  const filtering = isFiltering(filter);
+  const request = filterRequest(filter);
+  const page = useQuery(
+    trpc.deadLetters.page.queryOptions(
+      { dlq, order, limit: PAGE_SIZE, cursor: cursors[cursors.length - 1], filter: 'filter' in request ? request.filter : undefined },
+      { refetchInterval: LIVE_MS, placeholderData: keepPreviousData },
+    ),
+  );
+  const shown = useMemo(() => page.data?.messages ?? [], [page.data]);
+  const total = page.data?.total ?? depth;
+  const counts = page.data?.counts ?? [];
+  const origins = originQueues(counts);
+  const plan = replayAllPlan({ matching: page.data?.matching ?? 0, total, filtering, durable });
   const chosen = liveSelection(selected, shown);
-  const origins = [...new Set(messages.map((m) => m.death?.queue).filter((q): q is string => !!q))];
+  const pager = pagerLabels(order);
+  const goTo = (next: (string | undefined)[]) => {
+    setCursors(next);
+    setSelected(new Set());
+  };
   const refresh = () => queryClient.invalidateQueries(trpc.deadLetters.pathFilter()).then(() => queryClient.invalidateQueries(trpc.queues.pathFilter()));
 
   const replay = useMutation(
     trpc.deadLetters.replay.mutationOptions({
       onSuccess: (r, input) => {
-        const origin = input.ids?.length ? messages.find((m) => m.id === input.ids![0])?.death?.queue : origins.length === 1 ? origins[0] : undefined;
+        const origin = input.ids?.length ? shown.find((m) => m.id === input.ids![0])?.death?.queue : origins.length === 1 ? origins[0] : undefined;
         setOutcome({
           tone: r.replayed > 0 ? 'success' : 'error',
           text:
@@ -157,8 +188,8 @@ function DlqPanel({
           <Link href={`/queues/${encodeURIComponent(dlq)}`}>{dlq}</Link>
         </h2>
         <p className="muted small" style={{ margin: 0 }} data-testid="dlq-count">
-          {formatCount(depth)} dead {depth === 1 ? 'letter' : 'letters'}
-          {messages.length > 0 && ` · ${reasonCounts(messages).map(([r, n]) => `${n} ${REASON[r as keyof typeof REASON] ?? r}`).join(', ')}`}
+          {formatCount(total)} dead {total === 1 ? 'letter' : 'letters'}
+          {counts.length > 0 && ` · ${reasonSummary(counts)}`}
           {origins.length > 0 && (
             <>
               {' '}· from {origins.map((o, i) => (
@@ -184,8 +215,11 @@ function DlqPanel({
           </p>
         </ResultNotice>
       )}
+      {page.isError && <ErrorNotice error={page.error} title={page.data ? 'The last refresh failed; showing older rows' : `Could not read ${dlq}`} />}
 
-      {depth === 0 ? (
+      {page.isPending ? (
+        <Loading what={`the dead letters of ${dlq}`} />
+      ) : total === 0 && !page.isError ? (
         <EmptyState title={`${dlq} is empty`}>
           <p>Nothing has failed here. Messages arrive when a consumer nacks them on their last attempt, rejects them, or they expire.</p>
         </EmptyState>
@@ -210,7 +244,7 @@ function DlqPanel({
               </div>
               <div className="button-row">
                 <button type="submit" className="button button--quiet">Apply filter</button>
-                {isFiltering(filter) && (
+                {filtering && (
                   <button type="button" className="button button--quiet" onClick={() => onFilter({ routingKey: '', error: '' })}>
                     Clear
                   </button>
@@ -219,16 +253,19 @@ function DlqPanel({
             </div>
             <div className="button-row">
               <p className="small" style={{ margin: 0, marginRight: 'auto' }} aria-live="polite" data-testid="replay-preview">
-                {isFiltering(filter) ? (
+                {filtering ? (
                   <>
-                    <strong>{formatCount(preview.matching)}{preview.lowerBound ? '+' : ''}</strong> of {formatCount(depth)} match this filter
+                    <strong>{formatCount(plan.moves)}</strong> of {formatCount(total)} match this filter, in the whole queue
                   </>
                 ) : (
-                  <>No filter: a replay of all moves <strong>{formatCount(depth)}</strong> messages</>
+                  <>No filter: a replay of all moves <strong>{formatCount(plan.moves)}</strong> messages, on every page</>
                 )}
+                {plan.notes.map((n) => (
+                  <span key={n} className="muted"> {n}</span>
+                ))}
               </p>
-              <button type="button" className="button" disabled={busy || preview.matching === 0} onClick={() => setConfirm('replay-matching')}>
-                {isFiltering(filter) ? `Replay ${formatCount(preview.matching)}${preview.lowerBound ? '+' : ''} matching…` : `Replay all ${formatCount(depth)}…`}
+              <button type="button" className="button" disabled={busy || plan.moves === 0} onClick={() => setConfirm('replay-matching')}>
+                {plan.button}
               </button>
               <button type="button" className="button button--quiet" disabled={busy || chosen.length === 0} onClick={() => replay.mutate({ dlq, ids: chosen })}>
                 Replay selected ({chosen.length})
@@ -240,14 +277,23 @@ function DlqPanel({
           </form>
 
           {shown.length === 0 ? (
-            <EmptyState title="No dead letter matches this filter">
-              <p>Clear the filter, or check the routing key: it must match exactly.</p>
-            </EmptyState>
+            cursors.length > 1 ? (
+              <EmptyState title="Nothing left on this page">
+                <p>These dead letters were replayed or discarded meanwhile.</p>
+                <button type="button" className="button button--quiet" onClick={() => goTo([undefined])}>
+                  Back to the first page
+                </button>
+              </EmptyState>
+            ) : (
+              <EmptyState title="No dead letter matches this filter">
+                <p>Clear the filter, or check the routing key: it must match exactly.</p>
+              </EmptyState>
+            )
           ) : (
             <div className="table-wrap" style={{ marginTop: '1rem' }}>
               <table className="table">
                 <caption>
-                  {shown.length < depth ? `The oldest ${shown.length} of ${formatCount(depth)}` : `All ${shown.length}`} · select rows to replay or discard them together
+                  {pageCaption({ order, page: cursors.length - 1, shown: shown.length, total, filtering })} · select rows on this page to replay or discard them together
                 </caption>
                 <thead>
                   <tr>
@@ -255,7 +301,8 @@ function DlqPanel({
                       <input
                         type="checkbox"
                         className="checkbox"
-                        aria-label="Select all shown"
+                        aria-label={`Select all ${shown.length} on this page`}
+                        title={`Select all ${shown.length} on this page`}
                         checked={allChosen}
                         onChange={() => setSelected(allChosen ? new Set() : new Set(shown.map((m) => m.id)))}
                       />
@@ -286,7 +333,8 @@ function DlqPanel({
                       </td>
                       <td className="mono">{m.routingKey || <span className="muted">(empty)</span>}</td>
                       <td>
-                        <span className="badge badge--critical">{m.death ? REASON[m.death.reason] : 'unknown'}</span>
+                        <span className="badge badge--critical">{m.death ? reasonLabel(m.death.reason) : 'unknown'}</span>
+                        {m.state === 'in_flight' && <span className="badge"> held by a consumer</span>}
                       </td>
                       <td className="num">{m.death?.attempts ?? '—'}</td>
                       <td>{m.death?.lastError ? <span className="mono">{m.death.lastError}</span> : <span className="muted">none recorded</span>}</td>
@@ -307,22 +355,41 @@ function DlqPanel({
               </table>
             </div>
           )}
+          {(cursors.length > 1 || page.data?.nextCursor) && (
+            <nav className="button-row" aria-label={`Pages of ${dlq}`} style={{ marginTop: '0.75rem' }}>
+              <button type="button" className="button button--quiet" disabled={cursors.length <= 1 || page.isPlaceholderData} onClick={() => goTo(cursors.slice(0, -1))}>
+                {pager.back}
+              </button>
+              <span className="muted small">Page {cursors.length}</span>
+              <button
+                type="button"
+                className="button button--quiet"
+                disabled={!page.data?.nextCursor || page.isPlaceholderData}
+                onClick={() => goTo([...cursors, page.data!.nextCursor!])}
+              >
+                {pager.forward}
+              </button>
+            </nav>
+          )}
         </>
       )}
 
       <ConfirmDialog
         open={confirm === 'replay-matching'}
-        title={isFiltering(filter) ? 'Replay the matching dead letters?' : `Replay all of ${dlq}?`}
-        confirmLabel={`Replay ${formatCount(preview.matching)}${preview.lowerBound ? '+' : ''}`}
+        title={filtering ? 'Replay the matching dead letters?' : `Replay all of ${dlq}?`}
+        confirmLabel={`Replay ${formatCount(plan.moves)}`}
         busy={replay.isPending}
-        onConfirm={() => replay.mutate({ dlq, ...filterRequest(filter) })}
+        onConfirm={() => replay.mutate({ dlq, ...request })}
         onCancel={() => setConfirm(null)}
       >
         <p>
-          {formatCount(preview.matching)}
-          {preview.lowerBound ? ' or more' : ''} messages go back to the queue they died in, with their attempts reset and their correlation IDs kept.
+          {formatCount(plan.moves)} {plan.moves === 1 ? 'message goes' : 'messages go'} back to the queue {plan.moves === 1 ? 'it' : 'they'} died in, from every page of {dlq}, not only
+          the one shown, with attempts reset and correlation IDs kept.
         </p>
-        {isFiltering(filter) && (
+        {plan.notes.map((n) => (
+          <p key={n} className="muted small">{n}</p>
+        ))}
+        {filtering && (
           <p className="muted small">
             Filter: {filter.routingKey && <>routing key <code>{filter.routingKey}</code> </>}
             {filter.error && <>error containing <code>{filter.error}</code></>}
@@ -341,7 +408,7 @@ function DlqPanel({
         <p>They are removed from {dlq} and will not be delivered again. The messages stay in the message store for audit until retention drops them.</p>
       </ConfirmDialog>
       {editing && (
-        <EditReplayDialog
+        <EditLoader
           message={editing}
           busy={replay.isPending}
           error={replay.isError ? errorMessage(replay.error) : null}
@@ -351,6 +418,17 @@ function DlqPanel({
       )}
     </section>
   );
+}
+
+/** Page rows carry cut bodies: a cut one is read in full before the edit dialog opens. */
+function EditLoader(props: Omit<Parameters<typeof EditReplayDialog>[0], 'message'> & { message: BrowsedMessage }) {
+  const trpc = useTRPC();
+  const cut = props.message.truncated;
+  const full = useQuery(trpc.messages.get.queryOptions({ id: props.message.id }, { enabled: cut, staleTime: Infinity }));
+  if (!cut) return <EditReplayDialog {...props} />;
+  if (full.isPending) return <Loading what="the message body" />;
+  const message = full.data ? { ...props.message, body: full.data.body, truncated: full.data.truncated, size: full.data.size } : props.message;
+  return <EditReplayDialog {...props} message={message} />;
 }
 
 /** The origin queue's live depth, so the operator sees the replayed message arrive there. */

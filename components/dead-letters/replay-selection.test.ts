@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BrowsedMessage } from '@/server/trpc/schemas';
-import { filterRequest, headerLines, liveSelection, matchesFilter, NO_FILTER, parseHeaderLines, previewReplay, reasonCounts } from './replay-selection';
+import { filterRequest, headerLines, liveSelection, NO_FILTER, parseHeaderLines } from './replay-selection';
 
 function dead(id: string, routingKey: string, lastError: string | null, reason: 'rejected' | 'max_deliveries' = 'max_deliveries'): BrowsedMessage {
   return {
@@ -12,36 +12,17 @@ function dead(id: string, routingKey: string, lastError: string | null, reason: 
 
 const list = [dead('a', 'order.created', 'SMTP timeout'), dead('b', 'order.paid', 'smtp refused', 'rejected'), dead('c', 'order.created', null)];
 
-describe('matchesFilter', () => {
-  it('matches the routing key exactly and the error case-insensitively', () => {
-    expect(list.filter((m) => matchesFilter(m, { routingKey: 'order.created', error: '' })).map((m) => m.id)).toEqual(['a', 'c']);
-    expect(list.filter((m) => matchesFilter(m, { routingKey: '', error: 'SMTP' })).map((m) => m.id)).toEqual(['a', 'b']);
-    expect(list.filter((m) => matchesFilter(m, { routingKey: 'order', error: '' }))).toEqual([]);
-    expect(list.filter((m) => matchesFilter(m, NO_FILTER))).toHaveLength(3);
-  });
-});
-
-describe('previewReplay', () => {
-  it('counts what a replay would move and says when the list is cut', () => {
-    expect(previewReplay(list, { routingKey: '', error: 'smtp' }, 3)).toEqual({ matching: 2, lowerBound: false });
-    expect(previewReplay(list, { routingKey: '', error: 'smtp' }, 500)).toEqual({ matching: 2, lowerBound: true });
-  });
-});
-
 describe('filterRequest', () => {
   it('asks for all when nothing narrows, else for the filter', () => {
     expect(filterRequest(NO_FILTER)).toEqual({ all: true });
     expect(filterRequest({ routingKey: ' order.paid ', error: '' })).toEqual({ filter: { routingKey: 'order.paid' } });
+    expect(filterRequest({ routingKey: '', error: ' SMTP ' })).toEqual({ filter: { error: 'SMTP' } });
   });
 });
 
-describe('selection, reasons and headers', () => {
+describe('selection and headers', () => {
   it('drops selected ids that left the list', () => {
     expect(liveSelection(new Set(['a', 'z']), list)).toEqual(['a']);
-  });
-
-  it('counts reasons, most first', () => {
-    expect(reasonCounts(list)).toEqual([['max_deliveries', 2], ['rejected', 1]]);
   });
 
   it('parses and prints header lines', () => {

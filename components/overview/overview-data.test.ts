@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Broker } from '../../server/broker/api';
 import type { HatobaRuntime } from '../../server/runtime';
-import { gettingStartedScript, loadOverview, overviewStats, requestOrigin } from './overview-data';
+import { gettingStartedScript, loadOverview, overviewStats, publishedRate, requestOrigin } from './overview-data';
 
 function runtimeWith(queues: number, exchanges: number): HatobaRuntime {
   const broker = {
-    listQueues: async () => Array.from({ length: queues }, (_, i) => ({ name: `q${i}` })),
+    listQueues: async () => Array.from({ length: queues }, (_, i) => ({ name: i % 2 ? `q${i}.dlq` : `q${i}` })),
     listExchanges: async () => Array.from({ length: exchanges }, (_, i) => ({ name: `x${i}` })),
   } as unknown as Broker;
   return { version: '0.1.0', node: 'node-a', database: 'pglite', broker };
@@ -14,15 +14,28 @@ function runtimeWith(queues: number, exchanges: number): HatobaRuntime {
 describe('loadOverview', () => {
   it('counts queues and exchanges and keeps the identity of the process', async () => {
     const overview = await loadOverview(runtimeWith(3, 2));
-    expect(overview).toEqual({ version: '0.1.0', node: 'node-a', database: 'pglite', queues: 3, exchanges: 2 });
+    expect(overview).toEqual({ version: '0.1.0', node: 'node-a', database: 'pglite', queues: 3, deadLetterQueues: 1, exchanges: 2 });
   });
 });
 
 describe('overviewStats', () => {
   it('names the database kind for people', () => {
-    const stats = overviewStats({ version: '1', node: 'n', database: 'postgres', queues: 1200, exchanges: 0 });
+    const stats = overviewStats({ version: '1', node: 'n', database: 'postgres', queues: 1200, deadLetterQueues: 0, exchanges: 0 });
     expect(stats.find((s) => s.label === 'Database')?.value).toBe('PostgreSQL');
     expect(stats.find((s) => s.label === 'Queues')?.value).toBe('1,200');
+  });
+
+  it('says what the counts include, so they square with the totals (16 queues and 13 DLQs are 29)', () => {
+    const stats = overviewStats({ version: '1', node: 'n', database: 'pglite', queues: 29, deadLetterQueues: 13, exchanges: 9 });
+    expect(stats.find((s) => s.label === 'Queues')).toMatchObject({ value: '29', hint: 'including 13 DLQs' });
+    expect(stats.find((s) => s.label === 'Exchanges')).toMatchObject({ value: '9', hint: 'including the default exchange' });
+  });
+});
+
+describe('publishedRate', () => {
+  it('sums the exchanges, the default one included, not the queues a message fanned out to', () => {
+    expect(publishedRate([{ name: 'amq.default', publishRate: 1.5 }, { name: 'orders', publishRate: 3.44 }, { name: 'idle', publishRate: 0 }])).toBe(4.94);
+    expect(publishedRate([])).toBe(0);
   });
 });
 

@@ -5,7 +5,10 @@ export interface Overview {
   version: string;
   node: string;
   database: HatobaRuntime['database'];
+  /** Every queue, the dead-letter queues (`*.dlq`) included. */
   queues: number;
+  deadLetterQueues: number;
+  /** Every exchange, the default exchange (`amq.default`) included. */
   exchanges: number;
 }
 
@@ -19,6 +22,7 @@ export async function loadOverview(runtime: HatobaRuntime): Promise<Overview> {
     node: runtime.node,
     database: runtime.database,
     queues: queues.length,
+    deadLetterQueues: queues.filter((q) => q.name.endsWith('.dlq')).length,
     exchanges: exchanges.length,
   };
 }
@@ -33,9 +37,19 @@ export function overviewStats(overview: Overview): Stat[] {
     { label: 'Version', value: overview.version, mono: true },
     { label: 'Node', value: overview.node, mono: true },
     { label: 'Database', ...DATABASES[overview.database] },
-    { label: 'Queues', value: overview.queues.toLocaleString('en-US') },
-    { label: 'Exchanges', value: overview.exchanges.toLocaleString('en-US') },
+    // Totals above count queues and DLQs apart and declared exchanges only: say what these include.
+    { label: 'Queues', value: overview.queues.toLocaleString('en-US'), hint: `including ${overview.deadLetterQueues.toLocaleString('en-US')} DLQs` },
+    { label: 'Exchanges', value: overview.exchanges.toLocaleString('en-US'), hint: 'including the default exchange' },
   ];
+}
+
+/**
+ * Messages published per second: the exchanges' rates, the default exchange (publishes straight
+ * to a queue) included. Not the queues' arrival rates, which count a fanned-out message once per
+ * queue it reached.
+ */
+export function publishedRate(exchanges: { name: string; publishRate: number }[]): number {
+  return Math.round(exchanges.reduce((n, x) => n + x.publishRate, 0) * 100) / 100;
 }
 
 const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRef } from 'react';
 import { StatList } from '../stat-list';
+import { publishedRate } from './overview-data';
 import { pushTrend, queueTotals, queuesNeedingAttention } from '../queues/queue-signals';
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { formatCount, formatDuration, formatRate } from '../ui/format';
@@ -27,7 +28,7 @@ export function OverviewLive() {
   const all = queues.data ?? [];
   const t = queueTotals(all);
   const userExchanges = (exchanges.data ?? []).filter((x) => !x.name.startsWith('amq.'));
-  const publishRate = userExchanges.reduce((n, x) => n + x.publishRate, 0);
+  const published = exchanges.data ? publishedRate(exchanges.data) : null;
   const previous = new Map([...trends.current].map(([k, v]) => [k, v.slice(0, -1)]));
   const attention = queuesNeedingAttention(all, { trends: previous });
 
@@ -44,13 +45,13 @@ export function OverviewLive() {
           wide
           stats={[
             { label: 'Queues', value: formatCount(t.queues), hint: `and ${t.deadLetterQueues} DLQs` },
-            { label: 'Exchanges', value: exchanges.data ? formatCount(userExchanges.length) : '…', hint: 'declared' },
+            { label: 'Exchanges', value: exchanges.data ? formatCount(userExchanges.length) : '…', hint: 'declared (plus the default)' },
             { label: 'Ready', value: formatCount(t.ready) },
             { label: 'In flight', value: formatCount(t.inFlight) },
             { label: 'Delayed', value: formatCount(t.delayed) },
             { label: 'Dead letters', value: formatCount(t.deadLetters) },
             { label: 'Consumers', value: formatCount(t.consumers) },
-            { label: 'Published', value: formatRate(Math.max(publishRate, t.publishRate)), hint: 'last minute' },
+            { label: 'Published', value: published == null ? '…' : formatRate(published), hint: 'messages, last minute' },
             { label: 'Delivered', value: formatRate(t.deliverRate), hint: 'last minute' },
             { label: 'Acked', value: formatRate(t.ackRate), hint: 'last minute' },
           ]}

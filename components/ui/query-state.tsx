@@ -1,12 +1,10 @@
 'use client';
 
 import type { ReactNode } from 'react';
+import { errorMessage } from './error-message';
 
-/** What a failed request says, shown to the operator rather than swallowed. */
-export function errorMessage(error: unknown): string {
-  if (error && typeof error === 'object' && 'message' in error && typeof error.message === 'string') return error.message;
-  return 'The request failed';
-}
+/** What a failed request says, shown to the operator rather than swallowed (readable when the server is unreachable). */
+export { errorMessage };
 
 export function ErrorNotice({ error, title = 'Could not load this' }: { error: unknown; title?: string }) {
   return (

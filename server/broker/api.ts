@@ -1,3 +1,4 @@
+import type { DeadLetterPage, DeadLetterPageQuery } from './pg/dead-letter-page';
 import type { Bucket, HistoryBucket, LoggedMessage } from './pg/exchange-log';
 import type { FoundMessage, MessageQuery } from './pg/message-search';
 import type { DepthSample } from './pg/queue-depth';
@@ -97,4 +98,6 @@ export interface Broker {
   browse(queue: string, options: { limit: number }): Promise<(StoredMessage & { attempt: number; state: 'ready' | 'in_flight' | 'delayed'; death: Death | null })[]>;
   /** Dead letters removed without replay (discard), by message id. */
   discard(dlq: string, ids: string[]): Promise<{ discarded: number }>;
+  /** One page of a queue's dead letters (newest or oldest first, optionally filtered as replay filters), with counts over the whole queue. */
+  deadLetterPage(dlq: string, query: DeadLetterPageQuery): Promise<DeadLetterPage>;
 }

@@ -11,6 +11,7 @@ import { checkHeaders, checkName, checkStoredText } from './names';
 import { reportDeadAfter } from './pg/dead-letter';
 import { READY_CHANNEL, parseReadyPayload } from './pg/notify';
 import { deadLetterReplay } from './pg/replay';
+import { deadLetterPageOf, deadLetterPageRead } from './pg/dead-letter-page';
 import { queueEntryDiscard, queueEntryNextVisibleMs, queueEntryPurge } from './pg/queue-read';
 import { queueEntryClaim } from './pg/queue-entry-claim';
 import { createGroupCommit } from './group-commit';
@@ -377,6 +378,13 @@ export function createBroker(options: BrokerOptions): Broker {
       const q = await topology.queueAfterReload(dlq);
       if (isMemory(q)) return { discarded: memory.discard(dlq, ids) };
       return { discarded: await db.tx((tx) => queueEntryDiscard(tx, { queue: dlq, ids }), commitFor(topology.snapshot, [dlq])) };
+    },
+    async deadLetterPage(dlq, query) {
+      checkName('queue', dlq);
+      const q = await topology.queueAfterReload(dlq);
+      checkStoredText({ 'filter.error': query.filter?.error, 'filter.routingKey': query.filter?.routingKey });
+      const page = { ...query, limit: Math.min(1000, Math.max(1, query.limit)) };
+      return isMemory(q) ? deadLetterPageOf(memory.browse(dlq, Number.MAX_SAFE_INTEGER), page) : deadLetterPageRead(db, { ...page, queue: dlq });
     },
     async exchangeReplay(exchange, request) {
       await topology.exchangeAfterReload(exchange);

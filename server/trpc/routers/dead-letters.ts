@@ -4,6 +4,18 @@ import { bodyInputSchema, browsedMessageSchema, headersInputSchema, nameSchema, 
 import { bodyBytes, deathView, messageView } from '../views';
 
 const DLQ_SUFFIX = '.dlq';
+/** Page rows carry bodies cut to this (the table shows none); the edit dialog reads a cut one in full. */
+export const PAGE_BODY_LIMIT = 8 * 1024;
+
+const deadLetterPageSchema = z.object({
+  messages: z.array(browsedMessageSchema),
+  nextCursor: z.string().nullable(),
+  /** The whole queue by death reason and origin queue, not only this page. */
+  counts: z.array(z.object({ reason: z.string(), origin: z.string().nullable(), count: z.number() })),
+  /** What a replay of `all` (no filter) or of this filter would move now. */
+  matching: z.number(),
+  total: z.number(),
+});
 
 const replayTargetSchema = z.union([
   z.literal('origin'),
@@ -12,7 +24,36 @@ const replayTargetSchema = z.union([
 ]);
 
 export const deadLettersRouter = router({
-  /** Every queue whose name ends in `.dlq`, with its dead letters (oldest first, up to `limit` each). */
+  /** The dead-letter queues (`*.dlq`) with their depth and settings, without messages: what the page polls for its picker. */
+  queues: procedure
+    .input(z.void())
+    .output(z.array(queueInfoSchema))
+    .query(async ({ ctx }) => (await ctx.broker.listQueues()).filter((q) => q.name.endsWith(DLQ_SUFFIX))),
+
+  /** One page of one DLQ, newest or oldest first, filtered as a replay filters; counts cover the whole queue. */
+  page: procedure
+    .input(
+      z.object({
+        dlq: nameSchema,
+        order: z.enum(['newest', 'oldest']).default('newest'),
+        limit: z.number().int().min(1).max(500).default(50),
+        cursor: z.string().max(200).optional(),
+        filter: z.object({ routingKey: routingKeySchema.optional(), error: z.string().max(1000).optional() }).optional(),
+      }),
+    )
+    .output(deadLetterPageSchema)
+    .query(async ({ ctx, input }) => {
+      const page = await ctx.broker.deadLetterPage(input.dlq, input);
+      return {
+        messages: page.entries.map((e) => ({ ...messageView(e, PAGE_BODY_LIMIT), attempt: e.attempt, state: e.state, death: deathView(e.death) })),
+        nextCursor: page.nextCursor,
+        counts: page.counts,
+        matching: page.matching,
+        total: page.counts.reduce((n, c) => n + c.count, 0),
+      };
+    }),
+
+  /** Every queue whose name ends in `.dlq`, with its dead letters (oldest first, up to `limit` each). Heavy: the console uses `queues` and `page`. */
   list: procedure
     .input(z.object({ limit: z.number().int().min(1).max(1000).default(200) }))
     .output(z.array(z.object({ queue: queueInfoSchema, messages: z.array(browsedMessageSchema) })))

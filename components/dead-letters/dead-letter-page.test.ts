@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { originQueues, pageCaption, pagerLabels, parseOrder, reasonSummary, replayAllPlan } from './dead-letter-page';
+
+const counts = [
+  { reason: 'max_deliveries', origin: 'notification', count: 200 },
+  { reason: 'rejected', origin: 'billing', count: 3 },
+  { reason: 'max_deliveries', origin: 'billing', count: 53 },
+];
+
+describe('reasonSummary and originQueues', () => {
+  it('sums the whole queue by reason and by origin, most first', () => {
+    expect(reasonSummary(counts)).toBe('253 max deliveries, 3 rejected');
+    expect(originQueues(counts)).toEqual(['notification', 'billing']);
+    expect(originQueues([{ reason: 'unknown', origin: null, count: 2 }])).toEqual([]);
+    expect(reasonSummary([])).toBe('');
+  });
+});
+
+describe('pageCaption', () => {
+  it('says the order and which rows of how many', () => {
+    expect(pageCaption({ order: 'newest', page: 0, shown: 50, total: 253, filtering: false })).toBe('Newest first · 1–50 of 253');
+    expect(pageCaption({ order: 'oldest', page: 5, shown: 3, total: 253, filtering: false })).toBe('Oldest first · 251–253 of 253');
+    expect(pageCaption({ order: 'newest', page: 0, shown: 2, total: 2, filtering: false })).toBe('All 2, newest first');
+    expect(pageCaption({ order: 'newest', page: 1, shown: 10, total: 253, filtering: true })).toBe('Newest first · 51–60 of those matching the filter');
+  });
+});
+
+describe('pagerLabels and parseOrder', () => {
+  it('names the direction by age', () => {
+    expect(pagerLabels('newest')).toEqual({ back: '← Newer', forward: 'Older →' });
+    expect(pagerLabels('oldest')).toEqual({ back: '← Older', forward: 'Newer →' });
+    expect(parseOrder('oldest')).toBe('oldest');
+    expect(parseOrder(null)).toBe('newest');
+    expect(parseOrder('sideways')).toBe('newest');
+  });
+});
+
+describe('replayAllPlan', () => {
+  it('moves what the server counted, on every page', () => {
+    expect(replayAllPlan({ matching: 253, total: 253, filtering: false, durable: true })).toEqual({ moves: 253, button: 'Replay all 253…', notes: [] });
+    expect(replayAllPlan({ matching: 7, total: 253, filtering: true, durable: true })).toEqual({ moves: 7, button: 'Replay 7 matching…', notes: [] });
+  });
+
+  it('says what stays: held by a consumer, or past one request of the database tier', () => {
+    expect(replayAllPlan({ matching: 250, total: 253, filtering: false, durable: true }).notes).toEqual(['3 held by a consumer now stay in the queue.']);
+    const big = replayAllPlan({ matching: 12_000, total: 12_000, filtering: false, durable: true });
+    expect(big.moves).toBe(10_000);
+    expect(big.button).toBe('Replay all 10,000…');
+    expect(big.notes).toEqual(['One replay moves at most 10,000; replay again for the remaining 2,000.']);
+    expect(replayAllPlan({ matching: 12_000, total: 12_000, filtering: false, durable: false }).moves).toBe(12_000);
+  });
+});

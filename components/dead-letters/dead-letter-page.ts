@@ -1,0 +1,64 @@
+import { formatCount } from '../ui/format';
+
+export type PageOrder = 'newest' | 'oldest';
+export type ReasonCount = { reason: string; origin: string | null; count: number };
+
+/** Rows per page: the table shows this many, and only these are polled. */
+export const PAGE_SIZE = 50;
+/** The most one replay request moves in the database tier (pg/replay.ts): more needs another click. */
+export const REPLAY_BATCH_MAX = 10_000;
+
+const REASON: Record<string, string> = { rejected: 'rejected', max_deliveries: 'max deliveries', expired: 'expired', max_length: 'max length' };
+export const reasonLabel = (reason: string) => REASON[reason] ?? reason;
+
+export const parseOrder = (s: string | null): PageOrder => (s === 'oldest' ? 'oldest' : 'newest');
+
+/** "253 max deliveries, 4 rejected": the whole queue by reason, most first. */
+export function reasonSummary(counts: ReasonCount[]): string {
+  const byReason = new Map<string, number>();
+  for (const c of counts) byReason.set(c.reason, (byReason.get(c.reason) ?? 0) + c.count);
+  return [...byReason]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([r, n]) => `${formatCount(n)} ${reasonLabel(r)}`)
+    .join(', ');
+}
+
+/** The queues these dead letters died in, most first. */
+export function originQueues(counts: ReasonCount[]): string[] {
+  const byOrigin = new Map<string, number>();
+  for (const c of counts) if (c.origin) byOrigin.set(c.origin, (byOrigin.get(c.origin) ?? 0) + c.count);
+  return [...byOrigin].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([o]) => o);
+}
+
+/** Where the table stands: "Newest first · 51–100 of 253". */
+export function pageCaption(p: { order: PageOrder; page: number; shown: number; total: number; filtering: boolean }): string {
+  const first = p.page * PAGE_SIZE + 1;
+  const last = p.page * PAGE_SIZE + p.shown;
+  const order = p.order === 'newest' ? 'Newest first' : 'Oldest first';
+  if (p.filtering) return `${order} · ${formatCount(first)}–${formatCount(last)} of those matching the filter`;
+  if (p.page === 0 && p.shown >= p.total) return `All ${formatCount(p.total)}, ${order.toLowerCase()}`;
+  return `${order} · ${formatCount(first)}–${formatCount(last)} of ${formatCount(p.total)}`;
+}
+
+/** The labels of the two paging buttons: which way is older depends on the order. */
+export function pagerLabels(order: PageOrder): { back: string; forward: string } {
+  return order === 'newest' ? { back: '← Newer', forward: 'Older →' } : { back: '← Older', forward: 'Newer →' };
+}
+
+/**
+ * What "Replay all" or "Replay matching" will move, said before the click: the server's exact
+ * count of matching dead letters not held by a consumer, capped by one request's batch.
+ */
+export function replayAllPlan(p: { matching: number; total: number; filtering: boolean; durable: boolean }): {
+  moves: number;
+  button: string;
+  notes: string[];
+} {
+  const moves = p.durable ? Math.min(p.matching, REPLAY_BATCH_MAX) : p.matching;
+  const notes: string[] = [];
+  if (moves < p.matching) notes.push(`One replay moves at most ${formatCount(REPLAY_BATCH_MAX)}; replay again for the remaining ${formatCount(p.matching - moves)}.`);
+  const held = p.filtering ? 0 : p.total - p.matching;
+  if (held > 0) notes.push(`${formatCount(held)} held by a consumer now ${held === 1 ? 'stays' : 'stay'} in the queue.`);
+  const button = p.filtering ? `Replay ${formatCount(moves)} matching…` : `Replay all ${formatCount(moves)}…`;
+  return { moves, button, notes };
+}

@@ -1,0 +1,30 @@
+/**
+ * What a failed request says, in words an operator can act on. A broker or tRPC error carries a
+ * message meant for people and is shown as it is. Two failures carry only a runtime's text:
+ * - the browser could not reach the server at all (fetch's TypeError: "Failed to fetch",
+ *   "NetworkError when attempting to fetch resource.", "Load failed");
+ * - something answered /trpc with a body that is not its JSON (a proxy's "502 Bad Gateway" page,
+ *   a load balancer's "down"): the tRPC client only keeps the JSON parser's complaint.
+ */
+export function errorMessage(error: unknown): string {
+  const message = messageOf(error);
+  const cause = error && typeof error === 'object' && 'cause' in error ? error.cause : undefined;
+  if (isParseFailure(cause) || isParseFailure(error) || NOT_JSON.test(message ?? '')) {
+    return 'The Hatoba server did not answer: something in between (a proxy or load balancer) replied instead, so the server may be down or restarting. The page keeps retrying.';
+  }
+  if (isNetworkFailure(cause) || isNetworkFailure(error)) {
+    return 'Cannot reach the Hatoba server: no answer over the network. Check that it is running; the page keeps retrying.';
+  }
+  return message || 'The request failed';
+}
+
+const NOT_JSON = /is not valid JSON|Unexpected token .* in JSON|Unexpected end of JSON input|JSON\.parse|JSON Parse error/i;
+const NETWORK = /^(Failed to fetch|NetworkError when attempting to fetch resource\.?|Load failed|fetch failed|Network request failed)$/i;
+
+function messageOf(error: unknown): string | undefined {
+  if (error && typeof error === 'object' && 'message' in error && typeof error.message === 'string') return error.message;
+  return undefined;
+}
+
+const isParseFailure = (e: unknown) => e instanceof SyntaxError;
+const isNetworkFailure = (e: unknown) => e instanceof TypeError && NETWORK.test(e.message);

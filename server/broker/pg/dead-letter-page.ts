@@ -1,0 +1,123 @@
+import type { Sql } from '../../../db/driver';
+import { jsonValue } from '../../../db/driver';
+import { BrokerError } from '../errors';
+import type { Death } from '../types';
+import type { BrowsedEntry } from './queue-read';
+import { MESSAGE_COLUMNS, rowToMessage } from './rows';
+
+/** One page of a dead-letter queue, for the console: rows, and figures over the whole queue. */
+export interface DeadLetterPageQuery {
+  /** newest: the latest to arrive in the DLQ first; oldest: delivery order (as `browse`). */
+  order: 'newest' | 'oldest';
+  limit: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+  /** The rules of `replay({filter})`: routing key exact, last error a case-insensitive substring. */
+  filter?: { routingKey?: string; error?: string };
+}
+
+export interface DeadLetterPage {
+  entries: BrowsedEntry[];
+  nextCursor: string | null;
+  /** Every entry of the queue, counted by death reason and origin queue (null: not a dead letter). */
+  counts: { reason: string; origin: string | null; count: number }[];
+  /** Entries a replay with this filter (or `all`) would move now: matching, and not held by a consumer. */
+  matching: number;
+}
+
+/**
+ * The cursor of the durable tier: the last row's position in (visible_at, id) order, exact to the
+ * microsecond. It goes back as text: a timestamptz parameter would pass through a JS Date (ms).
+ */
+const CURSOR = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)~(\d+)$/;
+
+/**
+ * A DLQ's entries a page at a time, keyset-paginated along the claim index (queue, visible_at,
+ * id): a dead letter's entry becomes visible when it dies, so newest first is latest failure
+ * first. The counts cover the whole queue (one grouped scan of its entries).
+ */
+export async function deadLetterPageRead(q: Sql, p: DeadLetterPageQuery & { queue: string }): Promise<DeadLetterPage> {
+  const c = p.cursor ? CURSOR.exec(p.cursor) : null;
+  if (p.cursor && !c) throw badCursor();
+  const newest = p.order === 'newest';
+  const f = p.filter ?? {};
+  const rows = await q.query(
+    `SELECT ${MESSAGE_COLUMNS}, e.id AS entry_id, e.attempt, e.death,
+       to_char(e.visible_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
+       CASE WHEN e.visible_at <= now() THEN 'ready' WHEN e.lease IS NOT NULL THEN 'in_flight' ELSE 'delayed' END AS state
+     FROM queue_entries e JOIN messages m ON m.id = e.message_id
+     WHERE e.queue = $1
+       AND ($2::text IS NULL OR (e.visible_at, e.id) ${newest ? '<' : '>'} ($2::text::timestamptz, $3::text::int8))
+       AND ($4::text IS NULL OR m.routing_key = $4)
+       AND ($5::text IS NULL OR e.death->>'lastError' ILIKE '%' || $5 || '%')
+     ORDER BY e.visible_at ${newest ? 'DESC' : 'ASC'}, e.id ${newest ? 'DESC' : 'ASC'}
+     LIMIT $6`,
+    [p.queue, c?.[1] ?? null, c?.[2] ?? null, f.routingKey || null, f.error || null, p.limit + 1],
+  );
+  const page = rows.slice(0, p.limit);
+  const last = page[page.length - 1];
+  const counts = await q.query<{ reason: string; origin: string | null; n: number; matching: number }>(
+    `SELECT coalesce(e.death->>'reason', 'unknown') AS reason, e.death->>'queue' AS origin, count(*)::int AS n,
+       count(*) FILTER (WHERE NOT (e.lease IS NOT NULL AND e.visible_at > now())
+         AND ($2::text IS NULL OR m.routing_key = $2)
+         AND ($3::text IS NULL OR e.death->>'lastError' ILIKE '%' || $3 || '%'))::int AS matching
+     FROM queue_entries e LEFT JOIN messages m ON $2::text IS NOT NULL AND m.id = e.message_id
+     WHERE e.queue = $1
+     GROUP BY 1, 2`,
+    [p.queue, f.routingKey || null, f.error || null],
+  );
+  return {
+    entries: page.map((r) => ({
+      ...rowToMessage(r),
+      attempt: Number(r.attempt),
+      state: r.state as BrowsedEntry['state'],
+      death: jsonValue<Death | null>(r.death) ?? null,
+    })),
+    nextCursor: rows.length > p.limit && last ? `${String(last.at)}~${String(last.entry_id)}` : null,
+    counts: sortCounts(counts.map((r) => ({ reason: r.reason, origin: r.origin ?? null, count: Number(r.n) }))),
+    matching: counts.reduce((n, r) => n + Number(r.matching), 0),
+  };
+}
+
+/**
+ * The same page over a memory DLQ's entries, given in delivery order (MemoryStore.browse). Its cursor is the last row's message id and position: the id
+ * finds the place again, the position serves when that entry has left meanwhile.
+ */
+export function deadLetterPageOf(all: BrowsedEntry[], p: DeadLetterPageQuery): DeadLetterPage {
+  const f = p.filter ?? {};
+  const error = f.error?.toLowerCase();
+  const matches = (e: BrowsedEntry) =>
+    (!f.routingKey || e.routingKey === f.routingKey) && (!error || (e.death?.lastError ?? '').toLowerCase().includes(error));
+  const ordered = (p.order === 'newest' ? [...all].reverse() : all).filter(matches);
+  let start = 0;
+  const c = p.cursor ? /^(\d+)~(.+)$/.exec(p.cursor) : null;
+  if (p.cursor && !c) throw badCursor();
+  if (c) {
+    const at = ordered.findIndex((e) => e.id === c[2]);
+    start = at >= 0 ? at + 1 : Number(c[1]) + 1;
+  }
+  const entries = ordered.slice(start, start + p.limit);
+  const counts = new Map<string, { reason: string; origin: string | null; count: number }>();
+  let matching = 0;
+  for (const e of all) {
+    const reason = e.death?.reason ?? 'unknown';
+    const origin = e.death?.queue ?? null;
+    const key = `${reason}\u0000${origin ?? ''}`;
+    const row = counts.get(key) ?? { reason, origin, count: 0 };
+    row.count++;
+    counts.set(key, row);
+    if (e.state !== 'in_flight' && matches(e)) matching++; // a replay skips what a consumer holds
+  }
+  const more = start + p.limit < ordered.length;
+  return {
+    entries,
+    nextCursor: more && entries.length > 0 ? `${start + entries.length - 1}~${entries[entries.length - 1]!.id}` : null,
+    counts: sortCounts([...counts.values()]),
+    matching,
+  };
+}
+
+const badCursor = () => new BrokerError('validation_failed', 'cursor is not one this API returned', {});
+
+const sortCounts = <T extends { reason: string; origin: string | null; count: number }>(rows: T[]) =>
+  rows.sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason) || (a.origin ?? '').localeCompare(b.origin ?? ''));

@@ -1,0 +1,40 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { drivers } from '../../test/databases';
+import { startTestBroker, type TestBroker } from '../../test/broker';
+import { createCallerFactory } from './init';
+import { appRouter } from './router';
+
+const createCaller = createCallerFactory(appRouter);
+
+/** The overview's "Published" figure is the exchanges' publish rates: this is what it relies on. */
+describe.each(drivers)('publish rates on %s', (driver) => {
+  let t: TestBroker;
+  let api: ReturnType<typeof createCaller>;
+
+  beforeEach(async () => {
+    t = await startTestBroker(driver);
+    api = createCaller({ broker: t.broker, runtime: { version: '0.0.0', node: 'test-node', database: driver }, actor: 'local', scopes: ['admin'], ip: null });
+  });
+  afterEach(() => t.close());
+
+  it('counts a publish to a queue under the default exchange, and a fan-out once', async () => {
+    await t.broker.declareExchange('orders', 'fanout');
+    for (const q of ['a', 'b', 'c']) {
+      await t.broker.declareQueue(q, {});
+      await t.broker.bind({ exchange: 'orders', queue: q, key: '' });
+    }
+    for (let i = 0; i < 3; i++) {
+      await api.queues.publish({ queue: 'a', body: { text: 'direct', contentType: 'text/plain' } });
+      await t.broker.publish({ exchange: 'orders', routingKey: '', body: new TextEncoder().encode('fan'), headers: {}, contentType: 'text/plain' });
+    }
+    await new Promise((r) => setTimeout(r, 1100)); // rates leave the current second out
+
+    const rates = Object.fromEntries((await api.topology.exchanges()).map((x) => [x.name, x.publishRate]));
+    const perMessage = rates['orders']!;
+    expect(perMessage).toBeGreaterThan(0);
+    expect(rates['amq.default']).toBeCloseTo(perMessage); // three messages each
+    const queues = await api.queues.list();
+    const entryRate = queues.filter((q) => ['a', 'b', 'c'].includes(q.name)).reduce((n, q) => n + q.publishRate, 0);
+    expect(entryRate).toBeCloseTo(4 * perMessage); // 3 direct + 3×3 fanned out: entries, not messages
+  });
+});
