@@ -9,7 +9,7 @@ export default function KeysPage() {
     <>
       <PageHeading
         title="API keys"
-        lede="Keys for services that call the HTTP API, each with the scopes it needs. A key is shown once, when it is made; revoking one refuses it at once."
+        lede="Keys for services that call the HTTP API, each with the scopes it needs. A key is shown once, when it is made; with auth on, revoking one refuses it at once."
       />
       <KeysView />
     </>

@@ -8,6 +8,8 @@ import { EmptyState, ErrorNotice, Loading } from '../ui/query-state';
 import { KNOWN_ACTIONS, currentCursor, detailText, firstPage, newer, older, pageNumber, type Paging } from './audit-paging';
 
 const PAGE_SIZE = 50;
+/** Overrides globals.css's 18ch clip on .audit-target: up to 40ch a line, long names broken anywhere. */
+const TARGET_STYLE: React.CSSProperties = { display: 'inline-block', maxWidth: '40ch', whiteSpace: 'normal', overflowWrap: 'anywhere' };
 
 /** The audit log, newest first: who did what to what, from where; filtered by actor and action, a page at a time. */
 export function AuditView() {
@@ -111,7 +113,8 @@ export function AuditView() {
                     </td>
                     <td className="mono">
                       {e.target ? (
-                        <span className="truncate audit-target" title={e.target}>
+                        // Wraps instead of clipping: two targets sharing a prefix ("audit-fanout → a…") must stay apart.
+                        <span className="audit-target" style={TARGET_STYLE} title={e.target}>
                           {e.target}
                         </span>
                       ) : (

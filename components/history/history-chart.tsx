@@ -2,30 +2,33 @@
 
 // Recharts, as for queue depth (see components/queues/depth-chart.tsx for why).
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatCount, formatTimestamp } from '../ui/format';
+import { useMemo } from 'react';
+import { formatCount } from '../ui/format';
+import { bucketLabel, historyAxis } from './history-axis';
 import type { HistorySeries } from './history-series';
 
 export const KEY_COLORS = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)', 'var(--chart-4)', 'var(--chart-5)', 'var(--chart-6)', 'var(--chart-7)', 'var(--chart-8)'];
 
-const tick = (t: number, spanMs: number) => {
-  const d = new Date(t);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return spanMs > 36 * 3600_000 ? `${d.getMonth() + 1}/${d.getDate()}` : `${p(d.getHours())}:${p(d.getMinutes())}`;
-};
-
 export function HistoryChart({ series, label }: { series: HistorySeries; label: string }) {
-  const first = series.rows[0]?.t ?? 0;
-  const span = (series.rows[series.rows.length - 1]?.t ?? 0) - first;
+  // Ticks where a day (or an hour mark) begins, so each date or time is written once.
+  const axis = useMemo(() => historyAxis(series.rows.map((r) => r.t), series.bucketMs), [series.rows, series.bucketMs]);
   return (
     <figure style={{ margin: 0 }}>
       <div className="chart" role="img" aria-label={label}>
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={series.rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} barCategoryGap={1}>
             <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="t" tickFormatter={(t: number) => tick(t, span)} stroke="var(--text-muted)" tick={{ fill: 'var(--text-muted)', fontSize: 12 }} minTickGap={40} />
+            <XAxis
+              dataKey="t"
+              ticks={axis.ticks}
+              interval={0}
+              tickFormatter={(t: number) => axis.format(t)}
+              stroke="var(--text-muted)"
+              tick={{ fill: 'var(--text-muted)', fontSize: 12 }}
+            />
             <YAxis allowDecimals={false} width={48} stroke="var(--text-muted)" tick={{ fill: 'var(--text-muted)', fontSize: 12 }} tickFormatter={(v: number) => formatCount(v)} />
             <Tooltip
-              labelFormatter={(t) => formatTimestamp(Number(t))}
+              labelFormatter={(t) => bucketLabel(Number(t), series.bucketMs)}
               formatter={(v, name) => [formatCount(Number(v)), String(name)]}
               contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)' }}
               cursor={{ fill: 'var(--accent-soft)' }}

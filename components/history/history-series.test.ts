@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { historySeries, historyWindow, OTHER_KEY } from './history-series';
+import { historySeries, historyWindow, OTHER_KEY, replayTargets } from './history-series';
 
 const iso = (min: number) => new Date(Date.UTC(2025, 0, 1, 0, min)).toISOString();
 
@@ -28,6 +28,7 @@ describe('historySeries', () => {
     expect(s.rows.map((r) => r['order.created'])).toEqual([0, 3, 0, 2, 0]);
     expect(s.rows.map((r) => r['order.paid'])).toEqual([0, 1, 0, 0, 0]);
     expect(s.total).toBe(6);
+    expect(s.bucketMs).toBe(60_000);
   });
 
   it('folds quiet keys into other', () => {
@@ -39,5 +40,14 @@ describe('historySeries', () => {
 
   it('names the empty routing key', () => {
     expect(historySeries([{ at: iso(0), routingKey: '', count: 1 }], window).keys).toEqual(['(empty key)']);
+  });
+});
+
+describe('replayTargets', () => {
+  const q = (name: string, durability = 'durable') => ({ name, settings: { durability } });
+
+  it('offers ordinary stored queues only: no DLQs, no amq.* reply queues, no memory queues', () => {
+    const offered = replayTargets([q('payments'), q('payments.dlq'), q('amq.reply.vm:3941'), q('cache', 'memory'), q('audit', 'replicated'), q('no-dlq')]);
+    expect(offered).toEqual(['audit', 'no-dlq', 'payments']);
   });
 });

@@ -34,6 +34,8 @@ export interface HistorySeries {
   keys: string[];
   rows: ({ t: number } & Record<string, number>)[];
   total: number;
+  /** The width of one bucket (one row). */
+  bucketMs: number;
 }
 
 export const OTHER_KEY = 'other';
@@ -63,7 +65,7 @@ export function historySeries(
     const key = keptSet.has(b.routingKey || EMPTY_KEY) ? b.routingKey || EMPTY_KEY : OTHER_KEY;
     row[key] = (row[key] ?? 0) + b.count;
   }
-  return { keys, rows: [...rows.values()], total: [...byKey.values()].reduce((a, b) => a + b, 0) };
+  return { keys, rows: [...rows.values()], total: [...byKey.values()].reduce((a, b) => a + b, 0), bucketMs: size };
 }
 
 /** `datetime-local` text (minutes, browser zone) for an instant, for prefilled replay forms. */
@@ -71,4 +73,15 @@ export function toLocalInput(ms: number): string {
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/**
+ * Queues a range may be replayed into: not dead-letter queues, not the broker's own `amq.*`
+ * (reply queues), and not memory-tier queues, which replay cannot write to. Sorted by name.
+ */
+export function replayTargets(queues: readonly { name: string; settings: { durability: string } }[]): string[] {
+  return queues
+    .filter((q) => !q.name.endsWith('.dlq') && !q.name.startsWith('amq.') && q.settings.durability !== 'memory')
+    .map((q) => q.name)
+    .sort((a, b) => a.localeCompare(b));
 }

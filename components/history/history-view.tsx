@@ -1,16 +1,16 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useId, useMemo, useState } from 'react';
 import { localToIso } from '../messages/search-query';
-import { isDeadLetterQueue } from '../queues/queue-signals';
 import { LIVE_MS, useTRPC } from '../trpc/client';
-import { formatCount } from '../ui/format';
+import { ConfirmDialog } from '../ui/confirm-dialog';
+import { formatCount, formatTimestamp } from '../ui/format';
 import { EmptyState, ErrorNotice, Loading, ResultNotice, errorMessage } from '../ui/query-state';
 import { HistoryChart } from './history-chart';
-import { HISTORY_RANGES, historySeries, historyWindow, toLocalInput, type HistoryRange } from './history-series';
+import { HISTORY_RANGES, historySeries, historyWindow, replayTargets, toLocalInput, type HistoryRange } from './history-series';
 import { FieldErrors } from '../ui/field-errors';
 
 export function HistoryView() {
@@ -99,6 +99,14 @@ function Volume({ exchange, range }: { exchange: string; range: HistoryRange }) 
   );
 }
 
+interface ReplayRequest {
+  exchange: string;
+  from: string;
+  to: string;
+  routingKey?: string;
+  target: { queue: string };
+}
+
 function ReplayForm({ exchange, range }: { exchange: string; range: HistoryRange }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -110,8 +118,15 @@ function ReplayForm({ exchange, range }: { exchange: string; range: HistoryRange
   const [routingKey, setRoutingKey] = useState('');
   const [target, setTarget] = useState('');
   const [problems, setProblems] = useState<string[]>([]);
-  const replay = useMutation(trpc.history.replay.mutationOptions({ onSuccess: () => queryClient.invalidateQueries(trpc.queues.pathFilter()) }));
-  const targets = (queues.data ?? []).filter((q) => !isDeadLetterQueue(q.name)).map((q) => q.name);
+  // The replay waiting for the operator's confirmation (the dialog counts what it would re-publish).
+  const [pending, setPending] = useState<ReplayRequest | null>(null);
+  const replay = useMutation(
+    trpc.history.replay.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries(trpc.queues.pathFilter()),
+      onSettled: () => setPending(null),
+    }),
+  );
+  const targets = replayTargets(queues.data ?? []);
 
   function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -123,7 +138,8 @@ function ReplayForm({ exchange, range }: { exchange: string; range: HistoryRange
     if (!target) errors.push('Choose the queue to replay into');
     setProblems(errors);
     if (errors.length > 0) return;
-    replay.mutate({ exchange, from: f, to: t, routingKey: routingKey.trim() || undefined, target: { queue: target } });
+    replay.reset();
+    setPending({ exchange, from: f, to: t, routingKey: routingKey.trim() || undefined, target: { queue: target } });
   }
 
   return (
@@ -131,7 +147,7 @@ function ReplayForm({ exchange, range }: { exchange: string; range: HistoryRange
       <h2 id={`${id}-h`}>Replay a range into a queue</h2>
       <p className="muted small">
         Re-publishes the messages stored for <strong>{exchange}</strong> in the range, in their original order, as new messages into one queue (for
-        example to rebuild a consumer&apos;s state). The originals are not touched.
+        example to rebuild a consumer&apos;s state). The originals are not touched. You see how many first, and confirm.
       </p>
       <form className="form" onSubmit={submit}>
         <div className="form-row">
@@ -167,17 +183,79 @@ function ReplayForm({ exchange, range }: { exchange: string; range: HistoryRange
         {replay.isSuccess && replay.variables && 'queue' in replay.variables.target && (
           <ResultNotice tone="success" onDismiss={() => replay.reset()}>
             <p>
-              Replayed {formatCount(replay.data.replayed)} messages into{' '}
+              Replayed {formatCount(replay.data.replayed)} {replay.data.replayed === 1 ? 'message' : 'messages'} into{' '}
               <Link href={`/queues/${encodeURIComponent(replay.variables.target.queue)}`}>{replay.variables.target.queue}</Link>.
             </p>
           </ResultNotice>
         )}
         <div>
           <button type="submit" className="button" disabled={replay.isPending}>
-            {replay.isPending ? 'Replaying…' : 'Replay range'}
+            {replay.isPending ? 'Replaying…' : 'Replay range…'}
           </button>
         </div>
       </form>
+      <ConfirmReplay request={pending} busy={replay.isPending} onConfirm={(r) => replay.mutate(r)} onCancel={() => setPending(null)} />
     </section>
+  );
+}
+
+/** States what a range replay would do, counted for this exchange, key and range, before anything is re-published. */
+function ConfirmReplay({
+  request,
+  busy,
+  onConfirm,
+  onCancel,
+}: {
+  request: ReplayRequest | null;
+  busy: boolean;
+  onConfirm: (r: ReplayRequest) => void;
+  onCancel: () => void;
+}) {
+  const trpc = useTRPC();
+  const count = useQuery(
+    trpc.history.replayCount.queryOptions(
+      request ? { exchange: request.exchange, from: request.from, to: request.to, routingKey: request.routingKey } : skipToken,
+      { staleTime: 0 },
+    ),
+  );
+  const n = count.data?.count;
+  const what = n === undefined ? 'messages' : `${formatCount(n)} ${n === 1 ? 'message' : 'messages'}`;
+  return (
+    <ConfirmDialog
+      open={request !== null}
+      title={n === undefined ? 'Replay this range?' : n === 0 ? 'Nothing to replay' : `Replay ${what}?`}
+      confirmLabel={n === undefined ? 'Replay' : n === 0 ? 'OK' : `Replay ${formatCount(n)}`}
+      busy={busy || count.isPending}
+      onConfirm={() => (n === 0 ? onCancel() : request && onConfirm(request))}
+      onCancel={onCancel}
+    >
+      {request && (
+        <>
+          <p data-testid="replay-count">
+            {count.isPending ? (
+              'Counting the messages in this range…'
+            ) : count.isError ? (
+              <>Could not count the messages: {errorMessage(count.error)}</>
+            ) : n === 0 ? (
+              <>No message is stored for this exchange{request.routingKey ? ' and routing key' : ''} in this range.</>
+            ) : (
+              <>
+                {what} published to <strong>{request.exchange}</strong>
+                {request.routingKey && (
+                  <>
+                    {' '}
+                    with routing key <code>{request.routingKey}</code>
+                  </>
+                )}{' '}
+                are re-published, oldest first, as new messages into queue <strong>{request.target.queue}</strong>.
+              </>
+            )}
+          </p>
+          <p className="muted small">
+            From {formatTimestamp(request.from)} to {formatTimestamp(request.to)}. The originals stay as they are; each copy keeps its correlation ID.
+          </p>
+        </>
+      )}
+    </ConfirmDialog>
   );
 }

@@ -9,6 +9,8 @@ import { formatTimestamp } from '../ui/format';
 import { EmptyState, ErrorNotice, Loading, ResultNotice, errorMessage } from '../ui/query-state';
 import { parseScopeList, scopeListProblems } from './scope-input';
 import { FieldErrors } from '../ui/field-errors';
+import { Notice } from '../notice';
+import { freshKeyToShow, revokeEffect, revokedMessage, type Enforcement, type FreshKey } from './key-state';
 
 type KeyRow = ApiKey;
 
@@ -16,15 +18,24 @@ type KeyRow = ApiKey;
 export function KeysView() {
   const trpc = useTRPC();
   const keys = useQuery(trpc.keys.list.queryOptions());
+  const status = useQuery(trpc.keys.enforced.queryOptions());
+  const enforced: Enforcement = status.data ? status.data.enforced : null;
   const [showRevoked, setShowRevoked] = useState(false);
   const [revoking, setRevoking] = useState<KeyRow | null>(null);
   const [revoked, setRevoked] = useState<string | null>(null);
+  const [fresh, setFresh] = useState<FreshKey | null>(null);
+  const shownFresh = freshKeyToShow(fresh, keys.data);
 
   return (
     <>
+      {enforced === false && <AuthOffNotice />}
       <section aria-labelledby="new-key-heading" className="section">
         <h2 id="new-key-heading">New key</h2>
-        <CreateKey />
+        {shownFresh ? (
+          <NewSecret name={shownFresh.name} secret={shownFresh.secret} enforced={enforced} onDone={() => setFresh(null)} />
+        ) : (
+          <CreateKey onCreated={(k) => (setRevoked(null), setFresh(k))} />
+        )}
       </section>
       <section aria-labelledby="keys-heading" className="section">
         <div className="section-heading">
@@ -35,7 +46,7 @@ export function KeysView() {
         </div>
         {revoked && (
           <ResultNotice tone="success" onDismiss={() => setRevoked(null)}>
-            <p>Revoked {revoked}: it is refused from now on, on every node.</p>
+            <p>{revokedMessage(revoked, enforced)}</p>
           </ResultNotice>
         )}
         {keys.isPending ? (
@@ -48,13 +59,35 @@ export function KeysView() {
       </section>
       <RevokeDialog
         target={revoking}
-        onDone={(name) => {
+        enforced={enforced}
+        onDone={(key) => {
           setRevoking(null);
-          setRevoked(name);
+          setRevoked(key.name);
+          // Its secret, if still on show, no longer opens anything.
+          if (fresh?.id === key.id) setFresh(null);
         }}
         onCancel={() => setRevoking(null)}
       />
     </>
+  );
+}
+
+/** With auth off nothing checks keys: say so before anyone relies on a scope or a revoke. */
+function AuthOffNotice() {
+  return (
+    <div className="section">
+      <Notice title="Auth is off: keys are stored but not checked">
+        <p>
+          This server listens on loopback and has neither <code>HATOBA_ADMIN_TOKEN</code> nor <code>HATOBA_ADMIN_PASSWORD</code>, so every
+          request is let in, with any key or none: scopes are not enforced and a revoked key still works.
+        </p>
+        <p>
+          Keys made here start to count once auth is on. To turn it on, restart the server with <code>HATOBA_ADMIN_TOKEN</code> (16+
+          characters, e.g. <code>HATOBA_ADMIN_TOKEN=$(openssl rand -base64 32) npm start</code>) or <code>HATOBA_ADMIN_PASSWORD</code> (8+
+          characters, for the console login) set; see &ldquo;Security and production deployment&rdquo; in the README.
+        </p>
+      </Notice>
+    </div>
   );
 }
 
@@ -119,7 +152,7 @@ function KeyTable({ rows, total, onRevoke }: { rows: KeyRow[]; total: number; on
   );
 }
 
-function CreateKey() {
+function CreateKey({ onCreated }: { onCreated: (key: FreshKey) => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const id = useId();
@@ -128,9 +161,10 @@ function CreateKey() {
   const [problems, setProblems] = useState<string[]>([]);
   const create = useMutation(
     trpc.keys.create.mutationOptions({
-      onSuccess: () => {
+      onSuccess: (made) => {
         setName('');
         setScopes('');
+        onCreated({ id: made.id, name: made.name, secret: made.key });
         void queryClient.invalidateQueries(trpc.keys.pathFilter());
       },
     }),
@@ -144,7 +178,6 @@ function CreateKey() {
     if (errors.length === 0) create.mutate({ name: name.trim(), scopes: list });
   }
 
-  if (create.isSuccess) return <NewSecret name={create.data.name} secret={create.data.key} onDone={() => create.reset()} />;
   return (
     <form className="form card" onSubmit={submit} noValidate>
       <div className="form-row form-row--top">
@@ -184,7 +217,7 @@ function CreateKey() {
 }
 
 /** The only time the key itself is visible: copy it now. */
-function NewSecret({ name, secret, onDone }: { name: string; secret: string; onDone: () => void }) {
+function NewSecret({ name, secret, enforced, onDone }: { name: string; secret: string; enforced: Enforcement; onDone: () => void }) {
   const id = useId();
   const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
   async function copy() {
@@ -212,6 +245,7 @@ function NewSecret({ name, secret, onDone }: { name: string; secret: string; onD
       </p>
       <p className="small">
         Use it as <code>Authorization: Bearer &lt;key&gt;</code>. Only its SHA-256 is stored.
+        {enforced === false && ' Auth is off, so its scopes are not checked until auth is turned on.'}
       </p>
       <div className="button-row">
         <button type="button" className="button button--quiet" onClick={onDone}>
@@ -222,13 +256,23 @@ function NewSecret({ name, secret, onDone }: { name: string; secret: string; onD
   );
 }
 
-function RevokeDialog({ target, onDone, onCancel }: { target: KeyRow | null; onDone: (name: string) => void; onCancel: () => void }) {
+function RevokeDialog({
+  target,
+  enforced,
+  onDone,
+  onCancel,
+}: {
+  target: KeyRow | null;
+  enforced: Enforcement;
+  onDone: (key: KeyRow) => void;
+  onCancel: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const revoke = useMutation(
     trpc.keys.revoke.mutationOptions({
       onSuccess: () => {
-        if (target) onDone(target.name);
+        if (target) onDone(target);
         void queryClient.invalidateQueries(trpc.keys.pathFilter());
       },
     }),
@@ -244,8 +288,7 @@ function RevokeDialog({ target, onDone, onCancel }: { target: KeyRow | null; onD
       onCancel={() => (revoke.reset(), onCancel())}
     >
       <p>
-        Requests with <code>{target?.prefix}…</code> are refused at once, on every node. A revoked key cannot be restored: make a new one
-        instead.
+        {revokeEffect(target?.prefix ?? '', enforced)} A revoked key cannot be restored: make a new one instead.
       </p>
       {revoke.isError && (
         <ResultNotice tone="error">

@@ -8,7 +8,7 @@ import { useTRPC } from '../trpc/client';
 import { formatBytes, formatTimestamp, shortId } from '../ui/format';
 import { EmptyState, ErrorNotice, Loading } from '../ui/query-state';
 import { base64ToBytes, bodyPreview } from './body-format';
-import { fieldsFromParams, hasCriteria, paramsFromFields, toSearchInput, type SearchFields } from './search-query';
+import { fieldsFromParams, hasCriteria, paramsFromFields, resultsCaption, toSearchInput, type SearchFields } from './search-query';
 import { FieldErrors } from '../ui/field-errors';
 
 const PAGE = 50;
@@ -17,18 +17,31 @@ export function MessageSearch() {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const fromUrl = useMemo(() => fieldsFromParams(new URLSearchParams(params.toString())), [params]);
+  const query = params.toString();
+  const fromUrl = useMemo(() => fieldsFromParams(new URLSearchParams(query)), [query]);
   const [fields, setFields] = useState<SearchFields>(fromUrl);
+  // Back and Forward change the address, not the form: show the search being displayed.
+  const [shownQuery, setShownQuery] = useState(query);
+  if (shownQuery !== query) {
+    setShownQuery(query);
+    setFields(fromUrl);
+  }
   const [problems, setProblems] = useState<string[]>([]);
   const id = useId();
   const { input, errors } = useMemo(() => toSearchInput(fromUrl), [fromUrl]);
 
+  // Each new search is a history entry, so Back returns to the one before; the same search again adds none.
+  const go = (next: string) => {
+    const href = next ? `${pathname}?${next}` : pathname;
+    if (next === query) router.replace(href, { scroll: false });
+    else router.push(href, { scroll: false });
+  };
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
     const checked = toSearchInput(fields);
     setProblems(checked.errors);
     if (checked.errors.length > 0) return;
-    router.replace(`${pathname}?${paramsFromFields(fields).toString()}`, { scroll: false });
+    go(paramsFromFields(fields).toString());
   };
   const set = (k: keyof SearchFields) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setFields({ ...fields, [k]: e.target.value });
   const field = (k: keyof SearchFields, label: string, placeholder: string, type = 'text') => (
@@ -66,7 +79,7 @@ export function MessageSearch() {
           <button type="submit" className="button">
             Search
           </button>
-          <button type="button" className="button button--quiet" onClick={() => (setFields(fieldsFromParams(new URLSearchParams())), router.replace(pathname))}>
+          <button type="button" className="button button--quiet" onClick={() => (setFields(fieldsFromParams(new URLSearchParams())), setProblems([]), go(''))}>
             Clear
           </button>
           <span className="muted small">Newest first. The address bar keeps the search: copy it to share.</span>
@@ -102,7 +115,7 @@ function Results({ input }: { input: ReturnType<typeof toSearchInput>['input'] }
     <>
       <div className="table-wrap">
         <table className="table">
-          <caption>{messages.length} messages{results.hasNextPage ? ' (more below)' : ''}</caption>
+          <caption>{resultsCaption(messages.length, results.hasNextPage)}</caption>
           <thead>
             <tr>
               <th scope="col">Message</th>
@@ -123,7 +136,10 @@ function Results({ input }: { input: ReturnType<typeof toSearchInput>['input'] }
                   </Link>
                 </td>
                 <td className="nowrap">{formatTimestamp(m.publishedAt)}</td>
-                <td>{m.exchange === 'amq.default' ? 'default' : m.exchange}</td>
+                {/* The real name, so it can be searched as shown. */}
+                <td className="nowrap" title={m.exchange === 'amq.default' ? 'the default exchange: straight to the queue named by the routing key' : undefined}>
+                  {m.exchange}
+                </td>
                 <td className="mono">{m.routingKey}</td>
                 <td>{m.routedTo.join(', ') || <span className="event-type--error">nowhere</span>}</td>
                 <td className="mono nowrap">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FIELDS, fieldsFromParams, paramsFromFields, parseHeaderFilter, toSearchInput } from './search-query';
+import { EMPTY_FIELDS, fieldsFromParams, paramsFromFields, parseHeaderFilter, resultsCaption, toSearchInput } from './search-query';
 
 describe('search fields and the URL', () => {
   it('round-trips through URL parameters, headers repeated', () => {
@@ -34,5 +34,13 @@ describe('toSearchInput', () => {
 
   it('turns local times into instants', () => {
     expect(toSearchInput({ ...EMPTY_FIELDS, from: '2025-01-02T10:00' }, utc).input).toEqual({ from: '2025-01-02T10:00:00.000Z' });
+  });
+});
+
+describe('resultsCaption', () => {
+  it('counts in the singular for one message', () => {
+    expect(resultsCaption(1, false)).toBe('1 message');
+    expect(resultsCaption(0, false)).toBe('0 messages');
+    expect(resultsCaption(50, true)).toBe('50 messages (more below)');
   });
 });

@@ -104,3 +104,8 @@ export function localToIso(local: string): string {
 }
 
 export const hasCriteria = (input: SearchInput) => Object.keys(input).length > 0;
+
+/** The results table's caption: `1 message`, `50 messages (more below)`. */
+export function resultsCaption(count: number, more: boolean): string {
+  return `${count} ${count === 1 ? 'message' : 'messages'}${more ? ' (more below)' : ''}`;
+}

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { StatList } from '../stat-list';
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { ConfirmDialog } from '../ui/confirm-dialog';
@@ -14,7 +14,7 @@ import { DepthChart } from './depth-chart';
 import { DEPTH_RANGES, depthSeries } from './depth-series';
 import { MessageBrowser } from './message-browser';
 import { PublishForm } from './publish-form';
-import { depthOf, isDeadLetterQueue, queueSignals } from './queue-signals';
+import { DEFAULT_SIGNAL_OPTIONS, depthOf, isDeadLetterQueue, pushTrend, queueSignals } from './queue-signals';
 import type { QueueInfoView } from '@/server/trpc/schemas';
 
 export function QueueDetail({ name }: { name: string }) {
@@ -24,6 +24,14 @@ export function QueueDetail({ name }: { name: string }) {
   const dlq = useQuery(
     trpc.queues.get.queryOptions({ name: dlqName }, { refetchInterval: LIVE_MS, enabled: !isDeadLetterQueue(name) && !!info.data && info.data.settings.deadLetter !== false && !info.data.settings.deadLetter.exchange, retry: false }),
   );
+
+  // The depth at each poll, for "growing" (the depth must actually rise), as the queue list keeps it.
+  const trends = useRef(new Map<string, number[]>());
+  const lastData = useRef<unknown>(null);
+  if (info.data && info.data !== lastData.current) {
+    lastData.current = info.data;
+    trends.current = pushTrend(trends.current, [info.data]);
+  }
 
   if (info.isPending) return <Loading what={`queue ${name}`} />;
   if (info.isError && !info.data) {
@@ -45,7 +53,7 @@ export function QueueDetail({ name }: { name: string }) {
   }
   const q = info.data!;
   const dlqDepth = isDeadLetterQueue(name) ? depthOf(q) : dlq.data ? depthOf(dlq.data) : 0;
-  const signals = queueSignals(q, dlqDepth);
+  const signals = queueSignals(q, dlqDepth, { ...DEFAULT_SIGNAL_OPTIONS, depthTrend: trends.current.get(name)?.slice(0, -1) });
 
   return (
     <>

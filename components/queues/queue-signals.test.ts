@@ -38,10 +38,31 @@ describe('isGrowing', () => {
     expect(isGrowing(q('a', { ready: 6 }), [3, 7, 8])).toBe(false);
   });
 
-  it('sees publishing outpace delivery', () => {
-    expect(isGrowing(q('a', { ready: 10, publishRate: 5, deliverRate: 1 }))).toBe(true);
-    expect(isGrowing(q('a', { ready: 10, publishRate: 5, deliverRate: 5 }))).toBe(false);
-    expect(isGrowing(q('a', { ready: 0, publishRate: 5, deliverRate: 0 }))).toBe(false);
+  it('counts publishing outpacing delivery only while the depth goes up', () => {
+    const outpaced = { publishRate: 5, deliverRate: 1 };
+    expect(isGrowing(q('a', { ready: 12, ...outpaced }), [10, 10, 11])).toBe(true);
+    expect(isGrowing(q('a', { ready: 12, ...outpaced }), [10, 12])).toBe(true);
+    // Rates matching, the same flat-then-up depth is not enough.
+    expect(isGrowing(q('a', { ready: 12, publishRate: 5, deliverRate: 5 }), [10, 10, 11])).toBe(false);
+    expect(isGrowing(q('a', { ready: 0, publishRate: 5, deliverRate: 0 }), [0, 0, 0])).toBe(false);
+  });
+
+  it('does not call a capped queue growing: maxLength or TTL keeps its depth flat while it takes more than it delivers', () => {
+    const capped = q('all-events', { ready: 20, consumers: 0, publishRate: 8, deliverRate: 0 });
+    expect(isGrowing(capped, [20, 20, 20])).toBe(false);
+    expect(queueSignals(capped, 0, { oldAfterMs: 60_000, depthTrend: [20, 20, 20] }).map((s) => s.kind)).not.toContain('growing');
+    // A TTL queue bobbing around its level.
+    expect(isGrowing(q('eu-events', { ready: 18, publishRate: 8, deliverRate: 0 }), [19, 17, 20])).toBe(false);
+  });
+
+  it('needs earlier samples: one poll says nothing about direction', () => {
+    expect(isGrowing(q('a', { ready: 10, publishRate: 5, deliverRate: 1 }))).toBe(false);
+    expect(isGrowing(q('a', { ready: 10, publishRate: 5, deliverRate: 1 }), [9])).toBe(false);
+  });
+
+  it('reports growth through queueSignals once the depth rises', () => {
+    const filling = q('work', { ready: 30, publishRate: 8, deliverRate: 2 });
+    expect(queueSignals(filling, 0, { oldAfterMs: 60_000, depthTrend: [10, 20] }).map((s) => s.kind)).toEqual(['growing']);
   });
 });
 

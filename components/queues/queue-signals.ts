@@ -51,14 +51,21 @@ export function queueSignals(q: QueueInfoView, dlqDepth: number, o: SignalOption
 }
 
 /**
- * Growing: the depth rose at every one of the last polls (at least three), or messages arrive
- * clearly faster than they are delivered while some wait.
+ * Growing: the depth is actually rising. Over the last polls (at least three samples, the
+ * current one included) it never fell and ended higher than it began, and either it rose at
+ * every poll or messages arrive clearly faster than they are delivered. Rates alone are not
+ * enough: a queue capped by `maxLength` or a TTL takes more than it delivers while its depth
+ * stays flat (the overflow is dead-lettered or expires), and that is not growth. Without
+ * earlier samples (`trend` empty) nothing is known about the direction, so it is not growing.
  */
 export function isGrowing(q: QueueInfoView, trend: number[] = []): boolean {
   const points = [...trend, depthOf(q)].slice(-4);
-  const rising = points.length >= 3 && points.every((d, i) => i === 0 || d > points[i - 1]!);
+  if (points.length < 3) return false;
+  const neverFell = points.every((d, i) => i === 0 || d >= points[i - 1]!);
+  if (!neverFell || points[points.length - 1]! <= points[0]!) return false;
+  const risingEveryPoll = points.every((d, i) => i === 0 || d > points[i - 1]!);
   const outpaced = q.ready > 0 && q.publishRate > 0.1 && q.publishRate > q.deliverRate * 1.2;
-  return rising || outpaced;
+  return risingEveryPoll || outpaced;
 }
 
 export interface AttentionRow {

@@ -95,6 +95,26 @@ describe('layoutTimeline', () => {
     expect(rr.links.filter((l) => l.kind === 'reply').map((l) => l.to)).toEqual([replied.key, replied.key]);
   });
 
+  it('staggers the labels of neighbouring steps in a lane instead of running them together', () => {
+    const fitted = layoutTimeline(retriedAndDead, fitTimelineOptions(12, 1150));
+    const nacked = fitted.items.find((i) => i.type === 'nacked')!;
+    const retry = fitted.items.find((i) => i.type === 'retry_scheduled')!;
+    expect(retry.column).toBe(nacked.column + 1);
+    expect(nacked.labelRow).not.toBe(retry.labelRow);
+    expect([nacked.labelText, retry.labelText]).toEqual(['nacked #1', 'retry scheduled']);
+    // The full note stays on the item for the tooltip and the table, whatever is drawn.
+    expect(fitted.items.find((i) => i.type === 'dead_lettered')!.note).toBe('max_deliveries: SMTP timeout');
+  });
+
+  it('is wide enough for the texts of the last column', () => {
+    const long = layoutTimeline({
+      messages: retriedAndDead.messages,
+      events: [ev(0, 'published', null), ev(1, 'dead_lettered', 'work', { detail: { reason: 'max_deliveries', lastError: 'a very long error text', to: [] } })],
+    });
+    const last = long.items[long.items.length - 1]!;
+    expect(long.width).toBeGreaterThanOrEqual(last.x + (last.noteText!.length * 6.3) / 2);
+  });
+
   it('is empty for no events', () => {
     expect(layoutTimeline({ messages: [], events: [] })).toMatchObject({ lanes: [], items: [], width: 200, height: 0, startedAt: null });
   });

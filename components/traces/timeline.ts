@@ -4,6 +4,7 @@
  * routing microseconds apart must both stay readable), links between lanes for routing, dead
  * lettering, replay and request → reply. Pure: the .tsx only draws what this returns.
  */
+import { LABEL_CHAR_PX, NOTE_CHAR_PX, placeTexts } from './timeline-labels';
 
 export interface TimelineEventInput {
   at: string;
@@ -45,6 +46,11 @@ export interface TimelineItem {
   label: string;
   /** A second line: the error, the delay, the reason. */
   note: string | null;
+  /** The label and note as drawn (shortened when neighbours leave no room) and on which row (timeline-labels.ts). */
+  labelText: string;
+  labelRow: 0 | 1;
+  noteText: string | null;
+  noteRow: 0 | 1;
   at: string;
   /** Milliseconds since the first event. */
   offsetMs: number;
@@ -236,7 +242,7 @@ export function layoutTimeline(
   const startedAt = events[0]?.at ?? null;
   const t0 = startedAt ? Date.parse(startedAt) : 0;
   let column = -1;
-  const items: TimelineItem[] = steps.map((s) => {
+  const placedItems = steps.map((s) => {
     if (!s.sameColumn || column < 0) column++;
     const lane = laneIndex.get(laneKey(s.lane))!;
     return {
@@ -249,6 +255,10 @@ export function layoutTimeline(
       tone: s.tone,
       label: s.label,
       note: s.note,
+      labelText: s.label,
+      labelRow: 0 as 0 | 1,
+      noteText: s.note,
+      noteRow: 0 as 0 | 1,
       at: s.event.at,
       offsetMs: Date.parse(s.event.at) - t0,
       messageId: s.event.messageId,
@@ -256,12 +266,29 @@ export function layoutTimeline(
     };
   });
 
+  // Labels and notes of neighbouring steps take turns on two rows, shortened only when both are taken.
+  const room = { maxPx: 2 * o.columnWidth - 8, minPx: o.columnWidth - 8 };
+  const labels = placeTexts(placedItems.map((i) => ({ key: i.key, lane: i.lane, x: i.x, text: i.label })), LABEL_CHAR_PX, room);
+  const notes = placeTexts(
+    placedItems.flatMap((i) => (i.note ? [{ key: i.key, lane: i.lane, x: i.x, text: i.note }] : [])),
+    NOTE_CHAR_PX,
+    room,
+  );
+  let rightmost = 0;
+  const items: TimelineItem[] = placedItems.map((i) => {
+    const label = labels.get(i.key)!;
+    const note = notes.get(i.key);
+    rightmost = Math.max(rightmost, i.x + label.width / 2, note ? i.x + note.width / 2 : 0);
+    return { ...i, labelText: label.text, labelRow: label.row, noteText: note?.text ?? null, noteRow: note?.row ?? 0 };
+  });
+
   const last = events[events.length - 1];
   return {
     lanes,
     items,
     links,
-    width: o.gutter + (column + 1) * o.columnWidth,
+    // Wide enough for the last column's texts too, so nothing is cut off at the right.
+    width: Math.max(o.gutter + (column + 1) * o.columnWidth, Math.ceil(rightmost) + 12),
     height: lanes.length * o.laneHeight,
     startedAt,
     durationMs: last && startedAt ? Date.parse(last.at) - t0 : 0,

@@ -1,5 +1,6 @@
 'use client';
 
+import { useId } from 'react';
 import { formatDuration } from '../ui/format';
 import { linkPath, type Timeline } from './timeline';
 
@@ -18,67 +19,85 @@ export function TraceTimeline({
   active: string | null;
   onActivate: (key: string | null) => void;
 }) {
+  const hintId = useId();
   const byKey = new Map(timeline.items.map((i) => [i.key, i]));
   const top = 24;
   const height = timeline.height + top;
-  // Room on the right for the last column's labels.
-  const width = Math.max(minWidth, timeline.width + 48);
+  // timeline.width already leaves room for the last column's texts.
+  const width = Math.max(minWidth, timeline.width + 16);
+  const scrolls = width > minWidth;
   return (
-    <div className="timeline">
-      <svg width={width} height={height} role="img" aria-label={`Timeline: ${timeline.items.length} steps across ${timeline.lanes.length} lanes, ${timeline.errors} errors`}>
-        <defs>
-          {Object.entries(ARROW_IDS).map(([kind, id]) => (
-            <marker key={id} id={id} viewBox="0 0 10 10" refX="16" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-              <path d="M 0 0 L 10 5 L 0 10 z" className={`link--${kind}`} style={{ fill: 'var(--text-muted)' }} />
-            </marker>
-          ))}
-        </defs>
-        <g transform={`translate(0, ${top})`}>
-          {timeline.lanes.map((lane, i) => (
-            <g key={lane.key}>
-              <rect x={0} y={lane.y - 36} width={width} height={72} className={i % 2 ? 'lane-band lane-band--alt' : 'lane-band'} />
-              <text x={12} y={lane.y - 4} className="lane-kind">
-                {lane.kind}
-              </text>
-              <text x={12} y={lane.y + 13} className="lane-label">
-                {lane.name.length > 24 ? `${lane.name.slice(0, 23)}…` : lane.kind === 'exchange' && lane.name === 'amq.default' ? 'default' : lane.name}
-              </text>
-            </g>
-          ))}
-          {timeline.links.map((l, i) => {
-            const from = byKey.get(l.from);
-            const to = byKey.get(l.to);
-            if (!from || !to) return null;
-            return <path key={i} d={linkPath(from, to)} className={`link link--${l.kind}`} markerEnd={`url(#${ARROW_IDS[l.kind]})`} />;
-          })}
-          {timeline.items.map((item) => (
-            <g
-              key={item.key}
-              className={`item ${active === item.key ? 'is-active' : ''}`}
-              transform={`translate(${item.x}, ${item.y})`}
-              onMouseEnter={() => onActivate(item.key)}
-              onMouseLeave={() => onActivate(null)}
-            >
-              <title>{`${item.label}${item.note ? ` — ${item.note}` : ''} (+${formatDuration(item.offsetMs)})`}</title>
-              <circle r={item.type === 'arrived' ? 6 : 8} className={`dot--${item.tone}`} />
-              <text y={-14} textAnchor="middle" className="item-label">
-                {item.label}
-              </text>
-              {item.note && (
-                <text y={22} textAnchor="middle" className={`item-note ${item.tone === 'error' ? 'note--error' : ''}`}>
-                  {item.note.length > 18 ? `${item.note.slice(0, 17)}…` : item.note}
+    <>
+      {scrolls && (
+        <p className="muted small" id={hintId}>
+          The timeline is wider than the page: scroll it sideways, or focus it and use the arrow keys, to reach the last steps.
+        </p>
+      )}
+      {/* Focusable and named: it scrolls sideways when the story is long, and keyboards must reach all of it. */}
+      <div
+        className="timeline"
+        tabIndex={0}
+        role="region"
+        aria-label="Trace timeline"
+        aria-describedby={scrolls ? hintId : undefined}
+      >
+        <svg width={width} height={height} role="img" aria-label={`Timeline: ${timeline.items.length} steps across ${timeline.lanes.length} lanes, ${timeline.errors} errors`}>
+          <defs>
+            {Object.entries(ARROW_IDS).map(([kind, id]) => (
+              <marker key={id} id={id} viewBox="0 0 10 10" refX="16" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                <path d="M 0 0 L 10 5 L 0 10 z" className={`link--${kind}`} style={{ fill: 'var(--text-muted)' }} />
+              </marker>
+            ))}
+          </defs>
+          <g transform={`translate(0, ${top})`}>
+            {timeline.lanes.map((lane, i) => (
+              <g key={lane.key}>
+                <rect x={0} y={lane.y - 36} width={width} height={72} className={i % 2 ? 'lane-band lane-band--alt' : 'lane-band'} />
+                <text x={12} y={lane.y - 4} className="lane-kind">
+                  {lane.kind}
                 </text>
-              )}
-            </g>
+                <text x={12} y={lane.y + 13} className="lane-label">
+                  <title>{lane.label}</title>
+                  {lane.name.length > 24 ? `${lane.name.slice(0, 23)}…` : lane.kind === 'exchange' && lane.name === 'amq.default' ? 'default' : lane.name}
+                </text>
+              </g>
+            ))}
+            {timeline.links.map((l, i) => {
+              const from = byKey.get(l.from);
+              const to = byKey.get(l.to);
+              if (!from || !to) return null;
+              return <path key={i} d={linkPath(from, to)} className={`link link--${l.kind}`} markerEnd={`url(#${ARROW_IDS[l.kind]})`} />;
+            })}
+            {timeline.items.map((item) => (
+              <g
+                key={item.key}
+                className={`item ${active === item.key ? 'is-active' : ''}`}
+                transform={`translate(${item.x}, ${item.y})`}
+                onMouseEnter={() => onActivate(item.key)}
+                onMouseLeave={() => onActivate(null)}
+              >
+                <title>{`${item.label}${item.note ? ` — ${item.note}` : ''} (+${formatDuration(item.offsetMs)})`}</title>
+                <circle r={item.type === 'arrived' ? 6 : 8} className={`dot--${item.tone}`} />
+                {/* Neighbours' texts alternate between two rows (timeline-labels.ts), so they do not run together. */}
+                <text y={item.labelRow === 0 ? -14 : -26} textAnchor="middle" className="item-label">
+                  {item.labelText}
+                </text>
+                {item.noteText && (
+                  <text y={item.noteRow === 0 ? 22 : 33} textAnchor="middle" className={`item-note ${item.tone === 'error' ? 'note--error' : ''}`}>
+                    {item.noteText}
+                  </text>
+                )}
+              </g>
+            ))}
+          </g>
+          {/* Column times, once per column. */}
+          {[...new Map(timeline.items.map((i) => [i.column, i])).values()].map((i) => (
+            <text key={i.column} x={i.x} y={14} textAnchor="middle" className="item-time">
+              +{formatDuration(i.offsetMs)}
+            </text>
           ))}
-        </g>
-        {/* Column times, once per column. */}
-        {[...new Map(timeline.items.map((i) => [i.column, i])).values()].map((i) => (
-          <text key={i.column} x={i.x} y={14} textAnchor="middle" className="item-time">
-            +{formatDuration(i.offsetMs)}
-          </text>
-        ))}
-      </svg>
-    </div>
+        </svg>
+      </div>
+    </>
   );
 }

@@ -108,7 +108,7 @@ function TraceBody({ correlationId, available }: { correlationId: string; availa
                       <td className="nowrap">
                         {lane.kind === 'queue' ? <Link href={`/queues/${encodeURIComponent(lane.name)}`}>{lane.label}</Link> : lane.label}
                       </td>
-                      <td className="mono">
+                      <td className="mono nowrap">
                         <Link href={`/messages/${i.messageId}`} title={i.messageId}>
                           {messageIds.length > 1 ? `#${messageIds.indexOf(i.messageId) + 1} ` : ''}
                           {shortId(i.messageId)}

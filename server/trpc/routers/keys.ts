@@ -11,6 +11,15 @@ function keysOf(ctx: TrpcContext) {
 
 /** API keys, as `/v1/keys` serves them (admin only); creating and revoking are audited like theirs. */
 export const keysRouter = router({
+  /**
+   * Whether keys are checked at all: with auth off (loopback, neither HATOBA_ADMIN_TOKEN nor
+   * HATOBA_ADMIN_PASSWORD set) every request is let in, so keys are stored but not enforced.
+   */
+  enforced: adminProcedure
+    .input(z.void())
+    .output(z.object({ enforced: z.boolean() }))
+    .query(({ ctx }) => ({ enforced: ctx.security?.enabled ?? false })),
+
   list: adminProcedure
     .input(z.void())
     .output(z.array(apiKeySchema))
