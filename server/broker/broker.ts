@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Db } from '../../db/driver';
 import type { Broker, ExchangeInfo, QueueInfo } from './api';
 import { createClaimCombiner } from './claim-combiner';
@@ -73,6 +74,8 @@ export function createBroker(options: BrokerOptions): Broker {
   const rates = new RateMeter();
   const consumers = new Map<string, Map<string, number>>();
   const stopping = new AbortController();
+  // Every long poll waiting on this node listens to it: a few hundred at once is normal, not a leak.
+  setMaxListeners(0, stopping.signal);
   const events = new EventSink(db, node);
   const topology = new TopologyStore(db);
   const local: Telemetry = {

@@ -43,6 +43,21 @@ describe.each(drivers)('consume on %s', (driver) => {
     }
   });
 
+  it('many long polls waiting at once are normal: no listener-leak warning', async () => {
+    await t.broker.declareQueue('idle', {});
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const polls = await Promise.all(Array.from({ length: 20 }, () => t.broker.receive('idle', { max: 1, waitMs: 300 })));
+      expect(polls.flat()).toEqual([]);
+      await sleep(10); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message)).toEqual([]);
+  });
+
   it('competing consumers never get the same message twice while leases are live', async () => {
     const { broker } = t;
     await broker.declareQueue('work', {});
