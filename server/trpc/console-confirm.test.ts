@@ -1,18 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drivers } from '../../test/databases';
 import { startTestBroker, type TestBroker } from '../../test/broker';
+import { consoleCaller } from '../../test/console-caller';
 import { createSecurity, type Security } from '../auth';
-import { createCallerFactory, type TrpcContext } from './init';
-import { appRouter } from './router';
+import type { TrpcContext } from './init';
 
-const createCaller = createCallerFactory(appRouter);
 const silent = { info() {}, warn() {}, error() {} };
 
 /** Reads the console makes before a risky action, so its confirmation can say what will happen. */
 describe.each(drivers)('console reads for confirmations on %s', (driver) => {
   let t: TestBroker;
-  const callerWith = (over: Partial<TrpcContext> = {}) =>
-    createCaller({ broker: t.broker, runtime: { version: '0.0.0', node: 'test-node', database: driver }, actor: 'local', scopes: ['admin'], ip: null, ...over });
+  const callerWith = (over: Partial<TrpcContext> = {}) => consoleCaller(t.broker, driver, over);
 
   beforeEach(async () => {
     t = await startTestBroker(driver);

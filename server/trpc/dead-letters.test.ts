@@ -1,18 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drivers } from '../../test/databases';
 import { startTestBroker, type TestBroker } from '../../test/broker';
-import { createCallerFactory } from './init';
-import { appRouter } from './router';
+import { consoleCaller, type ConsoleCaller } from '../../test/console-caller';
 
-const createCaller = createCallerFactory(appRouter);
 
 describe.each(drivers)('dead-letter pages on %s', (driver) => {
   let t: TestBroker;
-  let api: ReturnType<typeof createCaller>;
+  let api: ConsoleCaller;
 
   beforeEach(async () => {
     t = await startTestBroker(driver);
-    api = createCaller({ broker: t.broker, runtime: { version: '0.0.0', node: 'test-node', database: driver }, actor: 'local', scopes: ['admin'], ip: null });
+    api = consoleCaller(t.broker, driver);
   });
   afterEach(() => t.close());
 

@@ -1,12 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../test/broker';
+import { consoleCaller } from '../../test/console-caller';
 import { drivers } from '../../test/databases';
 import { parseAllowList } from '../webhooks/address-guard';
 import { createWebhooks } from '../webhooks';
-import { createCallerFactory } from './init';
-import { appRouter } from './router';
-
-const createCaller = createCallerFactory(appRouter);
 const silent = { info() {}, warn() {}, error() {} };
 
 describe.each(drivers)('a queue\'s push endpoint in the dashboard API on %s', (driver) => {
@@ -31,13 +28,7 @@ describe.each(drivers)('a queue\'s push endpoint in the dashboard API on %s', (d
       resolve: async () => [{ address: '127.0.0.1', family: 4 }],
     });
     await webhooks.start();
-    const api = createCaller({
-      broker: t.broker,
-      runtime: { version: '0.0.0', node: 'test-node', database: driver, push: webhooks.push },
-      actor: 'local',
-      scopes: ['admin'],
-      ip: null,
-    });
+    const api = consoleCaller(t.broker, driver, { runtime: { version: '0.0.0', node: 'test-node', database: driver, push: webhooks.push } });
     await t.broker.declareQueue('pushed', {});
     await t.broker.declareQueue('pulled', {});
     await webhooks.push.declare('pushed', { url: 'http://hooks.test/in', concurrency: 2, timeoutMs: 5000 });

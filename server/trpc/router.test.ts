@@ -1,20 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drivers } from '../../test/databases';
 import { startTestBroker, type TestBroker } from '../../test/broker';
+import { consoleCaller, type ConsoleCaller } from '../../test/console-caller';
 import { createSecurity, type Security } from '../auth';
-import { createCallerFactory } from './init';
 import { appRouter } from './router';
 
-const createCaller = createCallerFactory(appRouter);
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 describe.each(drivers)('dashboard API on %s', (driver) => {
   let t: TestBroker;
-  let api: ReturnType<typeof createCaller>;
+  let api: ConsoleCaller;
 
   beforeEach(async () => {
     t = await startTestBroker(driver);
-    api = createCaller({ broker: t.broker, runtime: { version: '0.0.0', node: 'test-node', database: driver }, actor: 'local', scopes: ['admin'], ip: null });
+    api = consoleCaller(t.broker, driver);
   });
   afterEach(() => t.close());
 
@@ -78,7 +77,7 @@ describe.each(drivers)('dashboard API on %s', (driver) => {
   describe('console actions are audited', () => {
     let security: Security;
     const as = (actor: string, scopes: string[]) =>
-      createCaller({ broker: t.broker, runtime: { version: '0.0.0', node: 'test-node', database: driver }, actor, scopes, ip: '10.9.8.7', security });
+      consoleCaller(t.broker, driver, { actor, scopes, ip: '10.9.8.7', security });
 
     beforeEach(async () => {
       security = createSecurity({
