@@ -1,13 +1,9 @@
 import type { Broker } from '../broker/api';
 import type { Logger } from '../broker/broker';
 import { DEFAULT_EXCHANGE } from '../broker/names';
+import { pause } from '../pause';
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
 
 /** A consumer that receives in batches and acks or nacks each message by `handle`'s verdict. */
 async function consume(
@@ -19,7 +15,7 @@ async function consume(
   while (!signal.aborted) {
     const got = await broker.receive(queue, { max: o.batch, waitMs: 5000, consumer: `demo-${queue}`, signal });
     for (const m of got) {
-      await sleep(o.workMs, signal);
+      await pause(o.workMs, signal);
       const body = JSON.parse(new TextDecoder().decode(m.body)) as { orderId: number };
       const error = o.fail?.(body) ?? null;
       if (error) await broker.nack(queue, [m.receipt], { error });
@@ -64,7 +60,7 @@ export async function startDemo(broker: Broker, log: Logger): Promise<() => Prom
           headers: { tenant: id % 3 === 0 ? 'acme' : 'globex' },
           idempotencyKey: `order-${id}-completed`,
         });
-        await sleep(400, signal);
+        await pause(400, signal);
       }
     }),
     // fast: keeps its queue near empty
@@ -96,7 +92,7 @@ export async function startDemo(broker: Broker, log: Logger): Promise<() => Prom
     }),
     guard('quote client', async () => {
       while (!signal.aborted) {
-        await sleep(3000, signal);
+        await pause(3000, signal);
         if (signal.aborted) break;
         await broker
           .request({ exchange: 'pricing', routingKey: 'price.quote', body: json({ sku: `SKU-${orderId % 50}` }), contentType: 'application/json', headers: {} }, 5000)

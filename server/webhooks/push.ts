@@ -17,6 +17,7 @@ import {
   type PushEndpoint,
 } from './push-store';
 import { newWebhookSecret, signStandard, standardSecretKey } from './verify';
+import { pause } from '../pause';
 
 /**
  * Push delivery: for each queue with an endpoint, a loop leases messages (a long-polling
@@ -87,12 +88,6 @@ export function settle(result: SendResult): { ack: true } | { ack: false; error:
     ...(after !== undefined ? { delayMs: Math.min(after, MAX_RETRY_AFTER_MS) } : {}),
   };
 }
-
-const pause = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
 
 class PushLoop {
   private readonly stopping = new AbortController();
