@@ -8,7 +8,8 @@
  * history-series.ts), where Recharts' ergonomics win.
  */
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatClock, formatCount } from '../ui/format';
+import { formatCount } from '../ui/format';
+import { depthSampleLabel, depthTickLabel, depthTicks } from './depth-axis';
 import type { DepthPoint } from './depth-series';
 
 const SERIES = [
@@ -16,12 +17,6 @@ const SERIES = [
   { key: 'inFlight', label: 'In flight', color: 'var(--chart-2)' },
   { key: 'delayed', label: 'Delayed', color: 'var(--chart-3)' },
 ] as const;
-
-const timeTick = (t: number, spanMs: number) => {
-  const d = new Date(t);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return spanMs > 36 * 3600_000 ? `${d.getMonth() + 1}/${d.getDate()} ${p(d.getHours())}h` : `${p(d.getHours())}:${p(d.getMinutes())}`;
-};
 
 export function DepthChart({ points, from, to, label }: { points: DepthPoint[]; from: number; to: number; label: string }) {
   const span = to - from;
@@ -36,14 +31,15 @@ export function DepthChart({ points, from, to, label }: { points: DepthPoint[]; 
               type="number"
               scale="time"
               domain={[from, to]}
-              tickFormatter={(t: number) => timeTick(t, span)}
+              ticks={depthTicks(from, to)}
+              tickFormatter={(t: number) => depthTickLabel(t, span)}
               stroke="var(--text-muted)"
               tick={{ fill: 'var(--text-muted)', fontSize: 12 }}
               minTickGap={40}
             />
             <YAxis allowDecimals={false} width={48} stroke="var(--text-muted)" tick={{ fill: 'var(--text-muted)', fontSize: 12 }} tickFormatter={(v: number) => formatCount(v)} />
             <Tooltip
-              labelFormatter={(t) => formatClock(Number(t))}
+              labelFormatter={(t) => depthSampleLabel(Number(t))}
               formatter={(v, name) => [formatCount(Number(v)), SERIES.find((s) => s.key === name)?.label ?? String(name)]}
               contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)' }}
             />
