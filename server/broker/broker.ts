@@ -12,7 +12,8 @@ import { checkHeaders, checkName, checkStoredText } from './names';
 import { reportDeadAfter } from './pg/dead-letter';
 import { READY_CHANNEL, parseReadyPayload } from './pg/notify';
 import { deadLetterReplay } from './pg/replay';
-import { deadLetterPageOf, deadLetterPageRead } from './pg/dead-letter-page';
+import { deadLetterPageOf } from './memory/dead-letter-page';
+import { deadLetterPageRead } from './pg/dead-letter-page';
 import { queueEntryDiscard, queueEntryNextVisibleMs, queueEntryPurge } from './pg/queue-read';
 import { queueEntryClaim } from './pg/queue-entry-claim';
 import { createGroupCommit } from './group-commit';
@@ -25,7 +26,7 @@ import { RequestReply } from './request-reply';
 import { fanOut, noTelemetry, type Telemetry } from './telemetry';
 import { Publisher } from './publish';
 import { RateMeter } from './rates';
-import { formatReceipt, parseReceipt, type Receipt } from './receipts';
+import { parseReceipt, settlement, type Receipt } from './receipts';
 import { TOPOLOGY_CHANNEL, TopologyStore } from './topology';
 import type { Queue, QueueDepth, ReplayRequest } from './types';
 import { Waiters } from './waiters';
@@ -155,24 +156,6 @@ export function createBroker(options: BrokerOptions): Broker {
   });
   const cleanups: (() => Promise<void> | void)[] = [];
   const receipts = (list: string[]): Receipt[] => list.map(parseReceipt);
-  /**
-   * What a settlement answers: how many of the receipts given settled their entry (a receipt
-   * given twice counts once), and which did not because their lease had ended (`stale`). Only an
-   * entry's current lease settles it, so of two receipts for one entry, the older is stale.
-   */
-  const split = (list: string[], settled: Set<string>) => {
-    const seen = new Set<string>();
-    const stale: string[] = [];
-    let n = 0;
-    for (const r of list) {
-      const key = formatReceipt(parseReceipt(r));
-      if (seen.has(key)) continue;
-      seen.add(key);
-      if (settled.has(key)) n++;
-      else stale.push(r);
-    }
-    return { n, stale };
-  };
   const isMemory = (q: Queue) => q.settings.durability === 'memory';
 
   async function depths(names: Queue[]): Promise<Map<string, QueueDepth>> {
@@ -319,7 +302,7 @@ export function createBroker(options: BrokerOptions): Broker {
         : q.settings.durability === 'replicated'
           ? (await db.tx((tx) => queueEntryAck(tx, { acks: [{ queue: name, receipts: rs }], node }), { synchronousCommit: 'remote_apply' }))[0]!
           : await acks.submit({ queue: name, receipts: rs });
-      const { n, stale } = split(list, settled);
+      const { n, stale } = settlement(list, rs, settled);
       telemetry.acked(name, n);
       return { acked: n, stale };
     },
@@ -337,7 +320,7 @@ export function createBroker(options: BrokerOptions): Broker {
             ),
           );
       wake([name]);
-      const { n, stale } = split(list, settled);
+      const { n, stale } = settlement(list, rs, settled);
       telemetry.nacked(name, n);
       return { nacked: n, stale };
     },
@@ -348,7 +331,7 @@ export function createBroker(options: BrokerOptions): Broker {
       }
       const rs = receipts(list);
       const settled = isMemory(q) ? memory.extend(name, rs, visibilityMs) : await queueEntryExtend(db, { queue: name, receipts: rs, visibilityMs });
-      const { n, stale } = split(list, settled);
+      const { n, stale } = settlement(list, rs, settled);
       return { extended: n, stale };
     },
 

@@ -25,3 +25,23 @@ export function parseReceipt(receipt: string): Receipt {
   }
   return { entryId, lease };
 }
+
+/**
+ * What a settlement answers: how many of the receipts given (`list`, parsed as `parsed`) settled
+ * their entry, a receipt given twice counting once, and which did not because their lease had
+ * ended (`stale`). Only an entry's current lease settles it, so of two receipts for one entry the
+ * older is stale. `settled` is what storage answered (`receiptsOf`).
+ */
+export function settlement(list: string[], parsed: Receipt[], settled: Set<string>): { n: number; stale: string[] } {
+  const seen = new Set<string>();
+  const stale: string[] = [];
+  let n = 0;
+  parsed.forEach((r, i) => {
+    const key = formatReceipt(r);
+    if (seen.has(key)) return;
+    seen.add(key);
+    if (settled.has(key)) n++;
+    else stale.push(list[i]!);
+  });
+  return { n, stale };
+}
