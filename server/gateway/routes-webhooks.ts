@@ -4,7 +4,7 @@ import { needs } from '../auth/scopes';
 import { notFound } from '../broker/errors';
 import { checkName } from '../broker/names';
 import { hookMessages } from '../webhooks/inbound';
-import type { PushEndpoint } from '../webhooks/push-store';
+import { pushView, pushViewSchema } from '../webhooks/push-view';
 import { sourceDeclarationSchema, sourceViewSchema } from '../webhooks/sources';
 import { DEFAULT_HMAC_HEADER, newWebhookSecret, standardSecretKey, verifyWebhook, type VerifyConfig } from '../webhooks/verify';
 import { GatewayError } from './errors';
@@ -41,30 +41,6 @@ const pushDeclarationSchema = z
     timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
   })
   .strict();
-
-const pushViewSchema = z.object({
-  queue: z.string(),
-  url: z.string(),
-  concurrency: z.number(),
-  timeoutMs: z.number(),
-  status: z.enum(['active', 'disabled']),
-  disabledReason: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  secret: z.string().optional().describe('Only in the answer to the PUT that generated it'),
-  running: z.boolean().optional().describe('Whether this node runs its delivery loop'),
-});
-
-const pushView = (e: PushEndpoint) => ({
-  queue: e.queue,
-  url: e.url,
-  concurrency: e.concurrency,
-  timeoutMs: e.timeoutMs,
-  status: e.status,
-  disabledReason: e.disabledReason,
-  createdAt: e.createdAt.toISOString(),
-  updatedAt: e.updatedAt.toISOString(),
-});
 
 export const webhookRoutes: Route[] = [
   {

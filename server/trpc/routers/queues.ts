@@ -1,18 +1,9 @@
 import { z } from 'zod';
 import { DEFAULT_EXCHANGE } from '../../broker/names';
+import { pushView, pushViewSchema } from '../../webhooks/push-view';
 import { procedure, router } from '../init';
 import { bodyInputSchema, browsedMessageSchema, headersInputSchema, nameSchema, queueInfoSchema, routingKeySchema } from '../schemas';
 import { bodyBytes, deathView, iso, messageView } from '../views';
-
-const pushEndpointSchema = z.object({
-  url: z.string(),
-  concurrency: z.number(),
-  timeoutMs: z.number(),
-  status: z.enum(['active', 'disabled']),
-  disabledReason: z.string().nullable(),
-  updatedAt: z.string(),
-  running: z.boolean(),
-});
 
 const depthSampleSchema = z.object({
   at: z.string(),
@@ -46,12 +37,10 @@ export const queuesRouter = router({
   /** Where the queue is pushed, if it is (PUT /v1/queues/{name}/push); never the secret. */
   push: procedure
     .input(z.object({ name: nameSchema }))
-    .output(pushEndpointSchema.nullable())
+    .output(pushViewSchema.nullable())
     .query(async ({ ctx, input }) => {
       const endpoint = (await ctx.runtime.push?.find(input.name)) ?? null;
-      if (!endpoint) return null;
-      const { url, concurrency, timeoutMs, status, disabledReason, updatedAt } = endpoint;
-      return { url, concurrency, timeoutMs, status, disabledReason, updatedAt: iso(updatedAt), running: ctx.runtime.push!.running(input.name) };
+      return endpoint && { ...pushView(endpoint), running: ctx.runtime.push!.running(input.name) };
     }),
 
   /** Entries without leasing them: looking never changes what a consumer gets. */
