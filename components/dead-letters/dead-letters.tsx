@@ -8,10 +8,11 @@ import type { BrowsedMessage } from '@/server/trpc/schemas';
 import { depthOf } from '../queues/queue-signals';
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { ConfirmDialog } from '../ui/confirm-dialog';
-import { formatCount, formatTimestamp, shortId } from '../ui/format';
+import { formatCount } from '../ui/format';
 import { EmptyState, ErrorNotice, LiveBadge, Loading, ResultNotice, errorMessage } from '../ui/query-state';
+import { DeadLetterTable } from './dead-letter-table';
 import { EditReplayDialog } from './edit-replay-dialog';
-import { originQueues, PAGE_SIZE, pageCaption, pagerLabels, parseOrder, reasonLabel, reasonSummary, replayAllPlan, type PageOrder } from './dead-letter-page';
+import { originQueues, PAGE_SIZE, pageCaption, pagerLabels, parseOrder, reasonSummary, replayAllPlan, type PageOrder } from './dead-letter-page';
 import { filterRequest, isFiltering, liveSelection, type DeadLetterFilter } from './replay-selection';
 
 type Outcome = { tone: 'success' | 'error'; text: string; origin?: string };
@@ -173,14 +174,6 @@ function DlqPanel({
   );
   const busy = replay.isPending || discard.isPending;
 
-  const toggle = (mid: string) => {
-    const next = new Set(selected);
-    if (next.has(mid)) next.delete(mid);
-    else next.add(mid);
-    setSelected(next);
-  };
-  const allChosen = shown.length > 0 && chosen.length === shown.length;
-
   return (
     <section aria-labelledby={`${id}-h`}>
       <div className="section-heading">
@@ -290,70 +283,15 @@ function DlqPanel({
               </EmptyState>
             )
           ) : (
-            <div className="table-wrap" style={{ marginTop: '1rem' }}>
-              <table className="table">
-                <caption>
-                  {pageCaption({ order, page: cursors.length - 1, shown: shown.length, total, filtering })} · select rows on this page to replay or discard them together
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">
-                      <input
-                        type="checkbox"
-                        className="checkbox"
-                        aria-label={`Select all ${shown.length} on this page`}
-                        title={`Select all ${shown.length} on this page`}
-                        checked={allChosen}
-                        onChange={() => setSelected(allChosen ? new Set() : new Set(shown.map((m) => m.id)))}
-                      />
-                    </th>
-                    <th scope="col">Message</th>
-                    <th scope="col">Routing key</th>
-                    <th scope="col">Reason</th>
-                    <th scope="col" className="num">Attempts</th>
-                    <th scope="col">Last error</th>
-                    <th scope="col">Died</th>
-                    <th scope="col"><span className="visually-hidden">Actions</span></th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {shown.map((m) => (
-                    <tr key={m.id} className={selected.has(m.id) ? 'is-selected' : undefined}>
-                      <td>
-                        <input type="checkbox" className="checkbox" aria-label={`Select ${m.id}`} checked={selected.has(m.id)} onChange={() => toggle(m.id)} />
-                      </td>
-                      <td className="nowrap">
-                        <Link href={`/messages/${m.id}`} className="mono" title={m.id}>
-                          {shortId(m.id)}
-                        </Link>
-                        <br />
-                        <Link href={`/traces/${encodeURIComponent(m.correlationId)}`} className="small">
-                          trace
-                        </Link>
-                      </td>
-                      <td className="mono">{m.routingKey || <span className="muted">(empty)</span>}</td>
-                      <td>
-                        <span className="badge badge--critical">{m.death ? reasonLabel(m.death.reason) : 'unknown'}</span>
-                        {m.state === 'in_flight' && <span className="badge"> held by a consumer</span>}
-                      </td>
-                      <td className="num">{m.death?.attempts ?? '—'}</td>
-                      <td>{m.death?.lastError ? <span className="mono">{m.death.lastError}</span> : <span className="muted">none recorded</span>}</td>
-                      <td className="nowrap">{m.death ? formatTimestamp(m.death.diedAt) : '—'}</td>
-                      <td>
-                        <div className="button-row" style={{ flexWrap: 'nowrap' }}>
-                          <button type="button" className="button button--small" disabled={busy} onClick={() => replay.mutate({ dlq, ids: [m.id] })} aria-label={`Replay ${m.id}`}>
-                            Replay
-                          </button>
-                          <button type="button" className="button button--quiet button--small" disabled={busy} onClick={() => setEditing(m)} aria-label={`Edit and replay ${m.id}`}>
-                            Edit…
-                          </button>
-                        </div>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DeadLetterTable
+              messages={shown}
+              caption={`${pageCaption({ order, page: cursors.length - 1, shown: shown.length, total, filtering })} · select rows on this page to replay or discard them together`}
+              selected={selected}
+              onSelect={setSelected}
+              busy={busy}
+              onReplay={(id) => replay.mutate({ dlq, ids: [id] })}
+              onEdit={setEditing}
+            />
           )}
           {(cursors.length > 1 || page.data?.nextCursor) && (
             <nav className="button-row" aria-label={`Pages of ${dlq}`} style={{ marginTop: '0.75rem' }}>

@@ -1,0 +1,99 @@
+'use client';
+
+import Link from 'next/link';
+import type { BrowsedMessage } from '@/server/trpc/schemas';
+import { formatTimestamp, shortId } from '../ui/format';
+import { reasonLabel } from './dead-letter-page';
+
+/** One page of a DLQ's dead letters: why each died, with row selection, replay and edit. */
+export function DeadLetterTable({
+  messages,
+  caption,
+  selected,
+  onSelect,
+  busy,
+  onReplay,
+  onEdit,
+}: {
+  messages: BrowsedMessage[];
+  caption: string;
+  selected: Set<string>;
+  onSelect: (next: Set<string>) => void;
+  busy: boolean;
+  onReplay: (id: string) => void;
+  onEdit: (message: BrowsedMessage) => void;
+}) {
+  const allChosen = messages.length > 0 && messages.every((m) => selected.has(m.id));
+  const toggle = (id: string) => {
+    const next = new Set(selected);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    onSelect(next);
+  };
+  return (
+    <div className="table-wrap" style={{ marginTop: '1rem' }}>
+      <table className="table">
+        <caption>
+          {caption}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">
+              <input
+                type="checkbox"
+                className="checkbox"
+                aria-label={`Select all ${messages.length} on this page`}
+                title={`Select all ${messages.length} on this page`}
+                checked={allChosen}
+                onChange={() => onSelect(allChosen ? new Set() : new Set(messages.map((m) => m.id)))}
+              />
+            </th>
+            <th scope="col">Message</th>
+            <th scope="col">Routing key</th>
+            <th scope="col">Reason</th>
+            <th scope="col" className="num">Attempts</th>
+            <th scope="col">Last error</th>
+            <th scope="col">Died</th>
+            <th scope="col"><span className="visually-hidden">Actions</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          {messages.map((m) => (
+            <tr key={m.id} className={selected.has(m.id) ? 'is-selected' : undefined}>
+              <td>
+                <input type="checkbox" className="checkbox" aria-label={`Select ${m.id}`} checked={selected.has(m.id)} onChange={() => toggle(m.id)} />
+              </td>
+              <td className="nowrap">
+                <Link href={`/messages/${m.id}`} className="mono" title={m.id}>
+                  {shortId(m.id)}
+                </Link>
+                <br />
+                <Link href={`/traces/${encodeURIComponent(m.correlationId)}`} className="small">
+                  trace
+                </Link>
+              </td>
+              <td className="mono">{m.routingKey || <span className="muted">(empty)</span>}</td>
+              <td>
+                <span className="badge badge--critical">{m.death ? reasonLabel(m.death.reason) : 'unknown'}</span>
+                {m.state === 'in_flight' && <span className="badge"> held by a consumer</span>}
+              </td>
+              <td className="num">{m.death?.attempts ?? '—'}</td>
+              <td>{m.death?.lastError ? <span className="mono">{m.death.lastError}</span> : <span className="muted">none recorded</span>}</td>
+              <td className="nowrap">{m.death ? formatTimestamp(m.death.diedAt) : '—'}</td>
+              <td>
+                <div className="button-row" style={{ flexWrap: 'nowrap' }}>
+                  <button type="button" className="button button--small" disabled={busy} onClick={() => onReplay(m.id)} aria-label={`Replay ${m.id}`}>
+                    Replay
+                  </button>
+                  <button type="button" className="button button--quiet button--small" disabled={busy} onClick={() => onEdit(m)} aria-label={`Edit and replay ${m.id}`}>
+                    Edit…
+                  </button>
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
