@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { Suspense } from 'react';
 import { TopologyView } from '@/components/topology/topology-view';
 import { PageHeading } from '@/components/ui/page-heading';
 
@@ -8,7 +9,10 @@ export default function TopologyPage() {
   return (
     <>
       <PageHeading title="Topology" lede="Exchanges, their bindings and queues, with live depth. Red borders mark deep queues and dead letters." />
-      <TopologyView />
+      {/* The search and the toggles come from the URL (shareable, kept on reload), read in the browser. */}
+      <Suspense fallback={<p className="muted">Loading the topology…</p>}>
+        <TopologyView />
+      </Suspense>
     </>
   );
 }

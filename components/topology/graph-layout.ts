@@ -1,9 +1,11 @@
 import dagre from '@dagrejs/dagre';
+import { labelSize, type Point } from './edge-geometry';
 
 /**
  * Topology as a laid-out graph: exchanges → (binding keys) → queues → their dead-letter queues,
- * left to right, placed by dagre (layered layout with crossing reduction). Pure: positions
- * depend only on the structure, so a live refresh of depths never moves a node.
+ * left to right, placed by dagre (layered layout with crossing reduction). Binding keys are laid
+ * out too, as boxes dagre keeps clear of nodes and of each other, so no label hides under a node.
+ * Pure: positions depend only on the structure, so a live refresh of depths never moves a node.
  */
 
 export interface TopologyInput {
@@ -29,11 +31,28 @@ export interface GraphEdge {
   kind: 'binding' | 'dead_letter';
   /** Binding keys (several bindings between the same pair are one edge). */
   label: string;
+  /** The lines drawn beside the edge: one a binding key, or a dead-letter routing key. */
+  keys: string[];
+}
+
+export interface LabelBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  lines: string[];
+}
+
+export interface PlacedEdge extends GraphEdge {
+  /** Where the edge bends between its two nodes; it runs level through its label box. */
+  waypoints: Point[];
+  /** Top-left corner and size of the drawn label, or null when the edge has none. */
+  labelBox: LabelBox | null;
 }
 
 export interface GraphLayout {
   nodes: GraphNode[];
-  edges: GraphEdge[];
+  edges: PlacedEdge[];
   width: number;
   height: number;
   /** Nodes left out by the filter, so the page can say so. */
@@ -76,17 +95,22 @@ export function topologyGraph(input: TopologyInput, o: LayoutOptions = {}): { no
     if (!exchangeNames.has(b.exchange) || !queueNames.has(b.queue)) continue;
     const id = `b:${b.exchange}→${b.queue}`;
     const seen = grouped.get(id);
-    if (seen) seen.label = [...new Set([...seen.label.split(', '), bindingLabel(b)])].join(', ');
-    else grouped.set(id, { id, source: exchangeId(b.exchange), target: queueId(b.queue), kind: 'binding', label: bindingLabel(b) });
+    if (seen) {
+      seen.keys = [...new Set([...seen.keys, bindingLabel(b)])];
+      seen.label = seen.keys.join(', ');
+    } else {
+      grouped.set(id, { id, source: exchangeId(b.exchange), target: queueId(b.queue), kind: 'binding', label: bindingLabel(b), keys: [bindingLabel(b)] });
+    }
   }
   const edges = [...grouped.values()];
   if (showDlq) {
     for (const q of queues) {
       const dl = q.settings.deadLetter;
       if (dl && !dl.exchange && queueNames.has(`${q.name}.dlq`)) {
-        edges.push({ id: `d:${q.name}`, source: queueId(q.name), target: queueId(`${q.name}.dlq`), kind: 'dead_letter', label: 'dead letters' });
+        edges.push({ id: `d:${q.name}`, source: queueId(q.name), target: queueId(`${q.name}.dlq`), kind: 'dead_letter', label: 'dead letters', keys: ['dead letters'] });
       } else if (dl && dl.exchange && exchangeNames.has(dl.exchange)) {
-        edges.push({ id: `d:${q.name}`, source: queueId(q.name), target: exchangeId(dl.exchange), kind: 'dead_letter', label: dl.routingKey ?? 'dead letters' });
+        const label = dl.routingKey ?? 'dead letters';
+        edges.push({ id: `d:${q.name}`, source: queueId(q.name), target: exchangeId(dl.exchange), kind: 'dead_letter', label, keys: [label] });
       }
     }
   }
@@ -117,7 +141,9 @@ export function layoutTopology(input: TopologyInput, o: LayoutOptions = {}): Gra
   // one column thousands of pixels tall.
   const parts = connectedParts(nodes, edges).map((part) => layoutPart(part.nodes, part.edges));
   const placed = packParts(parts);
-  return { nodes: placed.nodes, edges, width: placed.width, height: placed.height, hidden };
+  // The page's order of edges, not the parts'.
+  const byId = new Map(placed.edges.map((e) => [e.id, e]));
+  return { nodes: placed.nodes, edges: edges.map((e) => byId.get(e.id)!), width: placed.width, height: placed.height, hidden };
 }
 
 type Unplaced = Omit<GraphNode, 'x' | 'y'>;
@@ -139,37 +165,82 @@ function connectedParts(nodes: Unplaced[], edges: GraphEdge[]): { nodes: Unplace
     parts.get(root)!.nodes.push(n);
   }
   for (const e of [...edges].sort((a, b) => a.id.localeCompare(b.id))) parts.get(find(e.source))!.edges.push(e);
-  // Parts with exchanges first, in name order of their first node.
-  return [...parts.values()].sort(
-    (a, b) => Number(b.nodes[0]!.kind === 'exchange') - Number(a.nodes[0]!.kind === 'exchange') || a.nodes[0]!.id.localeCompare(b.nodes[0]!.id),
-  );
+  // Parts with exchanges first, in name order of their first exchange (the view opens on the
+  // first one); then lone queues in name order.
+  const firstExchange = (p: { nodes: Unplaced[] }) => p.nodes.find((n) => n.kind === 'exchange')?.id;
+  return [...parts.values()].sort((a, b) => {
+    const [xa, xb] = [firstExchange(a), firstExchange(b)];
+    if (xa !== undefined && xb !== undefined) return xa.localeCompare(xb);
+    if (xa !== undefined || xb !== undefined) return xa !== undefined ? -1 : 1;
+    return a.nodes[0]!.id.localeCompare(b.nodes[0]!.id);
+  });
 }
 
 interface PlacedPart {
   nodes: GraphNode[];
+  edges: PlacedEdge[];
   width: number;
   height: number;
 }
 
 function layoutPart(nodes: Unplaced[], edges: GraphEdge[]): PlacedPart {
   const g = new dagre.graphlib.Graph({ multigraph: false });
-  g.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 140, marginx: 0, marginy: 0 });
+  // With labels dagre puts a rank of label boxes between each pair of node ranks and halves
+  // ranksep on either side of it: 96 leaves 48px of curve between a node and a label.
+  g.setGraph({ rankdir: 'LR', nodesep: 14, edgesep: 8, ranksep: 96, marginx: 0, marginy: 0 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of nodes) g.setNode(n.id, { width: n.width, height: n.height });
-  for (const e of edges) g.setEdge(e.source, e.target);
+  const sizes = new Map(edges.map((e) => [e.id, labelSize(e.keys)]));
+  for (const e of edges) {
+    const size = sizes.get(e.id);
+    g.setEdge(e.source, e.target, size ? { width: size.width, height: size.height, labelpos: 'c' } : {});
+  }
   dagre.layout(g);
   // dagre gives centres; the renderer wants top-left corners.
-  const placed = nodes.map((n) => {
+  const placedNodes = nodes.map((n) => {
     const p = g.node(n.id);
     return { ...n, x: Math.round(p.x - n.width / 2), y: Math.round(p.y - n.height / 2) };
   });
-  const minX = Math.min(...placed.map((n) => n.x));
-  const minY = Math.min(...placed.map((n) => n.y));
-  const shifted = placed.map((n) => ({ ...n, x: n.x - minX, y: n.y - minY }));
+  const placedEdges: PlacedEdge[] = edges.map((e) => {
+    const d = g.edge(e.source, e.target) as { points?: Point[]; x?: number; y?: number };
+    const size = sizes.get(e.id);
+    const labelBox =
+      size && d.x !== undefined && d.y !== undefined
+        ? { x: Math.round(d.x - size.width / 2), y: Math.round(d.y - size.height / 2), width: size.width, height: size.height, lines: size.lines }
+        : null;
+    // The first and last points are where the line meets the nodes; the renderer starts and
+    // ends at the nodes' handles instead. The line reaches its label at the box's left side and
+    // leaves from its right, level with the text, rather than ducking under the box at its centre.
+    const waypoints = (d.points ?? []).slice(1, -1).flatMap((p) =>
+      labelBox && Math.abs(p.x - d.x!) < 1 && Math.abs(p.y - d.y!) < 1
+        ? [
+            { x: labelBox.x, y: Math.round(p.y) },
+            { x: labelBox.x + labelBox.width, y: Math.round(p.y) },
+          ]
+        : [{ x: Math.round(p.x), y: Math.round(p.y) }],
+    );
+    return { ...e, waypoints, labelBox };
+  });
+  const boxes = [...placedNodes, ...placedEdges.flatMap((e) => (e.labelBox ? [e.labelBox] : []))];
+  const points = placedEdges.flatMap((e) => e.waypoints);
+  const minX = Math.min(...boxes.map((b) => b.x), ...points.map((p) => p.x));
+  const minY = Math.min(...boxes.map((b) => b.y), ...points.map((p) => p.y));
+  const part = shiftPart({ nodes: placedNodes, edges: placedEdges }, -minX, -minY);
   return {
-    nodes: shifted,
-    width: Math.max(...shifted.map((n) => n.x + n.width)),
-    height: Math.max(...shifted.map((n) => n.y + n.height)),
+    ...part,
+    width: Math.max(...part.nodes.map((n) => n.x + n.width), ...part.edges.flatMap((e) => [...e.waypoints.map((p) => p.x), e.labelBox ? e.labelBox.x + e.labelBox.width : 0])),
+    height: Math.max(...part.nodes.map((n) => n.y + n.height), ...part.edges.flatMap((e) => [...e.waypoints.map((p) => p.y), e.labelBox ? e.labelBox.y + e.labelBox.height : 0])),
+  };
+}
+
+function shiftPart(part: { nodes: GraphNode[]; edges: PlacedEdge[] }, dx: number, dy: number): { nodes: GraphNode[]; edges: PlacedEdge[] } {
+  return {
+    nodes: part.nodes.map((n) => ({ ...n, x: n.x + dx, y: n.y + dy })),
+    edges: part.edges.map((e) => ({
+      ...e,
+      waypoints: e.waypoints.map((p) => ({ x: p.x + dx, y: p.y + dy })),
+      labelBox: e.labelBox ? { ...e.labelBox, x: e.labelBox.x + dx, y: e.labelBox.y + dy } : null,
+    })),
   };
 }
 
@@ -177,11 +248,12 @@ const MARGIN = 16;
 const GAP = { x: 80, y: 40 };
 
 /** Columns of parts, each column about as tall as a 16:10 box of the same area would be. */
-function packParts(parts: PlacedPart[]): { nodes: GraphNode[]; width: number; height: number } {
-  if (parts.length === 0) return { nodes: [], width: 0, height: 0 };
+function packParts(parts: PlacedPart[]): { nodes: GraphNode[]; edges: PlacedEdge[]; width: number; height: number } {
+  if (parts.length === 0) return { nodes: [], edges: [], width: 0, height: 0 };
   const area = parts.reduce((a, p) => a + (p.width + GAP.x) * (p.height + GAP.y), 0);
   const columnHeight = Math.max(Math.sqrt(area / 1.6), ...parts.map((p) => p.height));
   const nodes: GraphNode[] = [];
+  const edges: PlacedEdge[] = [];
   let x = MARGIN;
   let y = MARGIN;
   let columnWidth = 0;
@@ -192,12 +264,14 @@ function packParts(parts: PlacedPart[]): { nodes: GraphNode[]; width: number; he
       y = MARGIN;
       columnWidth = 0;
     }
-    for (const n of p.nodes) nodes.push({ ...n, x: n.x + x, y: n.y + y });
+    const shifted = shiftPart(p, x, y);
+    nodes.push(...shifted.nodes);
+    edges.push(...shifted.edges);
     columnWidth = Math.max(columnWidth, p.width);
     height = Math.max(height, y + p.height);
     y += p.height + GAP.y;
   }
-  return { nodes, width: x + columnWidth + MARGIN, height: height + MARGIN };
+  return { nodes, edges, width: x + columnWidth + MARGIN, height: height + MARGIN };
 }
 
 /** A stable key of the structure: the layout is recomputed only when this changes. */

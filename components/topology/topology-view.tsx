@@ -1,68 +1,98 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import { Background, Controls, MiniMap, ReactFlow, type Edge, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import Link from 'next/link';
-import { useMemo, useState } from 'react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useCallback, useEffect, useMemo, useOptimistic, useRef, useState, useTransition } from 'react';
 import { depthOf, isDeadLetterQueue } from '../queues/queue-signals';
 import { LIVE_MS, useTRPC } from '../trpc/client';
-import { formatCount, formatRate } from '../ui/format';
 import { EmptyState, ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
 import { depthLevel, layoutTopology, structureKey, type LayoutOptions } from './graph-layout';
+import { edgeTypes, nodeTypes, type LinkData } from './topology-elements';
+import { readTopologyParams, writeTopologyParams, type TopologyParams } from './topology-params';
+import { initialViewport } from './viewport';
 
-type ExchangeData = { name: string; type: string; publishRate: number };
-type QueueData = { name: string; depth: number; consumers: number; level: 'empty' | 'low' | 'high'; dlq: boolean };
-type ExchangeNode = Node<ExchangeData, 'exchange'>;
-type QueueNode = Node<QueueData, 'queue'>;
-
-/** Nodes are links: Tab reaches them, Enter opens their page. */
-function ExchangeNodeView({ data }: NodeProps<ExchangeNode>) {
-  return (
-    <Link href={`/history?exchange=${encodeURIComponent(data.name)}`} className="topo-node topo-node--exchange" style={{ display: 'block', textDecoration: 'none' }} aria-label={`Exchange ${data.name}, ${data.type}`}>
-      <Handle type="target" position={Position.Left} isConnectable={false} />
-      <div className="topo-node__name">{data.name}</div>
-      <div className="topo-node__meta">
-        {data.type} · {formatRate(data.publishRate)}
-      </div>
-      <Handle type="source" position={Position.Right} isConnectable={false} />
-    </Link>
-  );
-}
-
-function QueueNodeView({ data }: NodeProps<QueueNode>) {
-  const cls = data.dlq ? (data.depth > 0 ? 'topo-node--dlq-full' : '') : data.level === 'empty' ? '' : `topo-node--${data.level}`;
-  return (
-    <Link
-      href={`/queues/${encodeURIComponent(data.name)}`}
-      className={`topo-node ${cls}`}
-      style={{ display: 'block', textDecoration: 'none' }}
-      aria-label={`Queue ${data.name}, ${data.depth} messages, ${data.consumers} consumers`}
-    >
-      <Handle type="target" position={Position.Left} isConnectable={false} />
-      <div className="topo-node__name">{data.name}</div>
-      <div className="topo-node__meta" data-testid="queue-depth">
-        {formatCount(data.depth)} {data.dlq ? 'dead' : data.depth === 1 ? 'message' : 'messages'} · {data.consumers} {data.consumers === 1 ? 'consumer' : 'consumers'}
-      </div>
-      <Handle type="source" position={Position.Right} isConnectable={false} />
-    </Link>
-  );
-}
-
-const nodeTypes = { exchange: ExchangeNodeView, queue: QueueNodeView };
 const noop = () => {};
+/** The search reaches the URL (and the layout) once typing pauses. */
+const SEARCH_SETTLE_MS = 250;
+
+/**
+ * The page's options, read from and written to the query string. The change shows at once
+ * (optimistically) while the router catches up with the new URL.
+ */
+function useTopologyParams(): [TopologyParams, (next: Partial<TopologyParams>) => void] {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const [shown, setShown] = useOptimistic(readTopologyParams(params), (current: TopologyParams, next: Partial<TopologyParams>) => ({ ...current, ...next }));
+  const [, startTransition] = useTransition();
+  // While a replace is in flight the URL is behind what the page shows; the next change builds
+  // on what is shown, or a toggle made during a pending search would undo it.
+  const latest = useRef(shown);
+  useEffect(() => {
+    latest.current = shown;
+  });
+  const update = useCallback(
+    (next: Partial<TopologyParams>) => {
+      const query = writeTopologyParams(window.location.search, { ...latest.current, ...next });
+      latest.current = { ...latest.current, ...next };
+      startTransition(() => {
+        setShown(next);
+        router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+      });
+    },
+    [router, pathname, setShown],
+  );
+  return [shown, update];
+}
+
+/**
+ * The search box keeps its own text while the user types and sends it to the URL when typing
+ * pauses. A URL change it did not make itself (a link to /topology, Back) replaces the text.
+ */
+function useSearchDraft(value: string, commit: (value: string) => void): [string, (value: string) => void] {
+  const [draft, setDraft] = useState(value);
+  const [seen, setSeen] = useState(value);
+  const [sent, setSent] = useState(value);
+  if (value !== seen) {
+    setSeen(value);
+    if (value !== sent) setDraft(value);
+  }
+  useEffect(() => {
+    if (draft.trim() === value) return;
+    const timer = setTimeout(() => {
+      setSent(draft.trim());
+      commit(draft.trim());
+    }, SEARCH_SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [draft, value, commit]);
+  return [draft, setDraft];
+}
+
+/** The size of the box the graph is drawn in, known after its first render. */
+function useBoxSize(): [{ width: number; height: number } | null, (el: HTMLDivElement | null) => void] {
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null);
+  const ref = useCallback((el: HTMLDivElement | null) => {
+    if (el) setSize({ width: el.clientWidth, height: el.clientHeight });
+  }, []);
+  return [size, ref];
+}
 
 export function TopologyView() {
   const trpc = useTRPC();
   const graph = useQuery(trpc.topology.graph.queryOptions(undefined, { refetchInterval: LIVE_MS }));
-  const [filter, setFilter] = useState('');
-  const [showDlq, setShowDlq] = useState(true);
-  const [showDefault, setShowDefault] = useState(false);
+  const [{ filter, showDlq, showDefault }, setParams] = useTopologyParams();
+  const commitSearch = useCallback((value: string) => setParams({ filter: value }), [setParams]);
+  const [search, setSearch] = useSearchDraft(filter, commitSearch);
+  const [box, boxRef] = useBoxSize();
   const options: LayoutOptions = { filter, showDeadLetterQueues: showDlq, showDefaultExchange: showDefault };
 
   // Layout only when the structure changes: live depths must not move nodes.
   const key = graph.data ? structureKey(graph.data, options) : '';
   const layout = useMemo(() => (graph.data ? layoutTopology(graph.data, options) : null), [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Read once per layout: after that the viewport is the user's.
+  const viewport = useMemo(() => (layout && box ? initialViewport(layout, box) : null), [layout, box]);
 
   const { nodes, edges } = useMemo(() => {
     if (!layout || !graph.data) return { nodes: [] as Node[], edges: [] as Edge[] };
@@ -85,14 +115,13 @@ export function TopologyView() {
         data: { name: n.name, depth, consumers: q?.consumers ?? 0, level: depthLevel(depth, maxDepth), dlq: isDeadLetterQueue(n.name) },
       };
     });
-    const edges: Edge[] = layout.edges.map((e) => ({
+    const edges: Edge<LinkData>[] = layout.edges.map((e) => ({
       id: e.id,
       source: e.source,
       target: e.target,
-      label: e.label,
-      animated: false,
+      type: 'link',
+      data: { kind: e.kind, label: e.label, waypoints: e.waypoints, labelBox: e.labelBox },
       style: e.kind === 'dead_letter' ? { strokeDasharray: '5 4', stroke: 'var(--danger)' } : undefined,
-      labelBgPadding: [4, 2] as [number, number],
     }));
     return { nodes, edges };
   }, [layout, graph.data]);
@@ -100,22 +129,22 @@ export function TopologyView() {
   if (graph.isPending) return <Loading what="the topology" />;
   if (graph.isError && !graph.data) return <ErrorNotice error={graph.error} title="Could not read the topology" />;
   const data = graph.data!;
-  const big = nodes.length > 40;
+  const big = nodes.length > 150;
 
   return (
     <>
       <div className="toolbar">
         <div className="field field--grow">
           <label htmlFor="topo-filter">Find exchange or queue</label>
-          <input id="topo-filter" className="input" type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="orders" aria-describedby="topo-filter-hint" />
+          <input id="topo-filter" className="input" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="orders" aria-describedby="topo-filter-hint" />
           <span id="topo-filter-hint" className="hint">Shows matching nodes and their direct neighbours.</span>
         </div>
         <label className="check-label">
-          <input type="checkbox" className="checkbox" checked={showDlq} onChange={(e) => setShowDlq(e.target.checked)} />
+          <input type="checkbox" className="checkbox" checked={showDlq} onChange={(e) => setParams({ showDlq: e.target.checked })} />
           Dead-letter queues
         </label>
         <label className="check-label">
-          <input type="checkbox" className="checkbox" checked={showDefault} onChange={(e) => setShowDefault(e.target.checked)} />
+          <input type="checkbox" className="checkbox" checked={showDefault} onChange={(e) => setParams({ showDefault: e.target.checked })} />
           Default exchange
         </label>
         <LiveBadge fetching={graph.isFetching} failed={graph.isError} />
@@ -135,43 +164,46 @@ export function TopologyView() {
       ) : (
         <>
           <p className="muted small">
-            {layout!.nodes.length} nodes, {layout!.edges.length} links{layout!.hidden > 0 ? `, ${layout!.hidden} hidden by the options above` : ''}. Scroll to zoom,
-            drag to pan; select a node to open its page.
+            {layout!.nodes.length} nodes, {layout!.edges.length} links{layout!.hidden > 0 ? `, ${layout!.hidden} hidden by the options above` : ''}.
+            {viewport && !viewport.whole ? ' Showing the top-left part: use the overview map or zoom out for the rest.' : ''} Scroll to zoom, drag to pan; select a node to
+            open its page. Dashed red links carry dead letters.
           </p>
-          <div className="topology" data-testid="topology">
-            <ReactFlow
-              key={key}
-              nodes={nodes}
-              edges={edges}
-              nodeTypes={nodeTypes}
-              nodesDraggable={false}
-              nodesConnectable={false}
-              nodesFocusable={false}
-              edgesFocusable={false}
-              elementsSelectable={false}
-              // React Flow gives nodes no pointer events unless something handles their clicks;
-              // the node's own link does the navigating.
-              onNodeClick={noop}
-              onlyRenderVisibleElements={big}
-              colorMode="system"
-              minZoom={0.05}
-              fitView={!big}
-              fitViewOptions={{ maxZoom: 1.1, padding: 0.1 }}
-              defaultViewport={big ? { x: 16, y: 16, zoom: 0.85 } : undefined}
-              proOptions={{ hideAttribution: false }}
-            >
-              <Background gap={24} />
-              <Controls showInteractive={false} />
-              {big && (
-                <MiniMap
-                  pannable
-                  zoomable
-                  ariaLabel="Overview of the whole graph"
-                  nodeColor={(n) => (n.type === 'exchange' ? 'var(--accent)' : 'var(--text-muted)')}
-                  maskColor="rgb(128 128 128 / 0.25)"
-                />
-              )}
-            </ReactFlow>
+          <div className="topology" data-testid="topology" ref={boxRef}>
+            {viewport && (
+              <ReactFlow
+                key={key}
+                nodes={nodes}
+                edges={edges}
+                nodeTypes={nodeTypes}
+                edgeTypes={edgeTypes}
+                nodesDraggable={false}
+                nodesConnectable={false}
+                nodesFocusable={false}
+                edgesFocusable={false}
+                elementsSelectable={false}
+                // React Flow gives nodes no pointer events unless something handles their clicks;
+                // the node's own link does the navigating.
+                onNodeClick={noop}
+                onlyRenderVisibleElements={big}
+                colorMode="system"
+                minZoom={0.05}
+                defaultViewport={{ x: viewport.x, y: viewport.y, zoom: viewport.zoom }}
+                fitViewOptions={{ maxZoom: 1.1, padding: 0.1 }}
+                proOptions={{ hideAttribution: false }}
+              >
+                <Background gap={24} />
+                <Controls showInteractive={false} />
+                {!viewport.whole && (
+                  <MiniMap
+                    pannable
+                    zoomable
+                    ariaLabel="Overview of the whole graph"
+                    nodeColor={(n) => (n.type === 'exchange' ? 'var(--accent)' : 'var(--text-muted)')}
+                    maskColor="rgb(128 128 128 / 0.25)"
+                  />
+                )}
+              </ReactFlow>
+            )}
           </div>
         </>
       )}
