@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { currentCursor, detailText, firstPage, newer, older, pageNumber } from './audit-paging';
+import { detailText, parseAuditFilter } from './audit-paging';
 
 describe('audit paging', () => {
-  it('walks older and back to newer pages by cursor', () => {
-    let p = firstPage();
-    expect(currentCursor(p)).toBeUndefined();
-    p = older(p, 120);
-    p = older(p, 70);
-    expect([currentCursor(p), pageNumber(p)]).toEqual([70, 3]);
-    expect(older(p, null)).toBe(p);
-    p = newer(p);
-    expect([currentCursor(p), pageNumber(p)]).toEqual([120, 2]);
-    expect(newer(newer(newer(p)))).toEqual(firstPage());
+  it('reads the filter from the URL, trimmed, blank when absent', () => {
+    expect(parseAuditFilter(new URLSearchParams(''))).toEqual({ actor: '', action: '' });
+    expect(parseAuditFilter(new URLSearchParams('actor=%20session%3Aoperator%20&action=queue.purge&page=2'))).toEqual({
+      actor: 'session:operator',
+      action: 'queue.purge',
+    });
+    // Longer than the API accepts is cut, not sent to fail.
+    expect(parseAuditFilter(new URLSearchParams(`actor=${'a'.repeat(400)}`)).actor).toHaveLength(300);
   });
 
   it('shows details on one line', () => {

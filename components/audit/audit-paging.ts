@@ -23,19 +23,10 @@ export const KNOWN_ACTIONS = [
   'push.delete',
 ] as const;
 
-/**
- * Newest-first pages over a cursor API: `cursors[i]` is what page i was asked with (undefined
- * for the first). Going older pushes the page's nextCursor; going newer pops.
- */
-export interface Paging {
-  cursors: (number | undefined)[];
+/** The filter as the URL keeps it (`?actor=&action=`), trimmed; absent or blank is no filter. */
+export function parseAuditFilter(params: { get(name: string): string | null }): { actor: string; action: string } {
+  return { actor: (params.get('actor') ?? '').trim().slice(0, 300), action: (params.get('action') ?? '').trim().slice(0, 100) };
 }
-
-export const firstPage = (): Paging => ({ cursors: [undefined] });
-export const currentCursor = (p: Paging) => p.cursors[p.cursors.length - 1];
-export const pageNumber = (p: Paging) => p.cursors.length;
-export const older = (p: Paging, nextCursor: number | null): Paging => (nextCursor === null ? p : { cursors: [...p.cursors, nextCursor] });
-export const newer = (p: Paging): Paging => (p.cursors.length > 1 ? { cursors: p.cursors.slice(0, -1) } : p);
 
 /** A detail object in one short line for the table. */
 export function detailText(detail: Record<string, unknown> | null): string {

@@ -1,39 +1,92 @@
 'use client';
 
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, skipToken, useQuery, useQueryClient } from '@tanstack/react-query';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useId, useState } from 'react';
+import { pageParam, parsePageParam } from '../ui/cursor-pages';
+import { useCursorPage } from '../ui/use-cursor-page';
 import { useTRPC } from '../trpc/client';
 import { formatTimestamp } from '../ui/format';
 import { EmptyState, ErrorNotice, Loading } from '../ui/query-state';
-import { KNOWN_ACTIONS, currentCursor, detailText, firstPage, newer, older, pageNumber, type Paging } from './audit-paging';
+import { KNOWN_ACTIONS, detailText, parseAuditFilter } from './audit-paging';
 
 const PAGE_SIZE = 50;
 /** Overrides globals.css's 18ch clip on .audit-target: up to 40ch a line, long names broken anywhere. */
 const TARGET_STYLE: React.CSSProperties = { display: 'inline-block', maxWidth: '40ch', whiteSpace: 'normal', overflowWrap: 'anywhere' };
 
-/** The audit log, newest first: who did what to what, from where; filtered by actor and action, a page at a time. */
+/**
+ * The audit log, newest first: who did what to what, from where; filtered by actor and action, a
+ * page at a time. The filter and the page live in the URL (`?actor=&action=&page=`): a reload, Back
+ * or a shared link shows the same entries.
+ */
 export function AuditView() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const filter = parseAuditFilter(params);
+  // A page is a place to come Back to (push); a new filter changes the URL in place (as on the dead-letters page) and starts at page 1.
+  const setParams = (next: Record<string, string>, how: 'push' | 'replace') => {
+    const p = new URLSearchParams(params.toString());
+    for (const [k, v] of Object.entries(next)) if (v) p.set(k, v); else p.delete(k);
+    const query = p.toString();
+    router[how](query ? `${pathname}?${query}` : pathname, { scroll: false });
+  };
+  return (
+    <AuditLog
+      // Cursors learned belong to one filter: a new filter starts afresh.
+      key={`${filter.actor}|${filter.action}`}
+      filter={filter}
+      onFilter={(f) => setParams({ actor: f.actor.trim(), action: f.action.trim(), page: '' }, 'replace')}
+      page={parsePageParam(params.get('page'))}
+      onPage={(n, how) => setParams({ page: pageParam(n) }, how)}
+    />
+  );
+}
+
+function AuditLog({
+  filter,
+  onFilter,
+  page: wanted,
+  onPage,
+}: {
+  filter: { actor: string; action: string };
+  onFilter: (f: { actor: string; action: string }) => void;
+  /** The page the URL asks for, 0-based. */
+  page: number;
+  onPage: (page: number, how: 'push' | 'replace') => void;
+}) {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const id = useId();
-  const [draft, setDraft] = useState({ actor: '', action: '' });
-  const [filter, setFilter] = useState({ actor: '', action: '' });
-  const [paging, setPaging] = useState<Paging>(firstPage);
+  const [draft, setDraft] = useState(filter);
+  const input = { actor: filter.actor || undefined, action: filter.action || undefined };
+  // The page from the URL; one not walked to here (a reload, a shared link) is sought first.
+  const at = useCursorPage<number>({
+    scope: ['audit', filter.actor, filter.action],
+    wanted,
+    pageSize: PAGE_SIZE,
+    read: async (cursor, limit) => {
+      const r = await queryClient.fetchQuery(trpc.audit.list.queryOptions({ ...input, cursor, limit }));
+      return { rows: r.entries.length, nextCursor: r.nextCursor };
+    },
+    // A page past the end of the log shows its last page.
+    onClamp: (last) => onPage(last, 'replace'),
+  });
   const page = useQuery(
-    trpc.audit.list.queryOptions(
-      { actor: filter.actor || undefined, action: filter.action || undefined, cursor: currentCursor(paging), limit: PAGE_SIZE },
-      { placeholderData: keepPreviousData },
-    ),
+    trpc.audit.list.queryOptions(at.ready ? { ...input, cursor: at.cursor, limit: PAGE_SIZE } : skipToken, { placeholderData: keepPreviousData }),
   );
 
   function apply(e: React.FormEvent) {
     e.preventDefault();
-    setFilter({ actor: draft.actor.trim(), action: draft.action.trim() });
-    setPaging(firstPage());
+    onFilter(draft);
   }
   function clear() {
     setDraft({ actor: '', action: '' });
-    setFilter({ actor: '', action: '' });
-    setPaging(firstPage());
+    onFilter({ actor: '', action: '' });
+  }
+  function older(nextCursor: number) {
+    at.remember(wanted + 1, nextCursor);
+    onPage(wanted + 1, 'push');
   }
 
   return (
@@ -77,8 +130,10 @@ export function AuditView() {
         </div>
       </form>
 
-      {page.isPending ? (
-        <Loading what="the audit log" />
+      {at.seekError ? (
+        <ErrorNotice error={at.seekError} title={`Could not find page ${wanted + 1} of the audit log`} />
+      ) : page.isPending ? (
+        <Loading what={at.ready ? 'the audit log' : `page ${wanted + 1} of the audit log`} />
       ) : page.isError && !page.data ? (
         <ErrorNotice error={page.error} title="Could not read the audit log" />
       ) : page.data.entries.length === 0 ? (
@@ -91,7 +146,7 @@ export function AuditView() {
           <div className="table-wrap" tabIndex={0} role="region" aria-label="Audit log entries">
             <table className="table">
               <caption>
-                Page {pageNumber(paging)} · newest first · {page.data.entries.length} entries
+                Page {wanted + 1} · newest first · {page.data.entries.length} entries
               </caption>
               <thead>
                 <tr>
@@ -133,14 +188,14 @@ export function AuditView() {
             </table>
           </div>
           <nav className="button-row" aria-label="Audit log pages">
-            <button type="button" className="button button--quiet" onClick={() => setPaging(newer)} disabled={pageNumber(paging) === 1}>
+            <button type="button" className="button button--quiet" onClick={() => onPage(wanted - 1, 'push')} disabled={wanted === 0 || page.isPlaceholderData}>
               ← Newer
             </button>
             <button
               type="button"
               className="button button--quiet"
-              onClick={() => setPaging((p) => older(p, page.data.nextCursor))}
-              disabled={page.data.nextCursor === null}
+              onClick={() => older(page.data.nextCursor!)}
+              disabled={page.data.nextCursor === null || page.isPlaceholderData}
             >
               Older →
             </button>

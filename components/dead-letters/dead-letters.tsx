@@ -1,25 +1,18 @@
 'use client';
 
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import Link from 'next/link';
+import { useQuery } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useEffect, useId, useMemo, useState } from 'react';
-import type { BrowsedMessage } from '@/server/trpc/schemas';
 import { depthOf } from '../queues/queue-signals';
 import { LIVE_MS, useTRPC } from '../trpc/client';
-import { ConfirmDialog } from '../ui/confirm-dialog';
 import { formatCount } from '../ui/format';
-import { EmptyState, ErrorNotice, LiveBadge, Loading, ResultNotice, errorMessage } from '../ui/query-state';
-import { DeadLetterTable } from './dead-letter-table';
-import { EditReplayDialog } from './edit-replay-dialog';
-import { originQueues, PAGE_SIZE, pageCaption, pagerLabels, parseOrder, reasonSummary, replayAllPlan, type PageOrder } from './dead-letter-page';
-import { filterRequest, isFiltering, liveSelection, type DeadLetterFilter } from './replay-selection';
-
-type Outcome = { tone: 'success' | 'error'; text: string; origin?: string };
+import { EmptyState, ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
+import { pageParam, parsePageParam } from '../ui/cursor-pages';
+import { parseOrder } from './dead-letter-page';
+import { DlqPanel } from './dlq-panel';
 
 /**
  * Dead-letter queues (`*.dlq`): a light list of them for the picker, and one page of the selected
- * one, the only rows polled. The selected queue, order and filter live in the URL.
+ * one, the only rows polled. The selected queue, order, filter and page live in the URL.
  */
 export function DeadLetters() {
   const trpc = useTRPC();
@@ -28,10 +21,12 @@ export function DeadLetters() {
   const pathname = usePathname();
   const list = useQuery(trpc.deadLetters.queues.queryOptions(undefined, { refetchInterval: LIVE_MS }));
 
-  const setParams = (next: Record<string, string>) => {
+  // A page is a place to come Back to (push); the picker, order and filter change it in place.
+  const setParams = (next: Record<string, string>, how: 'push' | 'replace' = 'replace') => {
     const p = new URLSearchParams(params.toString());
     for (const [k, v] of Object.entries(next)) if (v) p.set(k, v); else p.delete(k);
-    router.replace(`${pathname}?${p.toString()}`, { scroll: false });
+    const query = p.toString();
+    router[how](query ? `${pathname}?${query}` : pathname, { scroll: false });
   };
 
   if (list.isPending) return <Loading what="dead-letter queues" />;
@@ -52,13 +47,14 @@ export function DeadLetters() {
   const total = dlqs.reduce((n, d) => n + depthOf(d), 0);
   const order = parseOrder(params.get('order'));
   const filter = { routingKey: params.get('routingKey') ?? '', error: params.get('error') ?? '' };
+  const page = parsePageParam(params.get('page'));
 
   return (
     <>
       <div className="toolbar">
         <div className="field">
           <label htmlFor="dlq-select">Dead-letter queue</label>
-          <select id="dlq-select" className="select" value={selected.name} onChange={(e) => setParams({ queue: e.target.value, routingKey: '', error: '' })}>
+          <select id="dlq-select" className="select" value={selected.name} onChange={(e) => setParams({ queue: e.target.value, routingKey: '', error: '', page: '' })}>
             {dlqs.map((d) => (
               <option key={d.name} value={d.name}>
                 {d.name} ({formatCount(depthOf(d))})
@@ -68,7 +64,7 @@ export function DeadLetters() {
         </div>
         <div className="field">
           <label htmlFor="dlq-order">Order</label>
-          <select id="dlq-order" className="select" value={order} onChange={(e) => setParams({ order: e.target.value === 'oldest' ? 'oldest' : '' })}>
+          <select id="dlq-order" className="select" value={order} onChange={(e) => setParams({ order: e.target.value === 'oldest' ? 'oldest' : '', page: '' })}>
             <option value="newest">Newest failures first</option>
             <option value="oldest">Oldest first</option>
           </select>
@@ -80,303 +76,17 @@ export function DeadLetters() {
       </div>
       {list.isError && <ErrorNotice error={list.error} title="The last refresh failed; showing older figures" />}
       <DlqPanel
-        // A new queue, order or filter starts again at the first page, with nothing selected.
+        // A new queue, order or filter starts again (the URL's page is cleared with it), with nothing selected.
         key={`${selected.name}|${order}|${filter.routingKey}|${filter.error}`}
         dlq={selected.name}
         depth={depthOf(selected)}
         durable={selected.settings.durability !== 'memory'}
         order={order}
         filter={filter}
-        onFilter={(f) => setParams({ routingKey: f.routingKey.trim(), error: f.error.trim() })}
+        onFilter={(f) => setParams({ routingKey: f.routingKey.trim(), error: f.error.trim(), page: '' })}
+        page={page}
+        onPage={(n, how) => setParams({ page: pageParam(n) }, how)}
       />
     </>
-  );
-}
-
-function DlqPanel({
-  dlq,
-  depth,
-  durable,
-  order,
-  filter,
-  onFilter,
-}: {
-  dlq: string;
-  depth: number;
-  durable: boolean;
-  order: PageOrder;
-  filter: DeadLetterFilter;
-  onFilter: (f: DeadLetterFilter) => void;
-}) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const id = useId();
-  const [draft, setDraft] = useState(filter);
-  useEffect(() => setDraft(filter), [filter.routingKey, filter.error]); // eslint-disable-line react-hooks/exhaustive-deps
-  // The cursors of the pages walked through: the last one is the page shown (undefined: the first).
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [confirm, setConfirm] = useState<null | 'replay-matching' | 'discard-selected'>(null);
-  const [editing, setEditing] = useState<BrowsedMessage | null>(null);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
-
-  const filtering = isFiltering(filter);
-  const request = filterRequest(filter);
-  const page = useQuery(
-    trpc.deadLetters.page.queryOptions(
-      { dlq, order, limit: PAGE_SIZE, cursor: cursors[cursors.length - 1], filter: 'filter' in request ? request.filter : undefined },
-      { refetchInterval: LIVE_MS, placeholderData: keepPreviousData },
-    ),
-  );
-  const shown = useMemo(() => page.data?.messages ?? [], [page.data]);
-  const total = page.data?.total ?? depth;
-  const counts = page.data?.counts ?? [];
-  const origins = originQueues(counts);
-  const plan = replayAllPlan({ matching: page.data?.matching ?? 0, total, filtering, durable });
-  const chosen = liveSelection(selected, shown);
-  const pager = pagerLabels(order);
-  const goTo = (next: (string | undefined)[]) => {
-    setCursors(next);
-    setSelected(new Set());
-  };
-  const refresh = () => queryClient.invalidateQueries(trpc.deadLetters.pathFilter()).then(() => queryClient.invalidateQueries(trpc.queues.pathFilter()));
-
-  const replay = useMutation(
-    trpc.deadLetters.replay.mutationOptions({
-      onSuccess: (r, input) => {
-        const origin = input.ids?.length ? shown.find((m) => m.id === input.ids![0])?.death?.queue : origins.length === 1 ? origins[0] : undefined;
-        setOutcome({
-          tone: r.replayed > 0 ? 'success' : 'error',
-          text:
-            r.replayed > 0
-              ? `Replayed ${formatCount(r.replayed)} ${r.replayed === 1 ? 'message' : 'messages'}: ${r.replayed === 1 ? 'it is' : 'they are'} back in ${origin ?? 'their queues'} with attempts reset.`
-              : 'Nothing was replayed: the messages may have been replayed or discarded meanwhile, or their origin queue no longer exists.',
-          origin,
-        });
-        setSelected(new Set());
-        setConfirm(null);
-        setEditing(null);
-        void refresh();
-      },
-      onError: (e) => setOutcome({ tone: 'error', text: `Replay failed: ${errorMessage(e)}` }),
-    }),
-  );
-  const discard = useMutation(
-    trpc.deadLetters.discard.mutationOptions({
-      onSuccess: (r) => {
-        setOutcome({ tone: 'success', text: `Discarded ${formatCount(r.discarded)} ${r.discarded === 1 ? 'message' : 'messages'}.` });
-        setSelected(new Set());
-        setConfirm(null);
-        void refresh();
-      },
-      onError: (e) => setOutcome({ tone: 'error', text: `Discard failed: ${errorMessage(e)}` }),
-    }),
-  );
-  const busy = replay.isPending || discard.isPending;
-
-  return (
-    <section aria-labelledby={`${id}-h`}>
-      <div className="section-heading">
-        <h2 id={`${id}-h`}>
-          <Link href={`/queues/${encodeURIComponent(dlq)}`}>{dlq}</Link>
-        </h2>
-        <p className="muted small" style={{ margin: 0 }} data-testid="dlq-count">
-          {formatCount(total)} dead {total === 1 ? 'letter' : 'letters'}
-          {counts.length > 0 && ` · ${reasonSummary(counts)}`}
-          {origins.length > 0 && (
-            <>
-              {' '}· from {origins.map((o, i) => (
-                <span key={o}>
-                  {i > 0 && ', '}
-                  <Link href={`/queues/${encodeURIComponent(o)}`}>{o}</Link>
-                </span>
-              ))}
-            </>
-          )}
-        </p>
-      </div>
-
-      {outcome && (
-        <ResultNotice tone={outcome.tone} onDismiss={() => setOutcome(null)}>
-          <p>
-            {outcome.text}{' '}
-            {outcome.origin && (
-              <>
-                <OriginDepth queue={outcome.origin} /> <Link href={`/queues/${encodeURIComponent(outcome.origin)}`}>Open {outcome.origin}</Link>
-              </>
-            )}
-          </p>
-        </ResultNotice>
-      )}
-      {page.isError && <ErrorNotice error={page.error} title={page.data ? 'The last refresh failed; showing older rows' : `Could not read ${dlq}`} />}
-
-      {page.isPending ? (
-        <Loading what={`the dead letters of ${dlq}`} />
-      ) : total === 0 && !page.isError ? (
-        <EmptyState title={`${dlq} is empty`}>
-          <p>Nothing has failed here. Messages arrive when a consumer nacks them on their last attempt, rejects them, or they expire.</p>
-        </EmptyState>
-      ) : (
-        <>
-          <form
-            className="card form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              onFilter(draft);
-            }}
-            aria-label="Filter dead letters"
-          >
-            <div className="form-row">
-              <div className="field field--grow">
-                <label htmlFor={`${id}-rk`}>Routing key (exact)</label>
-                <input id={`${id}-rk`} className="input" value={draft.routingKey} onChange={(e) => setDraft({ ...draft, routingKey: e.target.value })} placeholder="order.completed" />
-              </div>
-              <div className="field field--grow">
-                <label htmlFor={`${id}-err`}>Last error contains</label>
-                <input id={`${id}-err`} className="input" value={draft.error} onChange={(e) => setDraft({ ...draft, error: e.target.value })} placeholder="timeout" />
-              </div>
-              <div className="button-row">
-                <button type="submit" className="button button--quiet">Apply filter</button>
-                {filtering && (
-                  <button type="button" className="button button--quiet" onClick={() => onFilter({ routingKey: '', error: '' })}>
-                    Clear
-                  </button>
-                )}
-              </div>
-            </div>
-            <div className="button-row">
-              <p className="small" style={{ margin: 0, marginRight: 'auto' }} aria-live="polite" data-testid="replay-preview">
-                {filtering ? (
-                  <>
-                    <strong>{formatCount(plan.moves)}</strong> of {formatCount(total)} match this filter, in the whole queue
-                  </>
-                ) : (
-                  <>No filter: a replay of all moves <strong>{formatCount(plan.moves)}</strong> messages, on every page</>
-                )}
-                {plan.notes.map((n) => (
-                  <span key={n} className="muted"> {n}</span>
-                ))}
-              </p>
-              <button type="button" className="button" disabled={busy || plan.moves === 0} onClick={() => setConfirm('replay-matching')}>
-                {plan.button}
-              </button>
-              <button type="button" className="button button--quiet" disabled={busy || chosen.length === 0} onClick={() => replay.mutate({ dlq, ids: chosen })}>
-                Replay selected ({chosen.length})
-              </button>
-              <button type="button" className="button button--danger-quiet" disabled={busy || chosen.length === 0} onClick={() => setConfirm('discard-selected')}>
-                Discard selected ({chosen.length})…
-              </button>
-            </div>
-          </form>
-
-          {shown.length === 0 ? (
-            cursors.length > 1 ? (
-              <EmptyState title="Nothing left on this page">
-                <p>These dead letters were replayed or discarded meanwhile.</p>
-                <button type="button" className="button button--quiet" onClick={() => goTo([undefined])}>
-                  Back to the first page
-                </button>
-              </EmptyState>
-            ) : (
-              <EmptyState title="No dead letter matches this filter">
-                <p>Clear the filter, or check the routing key: it must match exactly.</p>
-              </EmptyState>
-            )
-          ) : (
-            <DeadLetterTable
-              messages={shown}
-              caption={`${pageCaption({ order, page: cursors.length - 1, shown: shown.length, total, filtering })} · select rows on this page to replay or discard them together`}
-              selected={selected}
-              onSelect={setSelected}
-              busy={busy}
-              onReplay={(id) => replay.mutate({ dlq, ids: [id] })}
-              onEdit={setEditing}
-            />
-          )}
-          {(cursors.length > 1 || page.data?.nextCursor) && (
-            <nav className="button-row" aria-label={`Pages of ${dlq}`} style={{ marginTop: '0.75rem' }}>
-              <button type="button" className="button button--quiet" disabled={cursors.length <= 1 || page.isPlaceholderData} onClick={() => goTo(cursors.slice(0, -1))}>
-                {pager.back}
-              </button>
-              <span className="muted small">Page {cursors.length}</span>
-              <button
-                type="button"
-                className="button button--quiet"
-                disabled={!page.data?.nextCursor || page.isPlaceholderData}
-                onClick={() => goTo([...cursors, page.data!.nextCursor!])}
-              >
-                {pager.forward}
-              </button>
-            </nav>
-          )}
-        </>
-      )}
-
-      <ConfirmDialog
-        open={confirm === 'replay-matching'}
-        title={filtering ? 'Replay the matching dead letters?' : `Replay all of ${dlq}?`}
-        confirmLabel={`Replay ${formatCount(plan.moves)}`}
-        busy={replay.isPending}
-        onConfirm={() => replay.mutate({ dlq, ...request })}
-        onCancel={() => setConfirm(null)}
-      >
-        <p>
-          {formatCount(plan.moves)} {plan.moves === 1 ? 'message goes' : 'messages go'} back to the queue {plan.moves === 1 ? 'it' : 'they'} died in, from every page of {dlq}, not only
-          the one shown, with attempts reset and correlation IDs kept.
-        </p>
-        {plan.notes.map((n) => (
-          <p key={n} className="muted small">{n}</p>
-        ))}
-        {filtering && (
-          <p className="muted small">
-            Filter: {filter.routingKey && <>routing key <code>{filter.routingKey}</code> </>}
-            {filter.error && <>error containing <code>{filter.error}</code></>}
-          </p>
-        )}
-      </ConfirmDialog>
-      <ConfirmDialog
-        open={confirm === 'discard-selected'}
-        title={`Discard ${chosen.length} dead ${chosen.length === 1 ? 'letter' : 'letters'}?`}
-        confirmLabel="Discard"
-        danger
-        busy={discard.isPending}
-        onConfirm={() => discard.mutate({ dlq, ids: chosen })}
-        onCancel={() => setConfirm(null)}
-      >
-        <p>They are removed from {dlq} and will not be delivered again. The messages stay in the message store for audit until retention drops them.</p>
-      </ConfirmDialog>
-      {editing && (
-        <EditLoader
-          message={editing}
-          busy={replay.isPending}
-          error={replay.isError ? errorMessage(replay.error) : null}
-          onCancel={() => setEditing(null)}
-          onReplay={(edit) => replay.mutate({ dlq, ids: [editing.id], edit })}
-        />
-      )}
-    </section>
-  );
-}
-
-/** Page rows carry cut bodies: a cut one is read in full before the edit dialog opens. */
-function EditLoader(props: Omit<Parameters<typeof EditReplayDialog>[0], 'message'> & { message: BrowsedMessage }) {
-  const trpc = useTRPC();
-  const cut = props.message.truncated;
-  const full = useQuery(trpc.messages.get.queryOptions({ id: props.message.id }, { enabled: cut, staleTime: Infinity }));
-  if (!cut) return <EditReplayDialog {...props} />;
-  if (full.isPending) return <Loading what="the message body" />;
-  const message = full.data ? { ...props.message, body: full.data.body, truncated: full.data.truncated, size: full.data.size } : props.message;
-  return <EditReplayDialog {...props} message={message} />;
-}
-
-/** The origin queue's live depth, so the operator sees the replayed message arrive there. */
-function OriginDepth({ queue }: { queue: string }) {
-  const trpc = useTRPC();
-  const info = useQuery(trpc.queues.get.queryOptions({ name: queue }, { refetchInterval: LIVE_MS }));
-  if (!info.data) return null;
-  return (
-    <span data-testid="origin-depth">
-      {queue} now has {formatCount(info.data.ready)} ready and {formatCount(info.data.inFlight)} in flight.
-    </span>
   );
 }
