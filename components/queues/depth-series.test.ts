@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { depthSeries } from './depth-series';
+import { DEPTH_RANGES, depthRangeParam, depthSeries, parseDepthRange } from './depth-series';
 
 const at = (s: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, s)).toISOString();
 
@@ -33,5 +33,26 @@ describe('depthSeries', () => {
 
   it('ignores unreadable timestamps', () => {
     expect(depthSeries([{ at: 'nope', ready: 1, inFlight: 0, delayed: 0 }])).toEqual([]);
+  });
+});
+
+describe('parseDepthRange and depthRangeParam', () => {
+  it('reads each range the URL can name', () => {
+    expect(parseDepthRange('15m').minutes).toBe(15);
+    expect(parseDepthRange('1h').minutes).toBe(60);
+    expect(parseDepthRange('6h').minutes).toBe(360);
+    expect(parseDepthRange('24h').minutes).toBe(1440);
+    expect(parseDepthRange(' 6H ').minutes).toBe(360);
+  });
+
+  it('falls back to 15 minutes for an absent or unknown range', () => {
+    for (const bad of [null, undefined, '', 'nonsense', '60', '-1h', '7d', 'constructor', '__proto__']) {
+      expect(parseDepthRange(bad)).toBe(DEPTH_RANGES[0]);
+    }
+  });
+
+  it('writes the default as no parameter, and reads back what it writes', () => {
+    expect(depthRangeParam(DEPTH_RANGES[0])).toBe('');
+    for (const r of DEPTH_RANGES.slice(1)) expect(parseDepthRange(depthRangeParam(r))).toBe(r);
   });
 });

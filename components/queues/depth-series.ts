@@ -13,12 +13,23 @@ export interface DepthPoint {
   delayed: number;
 }
 
+/** The depth chart's windows; `key` is how the URL names one (`?range=6h`). */
 export const DEPTH_RANGES = [
-  { minutes: 15, label: '15 min' },
-  { minutes: 60, label: '1 hour' },
-  { minutes: 6 * 60, label: '6 hours' },
-  { minutes: 24 * 60, label: '24 hours' },
+  { key: '15m', minutes: 15, label: '15 min' },
+  { key: '1h', minutes: 60, label: '1 hour' },
+  { key: '6h', minutes: 6 * 60, label: '6 hours' },
+  { key: '24h', minutes: 24 * 60, label: '24 hours' },
 ] as const;
+
+export type DepthRange = (typeof DEPTH_RANGES)[number];
+
+/** `?range=` → a depth range; absent or anything not a known key is the first (15 minutes). */
+export function parseDepthRange(s: string | null | undefined): DepthRange {
+  return DEPTH_RANGES.find((r) => r.key === s?.trim().toLowerCase()) ?? DEPTH_RANGES[0];
+}
+
+/** A depth range → the value of `?range=`; the default leaves the URL clean (''). */
+export const depthRangeParam = (r: DepthRange): string => (r.key === DEPTH_RANGES[0].key ? '' : r.key);
 
 /**
  * Samples → chart points: time-ordered, at most `maxPoints` (each bucket keeps its highest

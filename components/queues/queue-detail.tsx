@@ -2,7 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useMemo, useRef, useState } from 'react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { Suspense, useMemo, useRef, useState } from 'react';
 import { StatList } from '../stat-list';
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { ConfirmDialog } from '../ui/confirm-dialog';
@@ -11,7 +12,7 @@ import { PageHeading } from '../ui/page-heading';
 import { EmptyState, ErrorNotice, LiveBadge, Loading, ResultNotice, errorMessage } from '../ui/query-state';
 import { SignalBadges } from '../ui/signal-badges';
 import { DepthChart } from './depth-chart';
-import { DEPTH_RANGES, depthSeries } from './depth-series';
+import { DEPTH_RANGES, depthRangeParam, depthSeries, parseDepthRange, type DepthRange } from './depth-series';
 import { MessageBrowser } from './message-browser';
 import { PublishForm } from './publish-form';
 import { DEFAULT_SIGNAL_OPTIONS, depthOf, isDeadLetterQueue, pushTrend, queueSignals } from './queue-signals';
@@ -25,12 +26,12 @@ export function QueueDetail({ name }: { name: string }) {
     trpc.queues.get.queryOptions({ name: dlqName }, { refetchInterval: LIVE_MS, enabled: !isDeadLetterQueue(name) && !!info.data && info.data.settings.deadLetter !== false && !info.data.settings.deadLetter.exchange, retry: false }),
   );
 
-  // The depth at each poll, for "growing" (the depth must actually rise), as the queue list keeps it.
+  // The depth at each poll, for "growing" (the depth must actually rise), as the queue list keeps it; the DLQ's too, for "dead letters rising".
   const trends = useRef(new Map<string, number[]>());
   const lastData = useRef<unknown>(null);
   if (info.data && info.data !== lastData.current) {
     lastData.current = info.data;
-    trends.current = pushTrend(trends.current, [info.data]);
+    trends.current = pushTrend(trends.current, dlq.data ? [info.data, dlq.data] : [info.data]);
   }
 
   if (info.isPending) return <Loading what={`queue ${name}`} />;
@@ -53,7 +54,11 @@ export function QueueDetail({ name }: { name: string }) {
   }
   const q = info.data!;
   const dlqDepth = isDeadLetterQueue(name) ? depthOf(q) : dlq.data ? depthOf(dlq.data) : 0;
-  const signals = queueSignals(q, dlqDepth, { ...DEFAULT_SIGNAL_OPTIONS, depthTrend: trends.current.get(name)?.slice(0, -1) });
+  const signals = queueSignals(q, dlqDepth, {
+    ...DEFAULT_SIGNAL_OPTIONS,
+    depthTrend: trends.current.get(name)?.slice(0, -1),
+    dlqTrend: dlq.data ? trends.current.get(dlqName)?.slice(0, -1) : undefined,
+  });
 
   return (
     <>
@@ -106,7 +111,9 @@ export function QueueDetail({ name }: { name: string }) {
         )}
       </section>
       <section className="section" aria-labelledby="depth-heading">
-        <DepthHistory name={name} />
+        <Suspense fallback={<Loading what="depth history" />}>
+          <DepthHistory name={name} />
+        </Suspense>
       </section>
       <div className="grid-2 section">
         <section aria-labelledby="publish-heading" className="card">
@@ -129,9 +136,22 @@ export function QueueDetail({ name }: { name: string }) {
   );
 }
 
+/** The chart's range lives in the URL (`?range=1h`), so a reload, Back or a shared link keeps it. */
 function DepthHistory({ name }: { name: string }) {
   const trpc = useTRPC();
-  const [minutes, setMinutes] = useState<number>(15);
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const range = parseDepthRange(params.get('range'));
+  const minutes = range.minutes;
+  const setRange = (r: DepthRange) => {
+    const p = new URLSearchParams(params.toString());
+    const value = depthRangeParam(r);
+    if (value) p.set('range', value);
+    else p.delete('range');
+    const query = p.toString();
+    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+  };
   const history = useQuery(trpc.queues.depthHistory.queryOptions({ name, minutes }, { refetchInterval: LIVE_MS }));
   const points = useMemo(() => depthSeries(history.data ?? []), [history.data]);
   // The window moves with each refresh; read the clock when data arrives, not on every render.
@@ -143,7 +163,7 @@ function DepthHistory({ name }: { name: string }) {
         <h2 id="depth-heading">Depth over time</h2>
         <div className="segmented" role="group" aria-label="Time range">
           {DEPTH_RANGES.map((r) => (
-            <button key={r.minutes} type="button" aria-pressed={minutes === r.minutes} onClick={() => setMinutes(r.minutes)}>
+            <button key={r.key} type="button" aria-pressed={range.key === r.key} onClick={() => setRange(r)}>
               {r.label}
             </button>
           ))}

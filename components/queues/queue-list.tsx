@@ -33,6 +33,7 @@ export function QueueList() {
         signals: queueSignals(q, isDeadLetterQueue(q.name) ? depthOf(q) : (depth.get(`${q.name}.dlq`) ?? 0), {
           oldAfterMs: 60_000,
           depthTrend: trends.current.get(q.name)?.slice(0, -1),
+          dlqTrend: isDeadLetterQueue(q.name) ? undefined : trends.current.get(`${q.name}.dlq`)?.slice(0, -1),
         }),
       }));
   }, [queues.data, filter, showDlq]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueInfoView } from '@/server/trpc/schemas';
-import { isGrowing, pushTrend, queueSignals, queueTotals, queuesNeedingAttention } from './queue-signals';
+import { DLQ_TREND_POLLS, deadLetterGain, isDeadLetterGrowing, isGrowing, pushTrend, queueSignals, queueTotals, queuesNeedingAttention } from './queue-signals';
 
 const settings: QueueInfoView['settings'] = {
   durability: 'durable',
@@ -66,6 +66,64 @@ describe('isGrowing', () => {
   });
 });
 
+describe('a dead-letter queue piling up', () => {
+  // What a DLQ looks like to the console: no consumers, nothing published to it or delivered from it.
+  const dlq = (ready: number) => q('notification.dlq', { ready, consumers: 0, publishRate: 0, deliverRate: 0, oldestReadyAgeMs: 90_000 });
+
+  it('was never growing by the rule for ordinary queues: no rates, and dead letters arrive in steps', () => {
+    // Dead letters every few polls: the depth never rises at every poll, and a DLQ's publish rate is zero.
+    expect(isGrowing(dlq(12), [10, 10, 12])).toBe(false);
+  });
+
+  it('is growing when its depth rose over the window and never fell', () => {
+    expect(isDeadLetterGrowing(12, [10, 10, 12, 12])).toBe(true);
+    expect(isDeadLetterGrowing(11, [10, 10])).toBe(true);
+    expect(deadLetterGain(14, [8, 8, 10, 10, 10, 14])).toEqual({ added: 6, polls: 6 });
+  });
+
+  it('is not growing when flat, drained, or too new to say', () => {
+    expect(isDeadLetterGrowing(10, [10, 10, 10])).toBe(false);
+    // A replay in the window: someone is draining it, even if more died since.
+    expect(isDeadLetterGrowing(12, [10, 4, 8])).toBe(false);
+    expect(isDeadLetterGrowing(3, [5, 4])).toBe(false);
+    expect(isDeadLetterGrowing(11, [10])).toBe(false);
+    expect(isDeadLetterGrowing(11)).toBe(false);
+  });
+
+  it('looks back over the longer DLQ window only: an old fall no longer counts', () => {
+    const window = Array.from({ length: DLQ_TREND_POLLS }, (_, i) => 20 + Math.floor(i / 5));
+    expect(isDeadLetterGrowing(25, [50, ...window])).toBe(true);
+    expect(deadLetterGain(25, [50, ...window])).toEqual({ added: 5, polls: DLQ_TREND_POLLS });
+  });
+
+  it('is flagged growing by queueSignals, on the queue list and the queue page', () => {
+    const signals = queueSignals(dlq(12), 12, { oldAfterMs: 60_000, depthTrend: [10, 10, 12, 12] });
+    expect(signals.map((s) => s.kind)).toEqual(['dead_letters', 'growing']);
+    expect(signals[1]).toMatchObject({ label: 'growing', severity: 'warning' });
+    expect(signals[1]!.detail).toBe('dead letters are piling up: 2 more in the last 4 refreshes, none taken out');
+    expect(queueSignals(dlq(12), 12, { oldAfterMs: 60_000, depthTrend: [12, 12, 12] }).map((s) => s.kind)).toEqual(['dead_letters']);
+  });
+
+  it('is said on its origin queue when given the DLQ trend (where the DLQ is not listed apart)', () => {
+    const work = q('notification', { ready: 1 });
+    const kinds = queueSignals(work, 12, { oldAfterMs: 60_000, depthTrend: [1, 1, 1], dlqTrend: [10, 11, 11] }).map((s) => s.kind);
+    expect(kinds).toEqual(['dead_letters', 'dead_letters_growing']);
+    expect(queueSignals(work, 12, { oldAfterMs: 60_000, dlqTrend: [12, 12, 12] }).map((s) => s.kind)).toEqual(['dead_letters']);
+  });
+
+  it('reaches the overview through the origin queue, where the DLQ row is folded in', () => {
+    let trends = new Map<string, number[]>();
+    for (const n of [10, 10, 11, 13]) trends = pushTrend(trends, [q('notification', { ready: 1 }), dlq(n)]);
+    const previous = new Map([...trends].map(([k, v]) => [k, v.slice(0, -1)]));
+    const rows = queuesNeedingAttention([q('notification', { ready: 1 }), dlq(13)], { trends: previous });
+    expect(rows.map((r) => r.queue.name)).toEqual(['notification']);
+    expect(rows[0]!.signals.map((s) => s.kind)).toEqual(['dead_letters', 'dead_letters_growing']);
+    // An orphan DLQ (its origin deleted) is listed itself, flagged growing.
+    const orphan = queuesNeedingAttention([dlq(13)], { trends: previous });
+    expect(orphan[0]!.signals.map((s) => s.kind)).toEqual(['dead_letters', 'growing']);
+  });
+});
+
 describe('queuesNeedingAttention', () => {
   it('lists a queue once with its DLQ depth, worst first', () => {
     const rows = queuesNeedingAttention([
@@ -83,6 +141,13 @@ describe('queueTotals and pushTrend', () => {
   it('sums work and dead letters apart', () => {
     const t = queueTotals([q('a', { ready: 2, inFlight: 1, publishRate: 1.5 }), q('a.dlq', { ready: 4 })]);
     expect(t).toMatchObject({ queues: 1, deadLetterQueues: 1, ready: 2, inFlight: 1, deadLetters: 4, publishRate: 1.5 });
+  });
+
+  it('keeps enough depths for the DLQ window by default', () => {
+    let trends = new Map<string, number[]>();
+    for (let ready = 1; ready <= 40; ready++) trends = pushTrend(trends, [q('a.dlq', { ready })]);
+    expect(trends.get('a.dlq')).toHaveLength(DLQ_TREND_POLLS + 1);
+    expect(trends.get('a.dlq')!.at(-1)).toBe(40);
   });
 
   it('keeps the last depths of each queue', () => {

@@ -1,6 +1,10 @@
 import type { QueueInfoView } from '@/server/trpc/schemas';
 
-export type SignalKind = 'dead_letters' | 'no_consumers' | 'old_messages' | 'growing';
+/**
+ * growing: the queue's own depth rises (for a DLQ: dead letters pile up); dead_letters_growing:
+ * a queue's DLQ is filling, said on the queue itself where its DLQ is not listed apart (overview).
+ */
+export type SignalKind = 'dead_letters' | 'dead_letters_growing' | 'no_consumers' | 'old_messages' | 'growing';
 
 export interface Signal {
   kind: SignalKind;
@@ -16,6 +20,8 @@ export interface SignalOptions {
   oldAfterMs: number;
   /** Depth of each queue at earlier polls, oldest first (the caller keeps them). */
   depthTrend?: number[];
+  /** For an ordinary queue: its DLQ's depth at earlier polls, oldest first; when given, a filling DLQ is said here too. */
+  dlqTrend?: number[];
 }
 
 export const DEFAULT_SIGNAL_OPTIONS: SignalOptions = { oldAfterMs: 60_000 };
@@ -44,10 +50,50 @@ export function queueSignals(q: QueueInfoView, dlqDepth: number, o: SignalOption
   if (!dlq && q.oldestReadyAgeMs != null && q.oldestReadyAgeMs > o.oldAfterMs) {
     signals.push({ kind: 'old_messages', label: 'old messages', detail: 'the oldest ready message has waited too long', severity: 'warning' });
   }
+  const dlqGain = dlq || !o.dlqTrend ? null : deadLetterGain(dlqDepth, o.dlqTrend);
+  if (dlqGain) {
+    signals.push({ kind: 'dead_letters_growing', label: 'dead letters rising', detail: `${q.name}.dlq is filling: ${gainDetail(dlqGain)}`, severity: 'warning' });
+  }
   if (!dlq && isGrowing(q, o.depthTrend)) {
     signals.push({ kind: 'growing', label: 'growing', detail: 'messages arrive faster than they are consumed', severity: 'warning' });
   }
+  const gain = dlq ? deadLetterGain(depthOf(q), o.depthTrend) : null;
+  if (gain) {
+    signals.push({ kind: 'growing', label: 'growing', detail: `dead letters are piling up: ${gainDetail(gain)}`, severity: 'warning' });
+  }
   return signals;
+}
+
+const gainDetail = (g: DeadLetterGain) => `${g.added} more in the last ${g.polls} refreshes, none taken out`;
+
+/** How many earlier polls a DLQ's trend looks back over (about half a minute at the console's 2 s). */
+export const DLQ_TREND_POLLS = 14;
+
+/**
+ * A DLQ is growing when dead letters pile up: over the window (at least three samples, the
+ * current one included, up to DLQ_TREND_POLLS earlier ones) its depth never fell and ended higher.
+ * `isGrowing` cannot say it: a DLQ has no consumers and its inflow is dead lettering, not
+ * publishing, so its rates are zero, and dead letters arrive in steps, not at every poll.
+ * Any fall in the window (a replay, a discard, a purge) means someone is draining it.
+ */
+export function isDeadLetterGrowing(depth: number, trend: number[] = []): boolean {
+  return deadLetterGain(depth, trend) !== null;
+}
+
+export interface DeadLetterGain {
+  /** Dead letters added over the window. */
+  added: number;
+  /** Polls the window spans. */
+  polls: number;
+}
+
+/** What `isDeadLetterGrowing` sees, for the signal's sentence: null when the DLQ is not growing. */
+export function deadLetterGain(depth: number, trend: number[] = []): DeadLetterGain | null {
+  const points = [...trend, depth].slice(-(DLQ_TREND_POLLS + 1));
+  if (points.length < 3) return null;
+  const neverFell = points.every((d, i) => i === 0 || d >= points[i - 1]!);
+  const added = points[points.length - 1]! - points[0]!;
+  return neverFell && added > 0 ? { added, polls: points.length - 1 } : null;
 }
 
 /**
@@ -80,13 +126,14 @@ export function queuesNeedingAttention(
 ): AttentionRow[] {
   const depth = new Map(queues.map((q) => [q.name, depthOf(q)]));
   const rows = queues
-    // A DLQ is reported through its origin queue when that exists, so it is listed once.
+    // A DLQ is reported through its origin queue when that exists, so it is listed once: its growth too.
     .filter((q) => !(isDeadLetterQueue(q.name) && depth.has(q.name.slice(0, -4))))
     .map((q) => ({
       queue: q,
       signals: queueSignals(q, isDeadLetterQueue(q.name) ? depthOf(q) : (depth.get(`${q.name}.dlq`) ?? 0), {
         oldAfterMs: o.oldAfterMs ?? DEFAULT_SIGNAL_OPTIONS.oldAfterMs,
         depthTrend: o.trends?.get(q.name),
+        dlqTrend: isDeadLetterQueue(q.name) ? undefined : o.trends?.get(`${q.name}.dlq`),
       }),
     }))
     .filter((r) => r.signals.length > 0);
@@ -128,8 +175,11 @@ export function queueTotals(queues: QueueInfoView[]): Totals {
   return t;
 }
 
-/** Keeps the last `keep` depths of every queue across polls, for `isGrowing`. */
-export function pushTrend(trends: Map<string, number[]>, queues: QueueInfoView[], keep = 4): Map<string, number[]> {
+/**
+ * Keeps the last `keep` depths of every queue across polls: `isGrowing` reads the last four,
+ * `isDeadLetterGrowing` the longer window (dead letters arrive in steps, seconds apart).
+ */
+export function pushTrend(trends: Map<string, number[]>, queues: QueueInfoView[], keep = DLQ_TREND_POLLS + 1): Map<string, number[]> {
   const next = new Map<string, number[]>();
   for (const q of queues) next.set(q.name, [...(trends.get(q.name) ?? []), depthOf(q)].slice(-keep));
   return next;
