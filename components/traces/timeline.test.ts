@@ -61,14 +61,14 @@ describe('layoutTimeline', () => {
     const arrivals = t.items.filter((i) => i.type === 'arrived');
     expect(arrivals.map((a) => a.lane)).toEqual(['queue:work.dlq', 'queue:work']);
     expect(arrivals[0]!.column).toBe(item('dead_lettered').column);
-    expect(t.links).toContainEqual({ from: item('dead_lettered').key, to: arrivals[0]!.key, kind: 'dead_letter' });
-    expect(t.links).toContainEqual({ from: item('replayed').key, to: arrivals[1]!.key, kind: 'replay' });
+    expect(t.links).toContainEqual(expect.objectContaining({ from: item('dead_lettered').key, to: arrivals[0]!.key, kind: 'dead_letter' }));
+    expect(t.links).toContainEqual(expect.objectContaining({ from: item('replayed').key, to: arrivals[1]!.key, kind: 'replay' }));
     // the delivery after the replay continues from the arrival
-    expect(t.links).toContainEqual({ from: arrivals[1]!.key, to: item('delivered', 2).key, kind: 'replay' });
+    expect(t.links).toContainEqual(expect.objectContaining({ from: arrivals[1]!.key, to: item('delivered', 2).key, kind: 'replay' }));
   });
 
   it('links routing to the first delivery', () => {
-    expect(t.links).toContainEqual({ from: item('routed').key, to: item('delivered').key, kind: 'route' });
+    expect(t.links).toContainEqual(expect.objectContaining({ from: item('routed').key, to: item('delivered').key, kind: 'route' }));
   });
 
   it('measures offsets from the first event and sizes the drawing', () => {

@@ -4,6 +4,7 @@
  * routing microseconds apart must both stay readable), links between lanes for routing, dead
  * lettering, replay and request → reply. Pure: the .tsx only draws what this returns.
  */
+import { routeLink, routePath, sCurve } from './timeline-links';
 import { LABEL_CHAR_PX, NOTE_CHAR_PX, placeTexts } from './timeline-labels';
 
 export interface TimelineEventInput {
@@ -62,6 +63,8 @@ export interface TimelineLink {
   from: string;
   to: string;
   kind: 'route' | 'dead_letter' | 'replay' | 'reply';
+  /** The SVG path drawn, clear of every other step's dot (timeline-links.ts). */
+  path: string;
 }
 
 export interface Timeline {
@@ -160,7 +163,7 @@ export function layoutTimeline(
   const events = [...input.events].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   const messages = new Map(input.messages.map((m) => [m.id, m]));
   const steps: Step[] = [];
-  const links: TimelineLink[] = [];
+  const links: Omit<TimelineLink, 'path'>[] = [];
   // The step that a later event of the same message in a lane continues from (route links).
   const awaiting = new Map<string, { key: string; kind: TimelineLink['kind'] }>(); // `${messageId}|${queue}` → the step that sent it there
   const publishedStep = new Map<string, string>(); // messageId → key of its published step
@@ -282,11 +285,22 @@ export function layoutTimeline(
     return { ...i, labelText: label.text, labelRow: label.row, noteText: note?.text ?? null, noteRow: note?.row ?? 0 };
   });
 
+  const byKey = new Map(items.map((i) => [i.key, i]));
+  const dots = items.map((i) => ({ key: i.key, x: i.x, y: i.y, r: dotRadius(i.type) }));
+  const grid = { columnWidth: o.columnWidth, laneHeight: o.laneHeight, gutter: o.gutter, columns: column + 1, lanes: lanes.length };
+  const routed: TimelineLink[] = links.flatMap((l) => {
+    const from = byKey.get(l.from);
+    const to = byKey.get(l.to);
+    if (!from || !to) return [];
+    const others = dots.filter((d) => d.key !== l.from && d.key !== l.to);
+    return [{ ...l, path: routePath(routeLink(from, to, others, grid)) }];
+  });
+
   const last = events[events.length - 1];
   return {
     lanes,
     items,
-    links,
+    links: routed,
     // Wide enough for the last column's texts too, so nothing is cut off at the right.
     width: Math.max(o.gutter + (column + 1) * o.columnWidth, Math.ceil(rightmost) + 12),
     height: lanes.length * o.laneHeight,
@@ -296,15 +310,12 @@ export function layoutTimeline(
   };
 }
 
-/** A link as an SVG path: straight within a lane, an S-curve between lanes. */
+/** The radius of a step's dot as trace-timeline.tsx draws it: an arrival is the smaller. */
+export const dotRadius = (type: string) => (type === 'arrived' ? 6 : 8);
+
+/** A link as the plain SVG path, heedless of other dots: straight within a lane, an S-curve between lanes. Links are drawn along `TimelineLink.path`. */
 export function linkPath(from: Pick<TimelineItem, 'x' | 'y'>, to: Pick<TimelineItem, 'x' | 'y'>): string {
-  if (from.y === to.y) return `M ${from.x} ${from.y} L ${to.x} ${to.y}`;
-  if (from.x === to.x) {
-    const bend = 28;
-    return `M ${from.x} ${from.y} C ${from.x + bend} ${from.y}, ${to.x + bend} ${to.y}, ${to.x} ${to.y}`;
-  }
-  const mid = (from.x + to.x) / 2;
-  return `M ${from.x} ${from.y} C ${mid} ${from.y}, ${mid} ${to.y}, ${to.x} ${to.y}`;
+  return routePath(sCurve({ x: from.x, y: from.y }, { x: to.x, y: to.y }));
 }
 
 /**

@@ -2,7 +2,7 @@
 
 import { useId } from 'react';
 import { formatDuration } from '../ui/format';
-import { linkPath, type Timeline } from './timeline';
+import { dotRadius, type Timeline } from './timeline';
 
 const ARROW_IDS = { route: 'arrow-route', dead_letter: 'arrow-dead', replay: 'arrow-replay', reply: 'arrow-reply' } as const;
 
@@ -20,7 +20,6 @@ export function TraceTimeline({
   onActivate: (key: string | null) => void;
 }) {
   const hintId = useId();
-  const byKey = new Map(timeline.items.map((i) => [i.key, i]));
   const top = 24;
   const height = timeline.height + top;
   // timeline.width already leaves room for the last column's texts.
@@ -62,12 +61,10 @@ export function TraceTimeline({
                 </text>
               </g>
             ))}
-            {timeline.links.map((l, i) => {
-              const from = byKey.get(l.from);
-              const to = byKey.get(l.to);
-              if (!from || !to) return null;
-              return <path key={i} d={linkPath(from, to)} className={`link link--${l.kind}`} markerEnd={`url(#${ARROW_IDS[l.kind]})`} />;
-            })}
+            {/* Paths are routed clear of other steps' dots (timeline-links.ts). */}
+            {timeline.links.map((l, i) => (
+              <path key={i} d={l.path} className={`link link--${l.kind}`} markerEnd={`url(#${ARROW_IDS[l.kind]})`} />
+            ))}
             {timeline.items.map((item) => (
               <g
                 key={item.key}
@@ -77,7 +74,7 @@ export function TraceTimeline({
                 onMouseLeave={() => onActivate(null)}
               >
                 <title>{`${item.label}${item.note ? ` — ${item.note}` : ''} (+${formatDuration(item.offsetMs)})`}</title>
-                <circle r={item.type === 'arrived' ? 6 : 8} className={`dot--${item.tone}`} />
+                <circle r={dotRadius(item.type)} className={`dot--${item.tone}`} />
                 {/* Neighbours' texts alternate between two rows (timeline-labels.ts), so they do not run together. */}
                 <text y={item.labelRow === 0 ? -14 : -26} textAnchor="middle" className="item-label">
                   {item.labelText}
