@@ -79,6 +79,11 @@ export interface Broker {
   ack(queue: string, receipts: string[]): Promise<AckResult>;
   nack(queue: string, receipts: string[], options: NackOptions): Promise<{ nacked: number; stale: string[] }>;
   extend(queue: string, receipts: string[], visibilityMs: number): Promise<{ extended: number; stale: string[] }>;
+  /**
+   * Gives current leases back unsettled: each entry is ready again at once and its attempt is not
+   * counted, as for a consumer that never handled it (push delivery when its endpoint is gone).
+   */
+  release(queue: string, receipts: string[]): Promise<{ released: number }>;
 
   replay(dlq: string, request: ReplayRequest): Promise<{ replayed: number }>;
   getMessage(id: string): Promise<MessageDetail>;

@@ -334,6 +334,14 @@ export function createBroker(options: BrokerOptions): Broker {
       const { n, stale } = settlement(list, rs, settled);
       return { extended: n, stale };
     },
+    async release(name, list) {
+      const q = await topology.queueAfterReload(name);
+      const rs = receipts(list);
+      if (isMemory(q)) return { released: memory.release(name, rs) };
+      const released = await queueEntryRelease(db, { queue: name, receipts: rs, node });
+      if (released > 0) waiters.wake([name]);
+      return { released };
+    },
 
     async replay(dlq, request: ReplayRequest) {
       const q = await topology.queueAfterReload(dlq);

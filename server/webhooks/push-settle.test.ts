@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { settle } from './push';
 import { retryAfterMs } from './push-send';
 import { jsonPath } from './inbound';
+import { displayUrl, pushView } from './push-view';
 
 const response = (status: number, headers: Record<string, string> = {}, body = '') => ({ kind: 'response' as const, status, headers, body });
 
@@ -12,7 +13,8 @@ describe('what a push answer means for the lease', () => {
     expect(settle(response(500, {}, 'x'.repeat(1000)))).toEqual({ ack: false, error: `HTTP 500: ${'x'.repeat(200)}` });
     expect(settle(response(404))).toEqual({ ack: false, error: 'HTTP 404' });
     expect(settle(response(301, { location: 'https://elsewhere/' }))).toEqual({ ack: false, error: 'HTTP 301: redirect to https://elsewhere/ not followed' });
-    expect(settle(response(410))).toEqual({ ack: false, error: 'HTTP 410 Gone: push disabled', gone: true });
+    // 410: stop pushing; the message itself did not fail (its lease goes back, attempt unspent)
+    expect(settle(response(410))).toEqual({ gone: true });
     expect(settle({ kind: 'timeout', message: 'no answer within 5 ms' })).toEqual({ ack: false, error: 'no answer within 5 ms' });
     expect(settle({ kind: 'forbidden', message: 'x resolves to 10.0.0.1' })).toEqual({ ack: false, error: 'push_target_forbidden: x resolves to 10.0.0.1' });
   });
@@ -31,6 +33,32 @@ describe('what a push answer means for the lease', () => {
     expect(retryAfterMs('Wed, 31 Dec 2025 00:00:00 GMT', now)).toBe(0);
     expect(retryAfterMs('soon', now)).toBeUndefined();
     expect(retryAfterMs(undefined, now)).toBeUndefined();
+  });
+});
+
+describe('push URLs as shown (HTTP API and dashboard)', () => {
+  it('hide a password, keep the user name, and leave other URLs as stored', () => {
+    expect(displayUrl('http://user:pa55@127.0.0.1:3105/x')).toBe('http://user:***@127.0.0.1:3105/x');
+    expect(displayUrl('https://u%40corp:p%3Ass@hooks.example.com/a?b=1')).toBe('https://u%40corp:***@hooks.example.com/a?b=1');
+    expect(displayUrl('https://:only-password@hooks.example.com/')).toBe('https://:***@hooks.example.com/');
+    expect(displayUrl('https://user@hooks.example.com')).toBe('https://user@hooks.example.com');
+    expect(displayUrl('https://hooks.example.com')).toBe('https://hooks.example.com');
+    expect(displayUrl('http://user:pa55@')).toBe('http://user:***@'); // not a URL (never stored): hidden all the same
+    const at = new Date('2026-01-01T00:00:00Z');
+    const view = pushView({
+      queue: 'q',
+      url: 'http://user:pa55@127.0.0.1:3105/x',
+      secret: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0',
+      concurrency: 4,
+      timeoutMs: 1000,
+      status: 'active',
+      disabledReason: null,
+      createdAt: at,
+      updatedAt: at,
+      version: '1',
+    });
+    expect(view.url).toBe('http://user:***@127.0.0.1:3105/x');
+    expect(JSON.stringify(view)).not.toMatch(/pa55|whsec_/);
   });
 });
 

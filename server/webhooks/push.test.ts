@@ -33,6 +33,7 @@ async function startReceiver() {
         case '/fail':
           return res.writeHead(500).end('boom '.repeat(10_000)); // a large body, capped by the sender
         case '/gone':
+        case '/auth/gone':
           return res.writeHead(410).end();
         case '/redirect':
           return res.writeHead(302, { location: '/ok' }).end();
@@ -185,6 +186,51 @@ describe.each(drivers)('push delivery on %s', (driver) => {
     expect(again.status).toBe(200);
     expect(again.body.secret).toBeUndefined(); // the endpoint keeps its secret
     expect(again.body.status).toBe('active');
+  });
+
+  it.each(['durable', 'memory'])('410 Gone gives the lease back: the message waits in its (%s) queue, its attempt unspent, not dead-lettered', async (durability) => {
+    const q = `gone-once-${durability}`;
+    await api('PUT', `/v1/queues/${q}`, { maxDeliveries: 1, durability });
+    expect((await api('PUT', `/v1/queues/${q}/push`, { url: receiver.url('/gone') })).status).toBe(201);
+    const published = await api('POST', `/v1/queues/${q}/messages`, 'keep me');
+    await until(() => api('GET', `/v1/queues/${q}/push`), (r) => r.body.status === 'disabled' && r.body.running === false);
+    expect(receiver.hits('/gone').filter((h) => h.headers['hatoba-queue'] === q)).toHaveLength(1);
+    const pulled = await api('POST', `/v1/queues/${q}/receive`, { max: 10 });
+    expect(pulled.body.messages).toHaveLength(1);
+    expect(pulled.body.messages[0]).toMatchObject({ id: published.body.id, attempt: 1 });
+    expect((await api('POST', `/v1/queues/${q}.dlq/receive`, { max: 10 })).body.messages).toHaveLength(0);
+  });
+
+  it('a password in the push URL authenticates to the receiver but is never shown', async () => {
+    const withPassword = (path: string) => receiver.url(path).replace('http://', 'http://user:pa55@');
+    const shown = (path: string) => receiver.url(path).replace('http://', 'http://user:***@');
+    await api('PUT', '/v1/queues/basic-auth', {});
+    const put = await api('PUT', '/v1/queues/basic-auth/push', { url: withPassword('/auth/ok') });
+    expect(put.status).toBe(201);
+    expect(put.body.url).toBe(shown('/auth/ok'));
+    const got = await api('GET', '/v1/queues/basic-auth/push');
+    expect(got.body.url).toBe(shown('/auth/ok'));
+    expect(JSON.stringify(got.body)).not.toContain('pa55');
+    await api('POST', '/v1/queues/basic-auth/messages', 'x');
+    const [hit] = await until(() => receiver.hits('/auth/ok'), (h) => h.length >= 1);
+    expect(hit!.headers.authorization).toBe(`Basic ${Buffer.from('user:pa55').toString('base64')}`);
+    // nor in the reason a disabled endpoint gives
+    await api('PUT', '/v1/queues/basic-auth/push', { url: withPassword('/auth/gone') });
+    await api('POST', '/v1/queues/basic-auth/messages', 'y');
+    const disabled = await until(() => api('GET', '/v1/queues/basic-auth/push'), (r) => r.body.status === 'disabled');
+    expect(disabled.body.disabledReason).toBe(`${shown('/auth/gone')} answered 410 Gone`);
+    expect(JSON.stringify(disabled.body)).not.toContain('pa55');
+  });
+
+  it("refuses a push endpoint on a node's own reply queue (amq.): 400 reserved_name", async () => {
+    await api('PUT', '/v1/queues/rpc', {});
+    expect((await api('POST', '/v1/exchanges/amq.default/request?key=rpc&timeoutMs=100', 'ping')).status).toBe(504);
+    const replyQueue = (await api('GET', '/v1/queues')).body.queues.map((q: { name: string }) => q.name).find((n: string) => n.startsWith('amq.reply.'));
+    expect(replyQueue).toBeDefined();
+    const put = await api('PUT', `/v1/queues/${replyQueue}/push`, { url: receiver.url('/ok') });
+    expect(put.status).toBe(400);
+    expect(put.body.error.code).toBe('reserved_name');
+    expect((await api('GET', `/v1/queues/${replyQueue}/push`)).body.error.code).toBe('push_not_found');
   });
 
   it('does not follow redirects', async () => {

@@ -4,6 +4,8 @@ import type { Db } from '../../db/driver';
 import type { Broker } from '../broker/api';
 import type { Logger } from '../broker/broker';
 import { BrokerError } from '../broker/errors';
+import { checkDeclarableName } from '../broker/names';
+import { TOPOLOGY_CHANNEL } from '../broker/topology';
 import type { Delivery } from '../broker/types';
 import { GatewayError } from '../gateway/errors';
 import { headerBytes } from '../gateway/header-text';
@@ -12,10 +14,12 @@ import {
   pushEndpointDelete,
   pushEndpointDisable,
   pushEndpointGet,
+  pushEndpointIsCurrent,
   pushEndpointList,
   pushEndpointUpsert,
   type PushEndpoint,
 } from './push-store';
+import { displayUrl } from './push-view';
 import { newWebhookSecret, signStandard, standardSecretKey } from './verify';
 import { pause } from '../pause';
 
@@ -24,8 +28,15 @@ import { pause } from '../pause';
  * consumer like any other) and POSTs each one, signed per Standard Webhooks, with at most
  * `concurrency` requests in flight. A 2xx acks; anything else nacks, so the queue's retry
  * policy and dead-lettering apply; Retry-After on 429/503 sets the retry delay; 410 Gone
- * disables the endpoint. Every node runs a loop per endpoint (competing consumers), and learns
- * of changes made on other nodes through NOTIFY.
+ * disables the endpoint and gives the lease back (no attempt spent). Every node runs a loop per
+ * endpoint (competing consumers), and learns of changes made on other nodes through NOTIFY.
+ *
+ * A loop belongs to one version of its endpoint. Deleting a queue deletes its endpoint in the
+ * same transaction (foreign key), with no push NOTIFY, and a queue deleted and declared again
+ * between two of another node's looks is, by name, the same queue. So every claim is checked
+ * against the stored endpoint before anything is sent: when it is gone, disabled or replaced,
+ * the leases go back unspent and the loop ends (the node then starts whatever is stored now).
+ * Topology changes also make each node re-check its loops, so idle ones stop too.
  */
 export const PUSH_CHANNEL = 'hatoba_push';
 const MAX_RETRY_AFTER_MS = 3600_000;
@@ -72,11 +83,12 @@ export function pushRequestHeaders(d: Delivery, secret: string, userAgent: strin
 }
 
 /** What a delivery's result means for its lease. */
-export function settle(result: SendResult): { ack: true } | { ack: false; error: string; delayMs?: number; gone?: true } {
+export function settle(result: SendResult): { ack: true } | { gone: true } | { ack: false; error: string; delayMs?: number } {
   if (result.kind !== 'response') return { ack: false, error: result.kind === 'forbidden' ? `push_target_forbidden: ${result.message}` : result.message };
   const { status } = result;
   if (status >= 200 && status < 300) return { ack: true };
-  if (status === 410) return { ack: false, error: 'HTTP 410 Gone: push disabled', gone: true };
+  // "Stop pushing", not "this message failed": the lease goes back with its attempt.
+  if (status === 410) return { gone: true };
   const snippet = result.body.slice(0, 200);
   if (status >= 300 && status < 400) {
     return { ack: false, error: `HTTP ${status}: redirect to ${String(result.headers.location ?? '?').slice(0, 200)} not followed` };
@@ -98,7 +110,7 @@ class PushLoop {
   constructor(
     readonly endpoint: PushEndpoint,
     private readonly o: PushOptions,
-    private readonly onGone: (queue: string, reason: string) => Promise<void>,
+    private readonly onGone: (endpoint: PushEndpoint, reason: string) => Promise<void>,
   ) {
     this.done = this.run();
   }
@@ -131,18 +143,57 @@ class PushLoop {
         });
       } catch (err) {
         if (signal.aborted) break;
-        if (err instanceof BrokerError && err.code === 'queue_not_found') break; // the endpoint went with its queue
-        this.o.logger.warn({ err, queue }, 'push: receive failed');
+        if (err instanceof BrokerError && err.code === 'queue_not_found') {
+          // The endpoint went with its queue, or this node's topology is behind: ask the database.
+          if ((await this.check()) === 'gone') break;
+        } else this.o.logger.warn({ err, queue }, 'push: receive failed');
         await pause(1000, signal);
         continue;
       }
       if (deliveries.length === 0 && Date.now() - asked < 50) await pause(200, signal); // a poll that did not wait (broker stopping)
+      // Nothing is sent on a claim before the endpoint it is for is known to be still stored.
+      const verdict = signal.aborted ? 'stopping' : await this.check();
+      if (verdict !== 'current') {
+        await this.giveBack(deliveries);
+        if (verdict === 'unknown') {
+          await pause(1000, signal);
+          continue;
+        }
+        this.stopping.abort();
+        break;
+      }
       for (const d of deliveries) {
         const p: Promise<void> = this.deliver(d).finally(() => this.inFlight.delete(p));
         this.inFlight.add(p);
       }
     }
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Whether this loop's endpoint is still the stored one, asked after every claim (and every
+   * empty poll). When it is not (deleted, with its queue or alone; disabled; replaced), the
+   * leases just taken go back unspent, for whoever should have them, and the loop ends.
+   */
+  private async check(): Promise<'current' | 'gone' | 'unknown'> {
+    const { queue, version } = this.endpoint;
+    try {
+      return (await pushEndpointIsCurrent(this.o.db, { queue, version })) ? 'current' : 'gone';
+    } catch (err) {
+      this.o.logger.warn({ err, queue }, 'push: endpoint check failed');
+      return 'unknown';
+    }
+  }
+
+  /** Leases taken but not to be sent go back with their attempt, ready at once. */
+  private async giveBack(deliveries: Delivery[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    try {
+      await this.o.broker.release(this.endpoint.queue, deliveries.map((d) => d.receipt));
+    } catch (err) {
+      // They come back when their leases run out.
+      this.o.logger.warn({ err, queue: this.endpoint.queue }, 'push: leases could not be given back');
+    }
   }
 
   private async deliver(d: Delivery): Promise<void> {
@@ -153,24 +204,37 @@ class PushLoop {
         this.o.target,
       );
       const s = settle(result);
+      if ('gone' in s) {
+        this.stopping.abort(); // lease nothing more for an endpoint that is gone
+        try {
+          // Disabled first: another node's loop that claims the message meanwhile finds the
+          // endpoint changed and gives it back unsent.
+          await this.onGone(this.endpoint, `${displayUrl(url)} answered 410 Gone`);
+        } finally {
+          await this.o.broker.release(queue, [d.receipt]);
+          this.o.onOutcome?.(queue, 'disabled');
+        }
+        return;
+      }
       if (s.ack) {
         await this.o.broker.ack(queue, [d.receipt]);
         this.o.onOutcome?.(queue, 'acked');
         return;
       }
-      if (s.gone) this.stopping.abort(); // lease nothing more for an endpoint that is gone
       await this.o.broker.nack(queue, [d.receipt], { error: s.error, ...(s.delayMs !== undefined ? { delayMs: s.delayMs } : {}) });
-      this.o.onOutcome?.(queue, s.gone ? 'disabled' : 'nacked');
-      if (s.gone) await this.onGone(queue, `${url} answered 410 Gone`);
+      this.o.onOutcome?.(queue, 'nacked');
     } catch (err) {
       this.o.logger.warn({ err, queue, messageId: d.id }, 'push: delivery could not be settled');
     }
   }
 }
 
+/** `amq.` queues are the broker's own (a node's reply queue): their messages are never pushed elsewhere. */
+const reservedQueue = (queue: string) => queue.startsWith('amq.');
+
 export function createPush(o: PushOptions) {
   const loops = new Map<string, PushLoop>();
-  let unlisten: (() => Promise<void>) | undefined;
+  const unlisten: (() => Promise<void>)[] = [];
   let stopped = false;
   // Reloads of one queue run one after another, so two quick changes cannot start two loops.
   const pending = new Map<string, Promise<void>>();
@@ -182,8 +246,10 @@ export function createPush(o: PushOptions) {
     await reload(queue);
   };
 
-  async function disable(queue: string, reason: string): Promise<void> {
-    await pushEndpointDisable(o.db, { queue, reason });
+  const wanted = (e: PushEndpoint | null | undefined): e is PushEndpoint => e?.status === 'active' && !reservedQueue(e.queue);
+
+  async function disable({ queue, version }: PushEndpoint, reason: string): Promise<void> {
+    await pushEndpointDisable(o.db, { queue, version, reason });
     o.logger.warn({ queue, reason }, 'push disabled');
     await notify(queue);
     void reload(queue);
@@ -193,17 +259,23 @@ export function createPush(o: PushOptions) {
   function reload(queue: string): Promise<void> {
     const next = (pending.get(queue) ?? Promise.resolve()).then(async () => {
       const current = loops.get(queue);
-      const endpoint = stopped ? null : await pushEndpointGet(o.db, { queue });
-      if (current && endpoint && endpoint.status === 'active' && endpoint.updatedAt.getTime() === current.endpoint.updatedAt.getTime()) return;
+      const stored = stopped ? null : await pushEndpointGet(o.db, { queue });
+      const endpoint = wanted(stored) ? stored : null;
+      if (current && endpoint && endpoint.version === current.endpoint.version) return;
       if (current) {
         loops.delete(queue);
         await current.stop();
       }
-      if (endpoint?.status === 'active' && !stopped) {
+      if (endpoint && !stopped) {
         const loop = new PushLoop(endpoint, o, disable);
         loops.set(queue, loop);
-        // A loop also ends by itself, when its queue is deleted (and its endpoint with it).
-        void loop.done.then(() => loops.get(queue) === loop && loops.delete(queue));
+        // A loop also ends by itself, when it finds its endpoint gone or changed (or its queue
+        // deleted): this node then runs whatever is stored now.
+        void loop.done.then(() => {
+          if (loops.get(queue) !== loop) return;
+          loops.delete(queue);
+          if (!stopped) void reload(queue);
+        });
       }
     });
     const settled = next.catch((err) => o.logger.error({ err, queue }, 'push: reload failed'));
@@ -211,14 +283,39 @@ export function createPush(o: PushOptions) {
     return settled;
   }
 
+  const warned = new Set<string>();
+  /**
+   * Reloads every queue whose loop here does not match the stored endpoints: at start, after a
+   * topology change (a deleted queue takes its endpoint along without a push NOTIFY), and after
+   * notifications were missed while the listening connection was down.
+   */
+  async function resync(): Promise<void> {
+    const stored = new Map((await pushEndpointList(o.db)).map((e) => [e.queue, e]));
+    const queues = new Set([...loops.keys(), ...stored.keys()]);
+    await Promise.all(
+      [...queues].map((queue) => {
+        const e = stored.get(queue);
+        if (e?.status === 'active' && reservedQueue(queue) && !warned.has(queue)) {
+          warned.add(queue);
+          o.logger.warn({ queue }, `push: not delivering '${queue}': amq. queues are the broker's own`);
+        }
+        return loops.get(queue)?.endpoint.version === (wanted(e) ? e.version : undefined) ? undefined : reload(queue);
+      }),
+    );
+  }
+  const resyncLater = () => void resync().catch((err) => o.logger.error({ err }, 'push: resync failed'));
+
   return {
     async start(): Promise<void> {
-      unlisten = await o.db.listen(PUSH_CHANNEL, (queue) => void reload(queue));
-      for (const e of await pushEndpointList(o.db)) if (e.status === 'active') await reload(e.queue);
+      unlisten.push(
+        await o.db.listen(PUSH_CHANNEL, (queue) => void reload(queue), resyncLater),
+        await o.db.listen(TOPOLOGY_CHANNEL, resyncLater, resyncLater),
+      );
+      await resync();
     },
     async stop(): Promise<void> {
       stopped = true;
-      await unlisten?.();
+      for (const u of unlisten.splice(0)) await u();
       await Promise.all([...loops.values()].map((l) => l.stop()));
       loops.clear();
     },
@@ -228,6 +325,7 @@ export function createPush(o: PushOptions) {
      * here once; an existing endpoint keeps its own.
      */
     async declare(queue: string, p: { url: string; secret?: string; concurrency: number; timeoutMs: number }) {
+      checkDeclarableName('queue', queue); // 400 reserved_name for the broker's own amq. queues
       await o.broker.queueInfo(queue); // 404 queue_not_found
       if (p.secret !== undefined && !standardSecretKey(p.secret)) {
         throw new GatewayError('validation_failed', 'A push secret is whsec_ followed by base64 of at least 16 bytes', { field: 'secret' });
@@ -235,7 +333,7 @@ export function createPush(o: PushOptions) {
       try {
         await resolveTarget(new URL(p.url), o.target);
       } catch (e) {
-        if (e instanceof PushTargetForbidden) throw new GatewayError('push_target_forbidden', e.message, { url: p.url });
+        if (e instanceof PushTargetForbidden) throw new GatewayError('push_target_forbidden', e.message, { url: displayUrl(p.url) });
         throw new GatewayError('validation_failed', `Cannot resolve the push URL's host: ${(e as Error).message}`, { field: 'url' });
       }
       const newSecret = newWebhookSecret();

@@ -127,6 +127,19 @@ export class MemoryStore {
     return receiptsOf(held);
   }
 
+  /** Gives current leases back unsettled: ready at once, the attempt taken back (the durable tier's queueEntryRelease). */
+  release(queue: string, receipts: Receipt[]): number {
+    const held = this.held(queue, receipts);
+    const entries = this.entries(queue);
+    for (const e of held) {
+      e.attempt--;
+      entries.unlease(e, this.now());
+    }
+    this.emit(held.map((e) => ({ type: 'released', messageId: e.message.id, queue, attempt: e.attempt + 1 })));
+    if (held.length > 0) this.deps.onReady([queue]);
+    return held.length;
+  }
+
   nack(queue: Queue, receipts: Receipt[], options: NackOptions, topology: TopologySnapshot): Set<string> {
     const held = this.held(queue.name, receipts);
     const settled = receiptsOf(held);
