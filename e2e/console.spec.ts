@@ -21,8 +21,20 @@ test('the topology shows a new queue', async ({ page, request }) => {
 
   await page.getByLabel('Find exchange or queue').fill(queue);
   await expect(graph.getByRole('link', { name: `Queue ${queue}.dlq, 0 messages, 0 consumers` })).toBeVisible();
+  // Clicked right after typing: the navigation wins, and the search is kept in the page it left.
   await graph.getByRole('link', { name: new RegExp(`^Queue ${queue},`) }).click();
   await expect(page).toHaveURL(new RegExp(`/queues/${queue}$`));
+  await page.goBack();
+  await expect(page).toHaveURL(new RegExp(`/topology\\?q=${queue}$`));
+  await expect(page.getByLabel('Find exchange or queue')).toHaveValue(queue);
+  await expect(graph.getByRole('link', { name: new RegExp(`^Exchange `) })).toHaveCount(1);
+  // The toggles too, and a reload keeps them.
+  await page.getByLabel('Dead-letter queues').uncheck();
+  await expect(page).toHaveURL(new RegExp(`/topology\\?q=${queue}&dlqs=0$`));
+  await page.reload();
+  await expect(page.getByLabel('Dead-letter queues')).not.toBeChecked();
+  await expect(graph.getByRole('link', { name: new RegExp(`^Queue ${queue},`) })).toBeVisible();
+  await expect(graph.getByRole('link', { name: new RegExp(`^Queue ${queue}\\.dlq,`) })).toHaveCount(0);
 });
 
 test('a published message appears in the queue browser', async ({ page, request }) => {

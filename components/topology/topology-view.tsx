@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Background, Controls, MiniMap, ReactFlow, type Edge, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { usePathname, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useOptimistic, useRef, useState, useTransition } from 'react';
 import { depthOf, isDeadLetterQueue } from '../queues/queue-signals';
 import { LIVE_MS, useTRPC } from '../trpc/client';
@@ -23,7 +23,6 @@ const SEARCH_SETTLE_MS = 250;
  */
 function useTopologyParams(): [TopologyParams, (next: Partial<TopologyParams>) => void] {
   const params = useSearchParams();
-  const router = useRouter();
   const pathname = usePathname();
   const [shown, setShown] = useOptimistic(readTopologyParams(params), (current: TopologyParams, next: Partial<TopologyParams>) => ({ ...current, ...next }));
   const [, startTransition] = useTransition();
@@ -39,10 +38,12 @@ function useTopologyParams(): [TopologyParams, (next: Partial<TopologyParams>) =
       latest.current = { ...latest.current, ...next };
       startTransition(() => {
         setShown(next);
-        router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+        // The History API, not router.replace: no server round trip, and a navigation already
+        // under way (a node clicked just after typing) is not replaced by this URL update.
+        window.history.replaceState(null, '', query ? `${pathname}?${query}` : pathname);
       });
     },
-    [router, pathname, setShown],
+    [pathname, setShown],
   );
   return [shown, update];
 }
@@ -50,24 +51,35 @@ function useTopologyParams(): [TopologyParams, (next: Partial<TopologyParams>) =
 /**
  * The search box keeps its own text while the user types and sends it to the URL when typing
  * pauses. A URL change it did not make itself (a link to /topology, Back) replaces the text.
+ * `flush` sends pending text at once: a node clicked right after typing must write the search
+ * into this page's URL before its navigation starts, since a URL update made while that
+ * navigation is under way would cancel it.
  */
-function useSearchDraft(value: string, commit: (value: string) => void): [string, (value: string) => void] {
+function useSearchDraft(value: string, commit: (value: string) => void): [string, (value: string) => void, () => void] {
   const [draft, setDraft] = useState(value);
   const [seen, setSeen] = useState(value);
   const [sent, setSent] = useState(value);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   if (value !== seen) {
     setSeen(value);
     if (value !== sent) setDraft(value);
   }
+  const send = useCallback(
+    (text: string) => {
+      clearTimeout(timer.current);
+      timer.current = undefined;
+      if (text === value) return;
+      setSent(text);
+      commit(text);
+    },
+    [value, commit],
+  );
   useEffect(() => {
     if (draft.trim() === value) return;
-    const timer = setTimeout(() => {
-      setSent(draft.trim());
-      commit(draft.trim());
-    }, SEARCH_SETTLE_MS);
-    return () => clearTimeout(timer);
-  }, [draft, value, commit]);
-  return [draft, setDraft];
+    timer.current = setTimeout(() => send(draft.trim()), SEARCH_SETTLE_MS);
+    return () => clearTimeout(timer.current);
+  }, [draft, value, send]);
+  return [draft, setDraft, () => send(draft.trim())];
 }
 
 /** The size of the box the graph is drawn in, known after its first render. */
@@ -84,7 +96,7 @@ export function TopologyView() {
   const graph = useQuery(trpc.topology.graph.queryOptions(undefined, { refetchInterval: LIVE_MS }));
   const [{ filter, showDlq, showDefault }, setParams] = useTopologyParams();
   const commitSearch = useCallback((value: string) => setParams({ filter: value }), [setParams]);
-  const [search, setSearch] = useSearchDraft(filter, commitSearch);
+  const [search, setSearch, flushSearch] = useSearchDraft(filter, commitSearch);
   const [box, boxRef] = useBoxSize();
   const options: LayoutOptions = { filter, showDeadLetterQueues: showDlq, showDefaultExchange: showDefault };
 
@@ -168,7 +180,15 @@ export function TopologyView() {
             {viewport && !viewport.whole ? ' Showing the top-left part: use the overview map or zoom out for the rest.' : ''} Scroll to zoom, drag to pan; select a node to
             open its page. Dashed red links carry dead letters.
           </p>
-          <div className="topology" data-testid="topology" ref={boxRef}>
+          <div
+            className="topology"
+            data-testid="topology"
+            ref={boxRef}
+            // Capture: before the node link's own handler starts its navigation.
+            onClickCapture={(e) => {
+              if (e.target instanceof Element && e.target.closest('a[href]')) flushSearch();
+            }}
+          >
             {viewport && (
               <ReactFlow
                 key={key}
