@@ -7,7 +7,8 @@ import type { Db } from '../db/driver';
 import { DataDirLockedError } from '../db/lock';
 import { createSecurity, setSecurityRuntime } from './auth';
 import { createBroker } from './broker';
-import { createCluster } from './cluster';
+import { replyQueueName } from './broker/broker';
+import { createCluster, NodeIdInUseError } from './cluster';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createGateway } from './gateway';
 import { createHttpServer } from './http-server';
@@ -30,7 +31,16 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
   const db =
     injected.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, maxConnections: config.dbPool }));
   const metrics = createMetrics({ pool: () => db.stats() });
-  const cluster = createCluster({ db, logger, node: { id: config.nodeId, version }, minNodes: config.minNodes });
+  const cluster = createCluster({ db, logger, node: { id: config.nodeId, version }, minNodes: config.minNodes, replyQueue: replyQueueName });
+  const urlAt = (port: number) => `http://${config.host === '0.0.0.0' || config.host === '::' ? hostname() : config.host}:${port}`;
+  try {
+    // Before anything consumes or serves: a second process with this node's id would share its row and reply queue.
+    await cluster.claim(urlAt(config.port));
+  } catch (e) {
+    await cluster.stop();
+    if (!injected.db) await db.close();
+    throw e;
+  }
   const broker = createBroker({
     db,
     node: config.nodeId,
@@ -86,7 +96,7 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
     app,
   });
   const port = await http.listen(config.port, config.host);
-  await cluster.start(`http://${config.host === '0.0.0.0' || config.host === '::' ? hostname() : config.host}:${port}`);
+  await cluster.start(urlAt(port));
   const where = db.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL';
   logger.info({ port, host: config.host, database: db.kind }, `Hatoba ${version} listening on http://${config.host}:${port} (${where})`);
   const stopDemo = config.demo ? await startDemo(broker, logger) : undefined;
@@ -138,6 +148,10 @@ export async function main() {
     if (e instanceof DataDirLockedError) {
       console.error(e.message);
       process.exit(3);
+    }
+    if (e instanceof NodeIdInUseError) {
+      console.error(e.message);
+      process.exit(4);
     }
     console.error('Hatoba could not start:', e instanceof Error ? e.message : e);
     process.exit(1);

@@ -28,6 +28,7 @@ import { Publisher } from './publish';
 import { RateMeter } from './rates';
 import { parseReceipt, settlement, type Receipt } from './receipts';
 import { TOPOLOGY_CHANNEL, TopologyStore } from './topology';
+import { checkUserQueue } from './topology-checks';
 import type { Queue, QueueDepth, ReplayRequest } from './types';
 import { Waiters } from './waiters';
 import { commitFor, inDatabase } from './tiers';
@@ -148,10 +149,10 @@ export function createBroker(options: BrokerOptions): Broker {
       await topology.declareQueue(name, { deadLetter: false, maxDeliveries: 1 }, { internal: true });
       return name;
     },
-    deleteReplyQueue: (name) => topology.deleteQueue(name),
+    deleteReplyQueue: (name) => topology.deleteQueue(name, { internal: true }),
     publish: (input) => broker.publish(input),
-    receive: (queue, o) => broker.receive(queue, o),
-    ack: (queue, r) => broker.ack(queue, r),
+    receive: (queue, o) => consume.receive(queue, o),
+    ack: (queue, r) => consume.ack(queue, r),
     onError: (err) => log.warn({ err }, 'reply consumer'),
   });
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -184,6 +185,41 @@ export function createBroker(options: BrokerOptions): Broker {
       ackRate: rates.rate(`q:${q.name}:ack`),
     };
   }
+
+  /** Receive and ack on any queue, this node's own reply queue included: the API's receive and ack refuse `amq.` queues. */
+  const consume: Pick<Broker, 'receive' | 'ack'> = {
+    async receive(name, options) {
+      checkName('queue', name);
+      await topology.queueAfterReload(name);
+      if (options.consumer) {
+        if (!consumers.has(name)) consumers.set(name, new Map());
+        consumers.get(name)!.set(options.consumer, Date.now());
+      }
+      const deliveries = await receive(
+        { claims, memory, waiters, stopping: stopping.signal, recheckMs, handoff, release },
+        () => topology.queue(name),
+        options,
+      );
+      if (deliveries.length > 0) {
+        const now = Date.now();
+        const ages = deliveries.filter((d) => d.attempt === 1).map((d) => now - d.publishedAt.getTime());
+        telemetry.delivered(name, ages, deliveries.length);
+      }
+      return deliveries;
+    },
+    async ack(name, list) {
+      const q = await topology.queueAfterReload(name);
+      const rs = receipts(list);
+      const settled = isMemory(q)
+        ? memory.ack(name, rs)
+        : q.settings.durability === 'replicated'
+          ? (await db.tx((tx) => queueEntryAck(tx, { acks: [{ queue: name, receipts: rs }], node }), { synchronousCommit: 'remote_apply' }))[0]!
+          : await acks.submit({ queue: name, receipts: rs });
+      const { n, stale } = settlement(list, rs, settled);
+      telemetry.acked(name, n);
+      return { acked: n, stale };
+    },
+  };
 
   const broker: Broker = {
     node,
@@ -249,6 +285,7 @@ export function createBroker(options: BrokerOptions): Broker {
       return info(q, (await depths([q])).get(name));
     },
     async purge(name) {
+      checkUserQueue(name, 'purged');
       const q = await topology.queueAfterReload(name);
       if (isMemory(q)) return { purged: memory.purge(name) };
       return { purged: await db.tx((tx) => queueEntryPurge(tx, { queue: name }), commitFor(topology.snapshot, [name])) };
@@ -276,37 +313,15 @@ export function createBroker(options: BrokerOptions): Broker {
     },
 
     async receive(name, options) {
-      checkName('queue', name);
-      await topology.queueAfterReload(name);
-      if (options.consumer) {
-        if (!consumers.has(name)) consumers.set(name, new Map());
-        consumers.get(name)!.set(options.consumer, Date.now());
-      }
-      const deliveries = await receive(
-        { claims, memory, waiters, stopping: stopping.signal, recheckMs, handoff, release },
-        () => topology.queue(name),
-        options,
-      );
-      if (deliveries.length > 0) {
-        const now = Date.now();
-        const ages = deliveries.filter((d) => d.attempt === 1).map((d) => now - d.publishedAt.getTime());
-        telemetry.delivered(name, ages, deliveries.length);
-      }
-      return deliveries;
+      checkUserQueue(name, 'consumed');
+      return consume.receive(name, options);
     },
     async ack(name, list) {
-      const q = await topology.queueAfterReload(name);
-      const rs = receipts(list);
-      const settled = isMemory(q)
-        ? memory.ack(name, rs)
-        : q.settings.durability === 'replicated'
-          ? (await db.tx((tx) => queueEntryAck(tx, { acks: [{ queue: name, receipts: rs }], node }), { synchronousCommit: 'remote_apply' }))[0]!
-          : await acks.submit({ queue: name, receipts: rs });
-      const { n, stale } = settlement(list, rs, settled);
-      telemetry.acked(name, n);
-      return { acked: n, stale };
+      checkUserQueue(name, 'consumed');
+      return consume.ack(name, list);
     },
     async nack(name, list, opts) {
+      checkUserQueue(name, 'consumed');
       const q = await topology.queueAfterReload(name);
       const rs = receipts(list);
       const snapshot = topology.snapshot;
@@ -325,6 +340,7 @@ export function createBroker(options: BrokerOptions): Broker {
       return { nacked: n, stale };
     },
     async extend(name, list, visibilityMs) {
+      checkUserQueue(name, 'consumed');
       const q = await topology.queueAfterReload(name);
       if (!Number.isInteger(visibilityMs) || visibilityMs < 100 || visibilityMs > 12 * 3600_000) {
         throw new BrokerError('validation_failed', 'visibilityMs must be a whole number from 100 to 43200000', { field: 'visibilityMs' });
@@ -335,6 +351,7 @@ export function createBroker(options: BrokerOptions): Broker {
       return { extended: n, stale };
     },
     async release(name, list) {
+      checkUserQueue(name, 'consumed');
       const q = await topology.queueAfterReload(name);
       const rs = receipts(list);
       if (isMemory(q)) return { released: memory.release(name, rs) };

@@ -15,6 +15,19 @@ const EXCHANGE_TYPES: readonly ExchangeType[] = ['direct', 'fanout', 'topic', 'h
 /** Queues only the broker declares (`amq.reply.<node>`): no user may declare one, so none is exported. */
 export const isInternalQueue = (name: string) => name.startsWith('amq.');
 
+/**
+ * The broker's own queues are not the API's to change: a node's reply queue deleted, purged or
+ * bound under it loses or mixes up the replies its requests wait for. Publishing to one (a reply)
+ * stays open, as does reading its messages and traces.
+ */
+export function checkUserQueue(name: string, action: 'deleted' | 'purged' | 'bound' | 'unbound' | 'consumed'): void {
+  if (isInternalQueue(name)) {
+    throw new BrokerError('reserved_name', `Queue '${name}' is the broker's own (names starting with 'amq.' are reserved): it cannot be ${action} through the API`, {
+      queue: name,
+    });
+  }
+}
+
 export function checkExchange(name: string, type: ExchangeType, exchanges: ReadonlyMap<string, Exchange>): void {
   checkDeclarableName('exchange', name);
   if (!EXCHANGE_TYPES.includes(type)) {
@@ -64,12 +77,13 @@ export function checkQueue(
   return { settings, dlq };
 }
 
-export function checkBinding(b: Binding, topology: TopologySnapshot): void {
+export function checkBinding(b: Binding, topology: TopologySnapshot, action: 'bound' | 'unbound' = 'bound'): void {
   if (b.exchange === DEFAULT_EXCHANGE) {
     throw new BrokerError('reserved_name', 'The default exchange routes by queue name and takes no bindings', {
       exchange: b.exchange,
     });
   }
+  checkUserQueue(b.queue, action);
   if (!topology.exchanges.has(b.exchange)) throw notFound('exchange', b.exchange);
   if (!topology.queues.has(b.queue)) throw notFound('queue', b.queue);
   checkRoutingKey(b.key, { pattern: true });

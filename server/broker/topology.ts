@@ -7,7 +7,7 @@ import { bindingSignature, rowSettings, writeBinding, writeExchange, writeQueue 
 import { resolveQueueSettings, type QueueDeclaration } from './queue-settings';
 import { replicationUnavailable, replicationVerdict } from './replication';
 import type { TopologySnapshot } from './route';
-import { checkBinding, checkExchange, checkQueue, deadLetterQueueByName, inUse, isInternalQueue } from './topology-checks';
+import { checkBinding, checkExchange, checkQueue, checkUserQueue, deadLetterQueueByName, inUse, isInternalQueue } from './topology-checks';
 import type { Binding, Definitions, Exchange, ExchangeType, HeaderMatch, Queue, QueueSettings } from './types';
 
 export const TOPOLOGY_CHANNEL = 'hatoba_topology';
@@ -131,6 +131,8 @@ export class TopologyStore {
   /**
    * Declares or updates a queue (PUT semantics: the settings given replace the old ones; the
    * durability of an existing queue cannot change). Creates `{name}.dlq` unless deadLetter is false.
+   * `internal`: the broker's own `amq.` queue, which takes no bindings (any made before the API
+   * refused them are dropped).
    */
   async declareQueue(
     name: string,
@@ -139,7 +141,11 @@ export class TopologyStore {
   ): Promise<{ created: boolean; queue: Queue }> {
     const { settings, dlq } = checkQueue(name, declaration, this.current, { internal });
     if (settings.durability === 'replicated') await this.checkReplicated(name, dlq);
-    const created = await this.change((q) => writeQueue(q, name, settings, dlq));
+    const created = await this.change(async (q) => {
+      const made = await writeQueue(q, name, settings, dlq);
+      if (internal && isInternalQueue(name)) await q.query('DELETE FROM bindings WHERE queue = $1', [name]);
+      return made;
+    });
     return { created, queue: this.queue(name) };
   }
 
@@ -165,9 +171,11 @@ export class TopologyStore {
    * Deletes a queue with its entries and bindings. A queue that another one dead-letters to by
    * name (its `.dlq`, or the default exchange with this name as key) is refused: its dead letters
    * would be dropped from then on, silently. One reached through a dead-letter exchange's bindings
-   * may go, as a bound queue may in RabbitMQ.
+   * may go, as a bound queue may in RabbitMQ. The broker's own `amq.` queues go only when it
+   * removes them itself (`internal`).
    */
-  async deleteQueue(name: string): Promise<void> {
+  async deleteQueue(name: string, { internal = false }: { internal?: boolean } = {}): Promise<void> {
+    if (!internal) checkUserQueue(name, 'deleted');
     this.queue(name);
     const users = [...this.current.queues.values()].filter((q) => q.name !== name && deadLetterQueueByName(q) === name).map((q) => q.name);
     if (users.length > 0) throw inUse('queue', name, users);
@@ -184,7 +192,7 @@ export class TopologyStore {
   }
 
   async unbind(b: Binding): Promise<{ deleted: boolean }> {
-    checkBinding(b, this.current);
+    checkBinding(b, this.current, 'unbound');
     return this.change(async (q) => {
       const rows = await q.query('DELETE FROM bindings WHERE exchange = $1 AND queue = $2 AND signature = $3 RETURNING id', [
         b.exchange,

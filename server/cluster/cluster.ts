@@ -1,7 +1,8 @@
 import type { Db } from '../../db/driver';
 import type { Logger } from '../broker/broker';
+import { clashMessage, nodeClaim, NodeIdInUseError, type Clash } from './identity';
 import { LeaderElection, leaderKeysHeld, nodeIdKey } from './leader';
-import { nodeAliveCount, nodeHeartbeat, nodeList, nodePrune, nodeRegister, nodeStop } from './node-store';
+import { nodeAliveCount, nodeHeartbeat, nodeList, nodePrune, nodeRegister, nodeSetUrl, nodeStop } from './node-store';
 import type { ClusterView, NodeView, Quorum } from './types';
 
 export interface ClusterOptions {
@@ -15,10 +16,22 @@ export interface ClusterOptions {
   deadAfterMs?: number;
   /** Dead nodes stay listed this long, then the leader forgets them. */
   keepDeadMs?: number;
+  /**
+   * The reply queue a node id gives (the broker's `replyQueueName`): two live nodes must not
+   * share one, so a node whose id gives a live node's queue refuses to start.
+   */
+  replyQueue?: (id: string) => string;
 }
 
 export interface Cluster extends ClusterView {
-  /** Registers this node (reachable at `url`) and runs the first round, so quorum and role are known when it resolves. */
+  /**
+   * Takes this node's id and starts heartbeating, before the node serves anything. Rejects with
+   * NodeIdInUseError when a live node has the same id (or reply queue): a node heard from
+   * recently but not since (killed) is watched until it heartbeats (refused) or its row counts
+   * as dead (taken over). `url` may be provisional (start() sets the real one).
+   */
+  claim(url: string): Promise<void>;
+  /** Claims the id if not done yet, records `url`, and runs a round, so quorum and role are known when it resolves. */
   start(url: string): Promise<void>;
   /** Marks this node stopped and gives up the leader role. */
   stop(): Promise<void>;
@@ -46,11 +59,59 @@ export function createCluster(o: ClusterOptions): Cluster {
   let running: Promise<void> | undefined;
   let stopped = false;
   let self = { ...o.node, url: '' };
+  const replyQueue = o.replyQueue ?? ((id: string) => id);
+  /** This process's registration (the row's started_at); undefined until claimed. */
+  let token: string | undefined;
+  let claiming: Promise<void> | undefined;
+  /** Set while another live process holds this node's id (taken over while this one was silent). */
+  let displaced: string | undefined;
 
   const isLeader = () => (election ? election.isLeader() : !stopped);
+  const claimOnce = () => nodeClaim(o.db, { self, deadAfterMs, replyQueue });
+
+  /**
+   * Registers unless a live node clashes. A clashing row that stays still may be a killed
+   * process's: it is watched, and taken over once it counts as dead; one that moves (heartbeat
+   * or new registration) is a live node, and this one is refused.
+   */
+  async function claimId(): Promise<string> {
+    if (single) return nodeRegister(o.db, self); // one process per data directory (db/lock.ts): any row of this id is a dead one
+    const first = new Map<string, string>();
+    const deadline = performance.now() + 2 * deadAfterMs;
+    for (let waited = false; ; waited = true) {
+      if (stopped) throw new Error('stopped before this node was registered');
+      const result = await claimOnce();
+      if ('token' in result) return result.token;
+      const moved = result.clashes.find((c) => first.has(c.node.id) && first.get(c.node.id) !== c.node.token + c.node.beat);
+      if (moved || performance.now() > deadline) throw refusal(moved ?? result.clashes[0]!);
+      for (const c of result.clashes) if (!first.has(c.node.id)) first.set(c.node.id, c.node.token + c.node.beat);
+      if (!waited) {
+        o.logger.info(
+          { clashes: result.clashes.map((c) => ({ id: c.node.id, url: c.node.url, silentMs: Math.round(c.node.silentMs) })) },
+          `${result.clashes[0]!.reason}, heard from ${(result.clashes[0]!.node.silentMs / 1000).toFixed(1)} s ago: waiting for its next heartbeat (refused) or for it to count as dead (taken over)`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, Math.max(25, Math.min(500, heartbeatMs / 4))));
+    }
+  }
+
+  const refusal = (c: Clash) => new NodeIdInUseError(clashMessage(c, deadAfterMs), c);
 
   async function heartbeat(): Promise<void> {
-    if (!(await nodeHeartbeat(o.db, { id: o.node.id }))) await nodeRegister(o.db, self);
+    const beat = token === undefined ? 'gone' : await nodeHeartbeat(o.db, { id: o.node.id, token });
+    if (beat !== 'beat') {
+      // Pruned while cut off, or taken by another process while this one was silent: registers
+      // again only if no live node holds the id now.
+      const result = await claimOnce();
+      if ('token' in result) {
+        token = result.token;
+        if (displaced) o.logger.info({}, 'this node is registered again: the process that had taken its id is gone');
+        displaced = undefined;
+      } else if (!displaced) {
+        displaced = `${result.clashes[0]!.reason} (${result.clashes[0]!.node.url}) that registered while this one was silent: this node counts itself out`;
+        o.logger.error({ clash: result.clashes[0] }, `${displaced}; stop one of them or give one another HATOBA_NODE_ID`);
+      }
+    }
     count = { alive: await nodeAliveCount(o.db, { deadAfterMs }), at: performance.now() };
     if (isLeader()) await nodePrune(o.db, { keepMs: keepDeadMs });
   }
@@ -65,34 +126,50 @@ export function createCluster(o: ClusterOptions): Cluster {
 
   const tick = () => (running ??= round().finally(() => (running = undefined)));
 
-  return {
-    nodeId: o.node.id,
-    isLeader,
-    tick,
-
-    async start(url) {
+  function claim(url: string): Promise<void> {
+    return (claiming ??= (async () => {
       self = { ...o.node, url };
-      if (single && required > 1) {
-        o.logger.warn({ minNodes: required }, 'HATOBA_MIN_NODES > 1 on the embedded database, which is one node: quorum is never reached');
-      }
-      await nodeRegister(o.db, self);
+      token = await claimId();
       await tick();
       const loop = () => {
         timer = setTimeout(() => void tick().finally(() => !stopped && loop()), heartbeatMs);
         timer.unref?.();
       };
       loop();
+    })());
+  }
+
+  return {
+    nodeId: o.node.id,
+    isLeader,
+    tick,
+
+    claim,
+
+    async start(url) {
+      if (single && required > 1) {
+        o.logger.warn({ minNodes: required }, 'HATOBA_MIN_NODES > 1 on the embedded database, which is one node: quorum is never reached');
+      }
+      await claim(url);
+      if (url !== self.url) {
+        self = { ...self, url };
+        if (token) await nodeSetUrl(o.db, { id: o.node.id, token, url });
+      }
+      await tick();
     },
 
     async stop() {
       stopped = true;
       clearTimeout(timer);
       await running;
+      await claiming?.catch(() => {});
+      clearTimeout(timer);
       await election?.stop();
-      await nodeStop(o.db, { id: o.node.id }).catch((err) => o.logger.warn({ err }, 'could not mark this node stopped'));
+      if (token) await nodeStop(o.db, { id: o.node.id, token }).catch((err) => o.logger.warn({ err }, 'could not mark this node stopped'));
     },
 
     quorum(): Quorum {
+      if (displaced) return { ok: false, alive: count.alive, required, reason: displaced };
       if (required <= 1) return { ok: true, alive: Math.max(1, count.alive), required };
       const age = performance.now() - count.at;
       if (age > deadAfterMs) {
