@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, maxHeaderSize, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Db } from '../db/driver';
 import { migrationsApplied } from '../db/migrate';
 import type { Security } from './auth';
@@ -7,7 +8,7 @@ import { PAGE_PATH_HEADER } from './auth/runtime';
 import { needs } from './auth/scopes';
 import type { Logger } from './broker/broker';
 import type { Quorum } from './cluster/types';
-import { GatewayError, toErrorEnvelope } from './gateway/errors';
+import { GatewayError, logErrorAnswer, toErrorEnvelope } from './gateway/errors';
 import { sendJson } from './gateway/http';
 import { parseRequestUrl, type RequestUrl } from './request-url';
 import { createTrpcHandler } from './trpc/http';
@@ -76,11 +77,12 @@ export function createHttpServer(o: HttpServerOptions) {
       throw new GatewayError('route_not_found', `No route ${req.method} ${url.pathname}; the dashboard is off (HATOBA_DASHBOARD=0)`);
     } catch (err) {
       const { status, body } = toErrorEnvelope(err);
-      if (status >= 500 && status !== 503) o.logger.error({ err, path: url.pathname }, 'request failed');
+      logErrorAnswer(o.logger, err, { status, body }, { method: req.method, path: url.pathname });
       const retry: Record<string, string> = status === 429 ? { 'retry-after': String(body.error.details?.retryAfterS ?? 1) } : {};
       if (!res.headersSent) sendJson(res, status, body, { connection: 'close', ...retry });
     }
   });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerUnparsed(err, socket, maxHeaderSize));
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 120_000;
@@ -128,4 +130,27 @@ async function ready(db: Db, res: ServerResponse, quorum?: Quorum): Promise<void
         ? `quorum lost: ${quorum.reason}`
         : undefined;
   sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not_ready', checks, ...(reason ? { reason } : {}) });
+}
+
+/**
+ * A request Node's parser refuses (headers over `maxHeaderSize`, a line that is not HTTP, a
+ * request that took too long to arrive) never reaches the handler; Node would answer it with a
+ * bare status line. It gets the API's error envelope too.
+ */
+export function answerUnparsed(err: NodeJS.ErrnoException, socket: Duplex, maxHeaderSize: number): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const e =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new GatewayError('headers_too_large', `The request's headers are larger than ${maxHeaderSize} bytes, the most this server reads`, { limitBytes: maxHeaderSize })
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new GatewayError('request_timeout', 'The request did not arrive in time')
+        : new GatewayError('bad_request', `The request is not valid HTTP (${err.code ?? 'parse error'})`);
+  const { status, body } = toErrorEnvelope(e);
+  const text = JSON.stringify(body);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
+  );
 }

@@ -20,6 +20,8 @@ export const errorCodes = [
   'reply_timeout',
   'memory_limit',
   'replication_unavailable',
+  'duplicate_request',
+  'shutting_down',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

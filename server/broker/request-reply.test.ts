@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { message, startTestBroker, str, type TestBroker } from '../../test/broker';
-import { expectCode } from '../../test/broker-helpers';
-import { drivers } from '../../test/databases';
-import { replyQueueName } from './broker';
+import type { Db } from '../../db/driver';
+import { message, sleep, startTestBroker, str, type TestBroker } from '../../test/broker';
+import { expectCode, waitFor } from '../../test/broker-helpers';
+import { drivers, openTestDb } from '../../test/databases';
+import type { BrokerError } from './errors';
+import { createBroker, replyQueueName } from './broker';
 import { DEFAULT_EXCHANGE } from './names';
 import { startResponder } from '../../test/responder';
 
@@ -104,5 +106,152 @@ describe.each(drivers)('request-reply on %s', (driver) => {
     await expectCode(broker.request(message('rpc', 'add', 'x'), 0), 'validation_failed');
     await expectCode(broker.request(message('rpc', 'add', 'x'), 300_001), 'validation_failed');
     await expectCode(broker.request(message('nope', 'add', 'x'), 1000), 'exchange_not_found');
+  });
+
+  /** How a request settled and when: a hang shows as 'pending' after `withinMs` rather than as a test timeout. */
+  const settle = async <T>(p: Promise<T>, withinMs: number) => {
+    const started = Date.now();
+    const outcome = await Promise.race([
+      p.then(
+        (value) => ({ value }),
+        (error: BrokerError) => ({ error }),
+      ),
+      sleep(withinMs).then(() => 'pending' as const),
+    ]);
+    return { outcome, ms: Date.now() - started };
+  };
+  const replyQueueRows = (db: Db) => db.query('SELECT name FROM queues WHERE name = $1', [replyQueueName('test-node')]);
+
+  describe('stopping the node', () => {
+    it('answers a waiting request at once with shutting_down naming the published request, then removes the reply queue', async () => {
+      const { broker, db } = t;
+      const waiting = broker.request(message('rpc', 'add', 'slow question'), 30_000);
+      waiting.catch(() => {});
+      // The responder has the request, and will not answer before the node stops.
+      const [request] = await waitFor(async () => {
+        const got = await broker.receive('rpc.requests', { max: 1, waitMs: 200 });
+        return got.length > 0 && got;
+      });
+      const stopping = broker.stop();
+      const { outcome, ms } = await settle(waiting, 3000);
+      expect(outcome).toMatchObject({
+        error: {
+          code: 'shutting_down',
+          details: { published: true, messageId: request!.id, correlationId: request!.correlationId },
+          message: expect.stringContaining('a responder may still handle it'),
+        },
+      });
+      expect(ms).toBeLessThan(2000);
+      await stopping;
+      // Nobody waits on the reply queue any more: it is gone (a late reply is refused, not stored).
+      expect(await replyQueueRows(db)).toEqual([]);
+    });
+
+    it('refuses a request that arrives while the node stops with shutting_down, and publishes nothing', async () => {
+      const { broker } = t;
+      await broker.request(message('rpc', 'add', 'warm up'), 50).catch(() => {}); // the reply queue and its loop exist
+      await broker.stop();
+      const { outcome } = await settle(broker.request(message('rpc', 'add', 'too late'), 2000), 3000);
+      expect(outcome).toMatchObject({ error: { code: 'shutting_down', details: { published: false } } });
+      const stored = await broker.searchMessages({ exchange: 'rpc' });
+      expect(stored.messages.map((m) => str(m.body as Uint8Array))).toEqual(['warm up']);
+    });
+
+    it('a request whose publish is being written when the node stops is answered shutting_down once it is published', async () => {
+      await t.close();
+      // A database whose message insert waits for the test's go-ahead.
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let held = false;
+      const inner = await openTestDb(driver);
+      const db: Db = {
+        ...inner,
+        async query(sql, params) {
+          if (/INSERT INTO messages/i.test(sql)) {
+            held = true;
+            await gate;
+          }
+          return inner.query(sql, params);
+        },
+      };
+      const broker = createBroker({ db, node: 'test-node', sweepIntervalMs: 100 });
+      await broker.start();
+      t = { broker, db: inner, close: async () => (await broker.stop(), await inner.close()) };
+      await broker.declareExchange('rpc', 'direct');
+      await broker.declareQueue('rpc.requests', {});
+      await broker.bind({ exchange: 'rpc', queue: 'rpc.requests', key: 'add' });
+      const waiting = broker.request(message('rpc', 'add', 'in flight'), 5000);
+      waiting.catch(() => {});
+      let stopping: Promise<void> | undefined;
+      try {
+        await waitFor(async () => held);
+        stopping = broker.stop(); // the reply side stops at once; the stop then waits for the publish
+        await sleep(50);
+      } finally {
+        release();
+      }
+      const { outcome, ms } = await settle(waiting, 4000);
+      const [stored] = (await broker.searchMessages({ exchange: 'rpc' })).messages;
+      expect(outcome).toMatchObject({ error: { code: 'shutting_down', details: { published: true, messageId: stored!.id, correlationId: stored!.correlationId } } });
+      expect(ms).toBeLessThan(2000);
+      await stopping;
+    });
+  });
+
+  describe('idempotency keys', () => {
+    it('a request whose key was already used is refused at once with duplicate_request naming the first request', async () => {
+      const { broker } = t;
+      const responder = startResponder(broker, 'rpc.requests', (b) => `answer to ${b}`);
+      try {
+        const first = await broker.request(message('rpc', 'add', 'q1', { idempotencyKey: 'quote-1' }), 5000);
+        expect(str(first.body)).toBe('answer to q1');
+        const { outcome, ms } = await settle(broker.request(message('rpc', 'add', 'q1 again', { idempotencyKey: 'quote-1' }), 10_000), 5000);
+        const request = (await broker.searchMessages({ exchange: 'rpc' })).messages;
+        expect(request).toHaveLength(1);
+        expect(outcome).toMatchObject({
+          error: {
+            code: 'duplicate_request',
+            details: { messageId: request[0]!.id, correlationId: first.correlationId, idempotencyKey: 'quote-1' },
+            message: expect.stringContaining('new idempotency key'),
+          },
+        });
+        expect(ms).toBeLessThan(2000);
+        expect(responder.handled).toEqual([first.correlationId]);
+      } finally {
+        await responder.stop();
+      }
+    });
+
+    it('a retry after a timeout with the same key is refused at once, naming the request that timed out', async () => {
+      const { broker } = t;
+      const timedOut = await settle(broker.request(message('rpc', 'add', 'q2', { idempotencyKey: 'quote-2' }), 300), 3000);
+      expect(timedOut.outcome).toMatchObject({ error: { code: 'reply_timeout' } });
+      const { correlationId, messageId } = (timedOut.outcome as { error: BrokerError }).error.details as { correlationId: string; messageId: string };
+      const { outcome, ms } = await settle(broker.request(message('rpc', 'add', 'q2', { idempotencyKey: 'quote-2' }), 10_000), 5000);
+      expect(outcome).toMatchObject({ error: { code: 'duplicate_request', details: { messageId, correlationId } } });
+      expect(ms).toBeLessThan(2000);
+      // The responder finds the one request, the one that timed out.
+      const queued = await broker.receive('rpc.requests', { max: 10, waitMs: 0 });
+      expect(queued.map((r) => [r.id, r.correlationId])).toEqual([[messageId, correlationId]]);
+    });
+
+    it('two concurrent requests with one key: one gets the reply, the other duplicate_request at once', async () => {
+      const { broker } = t;
+      const responder = startResponder(broker, 'rpc.requests', (b) => `answer to ${b}`);
+      try {
+        const [a, b] = await Promise.all(
+          ['a', 'b'].map((body) => settle(broker.request(message('rpc', 'add', body, { idempotencyKey: 'quote-3' }), 20_000), 10_000)),
+        );
+        const answered = [a!, b!].find((s) => 'value' in (s.outcome as object))!;
+        const refused = [a!, b!].find((s) => 'error' in (s.outcome as object))!;
+        expect(answered, JSON.stringify([a, b])).toBeDefined();
+        const reply = (answered.outcome as { value: { correlationId: string } }).value;
+        expect(refused.outcome).toMatchObject({ error: { code: 'duplicate_request', details: { correlationId: reply.correlationId } } });
+        expect(refused.ms).toBeLessThan(5000);
+        expect(responder.handled).toEqual([reply.correlationId]);
+      } finally {
+        await responder.stop();
+      }
+    });
   });
 });

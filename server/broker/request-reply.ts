@@ -14,6 +14,29 @@ export interface RequestReplyDeps {
 
 export const MAX_REPLY_TIMEOUT_MS = 300_000;
 
+/** Reply queues (`amq.reply.<node>`) are the broker's own: only a node declares one, for itself. */
+export const REPLY_QUEUE_PREFIX = 'amq.reply.';
+
+/**
+ * What a reply sent to a reply queue that is not there is told: the node that sent the request
+ * is not running (a node deletes its reply queue when it stops, after answering its waiting
+ * requests), so nobody waits for this reply any more.
+ */
+export function replyQueueGone(queue: string): BrokerError {
+  return new BrokerError(
+    'queue_not_found',
+    `Queue '${queue}' does not exist: it is the reply queue of a node that is not running. A node deletes its reply queue when it stops, ` +
+      'after answering the requests still waiting there with shutting_down, so no request waits for this reply any more',
+    { queue },
+  );
+}
+
+interface Waiting {
+  resolve(d: Delivery): void;
+  /** Answers the caller at once with shutting_down, once the request is known to be published. */
+  stop(): void;
+}
+
 /**
  * Request-reply over queues: a request is published with a new correlation ID and this
  * node's reply queue as its return address; one consumer loop per node drains that queue and
@@ -21,7 +44,7 @@ export const MAX_REPLY_TIMEOUT_MS = 300_000;
  * reply-to does). A reply that comes after its request gave up is acked and dropped.
  */
 export class RequestReply {
-  private readonly pending = new Map<string, (d: Delivery) => void>();
+  private readonly pending = new Map<string, Waiting>();
   private queue: Promise<string> | undefined;
   private stopped = new AbortController();
   private loop: Promise<void> | undefined;
@@ -32,30 +55,51 @@ export class RequestReply {
     if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_REPLY_TIMEOUT_MS) {
       throw new BrokerError('validation_failed', `timeoutMs must be a whole number from 1 to ${MAX_REPLY_TIMEOUT_MS}`, { field: 'timeoutMs' });
     }
+    if (this.stopped.signal.aborted) throw notPublished();
     const replyTo = await this.start();
+    if (this.stopped.signal.aborted) throw notPublished();
     const correlationId = randomUUID();
+    let published: PublishResult | undefined;
     let cancel!: () => void;
+    let fail!: (e: BrokerError) => void;
+    // Registered before the publish: a quick responder's reply may arrive before the publish answers.
     const reply = new Promise<Delivery>((resolve, reject) => {
       const timer = setTimeout(() => {
-        cancel();
-        reject(new BrokerError('reply_timeout', `No reply within ${timeoutMs} ms`, { correlationId, timeoutMs }));
+        const messageId = published ? { messageId: published.id } : {};
+        fail(new BrokerError('reply_timeout', `No reply within ${timeoutMs} ms`, { correlationId, ...messageId, timeoutMs }));
       }, timeoutMs);
       cancel = () => {
         clearTimeout(timer);
         this.pending.delete(correlationId);
       };
-      this.pending.set(correlationId, (d) => {
+      fail = (e) => {
         cancel();
-        resolve(d);
+        reject(e);
+      };
+      this.pending.set(correlationId, {
+        resolve: (d) => {
+          cancel();
+          resolve(d);
+        },
+        stop: () => published && fail(stoppedWhileWaiting(published)),
       });
     });
+    // It may fail (time out) while the publish is still being written: that is answered below, not unhandled.
+    reply.catch(() => {});
     try {
       // mandatory: a request nobody can receive fails now rather than timing out later
-      await this.deps.publish({ ...input, correlationId, replyTo, mandatory: true });
+      published = await this.deps.publish({ ...input, correlationId, replyTo, mandatory: true });
     } catch (e) {
       cancel();
       throw e;
     }
+    if (published.duplicate) {
+      // Nothing was published: the first request's reply goes to whoever sent it, never to this call.
+      cancel();
+      throw duplicateRequest(input, published);
+    }
+    // stop() came while the publish was being written: it could not answer this call then.
+    if (this.stopped.signal.aborted) fail(stoppedWhileWaiting(published));
     return reply;
   }
 
@@ -71,7 +115,7 @@ export class RequestReply {
     while (!this.stopped.signal.aborted) {
       try {
         const replies = await this.deps.receive(queue, { max: 100, waitMs: 10_000, signal: this.stopped.signal });
-        for (const r of replies) this.pending.get(r.correlationId)?.(r);
+        for (const r of replies) this.pending.get(r.correlationId)?.resolve(r);
         if (replies.length > 0) await this.deps.ack(queue, replies.map((r) => r.receipt));
       } catch (e) {
         if (this.stopped.signal.aborted) break;
@@ -81,11 +125,39 @@ export class RequestReply {
     }
   }
 
-  /** Stops the loop and removes this node's reply queue. */
+  /**
+   * Answers every waiting request with shutting_down (a request whose publish is still being
+   * written is answered as soon as it is), then stops the loop and removes this node's reply
+   * queue: no request of this node waits on it any more.
+   */
   async stop(): Promise<void> {
     this.stopped.abort();
+    for (const waiting of [...this.pending.values()]) waiting.stop();
     await this.loop;
     const name = this.queue && (await this.queue.catch(() => undefined));
     if (name) await this.deps.deleteReplyQueue(name).catch(this.deps.onError);
   }
+}
+
+const notPublished = () =>
+  new BrokerError('shutting_down', 'This node is shutting down; the request was not published: send it to another node', { published: false });
+
+function stoppedWhileWaiting(p: PublishResult): BrokerError {
+  return new BrokerError(
+    'shutting_down',
+    `This node is shutting down and stopped waiting for the reply. The request was published (message ${p.id}, correlation ID ${p.correlationId}): ` +
+      'a responder may still handle it and send a reply, but no call receives that reply any more. Its trace (by correlation ID) shows what became of it; ' +
+      'sending the request again, to another node, asks the responder a second time',
+    { published: true, messageId: p.id, correlationId: p.correlationId },
+  );
+}
+
+function duplicateRequest(input: Pick<PublishInput, 'exchange' | 'idempotencyKey'>, first: PublishResult): BrokerError {
+  return new BrokerError(
+    'duplicate_request',
+    `A request with idempotency key '${input.idempotencyKey ?? ''}' was already published to '${input.exchange}' (message ${first.id}, correlation ID ${first.correlationId}), ` +
+      'so this one was not published again, and the reply to that first request goes only to the call that sent it. ' +
+      'Its trace (by correlation ID) shows what became of it; to ask again, send the request with a new idempotency key',
+    { messageId: first.id, correlationId: first.correlationId, idempotencyKey: input.idempotencyKey ?? null },
+  );
 }

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestServer, type TestServer } from '../../test/server';
 
@@ -106,6 +107,31 @@ describe('gateway bad input (PGlite)', () => {
     });
     expect(streamed).toBe(413);
     expect((await api('GET', '/v1/queues/q')).body.ready).toBe(0);
+  });
+
+  it('requests the HTTP parser refuses get the error envelope: headers too large → 431, not HTTP → 400', async () => {
+    const raw = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(new URL(s.url).port), '127.0.0.1', () => socket.end(text));
+        let answer = '';
+        socket.on('data', (c) => (answer += c.toString('utf8')));
+        socket.on('end', () => resolve(answer));
+        socket.on('error', reject);
+      });
+    const parse = (answer: string) => ({ status: Number(answer.split(' ')[1]), body: JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) });
+    const big = parse(await raw(`POST /v1/queues/q/messages HTTP/1.1\r\nHost: x\r\nHatoba-Correlation-Id: ${'c'.repeat(20_000)}\r\nContent-Length: 1\r\n\r\nx`));
+    expect({ status: big.status, code: big.body.error.code }).toEqual({ status: 431, code: 'headers_too_large' });
+    expect(big.body.error.details.limitBytes).toBeGreaterThan(0);
+    const junk = parse(await raw('HELLO THERE\r\n\r\n'));
+    expect({ status: junk.status, code: junk.body.error.code }).toEqual({ status: 400, code: 'bad_request' });
+    expect((await api('GET', '/v1/queues/q')).body.ready).toBe(0);
+  });
+
+  it('a request-reply timeoutMs that is empty, not a number or out of range says what it must be', async () => {
+    for (const t of ['', 'abc', '1.5', '0', '300001']) {
+      const r = await expectError(api('POST', `/v1/exchanges/x/request?timeoutMs=${t}`, 'q'), 400, 'validation_failed');
+      expect(r.body.error.message).toMatch(/timeoutMs must be/);
+    }
   });
 
   it('still serves after all of the above', async () => {

@@ -4,6 +4,9 @@ import { BrokerError, type ErrorCode } from '../broker/errors';
 /** Codes only the HTTP transport produces. */
 export type GatewayCode =
   | 'invalid_json'
+  | 'bad_request'
+  | 'headers_too_large'
+  | 'request_timeout'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'route_not_found'
@@ -39,6 +42,9 @@ export class GatewayError extends Error {
 const STATUS: Record<GatewayCode | ErrorCode, number> = {
   validation_failed: 400,
   invalid_json: 400,
+  bad_request: 400,
+  request_timeout: 408,
+  headers_too_large: 431,
   invalid_name: 400,
   invalid_routing_key: 400,
   invalid_receipt: 400,
@@ -55,6 +61,7 @@ const STATUS: Record<GatewayCode | ErrorCode, number> = {
   queue_in_use: 409,
   exchange_in_use: 409,
   replication_unavailable: 409,
+  duplicate_request: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   internal_error: 500,
@@ -95,3 +102,30 @@ export function toErrorEnvelope(err: unknown): ErrorEnvelope {
 }
 
 export const errorStatuses = STATUS;
+
+/**
+ * Answers that are a normal outcome rather than a fault of this server: any 4xx, a request-reply
+ * that got no reply in time, a node that is stopping, a cluster below quorum. A flood of them
+ * says something about clients, responders or the cluster, not about a bug here.
+ */
+const EXPECTED_5XX = new Set<string>(['reply_timeout', 'shutting_down', 'quorum_lost']);
+
+export interface OutcomeLogger {
+  error(obj: object, msg?: string): void;
+  /** pino's; a logger without it does not log expected outcomes. */
+  debug?(obj: object, msg?: string): void;
+}
+
+/**
+ * Logs an error answer once: expected outcomes at debug, with their code and details but no
+ * stack; everything else (5xx: internal errors, the database unavailable, …) at error with the error.
+ */
+export function logErrorAnswer(logger: OutcomeLogger, err: unknown, answer: ErrorEnvelope, where: Record<string, unknown>): void {
+  const { status, body } = answer;
+  const { code, message, details } = body.error;
+  if (status < 500 || EXPECTED_5XX.has(code)) {
+    logger.debug?.({ ...where, status, code, message, ...(details ? { details } : {}) }, 'request answered with an error');
+  } else {
+    logger.error({ ...where, err, status, code }, 'request failed');
+  }
+}

@@ -6,7 +6,7 @@ import type { Logger } from '../broker/broker';
 import type { ClusterView } from '../cluster/types';
 import type { RequestUrl } from '../request-url';
 import type { Webhooks } from '../webhooks';
-import { GatewayError, toErrorEnvelope } from './errors';
+import { GatewayError, logErrorAnswer, toErrorEnvelope } from './errors';
 import { sendJson } from './http';
 import { buildOpenApi } from './openapi';
 import { createRouter, makeRequest, type Route } from './router';
@@ -80,7 +80,7 @@ export function createGateway(options: GatewayOptions) {
       else sendJson(res, reply.status, reply.body, reply.headers);
     } catch (err) {
       const { status, body } = toErrorEnvelope(err);
-      if (status >= 500 && body.error.code !== 'quorum_lost') options.logger.error({ err, method: req.method, path: url.pathname }, 'request failed');
+      logErrorAnswer(options.logger, err, { status, body }, { method: req.method, path: url.pathname });
       if (res.headersSent || res.destroyed) return;
       // An unread body (413, early errors) would stall a keep-alive connection: close it.
       const headers: Record<string, string> = req.complete ? {} : { connection: 'close' };

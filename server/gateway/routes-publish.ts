@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { needs } from '../auth/scopes';
 import { BrokerError, notFound } from '../broker/errors';
 import { DEFAULT_EXCHANGE } from '../broker/names';
+import { REPLY_QUEUE_PREFIX, replyQueueGone } from '../broker/request-reply';
 import type { PublishInput } from '../broker/types';
 import { pathKey, valueTexts } from '../json-source';
 import { decodeBody } from './bodies';
@@ -47,7 +48,7 @@ export const publishRoutes: Route[] = [
         return await publishOne(r, DEFAULT_EXCHANGE, queue);
       } catch (e) {
         // Through the default exchange, "unroutable" means the queue is not there.
-        if (e instanceof BrokerError && e.code === 'unroutable') throw notFound('queue', queue);
+        if (e instanceof BrokerError && e.code === 'unroutable') throw queue.startsWith(REPLY_QUEUE_PREFIX) ? replyQueueGone(queue) : notFound('queue', queue);
         throw e;
       }
     },

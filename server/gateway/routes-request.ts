@@ -6,7 +6,15 @@ import { publishInputFromHeaders } from './publish-headers';
 import type { Route } from './router';
 import { errorSchema } from './schemas';
 
-const querySchema = z.object({ key: z.string().optional(), timeoutMs: z.coerce.number().int().min(1).max(300_000).default(30_000) }).strict();
+const querySchema = z.object({
+  key: z.string().optional(),
+  timeoutMs: z
+    .string()
+    .regex(/^\d+$/, 'timeoutMs must be a whole number of milliseconds from 1 to 300000')
+    .transform(Number)
+    .pipe(z.number().min(1, 'timeoutMs must be from 1 to 300000 ms').max(300_000, 'timeoutMs must be from 1 to 300000 ms'))
+    .default(30_000),
+}).strict();
 
 export const requestRoutes: Route[] = [
   {
@@ -15,9 +23,11 @@ export const requestRoutes: Route[] = [
     access: (r) => needs.publish(r.params.exchange!),
     tag: 'Request-reply',
     summary:
-      "Publish the body with a new correlation ID and this gateway's reply queue as return address; answer with the reply (504 reply_timeout)",
+      "Publish the body with a new correlation ID and this gateway's reply queue as return address; answer with the reply " +
+      '(504 reply_timeout; 409 duplicate_request when the Idempotency-Key was already used: nothing is published; ' +
+      '503 shutting_down when this node stops while waiting: details.published says whether the request went out)',
     rawBody: true,
-    responses: { 200: null, 404: errorSchema, 504: errorSchema },
+    responses: { 200: null, 404: errorSchema, 409: errorSchema, 503: errorSchema, 504: errorSchema },
     async handle(r) {
       const q = validate(querySchema, queryObject(r.query));
       const input = publishInputFromHeaders(r.req.headers, r.query, r.params.exchange!);

@@ -21,6 +21,8 @@ const CODES: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   reply_timeout: 'TIMEOUT',
   memory_limit: 'TOO_MANY_REQUESTS',
   replication_unavailable: 'PRECONDITION_FAILED',
+  duplicate_request: 'CONFLICT',
+  shutting_down: 'SERVICE_UNAVAILABLE',
 };
 
 /**
