@@ -4,31 +4,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startResponder } from '../../test/responder';
 import { killHard, spawnServer } from '../../test/process';
 import { call } from '../../test/server';
-import { sharedPostgres, type SharedPostgres } from '../../test/shared-postgres';
+import { clusterOnPostgres } from '../../test/cluster-nodes';
+import type { SharedPostgres } from '../../test/shared-postgres';
 import { NodeIdInUseError } from '../cluster';
-import { loadConfig } from '../config';
-import { startHatoba } from '../main';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('a node id already in use by a live node on one PostgreSQL', () => {
   let pg: SharedPostgres;
-  const stops: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-    await pg.drop();
-  });
-
-  async function node(id: string) {
-    const config = loadConfig({ PORT: '0', HATOBA_DASHBOARD: '0', HATOBA_LOG_LEVEL: 'silent', HATOBA_NODE_ID: id }, []);
-    const hatoba = await startHatoba(config, { db: pg.open() });
-    stops.push(hatoba.stop);
-    return { url: `http://127.0.0.1:${hatoba.port}`, hatoba };
-  }
+  const nodes = clusterOnPostgres();
+  const node = nodes.node;
+  afterEach(() => nodes.close());
 
   it('a second server with that HATOBA_NODE_ID does not start; the first stays the one listed and keeps answering requests', async () => {
-    pg = await sharedPostgres();
+    pg = await nodes.open();
     const first = await node('node-1');
     await expect(node('node-1')).rejects.toBeInstanceOf(NodeIdInUseError);
 
@@ -49,10 +39,10 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a node id already in use by a l
   });
 
   it('the refused process says why on stderr and exits non-zero (4)', async () => {
-    pg = await sharedPostgres();
+    pg = await nodes.open();
     const env = { DATABASE_URL: pg.url, HATOBA_NODE_ID: 'node-1', HATOBA_LOG_LEVEL: 'info' };
     const first = await spawnServer(env);
-    stops.push(async () => {
+    nodes.onClose(async () => {
       first.child.kill('SIGTERM');
       if ((await Promise.race([first.exited, new Promise((r) => setTimeout(() => r('timeout'), 10_000))])) === 'timeout') await killHard(first);
     });

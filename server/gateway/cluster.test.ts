@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { drivers } from '../../test/databases';
 import { call, startTestServer, type TestServer } from '../../test/server';
-import { sharedPostgres, type SharedPostgres } from '../../test/shared-postgres';
-import { loadConfig } from '../config';
-import { startHatoba } from '../main';
+import { clusterOnPostgres } from '../../test/cluster-nodes';
+import type { SharedPostgres } from '../../test/shared-postgres';
 
 describe.each(drivers)('nodes and quorum over HTTP on %s (one node)', (driver) => {
   let s: TestServer;
@@ -37,27 +36,12 @@ describe.each(drivers)('nodes and quorum over HTTP on %s (one node)', (driver) =
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('two nodes on one PostgreSQL over HTTP', () => {
   let pg: SharedPostgres;
-  const stops: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-    await pg.drop();
-  });
-
-  async function node(id: string, env: Record<string, string> = {}) {
-    const config = loadConfig({ PORT: '0', HATOBA_DASHBOARD: '0', HATOBA_LOG_LEVEL: 'silent', HATOBA_NODE_ID: id, ...env }, []);
-    const hatoba = await startHatoba(config, { db: pg.open() });
-    let stopped = false;
-    const stop = async () => {
-      if (stopped) return;
-      stopped = true;
-      await hatoba.stop();
-    };
-    stops.push(stop);
-    return { url: `http://127.0.0.1:${hatoba.port}`, stop, hatoba };
-  }
+  const nodes = clusterOnPostgres();
+  const node = nodes.node;
+  afterEach(() => nodes.close());
 
   it('both list each other, one leader; quorum of 2 holds while both live and is lost when one stops', async () => {
-    pg = await sharedPostgres();
+    pg = await nodes.open();
     const a = await node('a', { HATOBA_MIN_NODES: '2' });
     const b = await node('b', { HATOBA_MIN_NODES: '2' });
     await a.hatoba.cluster.tick();

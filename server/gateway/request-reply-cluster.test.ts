@@ -2,9 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sleep } from '../../test/broker';
 import { waitFor } from '../../test/broker-helpers';
 import { call } from '../../test/server';
-import { sharedPostgres, type SharedPostgres } from '../../test/shared-postgres';
-import { loadConfig } from '../config';
-import { startHatoba } from '../main';
+import { clusterOnPostgres } from '../../test/cluster-nodes';
+import type { SharedPostgres } from '../../test/shared-postgres';
 
 interface Received {
   id: string;
@@ -16,21 +15,12 @@ interface Received {
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('request-reply across two nodes on one PostgreSQL', () => {
   let pg: SharedPostgres;
-  const stops: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-    await pg.drop();
-  });
-
-  async function node(id: string) {
-    const config = loadConfig({ PORT: '0', HATOBA_DASHBOARD: '0', HATOBA_LOG_LEVEL: 'silent', HATOBA_NODE_ID: id }, []);
-    const hatoba = await startHatoba(config, { db: pg.open() });
-    stops.push(hatoba.stop); // stop() is idempotent
-    return { url: `http://127.0.0.1:${hatoba.port}`, stop: hatoba.stop };
-  }
+  const nodes = clusterOnPostgres();
+  const node = nodes.node;
+  afterEach(() => nodes.close());
 
   async function cluster() {
-    pg = await sharedPostgres();
+    pg = await nodes.open();
     const one = await node('node-1');
     const two = await node('node-2');
     expect((await call(one.url, 'PUT', '/v1/exchanges/rpc', { type: 'direct' })).status).toBe(201);
