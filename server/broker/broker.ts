@@ -22,7 +22,7 @@ import { queueEntryAck, queueEntryExtend, queueEntryNack, queueEntryRelease } fr
 import { exchangeHistoryReplay } from './pg/exchange-replay';
 import { createHousekeeping, every, VACUUM_INTERVAL_MS } from './housekeeping';
 import { createReads } from './reads';
-import { RequestReply } from './request-reply';
+import { REPLY_QUEUE_PREFIX, RequestReply } from './request-reply';
 import { fanOut, noTelemetry, type Telemetry } from './telemetry';
 import { Publisher } from './publish';
 import { RateMeter } from './rates';
@@ -412,5 +412,5 @@ export function createBroker(options: BrokerOptions): Broker {
 
 /** This node's reply queue: `amq.reply.` and the node id, made a valid queue name. */
 export function replyQueueName(node: string): string {
-  return `amq.reply.${node.replace(/[^A-Za-z0-9_.:-]/g, '-')}`.slice(0, 200);
+  return `${REPLY_QUEUE_PREFIX}${node.replace(/[^A-Za-z0-9_.:-]/g, '-')}`.slice(0, 200);
 }

@@ -6,6 +6,7 @@ import type { Logger } from '../broker/broker';
 import { BrokerError } from '../broker/errors';
 import { checkDeclarableName } from '../broker/names';
 import { TOPOLOGY_CHANNEL } from '../broker/topology';
+import { isInternalQueue } from '../broker/topology-checks';
 import type { Delivery } from '../broker/types';
 import { GatewayError } from '../gateway/errors';
 import { headerBytes } from '../gateway/header-text';
@@ -229,9 +230,6 @@ class PushLoop {
   }
 }
 
-/** `amq.` queues are the broker's own (a node's reply queue): their messages are never pushed elsewhere. */
-const reservedQueue = (queue: string) => queue.startsWith('amq.');
-
 export function createPush(o: PushOptions) {
   const loops = new Map<string, PushLoop>();
   const unlisten: (() => Promise<void>)[] = [];
@@ -246,7 +244,7 @@ export function createPush(o: PushOptions) {
     await reload(queue);
   };
 
-  const wanted = (e: PushEndpoint | null | undefined): e is PushEndpoint => e?.status === 'active' && !reservedQueue(e.queue);
+  const wanted = (e: PushEndpoint | null | undefined): e is PushEndpoint => e?.status === 'active' && !isInternalQueue(e.queue);
 
   async function disable({ queue, version }: PushEndpoint, reason: string): Promise<void> {
     await pushEndpointDisable(o.db, { queue, version, reason });
@@ -295,7 +293,7 @@ export function createPush(o: PushOptions) {
     await Promise.all(
       [...queues].map((queue) => {
         const e = stored.get(queue);
-        if (e?.status === 'active' && reservedQueue(queue) && !warned.has(queue)) {
+        if (e?.status === 'active' && isInternalQueue(queue) && !warned.has(queue)) {
           warned.add(queue);
           o.logger.warn({ queue }, `push: not delivering '${queue}': amq. queues are the broker's own`);
         }
