@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Db } from '../../db/driver';
-import type { Broker, ExchangeInfo, QueueInfo } from './api';
+import type { Broker, ExchangeInfo } from './api';
 import { createClaimCombiner } from './claim-combiner';
 import { receive } from './deliver';
 import { BrokerError } from './errors';
@@ -31,6 +31,7 @@ import { TOPOLOGY_CHANNEL, TopologyStore } from './topology';
 import { checkUserQueue } from './topology-checks';
 import type { Queue, QueueDepth, ReplayRequest } from './types';
 import { Waiters } from './waiters';
+import { ConsumersSeen, queueInfo } from './queue-info';
 import { commitFor, inDatabase } from './tiers';
 
 export interface Logger {
@@ -63,7 +64,6 @@ export interface BrokerOptions {
 }
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
-const CONSUMER_WINDOW_MS = 30_000;
 
 /** The composition of the broker's stages; every method is validate → stage → record. */
 export function createBroker(options: BrokerOptions): Broker {
@@ -74,7 +74,7 @@ export function createBroker(options: BrokerOptions): Broker {
   const waiters = new Waiters();
   const handoff = new Handoff();
   const rates = new RateMeter();
-  const consumers = new Map<string, Map<string, number>>();
+  const consumers = new ConsumersSeen();
   const stopping = new AbortController();
   // Every long poll waiting on this node listens to it: a few hundred at once is normal, not a leak.
   setMaxListeners(0, stopping.signal);
@@ -166,25 +166,7 @@ export function createBroker(options: BrokerOptions): Broker {
     return result;
   }
 
-  function info(q: Queue, d: QueueDepth | undefined): QueueInfo {
-    const seen = consumers.get(q.name);
-    const cutoff = Date.now() - CONSUMER_WINDOW_MS;
-    let active = 0;
-    for (const [who, at] of seen ?? []) if (at >= cutoff) active++;
-      else seen!.delete(who);
-    return {
-      name: q.name,
-      settings: q.settings,
-      ready: d?.ready ?? 0,
-      inFlight: d?.inFlight ?? 0,
-      delayed: d?.delayed ?? 0,
-      oldestReadyAgeMs: d?.oldestReadyAgeMs ?? null,
-      consumers: Math.max(active, waiters.count(q.name)),
-      publishRate: rates.rate(`q:${q.name}:in`),
-      deliverRate: rates.rate(`q:${q.name}:out`),
-      ackRate: rates.rate(`q:${q.name}:ack`),
-    };
-  }
+  const info = (q: Queue, d: QueueDepth | undefined) => queueInfo(q, d, { consumers, waiters, rates });
 
   /** Receive and ack on any queue, this node's own reply queue included: the API's receive and ack refuse `amq.` queues. */
   const consume: Pick<Broker, 'receive' | 'ack'> = {
@@ -192,8 +174,7 @@ export function createBroker(options: BrokerOptions): Broker {
       checkName('queue', name);
       await topology.queueAfterReload(name);
       if (options.consumer) {
-        if (!consumers.has(name)) consumers.set(name, new Map());
-        consumers.get(name)!.set(options.consumer, Date.now());
+        consumers.seen(name, options.consumer);
       }
       const deliveries = await receive(
         { claims, memory, waiters, stopping: stopping.signal, recheckMs, handoff, release },
@@ -309,7 +290,7 @@ export function createBroker(options: BrokerOptions): Broker {
     },
 
     forgetConsumer(consumer) {
-      for (const seen of consumers.values()) seen.delete(consumer);
+      consumers.forget(consumer);
     },
 
     async receive(name, options) {
