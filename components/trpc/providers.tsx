@@ -4,6 +4,7 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@ta
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { useState, type ReactNode } from 'react';
 import type { AppRouter } from '@/server/trpc/router';
+import { checkedFetch } from './checked-fetch';
 import { TRPCProvider } from './client';
 
 const codeOf = (error: unknown) => String((error as { data?: { code?: string } } | null)?.data?.code);
@@ -42,7 +43,7 @@ export function Providers({ children }: { children: ReactNode }) {
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       // Same origin: the node:http server that serves these pages serves /trpc too.
-      links: [httpBatchLink({ url: '/trpc', maxURLLength: 4000 })],
+      links: [httpBatchLink({ url: '/trpc', maxURLLength: 4000, fetch: checkedFetch() })],
     }),
   );
   return (

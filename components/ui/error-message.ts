@@ -1,14 +1,21 @@
+import { NotTheServer } from '../trpc/checked-fetch';
+
 /**
  * What a failed request says, in words an operator can act on. A broker or tRPC error carries a
  * message meant for people and is shown as it is. Two failures carry only a runtime's text:
  * - the browser could not reach the server at all (fetch's TypeError: "Failed to fetch",
  *   "NetworkError when attempting to fetch resource.", "Load failed");
  * - something answered /trpc with a body that is not its JSON (a proxy's "502 Bad Gateway" page,
- *   a load balancer's "down"): the tRPC client only keeps the JSON parser's complaint.
+ *   a load balancer's "down"): checkedFetch says so with the HTTP status (NotTheServer); where
+ *   it was not used, the tRPC client only keeps the JSON parser's complaint.
  */
 export function errorMessage(error: unknown): string {
   const message = messageOf(error);
   const cause = error && typeof error === 'object' && 'cause' in error ? error.cause : undefined;
+  const other = [error, cause].find((e) => e instanceof NotTheServer);
+  if (other) {
+    return `The Hatoba server did not answer: something in between (a proxy or load balancer) replied with ${other.message} instead, so the server may be down or restarting. The page keeps retrying.`;
+  }
   if (isParseFailure(cause) || isParseFailure(error) || NOT_JSON.test(message ?? '')) {
     return 'The Hatoba server did not answer: something in between (a proxy or load balancer) replied instead, so the server may be down or restarting. The page keeps retrying.';
   }
