@@ -303,6 +303,8 @@ export function createBroker(options: BrokerOptions): Broker {
     },
     async nack(name, list, opts) {
       checkUserQueue(name, 'consumed');
+      // the error lands in PostgreSQL (events, death.lastError) on every tier: refused alike
+      checkStoredText({ error: opts.error });
       const q = await topology.queueAfterReload(name);
       const rs = receipts(list);
       const snapshot = topology.snapshot;

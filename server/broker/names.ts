@@ -6,7 +6,8 @@ export const DEFAULT_EXCHANGE = 'amq.default';
 export const MAX_NAME_LENGTH = 200;
 const NAME = /^[A-Za-z0-9_.:-]{1,200}$/;
 // Routing keys are free text like AMQP's, minus white space and control characters.
-const KEY = /^[^\s\p{Cc}]{0,255}$/u;
+// (\p{Cs}: a lone UTF-16 surrogate, which PostgreSQL text cannot hold either.)
+const KEY = /^[^\s\p{Cc}\p{Cs}]{0,255}$/u;
 
 export function checkName(kind: 'exchange' | 'queue' | 'source', name: string): void {
   if (!NAME.test(name)) {
@@ -40,15 +41,24 @@ export function checkRoutingKey(key: string, { pattern = false } = {}): void {
   }
 }
 
+// U+0000, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** What makes a string unstorable in PostgreSQL text or jsonb, or null when it is storable. */
+export function unstorableText(value: string): string | null {
+  const m = UNSTORABLE.exec(value);
+  if (!m) return null;
+  return m[0] === '\u0000' ? 'the NUL character' : 'a lone UTF-16 surrogate (unpaired \\ud800–\\udfff)';
+}
+
 /**
- * PostgreSQL text and jsonb cannot hold U+0000: such a value would fail the whole group-commit
- * batch it joined (every publisher in it), so it is refused up front.
+ * PostgreSQL text and jsonb cannot hold U+0000 nor a lone UTF-16 surrogate: such a value would
+ * fail the whole group-commit batch it joined (every publisher in it), so it is refused up front.
  */
 export function checkStoredText(fields: Record<string, string | null | undefined>): void {
   for (const [field, value] of Object.entries(fields)) {
-    if (value != null && value.includes('\u0000')) {
-      throw new BrokerError('validation_failed', `${field} must not contain the NUL character`, { field });
-    }
+    const bad = value == null ? null : unstorableText(value);
+    if (bad) throw new BrokerError('validation_failed', `${field} must not contain ${bad}`, { field });
   }
 }
 
@@ -65,10 +75,9 @@ export function checkHeaders(headers: Record<string, string>): void {
         { field: 'headers', header: name.slice(0, 200) },
       );
     }
-    if (value.includes('\u0000')) {
-      throw new BrokerError('validation_failed', `Header '${name}' must not contain the NUL character`, {
-        field: 'headers',
-      });
+    const bad = unstorableText(value);
+    if (bad) {
+      throw new BrokerError('validation_failed', `Header '${name}' must not contain ${bad}`, { field: 'headers', header: name });
     }
   }
 }

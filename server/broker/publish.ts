@@ -151,8 +151,8 @@ export class Publisher {
     if (memory.size + entries > memoryLimit) {
       throw new BrokerError(
         'memory_limit',
-        `Memory-tier queues hold ${memory.size} entries, the limit is ${memoryLimit}: consume them or raise HATOBA_MEMORY_MAX_ENTRIES`,
-        { limit: memoryLimit },
+        `Memory-tier queues hold ${memory.size} entries, and this publish adds ${entries}; the limit is ${memoryLimit}: consume them or raise HATOBA_MEMORY_MAX_ENTRIES`,
+        { limit: memoryLimit, heldEntries: memory.size, publishEntries: entries },
       );
     }
     if (memory.bytes + bytes > memoryMaxBytes) {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { unstorableText } from '../broker/names';
 import { GatewayError } from './errors';
 import { stringifyJson } from './raw-json';
 
@@ -46,8 +47,37 @@ export function parseJson<S extends z.ZodType>(raw: Buffer | string, schema: S):
       throw new GatewayError('invalid_json', `The body is not valid JSON: ${(e as Error).message}`);
     }
   }
+  checkJsonText(value, '');
   return validate(schema, value);
 }
+
+/**
+ * Every string of a JSON request body (names, keys, headers, errors, secrets...) may end up in
+ * PostgreSQL text or jsonb, which cannot hold NUL nor a lone UTF-16 surrogate: refused here once,
+ * for every route, as 400 validation_failed naming the field. A message body (a `body` field) is
+ * stored as bytes, so it may hold anything.
+ */
+function checkJsonText(value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    const bad = unstorableText(value);
+    if (bad) throw unstorable(path, bad);
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) checkJsonText(value[i], path ? `${path}.${i}` : String(i));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      const badKey = unstorableText(key);
+      const at = path ? `${path}.${badKey ? JSON.stringify(key) : key}` : badKey ? JSON.stringify(key) : key;
+      if (badKey) throw unstorable(at, badKey, 'the name ');
+      if (key !== 'body') checkJsonText(v, at);
+    }
+  }
+}
+
+const unstorable = (path: string, bad: string, what = '') =>
+  new GatewayError('validation_failed', `${what}${path || 'The body'} must not contain ${bad}`, {
+    field: path,
+    issues: [{ path, message: `must not contain ${bad}` }],
+  });
 
 /** Validates against a schema; a failure is 400 validation_failed naming each field. */
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
@@ -60,11 +90,69 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infe
   return parsed.data;
 }
 
-/** A query string as an object; keys listed in `arrays` keep every repeat (header=…&header=…). */
+/**
+ * A query string as an object; keys listed in `arrays` keep every repeat (header=…&header=…).
+ * Any other key given twice is refused (400) rather than one of its values silently winning.
+ * An empty value (`?limit=`) is kept as '': each schema says what the value must be.
+ */
 export function queryObject(query: URLSearchParams, arrays: string[] = []): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of new Set(query.keys())) out[key] = arrays.includes(key) ? query.getAll(key) : query.get(key);
+  for (const key of new Set(query.keys())) {
+    const values = query.getAll(key);
+    if (arrays.includes(key)) out[key] = values;
+    else if (values.length > 1) {
+      throw new GatewayError('validation_failed', `Query parameter ${key} is given ${values.length} times: give it once`, {
+        field: key,
+        issues: [{ path: key, message: 'given more than once' }],
+      });
+    } else out[key] = values[0];
+  }
   return out;
+}
+
+/**
+ * A whole-number query parameter: digits only, so an empty value (`?limit=`) or `1.5` is refused
+ * with what the value must be instead of being read as 0 (z.coerce) or failing as "Too small".
+ */
+export function queryInt(name: string, min: number, max?: number) {
+  const message = `${name} must be a whole number ${max === undefined ? `of at least ${min}` : `from ${min} to ${max}`}`;
+  return z
+    .string()
+    .regex(/^\d{1,15}$/, message)
+    .transform(Number)
+    .pipe(z.number().int().min(min, message).max(max ?? Number.MAX_SAFE_INTEGER, message));
+}
+
+/** A free-text query parameter that must not be empty. */
+export const queryText = (name: string, what = '1–255 characters') =>
+  z.string().min(1, `${name} must be ${what} (it is empty)`).max(255, `${name} must be ${what}`);
+
+/**
+ * Every query value and path parameter reaches the broker, and so PostgreSQL, as text: NUL cannot
+ * be stored there (a percent-encoded URL cannot carry a lone surrogate: it decodes to U+FFFD).
+ * Checked here once for every route, as 400 validation_failed naming the parameter.
+ */
+export function checkUrlText(search: string, query: URLSearchParams, params: Record<string, string>): void {
+  if (search.includes('%00')) {
+    for (const [key, value] of query) {
+      const bad = unstorableText(key) ?? unstorableText(value);
+      if (bad) {
+        throw new GatewayError('validation_failed', `Query parameter ${unstorableText(key) ? JSON.stringify(key) : key} must not contain ${bad}`, {
+          field: key,
+          issues: [{ path: key, message: `must not contain ${bad}` }],
+        });
+      }
+    }
+  }
+  for (const [name, value] of Object.entries(params)) {
+    const bad = unstorableText(value);
+    if (bad) {
+      throw new GatewayError('validation_failed', `Path parameter ${name} must not contain ${bad}`, {
+        field: name,
+        issues: [{ path: name, message: `must not contain ${bad}` }],
+      });
+    }
+  }
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -7,7 +7,7 @@ import type { ClusterView } from '../cluster/types';
 import type { RequestUrl } from '../request-url';
 import type { Webhooks } from '../webhooks';
 import { GatewayError, logErrorAnswer, toErrorEnvelope } from './errors';
-import { sendJson } from './http';
+import { checkUrlText, sendJson } from './http';
 import { buildOpenApi } from './openapi';
 import { createRouter, makeRequest, type Route } from './router';
 import { consumeRoutes } from './routes-consume';
@@ -64,6 +64,7 @@ export function createGateway(options: GatewayOptions) {
         return;
       }
       const { route, params } = match(req.method ?? 'GET', url.pathname);
+      checkUrlText(url.search, url.searchParams, params);
       const request = makeRequest(req, res, params, url.searchParams, ctx, { actor: 'anonymous', limitKey: null, scopes: [] });
       // The one place access is checked: every route declares what it needs (router.ts).
       request.principal = await security.authorize(req, security.enabled ? await (route.access?.(request) ?? needs.admin) : needs.public);

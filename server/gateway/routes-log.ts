@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { needs } from '../auth/scopes';
 import { BUCKET_SECONDS, type Bucket } from '../broker/pg/exchange-log';
-import { validate, queryObject } from './http';
+import { checkStoredText } from '../broker/names';
+import { validate, queryObject, queryInt } from './http';
 import type { Route } from './router';
 import { errorSchema, messageViewSchema } from './schemas';
 import { messageView } from './views';
@@ -11,8 +12,8 @@ const isoDate = z.iso.datetime({ offset: true });
 
 const logQuerySchema = z
   .object({
-    after: z.coerce.number().int().min(0).default(0),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    after: queryInt('after', 0).default(0),
+    limit: queryInt('limit', 1, 1000).default(100),
     key: z.string().optional(),
   })
   .strict();
@@ -63,6 +64,7 @@ export const logRoutes: Route[] = [
     responses: { 200: z.object({ replayed: z.number().int() }), 404: errorSchema },
     async handle(r) {
       const b = await r.json(exchangeReplaySchema);
+      checkStoredText({ routingKey: b.routingKey, 'target.routingKey': 'routingKey' in b.target ? b.target.routingKey : undefined });
       const replayed = await r.ctx.broker.exchangeReplay(r.params.exchange!, {
         from: new Date(b.from),
         to: new Date(b.to),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { needs } from '../auth/scopes';
 import { traceEventSchema } from '../fact-schemas';
-import { queryObject, validate } from './http';
+import { GatewayError } from './errors';
+import { queryInt, queryObject, queryText, validate } from './http';
 import type { Route } from './router';
 import { errorSchema, messageViewSchema } from './schemas';
 import { messageView } from './views';
@@ -12,15 +13,15 @@ const isoDate = z.iso.datetime({ offset: true });
 export const messageQuerySchema = z
   .object({
     id: z.uuid().optional(),
-    correlationId: z.string().min(1).max(255).optional(),
-    exchange: z.string().optional(),
+    correlationId: queryText('correlationId').optional(),
+    exchange: queryText('exchange', 'an exchange name of 1–200 characters').optional(),
     routingKey: z.string().optional(),
-    queue: z.string().optional(),
+    queue: queryText('queue', 'a queue name of 1–200 characters').optional(),
     /** `name:value`, repeatable */
     header: z.array(z.string().regex(/^[^:]+:.*$/, 'use name:value')).optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(50),
+    limit: queryInt('limit', 1, 1000).default(50),
     cursor: z.uuid().optional(),
   })
   .strict();
@@ -58,7 +59,20 @@ export const observeRoutes: Route[] = [
     responses: { 200: z.object({ messages: z.array(foundSchema), nextCursor: z.string().nullable() }), 400: errorSchema },
     async handle(r) {
       const q = validate(messageQuerySchema, queryObject(r.query, ['header']));
-      const headers = Object.fromEntries((q.header ?? []).map((h) => [h.slice(0, h.indexOf(':')).toLowerCase(), h.slice(h.indexOf(':') + 1)]));
+      // Every header=name:value must match (AND). A stored header has one value, so one name asked
+      // with two different values could match nothing: refused rather than one value silently kept.
+      const headers: Record<string, string> = {};
+      for (const h of q.header ?? []) {
+        const name = h.slice(0, h.indexOf(':')).toLowerCase();
+        const value = h.slice(h.indexOf(':') + 1);
+        if (name in headers && headers[name] !== value) {
+          throw new GatewayError('validation_failed', `header ${name} is given with two values ('${headers[name]}' and '${value}'): a message has one value per header, give it once`, {
+            field: 'header',
+            header: name,
+          });
+        }
+        headers[name] = value;
+      }
       const found = await r.ctx.broker.searchMessages({
         ...q,
         headers,

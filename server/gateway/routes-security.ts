@@ -3,7 +3,7 @@ import { apiKeySchema } from '../fact-schemas';
 import { keyCreateSchema } from '../auth/keys';
 import { needs } from '../auth/scopes';
 import { GatewayError } from './errors';
-import { queryObject, validate } from './http';
+import { queryInt, queryObject, queryText, validate } from './http';
 import type { Route } from './router';
 import { errorSchema } from './schemas';
 
@@ -14,10 +14,10 @@ const auditQuerySchema = z
   .object({
     from: isoDate.optional(),
     to: isoDate.optional(),
-    actor: z.string().optional(),
-    action: z.string().optional(),
-    cursor: z.coerce.number().int().min(1).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    actor: queryText('actor').optional(),
+    action: queryText('action').optional(),
+    cursor: queryInt('cursor', 1).optional(),
+    limit: queryInt('limit', 1, 1000).default(100),
   })
   .strict();
 

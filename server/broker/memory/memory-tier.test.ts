@@ -237,6 +237,13 @@ describe('memory tier limit', () => {
       await t.broker.declareQueue('ram', { durability: 'memory' });
       for (let i = 0; i < 3; i++) await t.broker.publish(message('amq.default', 'ram', `m${i}`));
       await expect(t.broker.publish(message('amq.default', 'ram', 'one too many'))).rejects.toMatchObject({ code: 'memory_limit' });
+      // the message says what the publish adds, as the byte limit's does; a whole batch is counted
+      const batch = Array.from({ length: 5 }, (_, i) => message('amq.default', 'ram', `b${i}`));
+      await expect(t.broker.publishBatch(batch)).rejects.toMatchObject({
+        code: 'memory_limit',
+        message: expect.stringMatching(/hold 3 entries, and this publish adds 5; the limit is 3/),
+        details: { limit: 3, heldEntries: 3, publishEntries: 5 },
+      });
       const got = await t.broker.receive('ram', { max: 3, waitMs: 0 });
       await t.broker.ack('ram', got.map((d) => d.receipt));
       expect((await t.broker.publish(message('amq.default', 'ram', 'fits again'))).queues).toEqual(['ram']);
