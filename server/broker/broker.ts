@@ -11,7 +11,7 @@ import { possibleDeadLetterQueues } from './dead-letter-targets';
 import { checkHeaders, checkName, checkStoredText } from './names';
 import { reportDeadAfter } from './pg/dead-letter';
 import { READY_CHANNEL, parseReadyPayload } from './pg/notify';
-import { deadLetterReplay } from './pg/replay';
+import { checkReplayRange, deadLetterReplay, refuseDeadLetterQueueTarget } from './pg/replay';
 import { deadLetterPageOf } from './memory/dead-letter-page';
 import { deadLetterPageRead } from './pg/dead-letter-page';
 import { queueEntryDiscard, queueEntryNextVisibleMs, queueEntryPurge } from './pg/queue-read';
@@ -350,9 +350,11 @@ export function createBroker(options: BrokerOptions): Broker {
       }
       if (request.edit?.headers) checkHeaders(request.edit.headers);
       checkStoredText({ contentType: request.edit?.contentType, 'filter.error': request.filter?.error, 'filter.routingKey': request.filter?.routingKey });
+      checkReplayRange(request.filter?.from, request.filter?.to, ['filter.from', 'filter.to']);
       await topology.settled(); // route to its target on the newest topology
       const snapshot = topology.snapshot;
       const named = request.target && typeof request.target === 'object' && 'queue' in request.target ? snapshot.queues.get(request.target.queue) : undefined;
+      if (named) refuseDeadLetterQueueTarget(snapshot, named.name);
       if (named && isMemory(named) !== isMemory(q)) {
         // Dead letters stay in their tier (memory, or the database): say so rather than move none.
         throw new BrokerError(
@@ -381,6 +383,7 @@ export function createBroker(options: BrokerOptions): Broker {
       return isMemory(q) ? deadLetterPageOf(memory.browse(dlq, Number.MAX_SAFE_INTEGER), page) : deadLetterPageRead(db, { ...page, queue: dlq });
     },
     async exchangeReplay(exchange, request) {
+      checkReplayRange(request.from, request.to);
       await topology.exchangeAfterReload(exchange);
       await topology.settled(); // route to its target on the newest topology
       const replayed = await exchangeHistoryReplay(db, { exchange, ...request, topology: () => topology.snapshot, node });

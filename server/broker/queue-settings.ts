@@ -47,6 +47,15 @@ export function resolveQueueSettings(name: string, declaration: QueueDeclaration
       issues: [{ path: ['retry', 'maxDelayMs'], message: 'below retry.initialDelayMs' }],
     });
   }
+  // The default dead-letter target is the queue `{name}.dlq`, reached by name: a routing key there
+  // would mean nothing (it was ignored). Only an exchange routes by key.
+  if (d.deadLetter && d.deadLetter.routingKey !== undefined && !d.deadLetter.exchange) {
+    throw new BrokerError(
+      'validation_failed',
+      `Invalid queue settings: deadLetter.routingKey needs deadLetter.exchange (without one, dead letters go to '${name}${DLQ_SUFFIX}' by name; to route by key, give an exchange, e.g. "amq.default")`,
+      { issues: [{ path: ['deadLetter', 'routingKey'], message: 'routingKey needs an exchange' }] },
+    );
+  }
   const retry = { ...defaultRetryPolicy, ...d.retry };
   // Only initialDelayMs given, above the default cap: the cap follows it.
   if (retry.maxDelayMs < retry.initialDelayMs) retry.maxDelayMs = retry.initialDelayMs;

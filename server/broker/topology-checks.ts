@@ -66,6 +66,15 @@ export function checkQueue(
       { queue: name },
     );
   }
+  // Dead letters stay in their tier: a `.dlq` of another tier would never receive them.
+  const existingDlq = dlq ? topology.queues.get(dlq) : undefined;
+  if (existingDlq && existingDlq.settings.durability !== settings.durability) {
+    throw new BrokerError(
+      'queue_settings_mismatch',
+      `Queue '${dlq}' exists with durability '${existingDlq.settings.durability}': the dead-letter queue of a ${settings.durability} queue must be ${settings.durability} too (delete '${dlq}', or declare '${name}' with another deadLetter)`,
+      { queue: dlq, existing: existingDlq.settings.durability, requested: settings.durability },
+    );
+  }
   const existing = topology.queues.get(name);
   if (existing && existing.settings.durability !== settings.durability) {
     throw new BrokerError(

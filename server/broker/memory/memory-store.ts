@@ -1,11 +1,12 @@
 import { uuidv4, uuidv7 } from '../ids';
 import { decideNack } from '../backoff';
-import { deadLetterTargets } from '../dead-letter-targets';
+import { deadLetterPlan, dropReason, otherTierReason } from '../dead-letter-targets';
 import type { EventSink, LifecycleEvent } from '../event-sink';
 import { formatReceipt, receiptsOf, type Receipt } from '../receipts';
 import { route, type TopologySnapshot } from '../route';
 import type { Death, DeathReason, Delivery, NackOptions, Queue, QueueDepth, ReplayRequest, StoredMessage } from '../types';
 import type { BrowsedEntry } from '../pg/queue-read';
+import { throwIfOnlyMissingOrigins, type ReplaySkips } from '../pg/replay';
 import { delivery } from '../stored-message';
 import { MemoryQueue, type MemoryEntry } from './memory-queue';
 
@@ -16,7 +17,7 @@ export const MEMORY_DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 /**
  * The memory tier: entries live in this process's RAM and are lost on restart. Semantics match
  * the durable tier (leases, stale receipts, backoff, dead letters, TTL, max length, replay); the
- * shared rules (decideNack, deadLetterTargets, route) are the same functions.
+ * shared rules (decideNack, deadLetterPlan, route) are the same functions.
  */
 export class MemoryStore {
   private readonly queues = new Map<string, MemoryQueue>();
@@ -161,10 +162,30 @@ export class MemoryStore {
   }
 
   private deadLetter(queue: string, dying: MemoryEntry[], reason: DeathReason, topology: TopologySnapshot): void {
-    if (dying.length > 0) this.deps.onDead?.(queue, reason, dying.length);
-    for (const e of dying) {
+    const plans = dying.map((e) => deadLetterPlan(topology, queue, e.message));
+    const moving = dying.filter((_, i) => plans[i]!.otherTier.length === 0);
+    if (moving.length > 0) this.deps.onDead?.(queue, reason, moving.length);
+    for (const [i, e] of dying.entries()) {
+      const { targets, otherTier } = plans[i]!;
+      if (otherTier.length > 0) {
+        // A dead letter this tier cannot store where its exchange routes it (pg/dead-letter.ts):
+        // kept in its queue, hidden for the visibility timeout, then tried again; never dropped.
+        const delayMs = topology.queues.get(queue)?.settings.visibilityTimeoutMs ?? 30_000;
+        const why = otherTierReason(queue, otherTier);
+        console.warn(`hatoba: message ${e.message.id}: ${why}`);
+        this.entries(queue).setVisibleAt(e, this.now() + delayMs);
+        this.emit([
+          {
+            type: 'retry_scheduled',
+            messageId: e.message.id,
+            queue,
+            attempt: e.attempt,
+            detail: { delayMs, deadLetterKept: true, deathReason: reason, lastError: e.lastError, otherTier, reason: why },
+          },
+        ]);
+        continue;
+      }
       this.remove(queue, e);
-      const targets = deadLetterTargets(topology, queue, e.message);
       const death: Death = {
         queue,
         exchange: e.message.exchange,
@@ -176,7 +197,19 @@ export class MemoryStore {
       };
       for (const t of targets) this.enqueue(topology.queues.get(t)!, e.message, 0, topology, death);
       this.emit([
-        { type: 'dead_lettered', messageId: e.message.id, queue, attempt: e.attempt, detail: { reason, lastError: e.lastError, to: targets, dropped: targets.length === 0 } },
+        {
+          type: 'dead_lettered',
+          messageId: e.message.id,
+          queue,
+          attempt: e.attempt,
+          detail: {
+            reason,
+            lastError: e.lastError,
+            to: targets,
+            dropped: targets.length === 0,
+            ...(targets.length === 0 ? { droppedBecause: dropReason(topology, queue, e.message.routingKey) } : {}),
+          },
+        },
       ]);
     }
   }
@@ -270,6 +303,7 @@ export class MemoryStore {
     const now = this.now();
     const target = r.target ?? 'origin';
     const f = r.filter ?? {};
+    const skips: ReplaySkips = { originMissing: new Set(), originOtherTier: new Set() };
     let moved = 0;
     for (const e of [...this.entries(dlq).values()]) {
       if (e.lease && e.visibleAt > now) continue;
@@ -279,8 +313,11 @@ export class MemoryStore {
       const diedAt = e.death ? Date.parse(e.death.diedAt) : 0;
       if ((f.from && diedAt < f.from.getTime()) || (f.to && diedAt > f.to.getTime())) continue;
       const reroute = typeof target === 'object' && 'exchange' in target;
+      // Unchanged into a queue that still holds this message, it goes as a new message: a queue never holds one twice.
+      const namedQueue = target === 'origin' ? e.death?.queue : 'queue' in target ? target.queue : undefined;
+      const heldAlready = namedQueue !== undefined && [...(this.queues.get(namedQueue)?.values() ?? [])].some((x) => x.message.id === e.message.id);
       let message: StoredMessage = e.message;
-      if (reroute || r.edit) {
+      if (reroute || r.edit || heldAlready) {
         message = {
           ...e.message,
           id: uuidv7(),
@@ -295,12 +332,16 @@ export class MemoryStore {
       const names =
         target === 'origin' ? (e.death ? [e.death.queue] : []) : 'queue' in target ? [target.queue] : route(topology, message.exchange, message.routingKey, message.headers);
       const queues = names.map((n) => topology.queues.get(n)).filter((q): q is Queue => q?.settings.durability === 'memory');
+      if (target === 'origin' && e.death && queues.length === 0) {
+        (topology.queues.has(e.death.queue) ? skips.originOtherTier : skips.originMissing).add(e.death.queue);
+      }
       if (queues.length === 0) continue;
       this.remove(dlq, e);
       for (const q of queues) this.enqueue(q, message, 0, topology);
       this.emit([{ type: 'replayed', messageId: e.message.id, queue: dlq, attempt: null, detail: { to: queues.map((q) => q.name), newMessageId: message.id === e.message.id ? null : message.id } }]);
       moved++;
     }
+    throwIfOnlyMissingOrigins(moved, skips, dlq);
     return moved;
   }
 }

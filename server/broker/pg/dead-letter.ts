@@ -1,7 +1,7 @@
 import type { Sql } from '../../../db/driver';
 import { jsonValue } from '../../../db/driver';
 import { notifyReady } from './notify';
-import { deadLetterTargets } from '../dead-letter-targets';
+import { deadLetterPlan, dropReason, otherTierReason } from '../dead-letter-targets';
 import type { TopologySnapshot } from '../route';
 import type { Death, DeathReason } from '../types';
 
@@ -37,13 +37,31 @@ export async function queueEntryDeadLetter(
   p: { entries: DyingEntry[]; reason: DeathReason; topology: TopologySnapshot; node: string; onDead?: OnDead },
 ): Promise<number> {
   if (p.entries.length === 0) return 0;
+  const rows = await q.query<{ id: number; message_id: string; exchange: string; routing_key: string; headers: unknown; at: string }>(
+    `SELECT e.id, e.message_id, m.exchange, m.routing_key, m.headers, now() AS at FROM queue_entries e JOIN messages m ON m.id = e.message_id
+     WHERE e.id = ANY($1::int8[])`,
+    [p.entries.map((e) => e.id)],
+  );
+  const byId = new Map(p.entries.map((e) => [e.id, e]));
+  const plans = new Map(
+    rows.map((r) => {
+      const queue = byId.get(Number(r.id))!.queue;
+      return [Number(r.id), deadLetterPlan(p.topology, queue, { routingKey: r.routing_key, headers: jsonValue<Record<string, string>>(r.headers) ?? {} })];
+    }),
+  );
+  // A dead letter whose exchange routes to a queue of another tier is not moved (this tier cannot
+  // store it there): the entry stays in its queue, hidden for its visibility timeout, then is tried again.
+  const kept = rows.filter((r) => plans.get(Number(r.id))!.otherTier.length > 0);
+  if (kept.length > 0) await keepEntries(q, p, kept.map((r) => ({ id: Number(r.id), messageId: r.message_id, otherTier: plans.get(Number(r.id))!.otherTier })));
+  const keptIds = new Set(kept.map((r) => Number(r.id)));
+  const moving = rows.filter((r) => !keptIds.has(Number(r.id)));
+  if (moving.length === 0) return 0;
   const removed = await q.query<{ id: number; message_id: string; exchange: string; routing_key: string; headers: unknown; at: string }>(
     `DELETE FROM queue_entries e USING messages m
      WHERE e.id = ANY($1::int8[]) AND m.id = e.message_id
      RETURNING e.id, e.message_id, m.exchange, m.routing_key, m.headers, now() AS at`,
-    [p.entries.map((e) => e.id)],
+    [moving.map((r) => Number(r.id))],
   );
-  const byId = new Map(p.entries.map((e) => [e.id, e]));
   const target: { queue: string[]; message: string[]; death: string[] } = { queue: [], message: [], death: [] };
   const event: { message: string[]; queue: string[]; attempt: number[]; detail: string[] } = {
     message: [],
@@ -53,8 +71,7 @@ export async function queueEntryDeadLetter(
   };
   for (const r of removed) {
     const entry = byId.get(Number(r.id))!;
-    const headers = jsonValue<Record<string, string>>(r.headers) ?? {};
-    const targets = deadLetterTargets(p.topology, entry.queue, { routingKey: r.routing_key, headers });
+    const { targets } = plans.get(Number(r.id))!;
     const death: Death = {
       queue: entry.queue,
       exchange: r.exchange,
@@ -72,7 +89,15 @@ export async function queueEntryDeadLetter(
     event.message.push(r.message_id);
     event.queue.push(entry.queue);
     event.attempt.push(entry.attempt);
-    event.detail.push(JSON.stringify({ reason: p.reason, lastError: entry.lastError, to: targets, dropped: targets.length === 0 }));
+    event.detail.push(
+      JSON.stringify({
+        reason: p.reason,
+        lastError: entry.lastError,
+        to: targets,
+        dropped: targets.length === 0,
+        ...(targets.length === 0 ? { droppedBecause: dropReason(p.topology, entry.queue, r.routing_key) } : {}),
+      }),
+    );
   }
   if (target.queue.length > 0) {
     await q.query(
@@ -96,4 +121,34 @@ export async function queueEntryDeadLetter(
     for (const [queue, n] of perQueue) p.onDead(queue, p.reason, n);
   }
   return removed.length;
+}
+
+/**
+ * Leaves entries that cannot be dead-lettered in their queue, hidden for the queue's visibility
+ * timeout (a lease stays, so a spent one goes back to the sweep, which tries again), with a
+ * `retry_scheduled` event and a warning naming the reason: never a silent drop.
+ */
+async function keepEntries(
+  q: Sql,
+  p: { entries: DyingEntry[]; reason: DeathReason; topology: TopologySnapshot; node: string },
+  kept: { id: number; messageId: string; otherTier: string[] }[],
+): Promise<void> {
+  const byId = new Map(p.entries.map((e) => [e.id, e]));
+  const delay = kept.map((k) => p.topology.queues.get(byId.get(k.id)!.queue)?.settings.visibilityTimeoutMs ?? 30_000);
+  const detail = kept.map((k, i) => {
+    const entry = byId.get(k.id)!;
+    const why = otherTierReason(entry.queue, k.otherTier);
+    console.warn(`hatoba: message ${k.messageId}: ${why}`);
+    return JSON.stringify({ delayMs: delay[i], deadLetterKept: true, deathReason: p.reason, lastError: entry.lastError, otherTier: k.otherTier, reason: why });
+  });
+  await q.query(
+    `WITH k AS (SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[]::jsonb[]) AS t(id, delay, detail)),
+     u AS (
+       UPDATE queue_entries e SET visible_at = now() + k.delay * interval '1 millisecond', last_error = COALESCE(k.detail ->> 'lastError', e.last_error)
+       FROM k WHERE e.id = k.id
+       RETURNING e.message_id, e.queue, e.attempt, k.detail
+     )
+     INSERT INTO events (type, message_id, queue, node, attempt, detail) SELECT 'retry_scheduled', message_id, queue, $4, attempt, detail FROM u`,
+    [kept.map((k) => k.id), delay, detail, p.node],
+  );
 }

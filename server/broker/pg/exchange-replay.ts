@@ -6,6 +6,7 @@ import { route, type TopologySnapshot } from '../route';
 import { commitFor, inDatabase, tierOf } from '../tiers';
 import { exchangeRangeRead } from './exchange-log';
 import { messageInsertMany, type PreparedMessage } from './message-insert';
+import { checkReplayRange, refuseDeadLetterQueueTarget } from './replay';
 
 const PAGE = 1000;
 export const MAX_HISTORY_REPLAY = 1_000_000;
@@ -16,11 +17,25 @@ export type HistoryTarget = { queue: string } | { exchange: string; routingKey?:
  * Re-publishes a time range of an exchange's stored history, in commit order, a page per
  * transaction: each copy is a new message (new id, `replay_of` the original) with the original's
  * correlation ID, sent to one queue or through an exchange. Only queues stored in the database (durable, replicated) receive copies.
+ * Only what was stored when the replay began is read: copies through the exchange itself (or
+ * anything published meanwhile) get a higher seq, and a later page must not copy them again.
  */
 export async function exchangeHistoryReplay(
   db: Db,
-  p: { exchange: string; from: Date; to: Date; routingKey?: string; target: HistoryTarget; topology: () => TopologySnapshot; node: string },
+  p: {
+    exchange: string;
+    from: Date;
+    to: Date;
+    routingKey?: string;
+    target: HistoryTarget;
+    topology: () => TopologySnapshot;
+    node: string;
+    /** Messages per page (one transaction each); tests make it small. */
+    pageSize?: number;
+  },
 ): Promise<number> {
+  checkReplayRange(p.from, p.to);
+  const pageSize = p.pageSize ?? PAGE;
   const t = p.topology();
   if ('queue' in p.target && !inDatabase(tierOf(t, p.target.queue))) {
     throw new BrokerError('replay_target_not_found', `Replay target '${p.target.queue}' is not a queue stored in the database (durable or replicated)`, { queue: p.target.queue });
@@ -28,10 +43,15 @@ export async function exchangeHistoryReplay(
   if ('exchange' in p.target && !t.exchanges.has(p.target.exchange)) {
     throw new BrokerError('replay_target_not_found', `Replay target exchange '${p.target.exchange}' does not exist`, { exchange: p.target.exchange });
   }
+  if ('queue' in p.target) refuseDeadLetterQueueTarget(t, p.target.queue);
+  // Message inserts hold the log-order lock to their commit, so every message committed by now has a seq at most this.
+  const [last] = await db.query<{ seq: string | number | null }>('SELECT max(seq) AS seq FROM messages WHERE exchange = $1', [p.exchange]);
+  const horizon = Number(last?.seq ?? 0);
   let after = 0;
   let replayed = 0;
-  while (replayed < MAX_HISTORY_REPLAY) {
-    const page = await exchangeRangeRead(db, { exchange: p.exchange, from: p.from, to: p.to, routingKey: p.routingKey, after, limit: PAGE });
+  while (replayed < MAX_HISTORY_REPLAY && after < horizon) {
+    const read = await exchangeRangeRead(db, { exchange: p.exchange, from: p.from, to: p.to, routingKey: p.routingKey, after, limit: pageSize });
+    const page = read.filter((m) => m.seq <= horizon);
     if (page.length === 0) break;
     after = page[page.length - 1]!.seq;
     const topology = p.topology();
@@ -49,7 +69,7 @@ export async function exchangeHistoryReplay(
       await db.tx((q) => messageInsertMany(q, { messages: copies, dedupWindowMs: 0, topology, node: p.node }), commitFor(topology, copies.flatMap((c) => c.durableQueues)));
     }
     replayed += copies.length;
-    if (page.length < PAGE) break;
+    if (page.length < pageSize) break;
   }
   return replayed;
 }

@@ -218,11 +218,11 @@ async function claimIdempotencyKeys(
   return winners;
 }
 
-async function enforceMaxLength(q: Sql, queues: Set<string>, topology: TopologySnapshot, node: string, onDead?: OnDead): Promise<void> {
+/** Drop-head, as RabbitMQ does, after a publish or a replay added entries: the oldest entries not under a lease leave first. */
+export async function enforceMaxLength(q: Sql, queues: Set<string>, topology: TopologySnapshot, node: string, onDead?: OnDead): Promise<void> {
   for (const name of queues) {
     const maxLength = topology.queues.get(name)?.settings.maxLength;
     if (!maxLength) continue;
-    // Drop-head, as RabbitMQ does: the oldest entries not under a lease leave first.
     const over = await q.query<{ id: number; attempt: number; last_error: string | null }>(
       `SELECT id, attempt, last_error FROM queue_entries WHERE queue = $1 AND lease IS NULL
        ORDER BY id DESC OFFSET $2 FOR UPDATE SKIP LOCKED`,

@@ -2,12 +2,72 @@ import { uuidv7 } from '../ids';
 import type { Sql } from '../../../db/driver';
 import { jsonValue } from '../../../db/driver';
 import { BrokerError } from '../errors';
+import { possibleDeadLetterQueues } from '../dead-letter-targets';
+import { DEFAULT_EXCHANGE } from '../names';
 import { route, type TopologySnapshot } from '../route';
 import { anyReplicated, inDatabase, REPLICATED_COMMIT, tierOf } from '../tiers';
 import type { Death, ReplayRequest } from '../types';
-import { messageInsertMany, type PreparedMessage } from './message-insert';
+import { enforceMaxLength, messageInsertMany, type PreparedMessage } from './message-insert';
 import { notifyReady } from './notify';
 import { MESSAGE_COLUMNS, rowToMessage } from './rows';
+
+/** A replay range whose start is after its end selects nothing: say so, as history reads do. */
+export function checkReplayRange(from: Date | undefined, to: Date | undefined, fields: [string, string] = ['from', 'to']): void {
+  if (from && to && from.getTime() > to.getTime()) {
+    throw new BrokerError('validation_failed', `${fields[0]} must be a time before ${fields[1]}`, {
+      [fields[0]]: from.toISOString(),
+      [fields[1]]: to.toISOString(),
+    });
+  }
+}
+
+/** The other queues of its tier whose dead letters may go to `queue` (by name, or by a dead-letter exchange's binding). */
+export function deadLetterSources(topology: TopologySnapshot, queue: string): string[] {
+  const tier = topology.queues.get(queue)?.settings.durability;
+  return [...topology.queues.values()]
+    .filter((q) => {
+      const dl = q.settings.deadLetter;
+      if (q.name === queue || dl === false || q.settings.durability !== tier) return false;
+      // The default exchange without a key routes each dead letter by its own key: that makes no queue a DLQ.
+      if (dl.exchange === DEFAULT_EXCHANGE && dl.routingKey === undefined) return false;
+      return possibleDeadLetterQueues(topology, q.name).includes(queue);
+    })
+    .map((q) => q.name);
+}
+
+/**
+ * A replay never writes into a dead-letter queue: the copy would arrive there without a death
+ * record (no origin, reason or error), and replaying it "to origin" later could not work.
+ */
+export function refuseDeadLetterQueueTarget(topology: TopologySnapshot, queue: string): void {
+  const sources = deadLetterSources(topology, queue);
+  if (sources.length === 0) return;
+  throw new BrokerError(
+    'queue_in_use',
+    `Replay target '${queue}' is the dead-letter queue of ${sources.map((s) => `'${s}'`).join(', ')}: a replay into it would lose the death record. Replay to the origin, to another queue or through an exchange`,
+    { queue, deadLetterOf: sources },
+  );
+}
+
+/** Dead letters left where they are because their origin queue is gone or now of the other tier. */
+export interface ReplaySkips {
+  originMissing: Set<string>;
+  originOtherTier: Set<string>;
+}
+
+/** When nothing moved because every origin was gone: the same 404 an explicitly named missing target gets, with the reason. */
+export function throwIfOnlyMissingOrigins(moved: number, skips: ReplaySkips, dlq: string): void {
+  if (moved > 0 || skips.originMissing.size + skips.originOtherTier.size === 0) return;
+  const reasons = [
+    ...[...skips.originMissing].map((qn) => `'${qn}' does not exist`),
+    ...[...skips.originOtherTier].map((qn) => `'${qn}' is now a queue of the other tier`),
+  ];
+  throw new BrokerError(
+    'replay_target_not_found',
+    `Nothing replayed from '${dlq}': the dead letters' origin queue ${reasons.join(', ')}. Declare it again in the dead letters' tier, or replay to another queue or an exchange`,
+    { queue: dlq, originMissing: [...skips.originMissing], originOtherTier: [...skips.originOtherTier] },
+  );
+}
 
 
 /**
@@ -15,6 +75,9 @@ import { MESSAGE_COLUMNS, rowToMessage } from './rows';
  * edited or re-routed through an exchange, a new message is stored that links to the old one
  * (`replay_of`). Either way the correlation ID is kept, attempts restart, and `replayed` is
  * recorded. Rows are locked with SKIP LOCKED, so two concurrent replays move each entry once.
+ * A queue never holds one message twice: unchanged into a queue that still holds that message
+ * (it was routed there too), the replay is a new message linked to the old one, as an edit is.
+ * Max length is enforced on the target as a publish does. Dead letters whose origin is gone stay.
  */
 export async function deadLetterReplay(
   q: Sql,
@@ -31,6 +94,7 @@ export async function deadLetterReplay(
     });
   }
   const f = r.filter ?? {};
+  checkReplayRange(f.from, f.to, ['filter.from', 'filter.to']);
   const rows = await q.query(
     `SELECT e.id AS entry_id, e.death, ${MESSAGE_COLUMNS}
      FROM queue_entries e JOIN messages m ON m.id = e.message_id
@@ -47,6 +111,8 @@ export async function deadLetterReplay(
   const moved: { entryId: number; messageId: string; to: string[]; newId: string | null }[] = [];
   const sameMessage: { queue: string[]; message: string[] } = { queue: [], message: [] };
   const fresh: PreparedMessage[] = [];
+  const skips: ReplaySkips = { originMissing: new Set(), originOtherTier: new Set() };
+  const held = await heldAlready(q, rows, target, topology);
   for (const row of rows) {
     const message = rowToMessage(row);
     const death = jsonValue<Death | null>(row.death);
@@ -59,8 +125,11 @@ export async function deadLetterReplay(
         ? death && topology.queues.has(death.queue) ? [death.queue] : []
         : 'queue' in target ? [target.queue] : route(topology, exchange, routingKey, headers);
     const durableQueues = queues.filter((qn) => inDatabase(tierOf(topology, qn)));
+    if (target === 'origin' && death && durableQueues.length === 0) {
+      (topology.queues.has(death.queue) ? skips.originOtherTier : skips.originMissing).add(death.queue);
+    }
     if (durableQueues.length === 0) continue; // nowhere to go: it stays in the DLQ
-    if (reroute || r.edit) {
+    if (reroute || r.edit || durableQueues.some((qn) => held.has(`${qn}\u0000${message.id}`))) {
       const id = uuidv7();
       fresh.push({
         ...message,
@@ -85,6 +154,7 @@ export async function deadLetterReplay(
       moved.push({ entryId: Number(row.entry_id), messageId: message.id, to: durableQueues, newId: null });
     }
   }
+  throwIfOnlyMissingOrigins(moved.length, skips, p.dlq);
   if (moved.length === 0) return 0;
   // Known only now: out of a replicated DLQ, or into a replicated queue, the move waits for the standby.
   if (anyReplicated(topology, [p.dlq, ...moved.flatMap((m) => m.to)])) await q.query(REPLICATED_COMMIT);
@@ -94,6 +164,13 @@ export async function deadLetterReplay(
       sameMessage.queue,
       sameMessage.message,
     ]);
+    // Search by queue finds the message where it now is.
+    await q.query(
+      `UPDATE messages m SET routed_to = m.routed_to || t.qn
+       FROM unnest($1::text[], $2::uuid[]) AS t(qn, mid) WHERE m.id = t.mid AND NOT m.routed_to @> ARRAY[t.qn]`,
+      [sameMessage.queue, sameMessage.message],
+    );
+    await enforceMaxLength(q, new Set(sameMessage.queue), topology, p.node);
     await notifyReady(q, p.node, sameMessage.queue);
   }
   if (fresh.length > 0) await messageInsertMany(q, { messages: fresh, dedupWindowMs: 0, topology, node: p.node });
@@ -103,4 +180,20 @@ export async function deadLetterReplay(
     [moved.map((m) => m.messageId), p.dlq, p.node, moved.map((m) => JSON.stringify({ to: m.to, newMessageId: m.newId }))],
   );
   return moved.length;
+}
+
+/** Which (queue, message) pairs an unchanged replay would write already exist, as `queue\u0000messageId`. */
+async function heldAlready(q: Sql, rows: Record<string, unknown>[], target: NonNullable<ReplayRequest['target']>, topology: TopologySnapshot): Promise<Set<string>> {
+  if (typeof target === 'object' && 'exchange' in target) return new Set();
+  const pairs = rows.flatMap((row) => {
+    const death = jsonValue<Death | null>(row.death);
+    const qn = target === 'origin' ? death?.queue : target.queue;
+    return qn && topology.queues.has(qn) ? [{ qn, mid: String(row.id) }] : [];
+  });
+  if (pairs.length === 0) return new Set();
+  const found = await q.query<{ queue: string; message_id: string }>(
+    `SELECT e.queue, e.message_id FROM queue_entries e JOIN unnest($1::text[], $2::uuid[]) AS t(qn, mid) ON e.queue = t.qn AND e.message_id = t.mid`,
+    [pairs.map((x) => x.qn), pairs.map((x) => x.mid)],
+  );
+  return new Set(found.map((f) => `${f.queue}\u0000${f.message_id}`));
 }
