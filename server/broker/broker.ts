@@ -11,7 +11,8 @@ import { possibleDeadLetterQueues } from './dead-letter-targets';
 import { checkHeaders, checkName, checkStoredText } from './names';
 import { reportDeadAfter } from './pg/dead-letter';
 import { READY_CHANNEL, parseReadyPayload } from './pg/notify';
-import { checkReplayRange, deadLetterReplay, refuseDeadLetterQueueTarget } from './pg/replay';
+import { deadLetterReplay } from './pg/replay';
+import { checkReplayRange, checkReplayTarget } from './replay-checks';
 import { deadLetterPageOf } from './memory/dead-letter-page';
 import { deadLetterPageRead } from './pg/dead-letter-page';
 import { queueEntryDiscard, queueEntryNextVisibleMs, queueEntryPurge } from './pg/queue-read';
@@ -353,16 +354,7 @@ export function createBroker(options: BrokerOptions): Broker {
       checkReplayRange(request.filter?.from, request.filter?.to, ['filter.from', 'filter.to']);
       await topology.settled(); // route to its target on the newest topology
       const snapshot = topology.snapshot;
-      const named = request.target && typeof request.target === 'object' && 'queue' in request.target ? snapshot.queues.get(request.target.queue) : undefined;
-      if (named) refuseDeadLetterQueueTarget(snapshot, named.name);
-      if (named && isMemory(named) !== isMemory(q)) {
-        // Dead letters stay in their tier (memory, or the database): say so rather than move none.
-        throw new BrokerError(
-          'replay_target_not_found',
-          `Replay target '${named.name}' is ${isMemory(named) ? 'a memory queue' : 'stored in the database'}, and '${dlq}' is ${isMemory(q) ? 'a memory queue' : 'stored in the database'}: dead letters replay only into a queue of their own tier`,
-          { queue: named.name },
-        );
-      }
+      checkReplayTarget(snapshot, q, request.target);
       const replayed = isMemory(q)
         ? memory.replay(dlq, request, snapshot)
         : await db.tx((tx) => deadLetterReplay(tx, { dlq, request, topology: snapshot, node }));

@@ -6,7 +6,7 @@ import { formatReceipt, receiptsOf, type Receipt } from '../receipts';
 import { route, type TopologySnapshot } from '../route';
 import type { Death, DeathReason, Delivery, NackOptions, Queue, QueueDepth, ReplayRequest, StoredMessage } from '../types';
 import type { BrowsedEntry } from '../pg/queue-read';
-import { throwIfOnlyMissingOrigins, type ReplaySkips } from '../pg/replay';
+import { throwIfOnlyMissingOrigins, type ReplaySkips } from '../replay-checks';
 import { delivery } from '../stored-message';
 import { MemoryQueue, type MemoryEntry } from './memory-queue';
 

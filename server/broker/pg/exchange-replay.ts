@@ -6,7 +6,7 @@ import { route, type TopologySnapshot } from '../route';
 import { commitFor, inDatabase, tierOf } from '../tiers';
 import { exchangeRangeRead } from './exchange-log';
 import { messageInsertMany, type PreparedMessage } from './message-insert';
-import { checkReplayRange, refuseDeadLetterQueueTarget } from './replay';
+import { refuseDeadLetterQueueTarget } from '../replay-checks';
 
 const PAGE = 1000;
 export const MAX_HISTORY_REPLAY = 1_000_000;
@@ -34,7 +34,6 @@ export async function exchangeHistoryReplay(
     pageSize?: number;
   },
 ): Promise<number> {
-  checkReplayRange(p.from, p.to);
   const pageSize = p.pageSize ?? PAGE;
   const t = p.topology();
   if ('queue' in p.target && !inDatabase(tierOf(t, p.target.queue))) {

@@ -2,72 +2,15 @@ import { uuidv7 } from '../ids';
 import type { Sql } from '../../../db/driver';
 import { jsonValue } from '../../../db/driver';
 import { BrokerError } from '../errors';
-import { possibleDeadLetterQueues } from '../dead-letter-targets';
-import { DEFAULT_EXCHANGE } from '../names';
 import { route, type TopologySnapshot } from '../route';
 import { anyReplicated, inDatabase, REPLICATED_COMMIT, tierOf } from '../tiers';
 import type { Death, ReplayRequest } from '../types';
+import { throwIfOnlyMissingOrigins, type ReplaySkips } from '../replay-checks';
 import { enforceMaxLength, messageInsertMany, type PreparedMessage } from './message-insert';
 import { notifyReady } from './notify';
 import { MESSAGE_COLUMNS, rowToMessage } from './rows';
 
 /** A replay range whose start is after its end selects nothing: say so, as history reads do. */
-export function checkReplayRange(from: Date | undefined, to: Date | undefined, fields: [string, string] = ['from', 'to']): void {
-  if (from && to && from.getTime() > to.getTime()) {
-    throw new BrokerError('validation_failed', `${fields[0]} must be a time before ${fields[1]}`, {
-      [fields[0]]: from.toISOString(),
-      [fields[1]]: to.toISOString(),
-    });
-  }
-}
-
-/** The other queues of its tier whose dead letters may go to `queue` (by name, or by a dead-letter exchange's binding). */
-export function deadLetterSources(topology: TopologySnapshot, queue: string): string[] {
-  const tier = topology.queues.get(queue)?.settings.durability;
-  return [...topology.queues.values()]
-    .filter((q) => {
-      const dl = q.settings.deadLetter;
-      if (q.name === queue || dl === false || q.settings.durability !== tier) return false;
-      // The default exchange without a key routes each dead letter by its own key: that makes no queue a DLQ.
-      if (dl.exchange === DEFAULT_EXCHANGE && dl.routingKey === undefined) return false;
-      return possibleDeadLetterQueues(topology, q.name).includes(queue);
-    })
-    .map((q) => q.name);
-}
-
-/**
- * A replay never writes into a dead-letter queue: the copy would arrive there without a death
- * record (no origin, reason or error), and replaying it "to origin" later could not work.
- */
-export function refuseDeadLetterQueueTarget(topology: TopologySnapshot, queue: string): void {
-  const sources = deadLetterSources(topology, queue);
-  if (sources.length === 0) return;
-  throw new BrokerError(
-    'queue_in_use',
-    `Replay target '${queue}' is the dead-letter queue of ${sources.map((s) => `'${s}'`).join(', ')}: a replay into it would lose the death record. Replay to the origin, to another queue or through an exchange`,
-    { queue, deadLetterOf: sources },
-  );
-}
-
-/** Dead letters left where they are because their origin queue is gone or now of the other tier. */
-export interface ReplaySkips {
-  originMissing: Set<string>;
-  originOtherTier: Set<string>;
-}
-
-/** When nothing moved because every origin was gone: the same 404 an explicitly named missing target gets, with the reason. */
-export function throwIfOnlyMissingOrigins(moved: number, skips: ReplaySkips, dlq: string): void {
-  if (moved > 0 || skips.originMissing.size + skips.originOtherTier.size === 0) return;
-  const reasons = [
-    ...[...skips.originMissing].map((qn) => `'${qn}' does not exist`),
-    ...[...skips.originOtherTier].map((qn) => `'${qn}' is now a queue of the other tier`),
-  ];
-  throw new BrokerError(
-    'replay_target_not_found',
-    `Nothing replayed from '${dlq}': the dead letters' origin queue ${reasons.join(', ')}. Declare it again in the dead letters' tier, or replay to another queue or an exchange`,
-    { queue: dlq, originMissing: [...skips.originMissing], originOtherTier: [...skips.originOtherTier] },
-  );
-}
 
 
 /**
@@ -94,7 +37,6 @@ export async function deadLetterReplay(
     });
   }
   const f = r.filter ?? {};
-  checkReplayRange(f.from, f.to, ['filter.from', 'filter.to']);
   const rows = await q.query(
     `SELECT e.id AS entry_id, e.death, ${MESSAGE_COLUMNS}
      FROM queue_entries e JOIN messages m ON m.id = e.message_id
