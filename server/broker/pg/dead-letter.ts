@@ -56,12 +56,10 @@ export async function queueEntryDeadLetter(
   const keptIds = new Set(kept.map((r) => Number(r.id)));
   const moving = rows.filter((r) => !keptIds.has(Number(r.id)));
   if (moving.length === 0) return 0;
-  const removed = await q.query<{ id: number; message_id: string; exchange: string; routing_key: string; headers: unknown; at: string }>(
-    `DELETE FROM queue_entries e USING messages m
-     WHERE e.id = ANY($1::int8[]) AND m.id = e.message_id
-     RETURNING e.id, e.message_id, m.exchange, m.routing_key, m.headers, now() AS at`,
-    [moving.map((r) => Number(r.id))],
-  );
+  // The message columns came with the plan's read; the delete says only which entries were still there.
+  const deleted = await q.query<{ id: number }>(`DELETE FROM queue_entries WHERE id = ANY($1::int8[]) RETURNING id`, [moving.map((r) => Number(r.id))]);
+  const gone = new Set(deleted.map((d) => Number(d.id)));
+  const removed = moving.filter((r) => gone.has(Number(r.id)));
   const target: { queue: string[]; message: string[]; death: string[] } = { queue: [], message: [], death: [] };
   const event: { message: string[]; queue: string[]; attempt: number[]; detail: string[] } = {
     message: [],
