@@ -91,10 +91,12 @@ export interface DeadLetterGain {
 export function deadLetterGain(depth: number, trend: number[] = []): DeadLetterGain | null {
   const points = [...trend, depth].slice(-(DLQ_TREND_POLLS + 1));
   if (points.length < 3) return null;
-  const neverFell = points.every((d, i) => i === 0 || d >= points[i - 1]!);
   const added = points[points.length - 1]! - points[0]!;
-  return neverFell && added > 0 ? { added, polls: points.length - 1 } : null;
+  return neverFell(points) && added > 0 ? { added, polls: points.length - 1 } : null;
 }
+
+/** Depths in poll order that never went down from one poll to the next. */
+const neverFell = (points: number[]) => points.every((d, i) => i === 0 || d >= points[i - 1]!);
 
 /**
  * Growing: the depth is actually rising. Over the last polls (at least three samples, the
@@ -107,8 +109,7 @@ export function deadLetterGain(depth: number, trend: number[] = []): DeadLetterG
 export function isGrowing(q: QueueInfoView, trend: number[] = []): boolean {
   const points = [...trend, depthOf(q)].slice(-4);
   if (points.length < 3) return false;
-  const neverFell = points.every((d, i) => i === 0 || d >= points[i - 1]!);
-  if (!neverFell || points[points.length - 1]! <= points[0]!) return false;
+  if (!neverFell(points) || points[points.length - 1]! <= points[0]!) return false;
   const risingEveryPoll = points.every((d, i) => i === 0 || d > points[i - 1]!);
   const outpaced = q.ready > 0 && q.publishRate > 0.1 && q.publishRate > q.deliverRate * 1.2;
   return risingEveryPoll || outpaced;
