@@ -186,7 +186,9 @@ describe.each(drivers)('exchange log on %s', (driver) => {
     const trace = await broker.trace('mid-c0');
     expect(trace.messages).toHaveLength(2);
     expect(trace.messages.find((m) => m.id !== middle[0]!.id)).toMatchObject({ replayOf: middle[0]!.id, routedTo: ['rebuild'] });
-    expect((await broker.exchangeLog('events', { after: 0, limit: 100 })).messages).toHaveLength(9);
+    const eventsLog = (await broker.exchangeLog('events', { after: 0, limit: 100 })).messages;
+    expect(eventsLog).toHaveLength(9);
+    expect(eventsLog.every((m) => m.replayOf === null)).toBe(true);
 
     // With a routing key filter only matching messages are copied.
     expect(await broker.exchangeReplay('events', { from, to, routingKey: 'skip.me', target: { queue: 'rebuild' } })).toEqual({ replayed: 1 });
@@ -202,6 +204,9 @@ describe.each(drivers)('exchange log on %s', (driver) => {
       ['mid1', 'mid-c1', 'rebuilds', 'again'],
       ['mid2', 'mid-c2', 'rebuilds', 'again'],
     ]);
+    // The target exchange's log shows each copy with the original it was made from.
+    const rebuildsLog = (await broker.exchangeLog('rebuilds', { after: 0, limit: 100 })).messages;
+    expect(rebuildsLog.map((m) => m.replayOf)).toEqual(middle.map((m) => m.id));
     await expectCode(broker.exchangeReplay('events', { from, to, target: { exchange: 'nowhere' } }), 'replay_target_not_found');
     await expectCode(broker.exchangeReplay('events', { from, to, target: { queue: 'no-such-queue' } }), 'replay_target_not_found');
     await expectCode(broker.exchangeReplay('missing', { from, to, target: { queue: 'rebuild' } }), 'exchange_not_found');

@@ -261,6 +261,13 @@ describe.each(drivers)('observability API over HTTP on %s', (driver) => {
         ['invoice 3', 'inv-3'],
       ]);
       expect((await api('GET', '/v1/queues/billing.live')).body.ready).toBe(5); // the live queue got nothing extra
+      // Back through the same exchange: its log shows each copy with the original it came from.
+      expect((await api('POST', '/v1/exchanges/billing/replay', { from, to, target: { exchange: 'billing', routingKey: 'invoice.replayed' } })).body).toEqual({ replayed: 3 });
+      const log = (await api('GET', '/v1/exchanges/billing/log?limit=100')).body.messages as { id: string; routingKey: string; correlationId: string; replayOf: string | null }[];
+      const originals = log.filter((m) => m.routingKey === 'invoice.created' && /^inv-[123]$/.test(m.correlationId));
+      expect(log.filter((m) => m.routingKey === 'invoice.created').every((m) => m.replayOf === null)).toBe(true);
+      expect(log.filter((m) => m.routingKey === 'invoice.replayed').map((m) => [m.correlationId, m.replayOf])).toEqual(originals.map((m) => [m.correlationId, m.id]));
+      expect((await api('GET', '/v1/queues/billing.live')).body.ready).toBe(8);
       const bad = await api('POST', '/v1/exchanges/billing/replay', { from, to, target: { queue: 'nope' } });
       expect(bad.status).toBe(404);
       expect(bad.body.error.code).toBe('replay_target_not_found');

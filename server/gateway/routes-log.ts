@@ -44,13 +44,13 @@ export const logRoutes: Route[] = [
     tag,
     summary: 'Messages of an exchange in commit order with a monotonic seq; follow with after=nextAfter',
     responses: {
-      200: z.object({ messages: z.array(messageViewSchema.extend({ seq: z.number().int() })), nextAfter: z.number().int() }),
+      200: z.object({ messages: z.array(messageViewSchema.extend({ seq: z.number().int(), replayOf: z.string().nullable() })), nextAfter: z.number().int() }),
       404: errorSchema,
     },
     async handle(r) {
       const q = validate(logQuerySchema, queryObject(r.query));
       const log = await r.ctx.broker.exchangeLog(r.params.exchange!, { after: q.after, limit: q.limit, routingKey: q.key });
-      return { status: 200, body: { messages: log.messages.map((m) => ({ seq: m.seq, ...messageView(m) })), nextAfter: log.nextAfter } };
+      return { status: 200, body: { messages: log.messages.map((m) => ({ seq: m.seq, ...messageView(m), replayOf: m.replayOf })), nextAfter: log.nextAfter } };
     },
   },
   {

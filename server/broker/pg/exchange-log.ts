@@ -11,7 +11,15 @@ export const LOG_ORDER_LOCK = 0x48617462;
 
 export interface LoggedMessage extends StoredMessage {
   seq: number;
+  /** The message this one is a replayed copy of (exchange or dead-letter replay), else null. */
+  replayOf: string | null;
 }
+
+const logged = (r: Record<string, unknown>): LoggedMessage => ({
+  ...rowToMessage(r),
+  seq: Number(r.seq),
+  replayOf: (r.replay_of as string | null) ?? null,
+});
 
 /** An exchange's messages in commit order after `after` (exclusive); `nextAfter` continues. */
 export async function exchangeLogRead(
@@ -19,12 +27,12 @@ export async function exchangeLogRead(
   p: { exchange: string; after: number; limit: number; routingKey?: string },
 ): Promise<{ messages: LoggedMessage[]; nextAfter: number }> {
   const rows = await q.query(
-    `SELECT ${MESSAGE_COLUMNS}, m.seq FROM messages m
+    `SELECT ${MESSAGE_COLUMNS}, m.seq, m.replay_of FROM messages m
      WHERE m.exchange = $1 AND m.seq > $2 AND ($3::text IS NULL OR m.routing_key = $3)
      ORDER BY m.seq LIMIT $4`,
     [p.exchange, p.after, p.routingKey ?? null, p.limit],
   );
-  const messages = rows.map((r) => ({ ...rowToMessage(r), seq: Number(r.seq) }));
+  const messages = rows.map(logged);
   return { messages, nextAfter: messages.length > 0 ? messages[messages.length - 1]!.seq : p.after };
 }
 
@@ -63,11 +71,11 @@ export async function exchangeRangeRead(
   p: { exchange: string; from: Date; to: Date; routingKey?: string; after: number; limit: number },
 ): Promise<LoggedMessage[]> {
   const rows = await q.query(
-    `SELECT ${MESSAGE_COLUMNS}, m.seq FROM messages m
+    `SELECT ${MESSAGE_COLUMNS}, m.seq, m.replay_of FROM messages m
      WHERE m.exchange = $1 AND m.published_at >= $2 AND m.published_at < $3::timestamptz + interval '1 millisecond'
        AND m.seq > $4 AND ($5::text IS NULL OR m.routing_key = $5)
      ORDER BY m.seq LIMIT $6`,
     [p.exchange, p.from, p.to, p.after, p.routingKey ?? null, p.limit],
   );
-  return rows.map((r) => ({ ...rowToMessage(r), seq: Number(r.seq) }));
+  return rows.map(logged);
 }
