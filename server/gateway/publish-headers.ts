@@ -16,6 +16,18 @@ function boolHeader(name: string, value: string | undefined): boolean | undefine
   throw new GatewayError('validation_failed', `Header ${name} must be 'true' or 'false'`, { header: name, value });
 }
 
+/** `?key=` (the routing key when no header gives one); given twice it is refused, not the first one taken. */
+function queryKey(query: URLSearchParams): string | undefined {
+  const keys = query.getAll('key');
+  if (keys.length > 1) {
+    throw new GatewayError('validation_failed', `Query parameter key is given ${keys.length} times: give it once`, {
+      field: 'key',
+      issues: [{ path: 'key', message: 'given more than once' }],
+    });
+  }
+  return keys[0];
+}
+
 /**
  * Turns a publish request's metadata headers (API.md, Publish) into broker input, each value read
  * as UTF-8 where its bytes are (header-text.ts), so a routing key or correlation ID sent in a
@@ -57,7 +69,7 @@ export function publishInputFromHeaders(h: IncomingHttpHeaders, query: URLSearch
   return {
     exchange,
     body: NO_BODY,
-    routingKey: headerValue(h, 'hatoba-routing-key') ?? query.get('key') ?? headerValue(h, 'ce-type') ?? '',
+    routingKey: headerValue(h, 'hatoba-routing-key') ?? queryKey(query) ?? headerValue(h, 'ce-type') ?? '',
     contentType: headerValue(h, 'content-type') ?? 'application/octet-stream',
     headers,
     correlationId,

@@ -109,6 +109,11 @@ describe.each(drivers)('unstorable text and query values (%s)', (driver) => {
   it('a repeated query parameter is refused; header=name:value repeats must all match (AND), so one name with two values is refused', async () => {
     await refused(api('GET', '/v1/messages?limit=5&limit=6'), /^Query parameter limit is given 2 times/);
     await refused(api('GET', '/v1/exchanges/amq.default/log?key=a&key=b'), /^Query parameter key is given 2 times/);
+    const depths = async () => Promise.all(['dq', 'mq'].map(async (q) => (await api('GET', `/v1/queues/${q}`)).body.ready));
+    const before = await depths();
+    await refused(api('POST', '/v1/exchanges/amq.default/messages?key=dq&key=mq', 'which queue?'), /^Query parameter key is given 2 times/);
+    await refused(api('POST', '/v1/exchanges/amq.default/request?key=dq&key=mq&timeoutMs=100', 'which queue?'), /^Query parameter key is given 2 times/);
+    expect(await depths()).toEqual(before); // nothing was published
     await refused(api('GET', '/v1/messages?header=seq:3&header=seq:4'), /header seq is given with two values/);
     await refused(api('GET', '/v1/messages?header=seq:3&header=SEQ:4'), /header seq is given with two values/);
     await api('POST', '/v1/queues/dq/messages', 'h', { 'hatoba-header-seq': '3', 'hatoba-header-kind': 'a' });
