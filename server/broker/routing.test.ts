@@ -114,6 +114,17 @@ describe.each(drivers)('routing on %s', (driver) => {
     expect(got).toEqual({ 'pdf-invoices': ['both'], 'pdf-or-invoice': ['both', 'pdf only', 'invoice only'] });
   });
 
+  it('a header match PostgreSQL cannot store (NUL, lone surrogate) is refused, and no binding is made', async () => {
+    const { broker } = t;
+    await broker.declareExchange('docs', 'headers');
+    await broker.declareQueue('q', {});
+    const bind = (values: Record<string, string>) => broker.bind({ exchange: 'docs', queue: 'q', key: '', headers: { match: 'all', values } });
+    await expect(bind({ format: 'p\u0000df' })).rejects.toMatchObject({ code: 'validation_failed', message: 'headers.values.format must not contain the NUL character' });
+    await expect(bind({ ['f\ud800']: 'pdf' })).rejects.toMatchObject({ code: 'validation_failed', message: expect.stringMatching(/^the name .* in headers.values must not contain a lone/) });
+    expect(broker.exportDefinitions().bindings).toEqual([]);
+    expect(await bind({ format: 'pdf' })).toEqual({ created: true });
+  });
+
   it('headers travel with the message to the consumer', async () => {
     const { broker } = t;
     await broker.declareExchange('docs', 'headers');

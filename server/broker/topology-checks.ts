@@ -1,5 +1,5 @@
 import { BrokerError, notFound } from './errors';
-import { checkDeclarableName, checkName, checkRoutingKey, DEFAULT_EXCHANGE, MAX_NAME_LENGTH } from './names';
+import { checkDeclarableName, checkName, checkRoutingKey, DEFAULT_EXCHANGE, MAX_NAME_LENGTH, unstorableText } from './names';
 import { defaultDeadLetterQueue, DLQ_SUFFIX, resolveQueueSettings, type QueueDeclaration } from './queue-settings';
 import type { TopologySnapshot } from './route';
 import type { Binding, Exchange, ExchangeType, Queue, QueueSettings } from './types';
@@ -96,6 +96,15 @@ export function checkBinding(b: Binding, topology: TopologySnapshot, action: 'bo
   if (!topology.exchanges.has(b.exchange)) throw notFound('exchange', b.exchange);
   if (!topology.queues.has(b.queue)) throw notFound('queue', b.queue);
   checkRoutingKey(b.key, { pattern: true });
+  // Header-match names and values are stored as jsonb: NUL or a lone surrogate would fail the write.
+  for (const [name, value] of Object.entries(b.headers?.values ?? {})) {
+    const badName = unstorableText(name);
+    const bad = badName ?? unstorableText(value);
+    if (bad) {
+      const what = badName ? `the name ${JSON.stringify(name)} in headers.values` : `headers.values.${name}`;
+      throw new BrokerError('validation_failed', `${what} must not contain ${bad}`, { field: 'headers.values' });
+    }
+  }
 }
 
 /** The queue `q`'s dead letters go to by name, if they do: its `.dlq`, or the default exchange's key. */
