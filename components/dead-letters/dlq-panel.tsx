@@ -7,6 +7,7 @@ import type { BrowsedMessage } from '@/server/trpc/schemas';
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { ConfirmDialog } from '../ui/confirm-dialog';
 import { formatCount } from '../ui/format';
+import { replayOutcome } from './replay-outcome';
 import { EmptyState, ErrorNotice, Loading, ResultNotice, errorMessage } from '../ui/query-state';
 import { DeadLetterTable } from './dead-letter-table';
 import { EditReplayDialog } from './edit-replay-dialog';
@@ -87,14 +88,7 @@ export function DlqPanel({
     trpc.deadLetters.replay.mutationOptions({
       onSuccess: (r, input) => {
         const origin = input.ids?.length ? shown.find((m) => m.id === input.ids![0])?.death?.queue : origins.length === 1 ? origins[0] : undefined;
-        setOutcome({
-          tone: r.replayed > 0 ? 'success' : 'error',
-          text:
-            r.replayed > 0
-              ? `Replayed ${formatCount(r.replayed)} ${r.replayed === 1 ? 'message' : 'messages'}: ${r.replayed === 1 ? 'it is' : 'they are'} back in ${origin ?? 'their queues'} with attempts reset.`
-              : 'Nothing was replayed: the messages may have been replayed or discarded meanwhile, or their origin queue no longer exists.',
-          origin,
-        });
+        setOutcome({ ...replayOutcome(r, origin), origin });
         setSelected(new Set());
         setConfirm(null);
         setEditing(null);

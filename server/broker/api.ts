@@ -4,6 +4,7 @@ import type { FoundMessage, MessageQuery } from './pg/message-search';
 import type { DepthSample } from './pg/queue-depth';
 import type { TraceEvent, TraceMessage } from './pg/trace-read';
 import type { QueueDeclaration } from './queue-settings';
+import type { ReplayResult } from './replay-checks';
 import type {
   AckResult,
   Binding,
@@ -85,7 +86,8 @@ export interface Broker {
    */
   release(queue: string, receipts: string[]): Promise<{ released: number }>;
 
-  replay(dlq: string, request: ReplayRequest): Promise<{ replayed: number }>;
+  /** Moves dead letters out of a DLQ (at most 10,000 a call on the database; `more` says so); counts those it matched but left. */
+  replay(dlq: string, request: ReplayRequest): Promise<ReplayResult>;
   getMessage(id: string): Promise<MessageDetail>;
 
   /** Publishes with a new correlation ID and this node's reply queue as return address; resolves with the reply. */

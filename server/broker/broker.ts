@@ -355,12 +355,12 @@ export function createBroker(options: BrokerOptions): Broker {
       await topology.settled(); // route to its target on the newest topology
       const snapshot = topology.snapshot;
       checkReplayTarget(snapshot, q, request.target);
-      const replayed = isMemory(q)
+      const result = isMemory(q)
         ? memory.replay(dlq, request, snapshot)
         : await db.tx((tx) => deadLetterReplay(tx, { dlq, request, topology: snapshot, node }));
       waiters.wakeAll();
-      telemetry.replayed(dlq, replayed);
-      return { replayed };
+      telemetry.replayed(dlq, result.replayed);
+      return result;
     },
     async discard(dlq, ids) {
       const q = await topology.queueAfterReload(dlq);

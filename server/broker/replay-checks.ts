@@ -63,22 +63,50 @@ export function checkReplayTarget(topology: TopologySnapshot, dlq: Queue, target
   }
 }
 
-/** Dead letters left where they are because their origin queue is gone or now of the other tier. */
+/** Matched dead letters a replay left in the DLQ, by why: their origin queue is gone or now of the other tier (by queue), or an exchange routed them to no queue of the DLQ's tier. */
 export interface ReplaySkips {
-  originMissing: Set<string>;
-  originOtherTier: Set<string>;
+  originMissing: Map<string, number>;
+  originOtherTier: Map<string, number>;
+  unroutable: number;
+}
+
+export const noSkips = (): ReplaySkips => ({ originMissing: new Map(), originOtherTier: new Map(), unroutable: 0 });
+
+/** Counts one dead letter left in the DLQ because its origin `queue` is gone or of the other tier. */
+export function skipOrigin(skips: ReplaySkips, topology: TopologySnapshot, queue: string): void {
+  const map = topology.queues.has(queue) ? skips.originOtherTier : skips.originMissing;
+  map.set(queue, (map.get(queue) ?? 0) + 1);
+}
+
+/** What a replay answers: how many moved, how many it matched but left, and whether it stopped at its limit. */
+export interface ReplayResult {
+  replayed: number;
+  skipped: { originMissing: Record<string, number>; originOtherTier: Record<string, number>; unroutable: number };
+  /** True when the replay stopped at its limit (REPLAY_LIMIT a call on the database): more may match; call again. */
+  more: boolean;
+}
+
+/** Dead letters one replay moves at most on the database tier (one transaction). */
+export const REPLAY_LIMIT = 10_000;
+
+export function replayResult(replayed: number, skips: ReplaySkips, more: boolean): ReplayResult {
+  return {
+    replayed,
+    skipped: { originMissing: Object.fromEntries(skips.originMissing), originOtherTier: Object.fromEntries(skips.originOtherTier), unroutable: skips.unroutable },
+    more,
+  };
 }
 
 /** When nothing moved because every origin was gone: the same 404 an explicitly named missing target gets, with the reason. */
 export function throwIfOnlyMissingOrigins(moved: number, skips: ReplaySkips, dlq: string): void {
   if (moved > 0 || skips.originMissing.size + skips.originOtherTier.size === 0) return;
   const reasons = [
-    ...[...skips.originMissing].map((qn) => `'${qn}' does not exist`),
-    ...[...skips.originOtherTier].map((qn) => `'${qn}' is now a queue of the other tier`),
+    ...[...skips.originMissing.keys()].map((qn) => `'${qn}' does not exist`),
+    ...[...skips.originOtherTier.keys()].map((qn) => `'${qn}' is now a queue of the other tier`),
   ];
   throw new BrokerError(
     'replay_target_not_found',
     `Nothing replayed from '${dlq}': the dead letters' origin queue ${reasons.join(', ')}. Declare it again in the dead letters' tier, or replay to another queue or an exchange`,
-    { queue: dlq, originMissing: [...skips.originMissing], originOtherTier: [...skips.originOtherTier] },
+    { queue: dlq, originMissing: [...skips.originMissing.keys()], originOtherTier: [...skips.originOtherTier.keys()] },
   );
 }

@@ -60,7 +60,7 @@ describe.each(drivers)('replay integrity on %s', (driver) => {
       await broker.bind({ exchange: 'f23', queue: a, key: '' });
       await broker.bind({ exchange: 'f23', queue: b, key: '' });
       const id = await deadLetterOne('f23', 'k', a);
-      expect(await broker.replay(`${a}.dlq`, { all: true, target: { queue: b } })).toEqual({ replayed: 1 });
+      expect(await broker.replay(`${a}.dlq`, { all: true, target: { queue: b } })).toMatchObject({ replayed: 1 });
       const got = await drain(broker, b);
       expect(got).toHaveLength(2);
       expect(new Set(got.map((d) => d.id)).size).toBe(2);
@@ -78,12 +78,24 @@ describe.each(drivers)('replay integrity on %s', (driver) => {
     for (let i = 0; i < 5; i++) await broker.publish(message('amq.default', 'ml4', `m${i}`));
     expect(await depth(broker, 'ml4')).toMatchObject({ ready: 2 });
     expect(await depth(broker, 'ml4.dlq')).toMatchObject({ ready: 3 });
-    expect(await broker.replay('ml4.dlq', { all: true })).toEqual({ replayed: 3 });
+    expect(await broker.replay('ml4.dlq', { all: true })).toMatchObject({ replayed: 3 });
     expect(await depth(broker, 'ml4')).toMatchObject({ ready: 2 });
     const dead = await drain(broker, 'ml4.dlq');
     expect(dead).toHaveLength(3);
     expect(dead.every((d) => d.death?.reason === 'max_length')).toBe(true);
   });
+
+  it('moves at most 10,000 dead letters a call on the database and says when more may match', async () => {
+    const { broker } = t;
+    await broker.declareQueue('ml5', { maxLength: 1 });
+    await publishMany('amq.default', 'ml5', 10_002); // 10,001 dead letters (max_length)
+    expect(await depth(broker, 'ml5.dlq')).toMatchObject({ ready: 10_001 });
+    await broker.declareQueue('ml5.back', {});
+    const first = await broker.replay('ml5.dlq', { all: true, target: { queue: 'ml5.back' } });
+    expect(first).toEqual({ replayed: 10_000, skipped: { originMissing: {}, originOtherTier: {}, unroutable: 0 }, more: true });
+    expect(await broker.replay('ml5.dlq', { all: true, target: { queue: 'ml5.back' } })).toMatchObject({ replayed: 1, more: false });
+    expect(await depth(broker, 'ml5.back')).toMatchObject({ ready: 10_001 });
+  }, 120_000);
 
   it('refuses a dead-letter queue as replay target, keeping the death record', async () => {
     const { broker } = t;
@@ -119,7 +131,12 @@ describe.each(drivers)('replay integrity on %s', (driver) => {
       await deadLetterOne('amq.default', a, a);
       await deadLetterOne('amq.default', b, b);
       await broker.deleteQueue(a);
-      expect(await broker.replay(parked, { all: true })).toEqual({ replayed: 1 }); // partial: b's comes back
+      // Partial: b's comes back; a's stays, and the answer counts it by origin.
+      expect(await broker.replay(parked, { all: true })).toEqual({
+        replayed: 1,
+        skipped: { originMissing: { [a]: 1 }, originOtherTier: {}, unroutable: 0 },
+        more: false,
+      });
       expect(await depth(broker, b)).toMatchObject({ ready: 1 });
       await expect(broker.replay(parked, { all: true })).rejects.toMatchObject({
         code: 'replay_target_not_found',
@@ -127,6 +144,14 @@ describe.each(drivers)('replay integrity on %s', (driver) => {
         details: { originMissing: [a] },
       });
       await broker.declareQueue(a, { durability: other });
+      const [back] = await drain(broker, b);
+      await broker.ack(b, [back!.receipt]);
+      await deadLetterOne('amq.default', b, b);
+      expect(await broker.replay(parked, { all: true })).toEqual({
+        replayed: 1,
+        skipped: { originMissing: {}, originOtherTier: { [a]: 1 }, unroutable: 0 },
+        more: false,
+      });
       await expect(broker.replay(parked, { all: true })).rejects.toMatchObject({
         code: 'replay_target_not_found',
         message: expect.stringContaining('other tier'),
@@ -158,7 +183,7 @@ describe.each(drivers)('replay integrity on %s', (driver) => {
     await broker.declareQueue('s24.other', {});
     const id = await deadLetterOne('amq.default', 's24', 's24');
     await sleep(5);
-    expect(await broker.replay('s24.dlq', { all: true, target: { queue: 's24.other' } })).toEqual({ replayed: 1 });
+    expect(await broker.replay('s24.dlq', { all: true, target: { queue: 's24.other' } })).toMatchObject({ replayed: 1 });
     expect((await broker.searchMessages({ queue: 's24.other' })).messages.map((m) => m.id)).toEqual([id]);
     expect((await broker.searchMessages({ queue: 's24' })).messages.map((m) => m.id)).toEqual([id]);
   });

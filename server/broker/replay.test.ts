@@ -41,7 +41,7 @@ describe.each(drivers)('replay on %s', (driver) => {
       { key: 'order.b', error: 'e' },
       { key: 'order.c', error: 'e' },
     ]);
-    expect(await broker.replay('work.dlq', { ids: [b!.id] })).toEqual({ replayed: 1 });
+    expect(await broker.replay('work.dlq', { ids: [b!.id] })).toMatchObject({ replayed: 1 });
     expect(await depth(broker, 'work.dlq')).toEqual({ ready: 2, inFlight: 0, delayed: 0 });
     const d = await receiveOne(broker, 'work');
     expect(d).toMatchObject({ id: b!.id, correlationId: 'corr-1', routingKey: 'order.b', attempt: 1, death: null, queue: 'work' });
@@ -59,7 +59,7 @@ describe.each(drivers)('replay on %s', (driver) => {
       { key: 'order.b', error: 'y' },
       { key: 'order.c', error: 'z' },
     ]);
-    expect(await broker.replay('work.dlq', { all: true })).toEqual({ replayed: 3 });
+    expect(await broker.replay('work.dlq', { all: true })).toMatchObject({ replayed: 3 });
     expect(await depth(broker, 'work.dlq')).toEqual({ ready: 0, inFlight: 0, delayed: 0 });
     const back = await drain(broker, 'work');
     expect(back.map((d) => d.id).sort()).toEqual(published.map((p) => p.id).sort());
@@ -74,11 +74,11 @@ describe.each(drivers)('replay on %s', (driver) => {
       { key: 'order.shipped', error: 'timeout again' },
       { key: 'order.shipped', error: 'address invalid' },
     ]);
-    expect(await broker.replay('work.dlq', { filter: { error: 'timeout' } })).toEqual({ replayed: 2 });
+    expect(await broker.replay('work.dlq', { filter: { error: 'timeout' } })).toMatchObject({ replayed: 2 });
     expect((await drain(broker, 'work')).map((x) => x.id).sort()).toEqual([a!.id, c!.id].sort());
-    expect(await broker.replay('work.dlq', { filter: { routingKey: 'order.paid' } })).toEqual({ replayed: 1 });
+    expect(await broker.replay('work.dlq', { filter: { routingKey: 'order.paid' } })).toMatchObject({ replayed: 1 });
     expect((await drain(broker, 'work')).map((x) => x.id)).toEqual([b!.id]);
-    expect(await broker.replay('work.dlq', { filter: { routingKey: 'order.nothing' } })).toEqual({ replayed: 0 });
+    expect(await broker.replay('work.dlq', { filter: { routingKey: 'order.nothing' } })).toMatchObject({ replayed: 0 });
     expect((await drain(broker, 'work.dlq')).map((x) => x.id)).toEqual([d!.id]);
   });
 
@@ -86,14 +86,14 @@ describe.each(drivers)('replay on %s', (driver) => {
     const { broker } = t;
     await deadLetters([{ key: 'order.a', error: 'e' }]);
     const future = new Date(Date.now() + 3600_000);
-    expect(await broker.replay('work.dlq', { filter: { from: future } })).toEqual({ replayed: 0 });
-    expect(await broker.replay('work.dlq', { filter: { to: future } })).toEqual({ replayed: 1 });
+    expect(await broker.replay('work.dlq', { filter: { from: future } })).toMatchObject({ replayed: 0 });
+    expect(await broker.replay('work.dlq', { filter: { to: future } })).toMatchObject({ replayed: 1 });
   });
 
   it('to another queue', async () => {
     const { broker } = t;
     const [a] = await deadLetters([{ key: 'order.a', error: 'e' }]);
-    expect(await broker.replay('work.dlq', { all: true, target: { queue: 'other' } })).toEqual({ replayed: 1 });
+    expect(await broker.replay('work.dlq', { all: true, target: { queue: 'other' } })).toMatchObject({ replayed: 1 });
     expect(await depth(broker, 'work')).toEqual({ ready: 0, inFlight: 0, delayed: 0 });
     const d = await receiveOne(broker, 'other');
     expect(d).toMatchObject({ id: a!.id, correlationId: 'corr-0', attempt: 1, death: null });
@@ -103,7 +103,17 @@ describe.each(drivers)('replay on %s', (driver) => {
   it('to an exchange with a routing key: a new id, correlation ID kept', async () => {
     const { broker } = t;
     const [a] = await deadLetters([{ key: 'order.a', error: 'e' }]);
-    expect(await broker.replay('work.dlq', { all: true, target: { exchange: 'orders', routingKey: 'retry.a' } })).toEqual({ replayed: 1 });
+    // A key the exchange routes nowhere leaves the dead letter in the DLQ, and the answer says so.
+    expect(await broker.replay('work.dlq', { all: true, target: { exchange: 'orders', routingKey: 'nowhere' } })).toEqual({
+      replayed: 0,
+      skipped: { originMissing: {}, originOtherTier: {}, unroutable: 1 },
+      more: false,
+    });
+    expect(await broker.replay('work.dlq', { all: true, target: { exchange: 'orders', routingKey: 'retry.a' } })).toEqual({
+      replayed: 1,
+      skipped: { originMissing: {}, originOtherTier: {}, unroutable: 0 },
+      more: false,
+    });
     const d = await receiveOne(broker, 'other');
     expect(d.id).not.toBe(a!.id);
     expect(d).toMatchObject({ correlationId: 'corr-0', exchange: 'orders', routingKey: 'retry.a', attempt: 1, headers: { n: '0' } });
@@ -120,7 +130,7 @@ describe.each(drivers)('replay on %s', (driver) => {
       ids: [a!.id],
       edit: { body: text('{"fixed":true}'), contentType: 'application/json', headers: { fixed: 'yes' } },
     });
-    expect(r).toEqual({ replayed: 1 });
+    expect(r).toMatchObject({ replayed: 1 });
     const d = await receiveOne(broker, 'work');
     expect(d.id).not.toBe(a!.id);
     expect(d).toMatchObject({ correlationId: 'corr-0', routingKey: 'order.a', headers: { fixed: 'yes' }, contentType: 'application/json', attempt: 1 });
@@ -163,7 +173,7 @@ describe.each(drivers)('replay on %s', (driver) => {
     const { broker } = t;
     await deadLetters([{ key: 'order.a', error: 'e' }, { key: 'order.b', error: 'e' }]);
     const leased = await receiveOne(broker, 'work.dlq');
-    expect(await broker.replay('work.dlq', { all: true })).toEqual({ replayed: 1 });
+    expect(await broker.replay('work.dlq', { all: true })).toMatchObject({ replayed: 1 });
     expect(await broker.ack('work.dlq', [leased.receipt])).toEqual({ acked: 1, stale: [] });
     await expectCode(broker.replay('work.dlq', {}), 'validation_failed');
     await expectCode(broker.replay('work.dlq', { all: true, target: { queue: 'nope' } }), 'replay_target_not_found');

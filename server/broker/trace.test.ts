@@ -26,7 +26,7 @@ describe.each(drivers)('traces on %s', (driver) => {
       expect(d.attempt).toBe(attempt);
       await broker.nack('billing', [d.receipt], { error: `card declined #${attempt}` });
     }
-    expect(await broker.replay('billing.dlq', { ids: [published.id] })).toEqual({ replayed: 1 });
+    expect(await broker.replay('billing.dlq', { ids: [published.id] })).toMatchObject({ replayed: 1 });
     const again = await receiveOne(broker, 'billing', { waitMs: 2000 });
     expect(again).toMatchObject({ id: published.id, attempt: 1, correlationId: 'trace-1' });
     await broker.ack('billing', [again.receipt]);

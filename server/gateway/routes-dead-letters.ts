@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { needs } from '../auth/scopes';
+import { replayResultSchema } from '../fact-schemas';
 import type { ReplayRequest } from '../broker/types';
 import { pathKey, valueTexts } from '../json-source';
 import { decodeBody } from './bodies';
@@ -17,7 +18,7 @@ export const deadLetterRoutes: Route[] = [
     tag: 'Dead letters',
     summary: 'Move dead letters back (to their origin, a queue, or an exchange), optionally edited',
     request: replaySchema,
-    responses: { 200: z.object({ replayed: z.number().int() }), 404: errorSchema },
+    responses: { 200: replayResultSchema, 404: errorSchema },
     async handle(r) {
       const text = (await r.body()).toString('utf8');
       const body = parseJson(text, replaySchema);

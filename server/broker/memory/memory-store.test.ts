@@ -156,12 +156,12 @@ describe('memory store', () => {
     expect(store.discard('q.dlq', [a])).toBe(1);
     expect([store.size, store.bytes]).toEqual([2, 3]);
     nackFirst(); // 'bb' to the DLQ
-    expect(store.replay('q.dlq', { all: true }, topology)).toBe(1);
+    expect(store.replay('q.dlq', { all: true }, topology).replayed).toBe(1);
     expect([store.size, store.bytes]).toEqual([2, 3]); // back in q, held once
     expect(store.depth('q.dlq').ready).toBe(0);
     tick(5000);
     nackFirst(); // 'c' to the DLQ (the replayed 'bb' is behind it)
-    expect(store.replay('q.dlq', { all: true, edit: { body: new TextEncoder().encode('edited body') } }, topology)).toBe(1);
+    expect(store.replay('q.dlq', { all: true, edit: { body: new TextEncoder().encode('edited body') } }, topology).replayed).toBe(1);
     expect([store.size, store.bytes]).toEqual([2, 2 + 11]); // the replaced body is counted, the old one freed
     tick(5001); // the replayed 'bb' was enqueued 10,001 ms ago, the edited copy 5,001 ms ago
     store.sweep({ ...topology, queues: new Map([[q.name, { ...q, settings: { ...q.settings, deadLetter: false } }], [dlq.name, dlq]]) });

@@ -6,7 +6,7 @@ import { formatReceipt, receiptsOf, type Receipt } from '../receipts';
 import { route, type TopologySnapshot } from '../route';
 import type { Death, DeathReason, Delivery, NackOptions, Queue, QueueDepth, ReplayRequest, StoredMessage } from '../types';
 import type { BrowsedEntry } from '../pg/queue-read';
-import { throwIfOnlyMissingOrigins, type ReplaySkips } from '../replay-checks';
+import { noSkips, replayResult, skipOrigin, throwIfOnlyMissingOrigins, type ReplayResult } from '../replay-checks';
 import { delivery } from '../stored-message';
 import { MemoryQueue, type MemoryEntry } from './memory-queue';
 
@@ -299,11 +299,11 @@ export class MemoryStore {
   }
 
   /** Replays dead letters of a memory DLQ into memory queues (see pg/replay.ts for the rules). */
-  replay(dlq: string, r: ReplayRequest, topology: TopologySnapshot): number {
+  replay(dlq: string, r: ReplayRequest, topology: TopologySnapshot): ReplayResult {
     const now = this.now();
     const target = r.target ?? 'origin';
     const f = r.filter ?? {};
-    const skips: ReplaySkips = { originMissing: new Set(), originOtherTier: new Set() };
+    const skips = noSkips();
     let moved = 0;
     for (const e of [...this.entries(dlq).values()]) {
       if (e.lease && e.visibleAt > now) continue;
@@ -332,16 +332,17 @@ export class MemoryStore {
       const names =
         target === 'origin' ? (e.death ? [e.death.queue] : []) : 'queue' in target ? [target.queue] : route(topology, message.exchange, message.routingKey, message.headers);
       const queues = names.map((n) => topology.queues.get(n)).filter((q): q is Queue => q?.settings.durability === 'memory');
-      if (target === 'origin' && e.death && queues.length === 0) {
-        (topology.queues.has(e.death.queue) ? skips.originOtherTier : skips.originMissing).add(e.death.queue);
+      if (queues.length === 0) {
+        if (target === 'origin' && e.death) skipOrigin(skips, topology, e.death.queue);
+        else if (reroute) skips.unroutable++;
+        continue;
       }
-      if (queues.length === 0) continue;
       this.remove(dlq, e);
       for (const q of queues) this.enqueue(q, message, 0, topology);
       this.emit([{ type: 'replayed', messageId: e.message.id, queue: dlq, attempt: null, detail: { to: queues.map((q) => q.name), newMessageId: message.id === e.message.id ? null : message.id } }]);
       moved++;
     }
     throwIfOnlyMissingOrigins(moved, skips, dlq);
-    return moved;
+    return replayResult(moved, skips, false);
   }
 }

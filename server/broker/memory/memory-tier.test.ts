@@ -143,11 +143,11 @@ describe.each(drivers)('memory tier on %s', (driver) => {
     const ids: string[] = [];
     for (const b of ['a', 'b', 'c']) ids.push((await broker.publish(message('amq.default', 'live', b, { correlationId: `c-${b}` }))).id);
     for (const d of await drain(broker, 'live')) await broker.nack('live', [d.receipt], { requeue: false, error: `err ${str(d.body)}` });
-    expect(await broker.replay('live.dlq', { ids: [ids[0]!] })).toEqual({ replayed: 1 });
+    expect(await broker.replay('live.dlq', { ids: [ids[0]!] })).toMatchObject({ replayed: 1 });
     expect(await receiveOne(broker, 'live')).toMatchObject({ id: ids[0], correlationId: 'c-a', attempt: 1, death: null });
-    expect(await broker.replay('live.dlq', { filter: { error: 'err b' }, target: { queue: 'side' } })).toEqual({ replayed: 1 });
+    expect(await broker.replay('live.dlq', { filter: { error: 'err b' }, target: { queue: 'side' } })).toMatchObject({ replayed: 1 });
     expect(await receiveOne(broker, 'side')).toMatchObject({ id: ids[1], correlationId: 'c-b' });
-    expect(await broker.replay('live.dlq', { all: true, edit: { body: text('fixed') } })).toEqual({ replayed: 1 });
+    expect(await broker.replay('live.dlq', { all: true, edit: { body: text('fixed') } })).toMatchObject({ replayed: 1 });
     const edited = await receiveOne(broker, 'live');
     expect(edited.id).not.toBe(ids[2]);
     expect(edited.correlationId).toBe('c-c');

@@ -5,13 +5,10 @@ import { BrokerError } from '../errors';
 import { route, type TopologySnapshot } from '../route';
 import { anyReplicated, inDatabase, REPLICATED_COMMIT, tierOf } from '../tiers';
 import type { Death, ReplayRequest } from '../types';
-import { throwIfOnlyMissingOrigins, type ReplaySkips } from '../replay-checks';
+import { noSkips, REPLAY_LIMIT, replayResult, skipOrigin, throwIfOnlyMissingOrigins, type ReplayResult } from '../replay-checks';
 import { enforceMaxLength, messageInsertMany, type PreparedMessage } from './message-insert';
 import { notifyReady } from './notify';
 import { MESSAGE_COLUMNS, rowToMessage } from './rows';
-
-/** A replay range whose start is after its end selects nothing: say so, as history reads do. */
-
 
 /**
  * Moves dead letters out of a DLQ. Back to a queue unchanged, the entry keeps its message id;
@@ -20,12 +17,13 @@ import { MESSAGE_COLUMNS, rowToMessage } from './rows';
  * recorded. Rows are locked with SKIP LOCKED, so two concurrent replays move each entry once.
  * A queue never holds one message twice: unchanged into a queue that still holds that message
  * (it was routed there too), the replay is a new message linked to the old one, as an edit is.
- * Max length is enforced on the target as a publish does. Dead letters whose origin is gone stay.
+ * Max length is enforced on the target as a publish does. Dead letters whose origin is gone stay,
+ * counted in the answer; at most REPLAY_LIMIT move in one call (`more` says when more may match).
  */
 export async function deadLetterReplay(
   q: Sql,
   p: { dlq: string; request: ReplayRequest; topology: TopologySnapshot; node: string },
-): Promise<number> {
+): Promise<ReplayResult> {
   const { request: r, topology } = p;
   const target = r.target ?? 'origin';
   if (typeof target === 'object' && 'queue' in target && !topology.queues.has(target.queue)) {
@@ -46,14 +44,16 @@ export async function deadLetterReplay(
        AND ($4::text IS NULL OR e.death->>'lastError' ILIKE '%' || $4 || '%')
        AND ($5::timestamptz IS NULL OR (e.death->>'diedAt')::timestamptz >= $5)
        AND ($6::timestamptz IS NULL OR (e.death->>'diedAt')::timestamptz <= $6)
-     ORDER BY e.id LIMIT 10000
+     ORDER BY e.id LIMIT $7
      FOR UPDATE OF e SKIP LOCKED`,
-    [p.dlq, r.all || !r.ids ? null : r.ids, f.routingKey ?? null, f.error ?? null, f.from ?? null, f.to ?? null],
+    [p.dlq, r.all || !r.ids ? null : r.ids, f.routingKey ?? null, f.error ?? null, f.from ?? null, f.to ?? null, REPLAY_LIMIT + 1],
   );
+  const more = rows.length > REPLAY_LIMIT;
+  if (more) rows.length = REPLAY_LIMIT;
   const moved: { entryId: number; messageId: string; to: string[]; newId: string | null }[] = [];
   const sameMessage: { queue: string[]; message: string[] } = { queue: [], message: [] };
   const fresh: PreparedMessage[] = [];
-  const skips: ReplaySkips = { originMissing: new Set(), originOtherTier: new Set() };
+  const skips = noSkips();
   const held = await heldAlready(q, rows, target, topology);
   for (const row of rows) {
     const message = rowToMessage(row);
@@ -67,10 +67,12 @@ export async function deadLetterReplay(
         ? death && topology.queues.has(death.queue) ? [death.queue] : []
         : 'queue' in target ? [target.queue] : route(topology, exchange, routingKey, headers);
     const durableQueues = queues.filter((qn) => inDatabase(tierOf(topology, qn)));
-    if (target === 'origin' && death && durableQueues.length === 0) {
-      (topology.queues.has(death.queue) ? skips.originOtherTier : skips.originMissing).add(death.queue);
+    if (durableQueues.length === 0) {
+      // Nowhere to go: it stays in the DLQ, counted by why.
+      if (target === 'origin' && death) skipOrigin(skips, topology, death.queue);
+      else if (reroute) skips.unroutable++;
+      continue;
     }
-    if (durableQueues.length === 0) continue; // nowhere to go: it stays in the DLQ
     if (reroute || r.edit || durableQueues.some((qn) => held.has(`${qn}\u0000${message.id}`))) {
       const id = uuidv7();
       fresh.push({
@@ -97,7 +99,7 @@ export async function deadLetterReplay(
     }
   }
   throwIfOnlyMissingOrigins(moved.length, skips, p.dlq);
-  if (moved.length === 0) return 0;
+  if (moved.length === 0) return replayResult(0, skips, more);
   // Known only now: out of a replicated DLQ, or into a replicated queue, the move waits for the standby.
   if (anyReplicated(topology, [p.dlq, ...moved.flatMap((m) => m.to)])) await q.query(REPLICATED_COMMIT);
   await q.query('DELETE FROM queue_entries WHERE id = ANY($1::int8[])', [moved.map((m) => m.entryId)]);
@@ -121,7 +123,7 @@ export async function deadLetterReplay(
      SELECT 'replayed', m, $2, $3, d FROM unnest($1::uuid[], $4::text[]::jsonb[]) AS t(m, d)`,
     [moved.map((m) => m.messageId), p.dlq, p.node, moved.map((m) => JSON.stringify({ to: m.to, newMessageId: m.newId }))],
   );
-  return moved.length;
+  return replayResult(moved.length, skips, more);
 }
 
 /** Which (queue, message) pairs an unchanged replay would write already exist, as `queue\u0000messageId`. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { replayResultSchema } from '../../fact-schemas';
 import { procedure, router } from '../init';
 import { bodyInputSchema, browsedMessageSchema, headersInputSchema, nameSchema, queueInfoSchema, routingKeySchema } from '../schemas';
 import { bodyBytes, deathView, messageView } from '../views';
@@ -82,7 +83,7 @@ export const deadLettersRouter = router({
         edit: z.object({ body: bodyInputSchema.optional(), headers: headersInputSchema.optional() }).optional(),
       }),
     )
-    .output(z.object({ replayed: z.number() }))
+    .output(replayResultSchema)
     .mutation(({ ctx, input }) =>
       ctx.broker.replay(input.dlq, {
         ids: input.ids,

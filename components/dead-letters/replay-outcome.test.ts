@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { replayOutcome, type ReplayAnswer } from './replay-outcome';
+
+const none = { originMissing: {}, originOtherTier: {}, unroutable: 0 };
+const answer = (r: Partial<ReplayAnswer>): ReplayAnswer => ({ replayed: 0, skipped: none, more: false, ...r });
+
+describe('replayOutcome', () => {
+  it('says what moved and where', () => {
+    expect(replayOutcome(answer({ replayed: 1 }), 'orders')).toEqual({ tone: 'success', text: 'Replayed 1 message: it is back in orders with attempts reset.' });
+    expect(replayOutcome(answer({ replayed: 3 })).text).toBe('Replayed 3 messages: they are back in their queues with attempts reset.');
+  });
+
+  it('says which dead letters stayed and why', () => {
+    const r = answer({ replayed: 2, skipped: { originMissing: { gone: 2, old: 1 }, originOtherTier: { fast: 1 }, unroutable: 4 } });
+    expect(replayOutcome(r).text).toBe(
+      'Replayed 2 messages: they are back in their queues with attempts reset. ' +
+        "3 messages stayed in the DLQ: their origin queue 'gone', 'old' no longer exist. " +
+        "1 message stayed in the DLQ: their origin queue 'fast' is now of the other tier (memory or database). " +
+        '4 messages stayed in the DLQ: the exchange routed them to no queue.',
+    );
+    expect(replayOutcome(answer({ skipped: { ...none, unroutable: 1 } })).tone).toBe('error');
+  });
+
+  it('asks for another replay when one stopped at its limit', () => {
+    expect(replayOutcome(answer({ replayed: 10_000, more: true })).text).toBe(
+      'Replayed 10,000 messages: they are back in their queues with attempts reset. More match than one replay moves: replay again for the next ones.',
+    );
+  });
+
+  it('explains an empty replay', () => {
+    expect(replayOutcome(answer({}))).toEqual({
+      tone: 'error',
+      text: 'Nothing was replayed: the messages may have been replayed or discarded meanwhile, or a consumer holds them.',
+    });
+  });
+});

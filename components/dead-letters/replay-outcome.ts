@@ -1,0 +1,33 @@
+import { formatCount } from '../ui/format';
+
+/** What a dead-letter replay answered (server/fact-schemas.ts, replayResultSchema). */
+export interface ReplayAnswer {
+  replayed: number;
+  skipped: { originMissing: Record<string, number>; originOtherTier: Record<string, number>; unroutable: number };
+  more: boolean;
+}
+
+const messages = (n: number) => `${formatCount(n)} ${n === 1 ? 'message' : 'messages'}`;
+const names = (qs: string[]) => qs.map((q) => `'${q}'`).join(', ');
+
+/**
+ * The sentence the dead-letter page shows after a replay: what moved and where, what stayed in
+ * the DLQ and why (origin gone, origin now of the other tier, routed nowhere), and whether more
+ * match than one replay moves. `origin` names the queue they went back to when it is one.
+ */
+export function replayOutcome(r: ReplayAnswer, origin?: string): { tone: 'success' | 'error'; text: string } {
+  const parts: string[] = [];
+  if (r.replayed > 0) {
+    parts.push(`Replayed ${messages(r.replayed)}: ${r.replayed === 1 ? 'it is' : 'they are'} back in ${origin ?? 'their queues'} with attempts reset.`);
+  }
+  const stayed = (n: number, why: string) => parts.push(`${messages(n)} stayed in the DLQ: ${why}.`);
+  const missing = Object.keys(r.skipped.originMissing);
+  const otherTier = Object.keys(r.skipped.originOtherTier);
+  const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+  if (missing.length > 0) stayed(sum(r.skipped.originMissing), `their origin queue ${names(missing)} no longer ${missing.length === 1 ? 'exists' : 'exist'}`);
+  if (otherTier.length > 0) stayed(sum(r.skipped.originOtherTier), `their origin queue ${names(otherTier)} is now of the other tier (memory or database)`);
+  if (r.skipped.unroutable > 0) stayed(r.skipped.unroutable, 'the exchange routed them to no queue');
+  if (r.more) parts.push('More match than one replay moves: replay again for the next ones.');
+  if (parts.length === 0) parts.push('Nothing was replayed: the messages may have been replayed or discarded meanwhile, or a consumer holds them.');
+  return { tone: r.replayed > 0 ? 'success' : 'error', text: parts.join(' ') };
+}
