@@ -102,7 +102,10 @@ describe.each(drivers)('GET /metrics on %s', (driver) => {
     expect(value(m, 'hatoba_publish_duration_seconds_count')).toBe(10);
     expect(value(m, 'hatoba_publish_duration_seconds_bucket', { le: '+Inf' })).toBe(10);
     expect(value(m, 'hatoba_group_commit_batch_size_sum')).toBe(9); // the memory-only publish skips the database
-    expect(m.some((x) => x.name === 'hatoba_process_resident_memory_bytes' || x.name.startsWith('hatoba_process_'))).toBe(true);
+    // Node.js process metrics, named once: hatoba_process_…, hatoba_nodejs_… (never hatoba_process_process_…).
+    expect(value(m, 'hatoba_process_cpu_seconds_total')).toBeGreaterThan(0);
+    expect(m.some((x) => x.name.startsWith('hatoba_nodejs_'))).toBe(true);
+    expect(m.filter((x) => /^hatoba_process_(process|nodejs)_/.test(x.name))).toEqual([]);
   });
 
   it('counts what the sweeper dead-letters (TTL expiry, a last lease running out), and the gauges follow', async () => {
@@ -130,6 +133,38 @@ describe.each(drivers)('GET /metrics on %s', (driver) => {
     expect(value(m, 'hatoba_messages_dead_lettered_total', { queue: 'short', reason: 'max_length' })).toBe(3);
     expect(value(m, 'hatoba_queue_depth', { queue: 'short', state: 'ready' })).toBe(2);
     expect(value(m, 'hatoba_queue_depth', { queue: 'short.dlq', state: 'ready' })).toBe(3);
+  });
+
+  it('drops the series of a deleted queue and exchange, so short-lived ones do not pile up', async () => {
+    await api('PUT', '/v1/exchanges/brief', { type: 'fanout' });
+    await api('PUT', '/v1/queues/brief.q', {});
+    await api('POST', '/v1/bindings', { exchange: 'brief', queue: 'brief.q' });
+    await api('POST', '/v1/exchanges/brief/messages', 'x');
+    const [d] = await receive('brief.q', 1);
+    await api('POST', '/v1/queues/brief.q/nack', { receipts: [d!.receipt], requeue: false });
+    const before = await scrape();
+    const about = (m: Sample[]) => m.filter((x) => x.labels.queue === 'brief.q' || x.labels.exchange === 'brief').map((x) => x.name);
+    expect(new Set(about(before))).toEqual(
+      new Set([
+        'hatoba_messages_published_total',
+        'hatoba_messages_routed_total',
+        'hatoba_messages_delivered_total',
+        'hatoba_messages_nacked_total',
+        'hatoba_messages_dead_lettered_total',
+        'hatoba_end_to_end_latency_seconds_bucket',
+        'hatoba_end_to_end_latency_seconds_sum',
+        'hatoba_end_to_end_latency_seconds_count',
+        'hatoba_queue_depth',
+        'hatoba_queue_consumers',
+      ]),
+    );
+    expect((await api('DELETE', '/v1/queues/brief.q')).status).toBe(204);
+    expect((await api('DELETE', '/v1/queues/brief.q.dlq')).status).toBe(204);
+    expect((await api('DELETE', '/v1/exchanges/brief')).status).toBe(204);
+    const after = await scrape();
+    expect(about(after)).toEqual([]);
+    expect(after.filter((x) => x.labels.queue === 'brief.q.dlq')).toEqual([]);
+    expect(value(after, 'hatoba_messages_routed_total', { queue: 'work' })).toBe(8); // live queues keep theirs
   });
 
   it('escapes label values so that any queue name still yields valid lines', async () => {

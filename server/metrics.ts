@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type LabelValues } from 'prom-client';
 import type { Broker } from './broker/api';
 import type { Telemetry } from './broker/telemetry';
 
@@ -9,7 +9,8 @@ import type { Telemetry } from './broker/telemetry';
  */
 export function createMetrics(options: { pool?: () => { total: number; active: number; waiting: number } } = {}) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'hatoba_process_' });
+  // prom-client's own names already start with process_ or nodejs_: hatoba_process_cpu_seconds_total, …
+  collectDefaultMetrics({ register: registry, prefix: 'hatoba_' });
   const counter = (name: string, help: string, labelNames: string[]) => new Counter({ name, help, labelNames, registers: [registry] });
   const published = counter('hatoba_messages_published_total', 'Messages published, by exchange', ['exchange']);
   const routed = counter('hatoba_messages_routed_total', 'Queue entries created by publishes, by queue', ['queue']);
@@ -59,12 +60,33 @@ export function createMetrics(options: { pool?: () => { total: number; active: n
     groupCommit: (size) => batch.observe(size),
   };
 
+  /**
+   * Series of queues and exchanges that no longer exist are dropped at scrape time, so short-lived
+   * queues do not grow the exposition without bound (a queue declared again starts from zero, as
+   * a counter reset, which Prometheus' rate() handles).
+   */
+  const byQueue = [routed, delivered, acked, nacked, dead, replayed, endToEnd, pushes];
+  async function forgetGone(metrics: (Counter<string> | Histogram<string>)[], label: string, live: Set<string>): Promise<void> {
+    for (const metric of metrics) {
+      const seen = new Map<string, LabelValues<string>>();
+      for (const v of (await metric.get()).values) {
+        const name = v.labels[label];
+        if (name === undefined || live.has(String(name))) continue;
+        const labels = Object.fromEntries(Object.entries(v.labels).filter(([k]) => k !== 'le'));
+        seen.set(JSON.stringify(labels), labels);
+      }
+      for (const labels of seen.values()) metric.remove(labels);
+    }
+  }
+
   /** The Prometheus text exposition, with depth gauges read now. */
   async function scrape(broker: Broker): Promise<{ contentType: string; body: string }> {
     depth.reset();
     oldest.reset();
     consumers.reset();
-    const queues = await broker.listQueues();
+    const [queues, exchanges] = await Promise.all([broker.listQueues(), broker.listExchanges()]);
+    await forgetGone(byQueue, 'queue', new Set(queues.map((q) => q.name)));
+    await forgetGone([published], 'exchange', new Set(exchanges.map((e) => e.name)));
     const total = new Map(queues.map((q) => [q.name, q.ready + q.inFlight + q.delayed]));
     for (const q of queues) {
       const dlq = total.get(`${q.name}.dlq`);
