@@ -99,7 +99,7 @@ function AuditLog({
             className="input"
             value={draft.actor}
             onChange={(e) => setDraft({ ...draft, actor: e.target.value })}
-            placeholder="session:operator, key:checkout, …"
+            placeholder="key:checkout"
           />
         </div>
         <div className="field">

@@ -88,8 +88,11 @@ function Volume({ exchange, range }: { exchange: string; range: HistoryRange }) 
         ) : volume.isError && !volume.data ? (
           <ErrorNotice error={volume.error} title="Could not read the history" />
         ) : series.total === 0 ? (
-          <EmptyState title={`Nothing published to ${exchange} in this range`}>
-            <p>Pick a longer range, or publish to the exchange.</p>
+          <EmptyState title={`Nothing stored for ${exchange} in this range`}>
+            <p>
+              Pick a longer range, or publish to the exchange. Messages that reach only memory-tier queues are not stored, so the
+              history does not count them.
+            </p>
           </EmptyState>
         ) : (
           <HistoryChart series={series} label={`Messages published to ${exchange} per routing key, ${HISTORY_RANGES[range].label.toLowerCase()}`} />

@@ -42,7 +42,7 @@ export function MessageDetail({ id }: { id: string }) {
             <dt>Published</dt>
             <dd>{formatTimestamp(m.publishedAt)}</dd>
             <dt>Exchange</dt>
-            <dd>{m.exchange === 'amq.default' ? 'default exchange' : m.exchange}</dd>
+            <dd>{m.exchange === 'amq.default' ? 'amq.default (the default exchange)' : m.exchange}</dd>
             <dt>Routing key</dt>
             <dd className="mono">{m.routingKey || '(empty)'}</dd>
             <dt>Routed to</dt>

@@ -149,7 +149,7 @@ function Results({ input }: { input: ReturnType<typeof toSearchInput>['input'] }
                 </td>
                 <td>
                   <span className="truncate mono">{bodyPreview(base64ToBytes(m.body), m.contentType, 48)}</span>{' '}
-                  <span className="muted small">{formatBytes(m.size)}</span>
+                  <span className="muted small nowrap">{formatBytes(m.size)}</span>
                 </td>
               </tr>
             ))}

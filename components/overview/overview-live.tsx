@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useRef } from 'react';
 import { StatList } from '../stat-list';
 import { publishedRate } from './overview-data';
-import { pushTrend, queueTotals, queuesNeedingAttention } from '../queues/queue-signals';
+import { nextSteps, pushTrend, queueTotals, queuesNeedingAttention } from '../queues/queue-signals';
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { formatCount, formatDuration, formatRate } from '../ui/format';
 import { EmptyState, ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
@@ -93,11 +93,17 @@ export function OverviewLive() {
                       <SignalBadges signals={signals} />
                     </td>
                     <td className="small">
-                      {signals[0]!.kind === 'dead_letters' ? (
-                        <Link href={`/dead-letters?queue=${encodeURIComponent(q.name.endsWith('.dlq') ? q.name : `${q.name}.dlq`)}`}>Review dead letters</Link>
-                      ) : (
-                        signals[0]!.detail
-                      )}
+                      <ul className="plain-list">
+                        {nextSteps(signals).map((step) => (
+                          <li key={step.text}>
+                            {step.deadLetters ? (
+                              <Link href={`/dead-letters?queue=${encodeURIComponent(q.name.endsWith('.dlq') ? q.name : `${q.name}.dlq`)}`}>{step.text}</Link>
+                            ) : (
+                              step.text
+                            )}
+                          </li>
+                        ))}
+                      </ul>
                     </td>
                   </tr>
                 ))}

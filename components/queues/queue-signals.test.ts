@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueInfoView } from '@/server/trpc/schemas';
-import { DLQ_TREND_POLLS, deadLetterGain, isDeadLetterGrowing, isGrowing, pushTrend, queueSignals, queueTotals, queuesNeedingAttention } from './queue-signals';
+import { DLQ_TREND_POLLS, deadLetterGain, isDeadLetterGrowing, isGrowing, nextSteps, pushTrend, queueSignals, queueTotals, queuesNeedingAttention } from './queue-signals';
 
 const settings: QueueInfoView['settings'] = {
   durability: 'durable',
@@ -154,5 +154,21 @@ describe('queueTotals and pushTrend', () => {
     let trends = new Map<string, number[]>();
     for (const ready of [1, 2, 3, 4, 5]) trends = pushTrend(trends, [q('a', { ready })], 3);
     expect(trends.get('a')).toEqual([3, 4, 5]);
+  });
+});
+
+describe('nextSteps', () => {
+  it('says what to do about each signal once, worst first, and marks what is done on the DLQ page', () => {
+    const steps = nextSteps(queueSignals(q('mail', { ready: 914, consumers: 0, oldestReadyAgeMs: 120_000 }), 3));
+    expect(steps).toEqual([
+      { text: 'Review the dead letters: replay or discard them', deadLetters: true },
+      { text: 'Start a consumer, or give the queue a push endpoint', deadLetters: false },
+      { text: 'Add consumers, or find out why they are slow', deadLetters: false },
+    ]);
+    const dlq = queueSignals(q('mail.dlq', { ready: 4, consumers: 0 }), 4, { oldAfterMs: 60_000, depthTrend: [1, 2, 3] });
+    expect(nextSteps(dlq)).toEqual([
+      { text: 'Review the dead letters: replay or discard them', deadLetters: true },
+      { text: 'Read the last errors of its dead letters: consumers keep failing', deadLetters: true },
+    ]);
   });
 });

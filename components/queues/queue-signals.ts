@@ -12,6 +12,8 @@ export interface Signal {
   label: string;
   /** A sentence that says what is wrong and what to look at. */
   detail: string;
+  /** What an operator can do about it, in a few words. */
+  action: string;
   severity: 'warning' | 'critical';
 }
 
@@ -41,25 +43,26 @@ export function queueSignals(q: QueueInfoView, dlqDepth: number, o: SignalOption
       kind: 'dead_letters',
       label: `${dlqDepth} dead`,
       detail: dlq ? `${dlqDepth} dead letters wait for replay or discard` : `${dlqDepth} of its messages are in ${q.name}.dlq`,
+      action: 'Review the dead letters: replay or discard them',
       severity: 'critical',
     });
   }
   if (!dlq && q.ready > 0 && q.consumers === 0) {
-    signals.push({ kind: 'no_consumers', label: 'no consumers', detail: `${q.ready} ready and nobody is receiving`, severity: 'warning' });
+    signals.push({ kind: 'no_consumers', label: 'no consumers', detail: `${q.ready} ready and nobody is receiving`, action: 'Start a consumer, or give the queue a push endpoint', severity: 'warning' });
   }
   if (!dlq && q.oldestReadyAgeMs != null && q.oldestReadyAgeMs > o.oldAfterMs) {
-    signals.push({ kind: 'old_messages', label: 'old messages', detail: 'the oldest ready message has waited too long', severity: 'warning' });
+    signals.push({ kind: 'old_messages', label: 'old messages', detail: 'the oldest ready message has waited too long', action: 'Add consumers, or find out why they are slow', severity: 'warning' });
   }
   const dlqGain = dlq || !o.dlqTrend ? null : deadLetterGain(dlqDepth, o.dlqTrend);
   if (dlqGain) {
-    signals.push({ kind: 'dead_letters_growing', label: 'dead letters rising', detail: `${q.name}.dlq is filling: ${gainDetail(dlqGain)}`, severity: 'warning' });
+    signals.push({ kind: 'dead_letters_growing', label: 'dead letters rising', detail: `${q.name}.dlq is filling: ${gainDetail(dlqGain)}`, action: 'Read the last errors of its dead letters: consumers keep failing', severity: 'warning' });
   }
   if (!dlq && isGrowing(q, o.depthTrend)) {
-    signals.push({ kind: 'growing', label: 'growing', detail: 'messages arrive faster than they are consumed', severity: 'warning' });
+    signals.push({ kind: 'growing', label: 'growing', detail: 'messages arrive faster than they are consumed', action: 'Add consumers: they do not keep up', severity: 'warning' });
   }
   const gain = dlq ? deadLetterGain(depthOf(q), o.depthTrend) : null;
   if (gain) {
-    signals.push({ kind: 'growing', label: 'growing', detail: `dead letters are piling up: ${gainDetail(gain)}`, severity: 'warning' });
+    signals.push({ kind: 'growing', label: 'growing', detail: `dead letters are piling up: ${gainDetail(gain)}`, action: 'Read the last errors of its dead letters: consumers keep failing', severity: 'warning' });
   }
   return signals;
 }
@@ -113,6 +116,17 @@ export function isGrowing(q: QueueInfoView, trend: number[] = []): boolean {
   const risingEveryPoll = points.every((d, i) => i === 0 || d > points[i - 1]!);
   const outpaced = q.ready > 0 && q.publishRate > 0.1 && q.publishRate > q.deliverRate * 1.2;
   return risingEveryPoll || outpaced;
+}
+
+/** The distinct things to do about a queue's signals, worst first; `deadLetters` marks those done on its DLQ's page. */
+export function nextSteps(signals: Signal[]): { text: string; deadLetters: boolean }[] {
+  const seen = new Set<string>();
+  return signals.flatMap((sig) => {
+    if (seen.has(sig.action)) return [];
+    seen.add(sig.action);
+    const onDlq = sig.kind === 'dead_letters' || sig.kind === 'dead_letters_growing' || (sig.kind === 'growing' && sig.action.includes('dead letters'));
+    return [{ text: sig.action, deadLetters: onDlq }];
+  });
 }
 
 export interface AttentionRow {

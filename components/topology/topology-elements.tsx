@@ -38,8 +38,9 @@ function QueueNodeView({ data }: NodeProps<QueueNode>) {
     >
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="topo-node__name">{data.name}</div>
-      <div className="topo-node__meta" data-testid="queue-depth">
-        {formatCount(data.depth)} {data.dlq ? 'dead' : data.depth === 1 ? 'message' : 'messages'} · {data.consumers} {data.consumers === 1 ? 'consumer' : 'consumers'}
+      {/* Short words, so that a six-digit depth still fits the node's width. */}
+      <div className="topo-node__meta" data-testid="queue-depth" title={`${data.depth.toLocaleString('en-US')} ${data.dlq ? 'dead letters' : 'messages'}, ${data.consumers} consumers`}>
+        {formatCount(data.depth)} {data.dlq ? 'dead' : data.depth === 1 ? 'msg' : 'msgs'} · {data.consumers} {data.consumers === 1 ? 'consumer' : 'consumers'}
       </div>
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </Link>

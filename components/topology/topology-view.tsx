@@ -176,7 +176,7 @@ export function TopologyView() {
       ) : (
         <>
           <p className="muted small">
-            {layout!.nodes.length} nodes, {layout!.edges.length} links{layout!.hidden > 0 ? `, ${layout!.hidden} hidden by the options above` : ''}.
+            {layout!.nodes.length} {layout!.nodes.length === 1 ? 'node' : 'nodes'}, {layout!.edges.length} {layout!.edges.length === 1 ? 'link' : 'links'}{layout!.hidden > 0 ? `, ${layout!.hidden} hidden by the options above` : ''}.
             {viewport && !viewport.whole ? ' Showing the top-left part: use the overview map or zoom out for the rest.' : ''} Scroll to zoom, drag to pan; select a node to
             open its page. Dashed red links carry dead letters.
           </p>

@@ -44,6 +44,34 @@ describe('layoutTimeline', () => {
     expect(t.errors).toBe(3);
   });
 
+  it('gives a queue the message waits in (routed there, no event yet) its lane, with a waiting step linked from the routing', () => {
+    const fanned = layoutTimeline({
+      messages: [{ id: 'm1', exchange: 'orders', replyTo: null, routedTo: ['inventory', 'shipping', 'notification'], replayOf: null }],
+      events: [
+        ev(0, 'published', null),
+        ev(0, 'routed', null, { detail: { queues: ['inventory', 'shipping', 'notification'] } }),
+        ev(10, 'delivered', 'inventory', { attempt: 1 }),
+        ev(12, 'acked', 'inventory', { attempt: 1 }),
+      ],
+    });
+    expect(fanned.lanes.map((l) => l.label)).toEqual(['exchange orders', 'queue inventory', 'queue shipping', 'queue notification']);
+    const waiting = fanned.items.filter((i) => i.type === 'waiting');
+    expect(waiting.map((w) => [w.lane, w.label, w.note])).toEqual([
+      ['queue:shipping', 'waiting', 'not delivered yet'],
+      ['queue:notification', 'waiting', 'not delivered yet'],
+    ]);
+    const last = Math.max(...fanned.items.filter((i) => i.type !== 'waiting').map((i) => i.column));
+    expect(waiting.map((w) => w.column)).toEqual([last + 1, last + 1]);
+    const routed = fanned.items.find((i) => i.type === 'routed')!;
+    expect(fanned.links.filter((l) => l.from === routed.key).map((l) => fanned.items.find((i) => i.key === l.to)!.lane)).toEqual([
+      'queue:inventory',
+      'queue:shipping',
+      'queue:notification',
+    ]);
+    // A finished story has no waiting step.
+    expect(t.items.some((i) => i.type === 'waiting')).toBe(false);
+  });
+
   it('names a released lease and says why, as a warning', () => {
     const released = layoutTimeline({
       messages: retriedAndDead.messages,
@@ -90,7 +118,7 @@ describe('layoutTimeline', () => {
         { at: T(5), type: 'replied', messageId: 'req', exchange: 'rpc', queue: 'reply.q', attempt: null, detail: { replyId: 'rep' } },
       ],
     });
-    expect(rr.lanes.map((l) => l.label)).toEqual(['exchange rpc', 'default exchange', 'queue reply.q']);
+    expect(rr.lanes.map((l) => l.label)).toEqual(['exchange rpc', 'exchange amq.default', 'queue reply.q']);
     const replied = rr.items.find((i) => i.type === 'replied')!;
     expect(rr.links.filter((l) => l.kind === 'reply').map((l) => l.to)).toEqual([replied.key, replied.key]);
   });

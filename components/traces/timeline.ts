@@ -37,7 +37,7 @@ export type Tone = 'info' | 'ok' | 'warn' | 'error';
 
 export interface TimelineItem {
   key: string;
-  /** The trace event's type, or `arrived` for the synthesized arrival in a DLQ or replay target. */
+  /** The trace event's type, `arrived` for the synthesized arrival in a DLQ or replay target, or `waiting` in a queue it was routed to and has no event in yet. */
   type: string;
   lane: string;
   column: number;
@@ -108,7 +108,7 @@ const str = (v: unknown) => (typeof v === 'string' ? v : null);
 const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 export function exchangeLabel(name: string): string {
-  return name === 'amq.default' ? 'default exchange' : `exchange ${name}`;
+  return `exchange ${name}`;
 }
 
 function describe(e: TimelineEventInput): { label: string; note: string | null } {
@@ -221,6 +221,19 @@ export function layoutTimeline(
       if (replyPublished) links.push({ from: replyPublished, to: key, kind: 'reply' });
     }
   });
+
+  // A queue the message was routed to but has no event in yet (it waits in the backlog) still gets
+  // its lane: one `waiting` step per such queue, side by side in a last column, linked from the routing.
+  let firstWaiting = true;
+  for (const [k, from] of awaiting) {
+    if (from.kind !== 'route') continue;
+    const queue = k.slice(k.indexOf('|') + 1);
+    const cause = steps.find((s) => s.key === from.key)!;
+    const key = `w${steps.length}`;
+    steps.push({ event: cause.event, lane: { kind: 'queue', name: queue }, type: 'waiting', label: 'waiting', note: 'not delivered yet', tone: 'info', sameColumn: !firstWaiting, key });
+    links.push({ from: from.key, to: key, kind: 'route' });
+    firstWaiting = false;
+  }
 
   // Lanes in order of first appearance; exchanges and queues apart so the same name can be both.
   const lanes: Lane[] = [];

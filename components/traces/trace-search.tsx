@@ -73,7 +73,7 @@ export function RecentTraces() {
                   <Link href={`/traces/${encodeURIComponent(r.correlationId)}`}>{r.correlationId}</Link>
                 </td>
                 <td className="nowrap">{formatTimestamp(r.lastAt)}</td>
-                <td>{r.exchange === 'amq.default' ? 'default' : r.exchange}</td>
+                <td title={r.exchange === 'amq.default' ? 'the default exchange: straight to the queue named by the routing key' : undefined}>{r.exchange}</td>
                 <td className="mono">{r.routingKey}</td>
                 <td className="num">{r.messages}</td>
               </tr>

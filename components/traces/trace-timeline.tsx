@@ -4,6 +4,9 @@ import { useId } from 'react';
 import { formatDuration } from '../ui/format';
 import { dotRadius, type Timeline } from './timeline';
 
+/** Wide enough for a lane name of 24 characters, within the gutter left of the first step. */
+const LANE_NAMES_WIDTH = 142;
+
 const ARROW_IDS = { route: 'arrow-route', dead_letter: 'arrow-dead', replay: 'arrow-replay', reply: 'arrow-reply' } as const;
 
 /** Draws a laid-out timeline (timeline.ts does the geometry). The event table below it carries the same facts as text. */
@@ -25,6 +28,19 @@ export function TraceTimeline({
   // timeline.width already leaves room for the last column's texts.
   const width = Math.max(minWidth, timeline.width + 16);
   const scrolls = width > minWidth;
+  const laneNames = (bandWidth: number) =>
+    timeline.lanes.map((lane, i) => (
+      <g key={lane.key}>
+        <rect x={0} y={lane.y - 36} width={bandWidth} height={72} className={i % 2 ? 'lane-band lane-band--alt' : 'lane-band'} />
+        <text x={12} y={lane.y - 4} className="lane-kind">
+          {lane.kind}
+        </text>
+        <text x={12} y={lane.y + 13} className="lane-label">
+          <title>{lane.label}</title>
+          {lane.name.length > 24 ? `${lane.name.slice(0, 23)}…` : lane.name}
+        </text>
+      </g>
+    ));
   return (
     <>
       {scrolls && (
@@ -32,6 +48,7 @@ export function TraceTimeline({
           The timeline is wider than the page: scroll it sideways, or focus it and use the arrow keys, to reach the last steps.
         </p>
       )}
+      <div className="timeline-frame">
       {/* Focusable and named: it scrolls sideways when the story is long, and keyboards must reach all of it. */}
       <div
         className="timeline"
@@ -49,18 +66,7 @@ export function TraceTimeline({
             ))}
           </defs>
           <g transform={`translate(0, ${top})`}>
-            {timeline.lanes.map((lane, i) => (
-              <g key={lane.key}>
-                <rect x={0} y={lane.y - 36} width={width} height={72} className={i % 2 ? 'lane-band lane-band--alt' : 'lane-band'} />
-                <text x={12} y={lane.y - 4} className="lane-kind">
-                  {lane.kind}
-                </text>
-                <text x={12} y={lane.y + 13} className="lane-label">
-                  <title>{lane.label}</title>
-                  {lane.name.length > 24 ? `${lane.name.slice(0, 23)}…` : lane.kind === 'exchange' && lane.name === 'amq.default' ? 'default' : lane.name}
-                </text>
-              </g>
-            ))}
+            {laneNames(width)}
             {/* Paths are routed clear of other steps' dots (timeline-links.ts). */}
             {timeline.links.map((l, i) => (
               <path key={i} d={l.path} className={`link link--${l.kind}`} markerEnd={`url(#${ARROW_IDS[l.kind]})`} />
@@ -74,7 +80,7 @@ export function TraceTimeline({
                 onMouseLeave={() => onActivate(null)}
               >
                 <title>{`${item.label}${item.note ? ` — ${item.note}` : ''} (+${formatDuration(item.offsetMs)})`}</title>
-                <circle r={dotRadius(item.type)} className={`dot--${item.tone}`} />
+                <circle r={dotRadius(item.type)} className={item.type === 'waiting' ? 'dot--waiting' : `dot--${item.tone}`} />
                 {/* Neighbours' texts alternate between two rows (timeline-labels.ts), so they do not run together. */}
                 <text y={item.labelRow === 0 ? -14 : -26} textAnchor="middle" className="item-label">
                   {item.labelText}
@@ -87,13 +93,20 @@ export function TraceTimeline({
               </g>
             ))}
           </g>
-          {/* Column times, once per column. */}
-          {[...new Map(timeline.items.map((i) => [i.column, i])).values()].map((i) => (
+          {/* Column times, once per column (the waiting column has none: nothing happened there yet). */}
+          {[...new Map(timeline.items.filter((i) => i.type !== 'waiting').map((i) => [i.column, i])).values()].map((i) => (
             <text key={i.column} x={i.x} y={14} textAnchor="middle" className="item-time">
               +{formatDuration(i.offsetMs)}
             </text>
           ))}
         </svg>
+      </div>
+      {/* The lane names stay in view while the steps scroll sideways under them. */}
+      {scrolls && (
+        <svg className="timeline-lanes" width={LANE_NAMES_WIDTH} height={height} aria-hidden="true">
+          <g transform={`translate(0, ${top})`}>{laneNames(LANE_NAMES_WIDTH)}</g>
+        </svg>
+      )}
       </div>
     </>
   );
