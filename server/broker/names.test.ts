@@ -15,6 +15,12 @@ describe('text PostgreSQL cannot store', () => {
     expect(() => checkStoredText({ ok: 'fine 😀', none: undefined, nil: null })).not.toThrow();
   });
 
+  it('checkHeaders refuses the header name __proto__ as reserved (a plain object would take it as its prototype)', () => {
+    const headers = JSON.parse('{"a":"1","__proto__":"x"}') as Record<string, string>; // an own key, as JSON.parse makes it
+    expect(() => checkHeaders(headers)).toThrow(expect.objectContaining({ code: 'validation_failed', message: expect.stringMatching(/'__proto__' is reserved/), details: { field: 'headers', header: '__proto__' } }));
+    expect(() => checkHeaders({ constructor: 'c', tostring: 't', proto: 'p' })).not.toThrow();
+  });
+
   it('a routing key with a lone surrogate is invalid, like one with a control character', () => {
     expect(() => checkRoutingKey('nul13\ud800')).toThrow(expect.objectContaining({ code: 'invalid_routing_key' }));
     expect(() => checkRoutingKey('a.\udc00', { pattern: true })).toThrow(expect.objectContaining({ code: 'invalid_routing_key' }));

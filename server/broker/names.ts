@@ -68,6 +68,10 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,200}$/;
 
 export function checkHeaders(headers: Record<string, string>): void {
   for (const [name, value] of Object.entries(headers)) {
+    // Copied into a plain object, `__proto__` would set its prototype rather than a header: reserved.
+    if (name === '__proto__') {
+      throw new BrokerError('validation_failed', "Header name '__proto__' is reserved: use another name", { field: 'headers', header: name });
+    }
     if (!HEADER_NAME.test(name)) {
       throw new BrokerError(
         'validation_failed',

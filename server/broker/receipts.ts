@@ -14,11 +14,16 @@ export const formatReceipt = (r: Receipt): string => `${r.entryId}.${r.lease}`;
 export const receiptsOf = (entries: { id: number | string; lease: string | null }[]): Set<string> =>
   new Set(entries.map((e) => formatReceipt({ entryId: Number(e.id), lease: e.lease! })));
 
+// An entry id as formatReceipt writes it: decimal digits, no sign, exponent, space or leading zero
+// (Number() would also read '1e3', ' 7', '0x1f' and '+7'), at most 16 of them: checked safe below.
+const ENTRY_ID = /^[1-9][0-9]{0,15}$/;
+
 export function parseReceipt(receipt: string): Receipt {
   const dot = receipt.indexOf('.');
-  const entryId = Number(receipt.slice(0, dot));
+  const digits = dot < 1 ? '' : receipt.slice(0, dot);
+  const entryId = Number(digits);
   const lease = receipt.slice(dot + 1);
-  if (dot < 1 || !Number.isSafeInteger(entryId) || entryId < 1 || !UUID.test(lease)) {
+  if (!ENTRY_ID.test(digits) || !Number.isSafeInteger(entryId) || !UUID.test(lease)) {
     throw new BrokerError('invalid_receipt', `'${receipt.slice(0, 100)}' is not a receipt returned by receive`, {
       receipt: receipt.slice(0, 100),
     });

@@ -51,24 +51,46 @@ export function parseJson<S extends z.ZodType>(raw: Buffer | string, schema: S):
   return validate(schema, value);
 }
 
+/** How deep arrays and objects may nest in a JSON request body: no endpoint needs more than a few levels. */
+const MAX_JSON_DEPTH = 64;
+
 /**
  * Every string of a JSON request body (names, keys, headers, errors, secrets...) may end up in
  * PostgreSQL text or jsonb, which cannot hold NUL nor a lone UTF-16 surrogate: refused here once,
  * for every route, as 400 validation_failed naming the field. A message body (a `body` field) is
  * stored as bytes, so it may hold anything.
+ *
+ * Two more things every route is spared here. The key `__proto__`: copied into a plain object
+ * (`obj[key] = v`, zod's z.record) it sets the prototype instead of a key and vanishes (a headers
+ * binding would lose its match), so it is refused as a reserved name. And nesting deeper than
+ * MAX_JSON_DEPTH: JSON.parse takes any depth, but a recursive walk (JSON.stringify, this one
+ * was) overflows the stack. The walk is iterative, in document order, so the first bad field is
+ * the one named.
  */
-function checkJsonText(value: unknown, path: string): void {
-  if (typeof value === 'string') {
-    const bad = unstorableText(value);
-    if (bad) throw unstorable(path, bad);
-  } else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) checkJsonText(value[i], path ? `${path}.${i}` : String(i));
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, v] of Object.entries(value)) {
+function checkJsonText(root: unknown, rootPath: string): void {
+  // `key` is set on an object member: its name is checked when it is reached, in document order.
+  const stack: { value: unknown; path: string; depth: number; key?: string }[] = [{ value: root, path: rootPath, depth: 0 }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { value, depth, key } = item;
+    let path = item.path;
+    if (key !== undefined) {
       const badKey = unstorableText(key);
-      const at = path ? `${path}.${badKey ? JSON.stringify(key) : key}` : badKey ? JSON.stringify(key) : key;
-      if (badKey) throw unstorable(at, badKey, 'the name ');
-      if (key !== 'body') checkJsonText(v, at);
+      path = path ? `${path}.${badKey ? JSON.stringify(key) : key}` : badKey ? JSON.stringify(key) : key;
+      if (badKey) throw unstorable(path, badKey, 'the name ');
+      if (key === '__proto__') throw reserved(path);
+      if (key === 'body') continue;
+    }
+    if (typeof value === 'string') {
+      const bad = unstorableText(value);
+      if (bad) throw unstorable(path, bad);
+    } else if (value !== null && typeof value === 'object') {
+      if (depth === MAX_JSON_DEPTH) throw tooDeep(path);
+      if (Array.isArray(value)) {
+        for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: path ? `${path}.${i}` : String(i), depth: depth + 1 });
+      } else {
+        const entries = Object.entries(value);
+        for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i]![1], path, depth: depth + 1, key: entries[i]![0] });
+      }
     }
   }
 }
@@ -78,6 +100,18 @@ const unstorable = (path: string, bad: string, what = '') =>
     field: path,
     issues: [{ path, message: `must not contain ${bad}` }],
   });
+
+const reserved = (path: string) =>
+  new GatewayError('validation_failed', `the name ${path} is reserved (__proto__ cannot be a key)`, {
+    field: path,
+    issues: [{ path, message: 'the name __proto__ is reserved' }],
+  });
+
+const tooDeep = (path: string) => {
+  const at = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+  const message = `is nested too deeply (at most ${MAX_JSON_DEPTH} levels of arrays and objects)`;
+  return new GatewayError('validation_failed', `${at || 'The body'} ${message}`, { field: at, issues: [{ path: at, message }] });
+};
 
 /** Validates against a schema; a failure is 400 validation_failed naming each field. */
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
@@ -96,18 +130,19 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infe
  * An empty value (`?limit=`) is kept as '': each schema says what the value must be.
  */
 export function queryObject(query: URLSearchParams, arrays: string[] = []): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // Built with fromEntries: `out[key] = …` would take ?__proto__=… as the prototype, unseen by the schema.
+  const out: [string, unknown][] = [];
   for (const key of new Set(query.keys())) {
     const values = query.getAll(key);
-    if (arrays.includes(key)) out[key] = values;
+    if (arrays.includes(key)) out.push([key, values]);
     else if (values.length > 1) {
       throw new GatewayError('validation_failed', `Query parameter ${key} is given ${values.length} times: give it once`, {
         field: key,
         issues: [{ path: key, message: 'given more than once' }],
       });
-    } else out[key] = values[0];
+    } else out.push([key, values[0]]);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 /**

@@ -61,21 +61,23 @@ export const observeRoutes: Route[] = [
       const q = validate(messageQuerySchema, queryObject(r.query, ['header']));
       // Every header=name:value must match (AND). A stored header has one value, so one name asked
       // with two different values could match nothing: refused rather than one value silently kept.
-      const headers: Record<string, string> = {};
+      // A Map, not a plain object: a name like constructor or __proto__ is a header, not a member of Object.prototype.
+      const headers = new Map<string, string>();
       for (const h of q.header ?? []) {
         const name = h.slice(0, h.indexOf(':')).toLowerCase();
         const value = h.slice(h.indexOf(':') + 1);
-        if (name in headers && headers[name] !== value) {
-          throw new GatewayError('validation_failed', `header ${name} is given with two values ('${headers[name]}' and '${value}'): a message has one value per header, give it once`, {
+        const given = headers.get(name);
+        if (given !== undefined && given !== value) {
+          throw new GatewayError('validation_failed', `header ${name} is given with two values ('${given}' and '${value}'): a message has one value per header, give it once`, {
             field: 'header',
             header: name,
           });
         }
-        headers[name] = value;
+        headers.set(name, value);
       }
       const found = await r.ctx.broker.searchMessages({
         ...q,
-        headers,
+        headers: Object.fromEntries(headers),
         from: q.from ? new Date(q.from) : undefined,
         to: q.to ? new Date(q.to) : undefined,
       });
