@@ -62,6 +62,12 @@ describe.each(drivers)('dashboard API on %s', (driver) => {
     const found = await api.messages.search({ headers: { tenant: 'acme' }, limit: 10 });
     expect(found.messages.map((m) => m.id)).toEqual([sent.id]);
     expect((await api.messages.get({ id: sent.id })).entries[0]).toMatchObject({ queue: 'q', state: 'ready' });
+    // A header named __proto__ would vanish in a plain object: refused, on publish and in a search, never silently dropped.
+    const proto = { ['__proto__']: 'x' }; // a computed key makes an own property, as JSON.parse does
+    expect(Object.keys(proto)).toEqual(['__proto__']);
+    await expect(api.queues.publish({ queue: 'q', body: { text: 'p', contentType: 'text/plain' }, headers: proto })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(api.messages.search({ headers: proto, limit: 10 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect((await t.broker.queueInfo('q')).ready).toBe(1);
   });
 
   it('describes the topology and the node', async () => {

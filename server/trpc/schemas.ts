@@ -86,4 +86,19 @@ export const bodyInputSchema = z.object({
   contentType: z.string().min(1).max(255),
 });
 
-export const headersInputSchema = z.record(z.string().min(1).max(255), z.string().max(8192));
+/**
+ * A record given as input whose own key `__proto__` is refused: zod's record leaves that key out
+ * silently (it would set the prototype), so a header named so would vanish unseen. The HTTP API
+ * refuses it the same way (gateway/http.ts).
+ */
+export function inputRecord<V extends z.ZodType>(key: z.ZodString, value: V) {
+  return z.preprocess((v, ctx) => {
+    if (v !== null && typeof v === 'object' && Object.hasOwn(v, '__proto__')) {
+      ctx.addIssue({ code: 'custom', message: 'the name __proto__ is reserved', path: ['__proto__'] });
+      return z.NEVER;
+    }
+    return v;
+  }, z.record(key, value));
+}
+
+export const headersInputSchema = inputRecord(z.string().min(1).max(255), z.string().max(8192));

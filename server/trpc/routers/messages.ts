@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { procedure, router } from '../init';
-import { deathSchema, entryStateSchema, messageViewSchema } from '../schemas';
+import { deathSchema, entryStateSchema, inputRecord, messageViewSchema } from '../schemas';
 import { deathView, messageView } from '../views';
 
 const foundSchema = messageViewSchema.extend({ routedTo: z.array(z.string()), seq: z.number() });
@@ -15,7 +15,7 @@ export const messagesRouter = router({
         exchange: z.string().min(1).max(200).optional(),
         routingKey: z.string().min(1).max(255).optional(),
         queue: z.string().min(1).max(200).optional(),
-        headers: z.record(z.string().min(1), z.string()).optional(),
+        headers: inputRecord(z.string().min(1), z.string()).optional(),
         from: z.iso.datetime({ offset: true }).optional(),
         to: z.iso.datetime({ offset: true }).optional(),
         limit: z.number().int().min(1).max(200).default(50),
