@@ -111,9 +111,11 @@ describe.each(drivers)('gateway v1 over HTTP on %s', (driver) => {
       'ce-id': 'evt-1',
     });
     expect(ce.body).toMatchObject({ queues: ['inventory', 'notification', 'shipping'], duplicate: false });
+    // the same event (source and id) again: a duplicate
     const ceAgain = await api('POST', '/v1/exchanges/orders/messages', '{"x":1}', {
       'content-type': 'application/json',
       'ce-type': 'order.completed',
+      'ce-source': '/shop',
       'ce-id': 'evt-1',
     });
     expect(ceAgain.body).toMatchObject({ id: ce.body.id, duplicate: true, queues: [] });

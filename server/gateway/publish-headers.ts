@@ -1,12 +1,53 @@
+import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { PublishInput } from '../broker/types';
 import { GatewayError } from './errors';
 import { headerText, headerValue } from './header-text';
 
 const APP_PREFIX = 'hatoba-header-';
-const MAX_APP_HEADERS = 64;
+export const MAX_APP_HEADERS = 64;
 
-const NO_BODY = new Uint8Array(0);
+export const NO_BODY = new Uint8Array(0);
+
+/**
+ * The one application header name refused: assigning `__proto__` on an object sets its
+ * prototype instead of adding a header (every other name, `constructor` included, is an own
+ * property like any other).
+ */
+const RESERVED_APP_HEADER = '__proto__';
+
+const reservedHeader = (header: string) =>
+  new GatewayError('validation_failed', `Header ${header} is refused: the application header name '${RESERVED_APP_HEADER}' is reserved`, {
+    header,
+    name: RESERVED_APP_HEADER,
+  });
+
+/**
+ * Publish stores the body as sent, so a body in a content coding (gzip, br, …) would be stored
+ * still encoded under a Content-Type that does not describe it: refused (415) before anything
+ * is read or stored. `identity` (and an empty value) mean no coding.
+ */
+export function checkContentEncoding(h: IncomingHttpHeaders): void {
+  const raw = h['content-encoding'];
+  if (raw === undefined) return;
+  const coding = raw.trim().toLowerCase();
+  if (coding === '' || coding === 'identity') return;
+  throw new GatewayError(
+    'unsupported_media_type',
+    `Content-Encoding '${raw}' is not supported on publish: send the body uncompressed (no Content-Encoding, or identity); it is stored as sent`,
+    { contentEncoding: raw, supported: ['identity'] },
+  );
+}
+
+/**
+ * The idempotency key of a CloudEvent: an event is identified by its source and id together
+ * (the same id from two sources is two events). The source's length keeps ('/a:b', 'c') apart
+ * from ('/a', 'b:c'); a key past the 255-character limit is replaced by its SHA-256.
+ */
+export function cloudEventKey(source: string, id: string): string {
+  const key = `ce:${source.length}:${source}:${id}`;
+  return key.length <= 255 ? key : `ce-sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
 
 function boolHeader(name: string, value: string | undefined): boolean | undefined {
   if (value === undefined) return undefined;
@@ -17,7 +58,7 @@ function boolHeader(name: string, value: string | undefined): boolean | undefine
 }
 
 /** `?key=` (the routing key when no header gives one); given twice it is refused, not the first one taken. */
-function queryKey(query: URLSearchParams): string | undefined {
+export function queryKey(query: URLSearchParams): string | undefined {
   const keys = query.getAll('key');
   if (keys.length > 1) {
     throw new GatewayError('validation_failed', `Query parameter key is given ${keys.length} times: give it once`, {
@@ -32,19 +73,24 @@ function queryKey(query: URLSearchParams): string | undefined {
  * Turns a publish request's metadata headers (API.md, Publish) into broker input, each value read
  * as UTF-8 where its bytes are (header-text.ts), so a routing key or correlation ID sent in a
  * header matches the same text sent in a JSON body. CloudEvents
- * binary mode: `ce-type` is the default routing key, `ce-id` the default idempotency key, and
- * every `ce-*` header is kept with the message so a consumer can rebuild the event.
+ * binary mode: `ce-type` is the default routing key, `ce-source` with `ce-id` the default
+ * idempotency key (cloudEventKey), and every `ce-*` header is kept with the message so a
+ * consumer can rebuild the event. A Content-Encoding other than identity is refused.
  * The body is left empty for the caller to set once it has read it (headers are checked first);
  * callers set fields on the result rather than spread it, which cost microseconds a publish.
  */
 export function publishInputFromHeaders(h: IncomingHttpHeaders, query: URLSearchParams, exchange: string): PublishInput {
+  if (h['content-encoding'] !== undefined) checkContentEncoding(h);
   const headers: Record<string, string> = {};
   let count = 0;
   for (const [name, raw] of Object.entries(h)) {
     const value = Array.isArray(raw) ? raw[0] : raw;
     if (value === undefined) continue;
-    if (name.startsWith(APP_PREFIX) && name.length > APP_PREFIX.length) headers[name.slice(APP_PREFIX.length)] = headerText(value);
-    else if (name.startsWith('ce-')) headers[name] = headerText(value);
+    if (name.startsWith(APP_PREFIX) && name.length > APP_PREFIX.length) {
+      const key = name.slice(APP_PREFIX.length);
+      if (key === RESERVED_APP_HEADER) throw reservedHeader(`Hatoba-Header-${RESERVED_APP_HEADER}`);
+      headers[key] = headerText(value);
+    } else if (name.startsWith('ce-')) headers[name] = headerText(value);
     else continue;
     if (++count > MAX_APP_HEADERS) {
       throw new GatewayError('validation_failed', `At most ${MAX_APP_HEADERS} application headers per message`, {});
@@ -62,8 +108,11 @@ export function publishInputFromHeaders(h: IncomingHttpHeaders, query: URLSearch
   if (correlationId !== undefined && (correlationId.length === 0 || correlationId.length > 255)) {
     throw new GatewayError('validation_failed', 'Header Hatoba-Correlation-Id must be 1–255 characters', {});
   }
-  const idempotencyKey = headerValue(h, 'idempotency-key') ?? headerValue(h, 'ce-id');
-  if (idempotencyKey !== undefined && idempotencyKey.length > 255) {
+  let idempotencyKey = headerValue(h, 'idempotency-key');
+  if (idempotencyKey === undefined) {
+    const ceId = headerValue(h, 'ce-id');
+    if (ceId !== undefined) idempotencyKey = cloudEventKey(headerValue(h, 'ce-source') ?? '', ceId);
+  } else if (idempotencyKey.length > 255) {
     throw new GatewayError('validation_failed', 'Idempotency-Key must be at most 255 characters', {});
   }
   return {

@@ -8,16 +8,28 @@ import { pathKey, valueTexts } from '../json-source';
 import { decodeBody } from './bodies';
 import { GatewayError } from './errors';
 import { isJsonType, parseJson } from './http';
-import { publishInputFromHeaders } from './publish-headers';
+import { applyStructuredCloudEvent, cloudEventsBatch, cloudEventsMode } from './cloudevents';
+import { checkContentEncoding, publishInputFromHeaders } from './publish-headers';
 import type { Request, Route } from './router';
 import { batchPublishSchema, errorSchema, publishResultSchema } from './schemas';
 
 const tag = 'Publish';
 
+const MAX_BATCH = 1000;
+
 async function publishOne(r: Request, exchange: string, routingKey?: string) {
   const input = publishInputFromHeaders(r.req.headers, r.query, exchange);
-  if (routingKey !== undefined) input.routingKey = routingKey;
+  const mode = cloudEventsMode(input.contentType);
+  if (mode === 'batch') {
+    throw new GatewayError(
+      'unsupported_media_type',
+      `A CloudEvents batch (application/cloudevents-batch+json) is published with POST /v1/exchanges/${exchange}/messages:batch; this endpoint takes one message`,
+      { contentType: input.contentType, batchPath: `/v1/exchanges/${exchange}/messages:batch` },
+    );
+  }
   input.body = await r.body();
+  if (mode === 'structured') applyStructuredCloudEvent(input, r.req.headers, r.query);
+  if (routingKey !== undefined) input.routingKey = routingKey;
   const result = await r.ctx.broker.publish(input);
   return { status: 201, body: result };
 }
@@ -30,7 +42,7 @@ export const publishRoutes: Route[] = [
     tag,
     summary: 'Publish one message; the body is stored as bytes with its Content-Type, metadata travels in headers',
     rawBody: true,
-    responses: { 201: publishResultSchema, 404: errorSchema, 413: errorSchema },
+    responses: { 201: publishResultSchema, 400: errorSchema, 404: errorSchema, 413: errorSchema, 415: errorSchema },
     handle: (r) => publishOne(r, r.params.exchange!),
   },
   {
@@ -40,7 +52,7 @@ export const publishRoutes: Route[] = [
     tag,
     summary: 'Publish one message straight to a queue (the default exchange)',
     rawBody: true,
-    responses: { 201: publishResultSchema, 404: errorSchema, 413: errorSchema },
+    responses: { 201: publishResultSchema, 400: errorSchema, 404: errorSchema, 413: errorSchema, 415: errorSchema },
     async handle(r) {
       const queue = r.params.queue!;
       r.req.headers['hatoba-mandatory'] = 'true';
@@ -58,18 +70,24 @@ export const publishRoutes: Route[] = [
     path: '/v1/exchanges/{exchange}/messages:batch',
     access: (r) => needs.publish(r.params.exchange!),
     tag,
-    summary: 'Publish up to 1,000 messages in one request, all or nothing',
+    summary:
+      'Publish up to 1,000 messages in one request, all or nothing; or a CloudEvents batch (application/cloudevents-batch+json), one message per event',
     request: batchPublishSchema,
-    responses: { 201: z.object({ results: z.array(publishResultSchema) }), 404: errorSchema, 415: errorSchema },
+    responses: { 201: z.object({ results: z.array(publishResultSchema) }), 400: errorSchema, 404: errorSchema, 415: errorSchema },
     async handle(r) {
+      if (r.req.headers['content-encoding'] !== undefined) checkContentEncoding(r.req.headers);
       const contentType = r.req.headers['content-type'];
+      const exchange = r.params.exchange!;
+      if (cloudEventsMode(contentType) === 'batch') {
+        const inputs = cloudEventsBatch(await r.body(), r.req.headers, r.query, exchange, MAX_BATCH);
+        return { status: 201, body: { results: await r.ctx.broker.publishBatch(inputs) } };
+      }
       if (!isJsonType(contentType)) {
         throw new GatewayError('unsupported_media_type', 'A batch must be sent as application/json', { contentType: contentType ?? null });
       }
       const text = (await r.body()).toString('utf8');
       const { messages } = parseJson(text, batchPublishSchema);
       const sources = valueTexts(text, ['messages', '*', 'body']);
-      const exchange = r.params.exchange!;
       const inputs = messages.map((m, i): PublishInput => {
         const { bytes, contentType: derived } = atMessage(i, () => decodeBody(m.body, m.encoding, sources.get(pathKey(['messages', i, 'body']))));
         return {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { needs } from '../auth/scopes';
 import { validate, queryObject } from './http';
 import { headerBytes } from './header-text';
+import { applyStructuredCloudEvent, cloudEventsMode } from './cloudevents';
 import { publishInputFromHeaders } from './publish-headers';
 import type { Route } from './router';
 import { errorSchema } from './schemas';
@@ -33,6 +34,8 @@ export const requestRoutes: Route[] = [
       const input = publishInputFromHeaders(r.req.headers, r.query, r.params.exchange!);
       if (q.key !== undefined) input.routingKey = q.key;
       input.body = await r.body();
+      // A structured CloudEvent is the request as binary mode would send it (cloudevents.ts).
+      if (cloudEventsMode(input.contentType) === 'structured') applyStructuredCloudEvent(input, r.req.headers, r.query);
       const reply = await r.ctx.broker.request(input, q.timeoutMs);
       const headers: Record<string, string> = {
         'content-type': headerBytes('content-type', reply.contentType) ?? 'application/octet-stream',
