@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ConfigError, readFlag } from '../server/config';
 import { ensureBuild } from '../server/ensure-build';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -126,7 +127,14 @@ async function stopAll(signal: string) {
 process.on('SIGINT', () => void stopAll('SIGINT'));
 process.on('SIGTERM', () => void stopAll('SIGTERM'));
 
-const dashboard = !['0', 'false', 'no', 'off'].includes((process.env.HATOBA_DASHBOARD ?? '').trim().toLowerCase());
+let dashboard: boolean;
+try {
+  dashboard = readFlag('HATOBA_DASHBOARD', process.env.HATOBA_DASHBOARD, true); // read as the nodes read it
+} catch (e) {
+  if (!(e instanceof ConfigError)) throw e;
+  console.error(`[cluster] ${e.message}`);
+  process.exit(2);
+}
 if (dashboard) await ensureBuild(root); // once, before three nodes would each try
 if (process.env.HATOBA_NODE_ID) console.log('[cluster] HATOBA_NODE_ID is ignored: the nodes are node-1..node-3');
 try {

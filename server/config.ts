@@ -3,35 +3,133 @@ import { z } from 'zod';
 import { MEMORY_DEFAULT_MAX_BYTES, MEMORY_DEFAULT_MAX_ENTRIES } from './broker/memory/memory-store';
 import { AllowListError, classifyAddress, parseAllowList } from './webhooks/address-guard';
 
+/**
+ * How a setting is read: an absent, empty or blank value means "not set" (the default applies:
+ * a templated env file leaves `PORT=` empty); any other value is read by `read`, which answers
+ * the value or what the setting must be. Every numeric and boolean variable goes through here.
+ */
+type Read<T> = (text: string) => { value: T } | { error: string };
+function setting<T>(fallback: T, read: Read<T>) {
+  return z
+    .string()
+    .transform((v, ctx): T => {
+      if (v.trim() === '') return fallback;
+      const r = read(v.trim());
+      if ('error' in r) {
+        ctx.addIssue({ code: 'custom', message: r.error });
+        return z.NEVER;
+      }
+      return r.value;
+    })
+    .default(fallback as never); // absent: the default (blank is handled above); `never`: zod types a generic default as Awaited<T>
+}
+
+const quoted = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+
+/** Whole decimal numbers only: no sign, fraction, exponent or hex (`0x10`, `1e1` and `-1` are refused, not read as 16, 10, -1). */
+function integer(fallback: number, min: number, max: number) {
+  return setting(fallback, (text) => {
+    const n = /^\d+$/.test(text) ? Number(text) : NaN;
+    return n >= min && n <= max ? { value: n } : { error: `must be a whole number from ${min} to ${max}, not ${quoted(text)}` };
+  });
+}
+
+/** Requests per second (decimals allowed); 0 is no limit. Bursts are twice the rate, so a rate below 0.5 would refuse everything. */
+const RATE_MAX = 1_000_000;
+function rate(fallback: number) {
+  return setting(fallback, (text) => {
+    const n = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+    return n === 0 || (n >= 0.5 && n <= RATE_MAX)
+      ? { value: n }
+      : { error: `must be 0 (no limit) or a number of requests per second from 0.5 to ${RATE_MAX}, not ${quoted(text)}` };
+  });
+}
+
+const UNITS_BYTES = { b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2, gb: 1024 ** 3, gib: 1024 ** 3 };
+const UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Writes an amount back in the largest unit that divides it (for messages). */
+function shown(n: number, units: Record<string, number>, bare: string): string {
+  if (n === 0) return bare === 'b' ? '0 bytes' : '0ms';
+  const [unit, factor] = Object.entries(units)
+    .filter(([u]) => !u.endsWith('ib'))
+    .sort((a, b) => b[1] - a[1])
+    .find(([, f]) => n % f === 0) ?? [bare, 1];
+  return `${n / factor}${unit === bare ? (bare === 'b' ? ' bytes' : 'ms') : unit}`;
+}
+
 /** Byte sizes: a number of bytes, or with a unit (`512kb`, `1mb`, `2gb`; binary units: 1kb is 1024 bytes). */
-const bytes = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$/i.exec(String(v));
-  if (!m) {
-    ctx.addIssue({ code: 'custom', message: 'expected a size such as 1048576, 512kb, 1mb or 2gb' });
-    return z.NEVER;
-  }
-  const unit = (m[2] ?? 'b').toLowerCase();
-  const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 ** 2 : unit.startsWith('g') ? 1024 ** 3 : 1;
-  return Math.floor(Number(m[1]) * factor);
-});
+function bytes(fallback: number, min: number, max: number) {
+  const range = `from ${shown(min, UNITS_BYTES, 'b')} to ${shown(max, UNITS_BYTES, 'b')}`;
+  return setting(fallback, (text) => {
+    const m = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?$/i.exec(text);
+    if (!m) return { error: `expected a size such as 1048576, 512kb, 1mb or 2gb (${range}), not ${quoted(text)}` };
+    const n = Math.floor(Number(m[1]) * UNITS_BYTES[(m[2] ?? 'b').toLowerCase() as 'b']);
+    return n >= min && n <= max ? { value: n } : { error: `must be a size ${range}, not ${quoted(text)}` };
+  });
+}
 
 /** Durations: milliseconds, or with a unit (`30s`, `24h`, `7d`). */
-export const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(String(v));
-  if (!m) {
-    ctx.addIssue({ code: 'custom', message: 'expected a duration such as 500ms, 30s, 24h or 7d' });
-    return z.NEVER;
-  }
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 'ms').toLowerCase() as 'ms'];
-  return Math.floor(Number(m[1]) * factor);
-});
+function duration(fallback: number, min: number, max: number) {
+  const range = `from ${shown(min, UNITS_MS, 'ms')} to ${shown(max, UNITS_MS, 'ms')}`;
+  return setting(fallback, (text) => {
+    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/i.exec(text);
+    if (!m) return { error: `expected a duration such as 500ms, 30s, 24h or 7d (${range}), not ${quoted(text)}` };
+    const n = Math.floor(Number(m[1]) * UNITS_MS[(m[2] ?? 'ms').toLowerCase() as 'ms']);
+    return n >= min && n <= max ? { value: n } : { error: `must be a duration ${range}, not ${quoted(text)}` };
+  });
+}
 
-const flag = z
-  .string()
-  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v.trim().toLowerCase()));
+const TRUE = ['1', 'true', 'yes', 'on'];
+const FALSE = ['0', 'false', 'no', 'off'];
+
+/**
+ * The one reader of boolean variables: 1/true/yes/on and 0/false/no/off in any case; empty or
+ * absent is the default; anything else is refused, so that `HATOBA_DASHBOARD=enabled` cannot
+ * mean off to one reader and on to another. loadConfig reads every flag with it (and
+ * server/start.ts reads the configuration through loadConfig); a script reading one variable
+ * on its own (scripts/cluster.ts) should call this.
+ */
+export function readFlag(name: string, value: string | undefined, fallback: boolean): boolean {
+  const r = readFlagText(value ?? '', fallback);
+  if ('error' in r) throw new ConfigError(`Invalid configuration:\n  ${name}: ${r.error}`);
+  return r.value;
+}
+function readFlagText(text: string, fallback: boolean): { value: boolean } | { error: string } {
+  const t = text.trim().toLowerCase();
+  if (t === '') return { value: fallback };
+  if (TRUE.includes(t)) return { value: true };
+  if (FALSE.includes(t)) return { value: false };
+  return { error: `must be 1, true, yes or on (on), or 0, false, no or off (off), not ${quoted(text.trim())}` };
+}
+const flag = (fallback: boolean) => setting(fallback, (text) => readFlagText(text, fallback));
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const DAY = 86_400_000;
+const MB = 1024 ** 2;
+const GB = 1024 ** 3;
+
+/**
+ * Bounds of the settings, chosen so that every accepted value works at run time:
+ * - a value used as a timer fits setTimeout's 2^31-1 ms (about 24.8 days; larger ones fire at once, every 1 ms);
+ * - windows are at most 10 years (PostgreSQL computes `now() - window`; a millisecond count beyond int8 made every publish with an Idempotency-Key fail);
+ * - a request body is at most 128mb: the whole body becomes one bytea parameter, sent hex-encoded as one
+ *   string, and V8 strings stop at 2^29-24 characters (about 256 MB of body);
+ * - one memory-tier queue keeps its entries in a Map, whose size V8 caps at 2^24.
+ */
+export const LIMITS = {
+  SAMPLE_INTERVAL: { min: 100, max: 24 * DAY },
+  DEDUP_WINDOW: { min: 0, max: 3650 * DAY },
+  RETENTION: { min: 0, max: 3650 * DAY },
+  SESSION_TTL: { min: MINUTE, max: 365 * DAY },
+  MAX_BODY_BYTES: { min: 0, max: 128 * MB },
+  MEMORY_MAX_BYTES: { min: 0, max: 1024 * GB },
+  MEMORY_MAX_ENTRIES: { min: 1, max: 16_000_000 },
+} as const;
 
 const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: integer(3000, 0, 65535),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z
     .string()
@@ -39,25 +137,25 @@ const schema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   HATOBA_DATA_DIR: z.string().min(1).default('./.hatoba'),
-  HATOBA_MAX_BODY_BYTES: bytes.default(1024 * 1024),
+  HATOBA_MAX_BODY_BYTES: bytes(1024 * 1024, LIMITS.MAX_BODY_BYTES.min, LIMITS.MAX_BODY_BYTES.max),
   HATOBA_NODE_ID: z.string().min(1).optional(),
-  HATOBA_MIN_NODES: z.coerce.number().int().min(1).max(1000).default(1),
-  HATOBA_DEDUP_WINDOW: duration.default(86_400_000),
-  HATOBA_RETENTION: duration.default(7 * 86_400_000),
-  HATOBA_SAMPLE_INTERVAL: duration.default(5000),
-  HATOBA_MEMORY_MAX_ENTRIES: z.coerce.number().int().min(1).default(MEMORY_DEFAULT_MAX_ENTRIES),
-  HATOBA_MEMORY_MAX_BYTES: bytes.default(MEMORY_DEFAULT_MAX_BYTES),
-  HATOBA_DB_POOL: z.coerce.number().int().min(2).max(100).default(10),
-  HATOBA_DASHBOARD: flag.default(true),
-  HATOBA_DEMO: flag.default(false),
+  HATOBA_MIN_NODES: integer(1, 1, 1000),
+  HATOBA_DEDUP_WINDOW: duration(86_400_000, LIMITS.DEDUP_WINDOW.min, LIMITS.DEDUP_WINDOW.max),
+  HATOBA_RETENTION: duration(7 * DAY, LIMITS.RETENTION.min, LIMITS.RETENTION.max),
+  HATOBA_SAMPLE_INTERVAL: duration(5000, LIMITS.SAMPLE_INTERVAL.min, LIMITS.SAMPLE_INTERVAL.max),
+  HATOBA_MEMORY_MAX_ENTRIES: integer(MEMORY_DEFAULT_MAX_ENTRIES, LIMITS.MEMORY_MAX_ENTRIES.min, LIMITS.MEMORY_MAX_ENTRIES.max),
+  HATOBA_MEMORY_MAX_BYTES: bytes(MEMORY_DEFAULT_MAX_BYTES, LIMITS.MEMORY_MAX_BYTES.min, LIMITS.MEMORY_MAX_BYTES.max),
+  HATOBA_DB_POOL: integer(10, 2, 100),
+  HATOBA_DASHBOARD: flag(true),
+  HATOBA_DEMO: flag(false),
   HATOBA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
   // security and webhooks (README, "Security and production deployment")
   HATOBA_ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters (openssl rand -base64 32)').optional().or(z.literal('').transform(() => undefined)),
   HATOBA_ADMIN_PASSWORD: z.string().min(8, 'use at least 8 characters').optional().or(z.literal('').transform(() => undefined)),
-  HATOBA_SESSION_TTL: duration.default(12 * 3_600_000),
-  HATOBA_KEY_RATE_LIMIT: z.coerce.number().min(0).default(1000),
-  HATOBA_SOURCE_RATE_LIMIT: z.coerce.number().min(0).default(100),
+  HATOBA_SESSION_TTL: duration(12 * 3_600_000, LIMITS.SESSION_TTL.min, LIMITS.SESSION_TTL.max),
+  HATOBA_KEY_RATE_LIMIT: rate(1000),
+  HATOBA_SOURCE_RATE_LIMIT: rate(100),
   HATOBA_PUSH_ALLOW_HOSTS: z
     .string()
     .default('')

@@ -1,12 +1,22 @@
 import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig } from './config';
 import { ensureBuild } from './ensure-build';
 
 /**
- * `npm start`: build the dashboard first when there is no build (or its sources changed), then
- * run the server. With HATOBA_DASHBOARD=0 nothing is built.
+ * `npm start`: check the configuration, build the dashboard first when there is no build (or
+ * its sources changed), then run the server. With HATOBA_DASHBOARD=0 nothing is built. The
+ * configuration is read by the server's own reader (server/config.ts), so that start and server
+ * agree on every variable, and a bad value stops here, before a build, with the server's message.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
-const dashboard = !['0', 'false', 'no', 'off'].includes((process.env.HATOBA_DASHBOARD ?? '').trim().toLowerCase());
+let dashboard: boolean;
+try {
+  dashboard = loadConfig().dashboard;
+} catch (e) {
+  if (!(e instanceof ConfigError)) throw e;
+  console.error(e.message);
+  process.exit(2);
+}
 if (dashboard && !process.argv.includes('--dev')) {
   try {
     await ensureBuild(root);
