@@ -56,7 +56,8 @@ function startNode(i: number): Promise<void> {
   // node --import tsx, not the tsx CLI: one process per node, so signals reach the server itself.
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/start.ts'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', HATOBA_NODE_ID: name },
+    // nginx (deploy/nginx.conf) connects from 127.0.0.1: the nodes believe its X-Forwarded-For.
+    env: { HATOBA_TRUST_PROXY: '127.0.0.1/32', ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', HATOBA_NODE_ID: name },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.set(name, child);

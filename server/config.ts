@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { MEMORY_DEFAULT_MAX_BYTES, MEMORY_DEFAULT_MAX_ENTRIES } from './broker/memory/memory-store';
 import { AllowListError, classifyAddress, parseAllowList } from './webhooks/address-guard';
+import { parseTrustProxy, TrustProxyError } from './auth/client-address';
 
 /**
  * How a setting is read: an absent, empty or blank value means "not set" (the default applies:
@@ -167,6 +168,17 @@ const schema = z.object({
         ctx.addIssue({ code: 'custom', message: e.message });
       }
     }),
+  HATOBA_TRUST_PROXY: z
+    .string()
+    .default('')
+    .superRefine((v, ctx) => {
+      try {
+        parseTrustProxy(v);
+      } catch (e) {
+        if (!(e instanceof TrustProxyError)) throw e;
+        ctx.addIssue({ code: 'custom', message: e.message });
+      }
+    }),
 });
 
 export interface Config {
@@ -200,6 +212,8 @@ export interface Config {
   sourceRateLimit: number;
   /** HATOBA_PUSH_ALLOW_HOSTS: hosts and CIDRs push delivery may reach although private or loopback. */
   pushAllowHosts: string;
+  /** HATOBA_TRUST_PROXY: addresses or CIDRs of the proxies in front (nginx); only from them is X-Forwarded-For believed. */
+  trustProxy: string[];
 }
 
 export class ConfigError extends Error {}
@@ -245,5 +259,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     keyRateLimit: e.HATOBA_KEY_RATE_LIMIT,
     sourceRateLimit: e.HATOBA_SOURCE_RATE_LIMIT,
     pushAllowHosts: e.HATOBA_PUSH_ALLOW_HOSTS,
+    trustProxy: e.HATOBA_TRUST_PROXY.split(',').map((s) => s.trim()).filter(Boolean),
   };
 }

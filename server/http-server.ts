@@ -2,7 +2,7 @@ import { createServer, maxHeaderSize, STATUS_CODES, type IncomingMessage, type S
 import type { Duplex } from 'node:stream';
 import type { Db } from '../db/driver';
 import { migrationsApplied } from '../db/migrate';
-import type { Security } from './auth';
+import { refuseRebindingHost, type Security } from './auth';
 import { createAuthHttp } from './auth/http';
 import { PAGE_PATH_HEADER } from './auth/runtime';
 import { needs } from './auth/scopes';
@@ -27,7 +27,12 @@ export interface HttpServerOptions {
   quorum?: () => Quorum;
   /** When auth is on: /metrics needs `monitoring`, the dashboard and /trpc a session (server/auth). */
   security?: Security;
+  /** How long /readyz waits for the database before answering 503 database_timeout (default 3000 ms). */
+  readyTimeoutMs?: number;
 }
+
+/** How long /readyz waits for the database's answer by default. */
+export const READY_TIMEOUT_MS = 3000;
 
 /** Dashboard paths open without a session: the login page and the assets it needs. */
 const openAppPath = (path: string) => path === '/login' || path.startsWith('/_next/') || path === '/favicon.ico';
@@ -43,6 +48,7 @@ export function createHttpServer(o: HttpServerOptions) {
   const trpc = createTrpcHandler({ onError: (err, path) => o.logger.error({ err, path }, 'trpc request failed') });
   const auth = o.security ? createAuthHttp(o.security) : undefined;
   const guarded = o.security?.enabled ? o.security : undefined;
+  const checkDatabase = databaseCheck(o.db, o.readyTimeoutMs ?? READY_TIMEOUT_MS);
 
   const server: Server = createServer(async (req, res) => {
     inFlight++;
@@ -51,9 +57,12 @@ export function createHttpServer(o: HttpServerOptions) {
     });
     const url = parseRequestUrl(req.url ?? '/');
     try {
+      if (draining && url.pathname === '/readyz') return sendJson(res, 503, notReadyStopping, { connection: 'close' });
       if (draining) throw new GatewayError('shutting_down', 'This node is shutting down; retry on another node');
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-      if (url.pathname === '/readyz') return await ready(o.db, res, o.quorum?.());
+      if (url.pathname === '/readyz') return await ready(checkDatabase, res, o.quorum?.());
+      // Auth off: only requests addressed to this machine (DNS rebinding; server/auth/local-guard.ts).
+      if (o.security && !o.security.enabled) refuseRebindingHost(req);
       if (url.pathname === '/metrics' && o.metrics) {
         await guarded?.authorize(req, needs.monitoring);
         const m = await o.metrics();
@@ -87,8 +96,19 @@ export function createHttpServer(o: HttpServerOptions) {
   server.headersTimeout = 66_000;
   server.requestTimeout = 120_000;
 
+  /** Marks the node stopping: /readyz answers 503 and new requests 503 shutting_down; no new connections; idle ones closed. */
+  const stopAccepting = () => {
+    if (draining) return;
+    draining = true;
+    server.close();
+    server.closeIdleConnections();
+  };
+
   return {
     server,
+    stopAccepting,
+    /** True once stopAccepting() (or drain()) was called. */
+    stopping: () => draining,
     listen(port: number, host: string): Promise<number> {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -99,37 +119,70 @@ export function createHttpServer(o: HttpServerOptions) {
         });
       });
     },
-    /** Stops accepting, answers new requests on open connections 503, and waits for in-flight ones. */
+    /**
+     * Stops accepting (stopAccepting), waits up to `timeoutMs` for the requests in flight, then
+     * closes every connection: a request still unanswered then is cut off.
+     */
     async drain(timeoutMs: number): Promise<void> {
-      draining = true;
-      server.close();
-      server.closeIdleConnections();
+      stopAccepting();
       if (inFlight > 0) {
-        await Promise.race([new Promise<void>((r) => (drained = r)), new Promise((r) => setTimeout(r, timeoutMs))]);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([new Promise<void>((r) => (drained = r)), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+        clearTimeout(timer);
       }
       server.closeAllConnections();
     },
   };
 }
 
-async function ready(db: Db, res: ServerResponse, quorum?: Quorum): Promise<void> {
-  const checks: Record<string, boolean> = { database: false, migrations: false, ...(quorum ? { quorum: quorum.ok } : {}) };
-  try {
-    await db.query('SELECT 1');
-    checks.database = true;
-    checks.migrations = await migrationsApplied(db);
-  } catch {
-    // reported below
-  }
+const notReadyStopping = { status: 'not_ready', code: 'shutting_down', checks: { running: false }, reason: 'this node is shutting down' };
+
+/** `timedOutMs`: the database gave no answer in that many ms. */
+type DatabaseCheck = { database: boolean; migrations: boolean; timedOutMs?: number };
+
+/**
+ * The database part of readiness, answered within `timeoutMs`: a database that keeps the
+ * connection open but does not answer (a frozen network, a stalled server) is reported as
+ * such instead of holding /readyz. Probes that come while a check is still out share it, so a
+ * database that stopped answering does not collect one stuck statement per probe.
+ */
+function databaseCheck(db: Db, timeoutMs: number): () => Promise<DatabaseCheck> {
+  let running: Promise<DatabaseCheck> | undefined;
+  const check = async () => {
+    try {
+      await db.query('SELECT 1');
+    } catch {
+      return { database: false, migrations: false };
+    }
+    return { database: true, migrations: await migrationsApplied(db).catch(() => false) };
+  };
+  return async () => {
+    const current = (running ??= check().finally(() => (running = undefined)));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<DatabaseCheck>((r) => (timer = setTimeout(() => r({ database: false, migrations: false, timedOutMs: timeoutMs }), timeoutMs)));
+    try {
+      return await Promise.race([current, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+async function ready(checkDatabase: () => Promise<DatabaseCheck>, res: ServerResponse, quorum?: Quorum): Promise<void> {
+  const db = await checkDatabase();
+  const checks: Record<string, boolean> = { database: db.database, migrations: db.migrations, ...(quorum ? { quorum: quorum.ok } : {}) };
   const ok = Object.values(checks).every(Boolean);
-  const reason = !checks.database
-    ? 'database unreachable'
-    : !checks.migrations
-      ? 'migrations not applied'
-      : quorum && !quorum.ok
-        ? `quorum lost: ${quorum.reason}`
-        : undefined;
-  sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not_ready', checks, ...(reason ? { reason } : {}) });
+  const [code, reason] = db.timedOutMs
+    ? ['database_timeout', `database did not answer within ${db.timedOutMs / 1000} s`]
+    : !checks.database
+      ? ['database_unavailable', 'database unreachable']
+      : !checks.migrations
+        ? ['migrations_not_applied', 'migrations not applied']
+        : quorum && !quorum.ok
+          ? ['quorum_lost', `quorum lost: ${quorum.reason}`]
+          : [undefined, undefined];
+  const details = code === 'quorum_lost' ? quorum?.details : undefined;
+  sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not_ready', checks, ...(reason ? { code, reason } : {}), ...(details ? { details } : {}) });
 }
 
 /**

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { GatewayError } from '../gateway/errors';
 import { parseJson, readBody, sendJson } from '../gateway/http';
-import { clientIp, rateLimited, type Security } from '.';
+import { rateLimited, type Security } from '.';
 import { createRateLimiter } from './rate-limit';
 import type { RequestUrl } from '../request-url';
 import { isCrossSite, SESSION_COOKIE } from './sessions';
@@ -26,7 +26,7 @@ function cookie(req: IncomingMessage, value: string, maxAgeS: number): string {
 }
 
 export function createAuthHttp(security: Security) {
-  // Password guessing: 5 tries, then one every 10 s, per client address.
+  // Password guessing: 5 tries, then one every 10 s, per client address (through trusted proxies).
   const takeLogin = createRateLimiter({ perSecond: 0.1, burst: 5 });
 
   return async function handle(req: IncomingMessage, res: ServerResponse, url: RequestUrl): Promise<void> {
@@ -40,7 +40,8 @@ export function createAuthHttp(security: Security) {
       throw new GatewayError('route_not_found', `No route ${req.method} ${path}`);
     }
     if (isCrossSite(req)) throw new GatewayError('forbidden', 'Cross-site requests to /auth are refused');
-    const ip = clientIp(req);
+    // Behind a proxy, the client it forwards for (HATOBA_TRUST_PROXY): one address's guesses must not lock out everyone's.
+    const ip = security.clientIp(req);
     if (path === '/auth/logout') {
       const session = await security.sessions.fromRequest(req);
       await security.sessions.end(req);

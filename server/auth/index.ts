@@ -8,7 +8,12 @@ import { createKeys, hashKey } from './keys';
 import { createRateLimiter, type RateLimit } from './rate-limit';
 import { covers, describeNeed, type Need } from './scopes';
 import { getSecurityRuntime } from './runtime';
+import { clientIp, parseTrustProxy } from './client-address';
+import { refuseForeignBrowserRequest } from './local-guard';
 import { createSessions, isCrossSite } from './sessions';
+
+export { clientIp, parseTrustProxy, TrustProxyError, type TrustedProxies } from './client-address';
+export { refuseForeignBrowserRequest, refuseRebindingHost } from './local-guard';
 
 /** Who is asking: an API key, the admin token, a dashboard session, or anyone (auth off). */
 export interface Principal {
@@ -27,6 +32,12 @@ export interface SecurityOptions {
   keyRateLimit: RateLimit;
   sessionTtlMs: number;
   logger: Logger;
+  /**
+   * CIDR ranges (or single addresses) of the proxies in front of this server, e.g.
+   * `['127.0.0.1/32']` for the nginx of deploy/nginx.conf: only from them is X-Forwarded-For
+   * believed (HATOBA_TRUST_PROXY). Default: none, the socket's peer is the client.
+   */
+  trustProxy?: string[];
 }
 
 const LOCAL: Principal = { actor: 'local', limitKey: null, scopes: ['admin'] };
@@ -34,14 +45,13 @@ const LOCAL: Principal = { actor: 'local', limitKey: null, scopes: ['admin'] };
 const sameSecret = (given: string, expected: string | undefined) =>
   expected !== undefined && timingSafeEqual(Buffer.from(hashKey(given), 'hex'), Buffer.from(hashKey(expected), 'hex'));
 
-export const clientIp = (req: Pick<IncomingMessage, 'socket'>) => req.socket.remoteAddress ?? null;
-
 /** Authentication, authorization, per-key rate limits, sessions and the audit log, for every transport. */
 export function createSecurity(o: SecurityOptions) {
   const keys = createKeys(o.db, (err) => o.logger.warn({ err }, 'key use not recorded'));
   const sessions = createSessions(o.db, o.sessionTtlMs);
   const audit = createAudit(o.db, (err) => o.logger.error({ err }, 'audit entry not recorded'));
   const take = createRateLimiter(o.keyRateLimit);
+  const trustProxy = parseTrustProxy(o.trustProxy ?? []);
 
   /** The principal a request's bearer token or session cookie names, or null. */
   async function authenticate(req: Pick<IncomingMessage, 'headers' | 'method'>): Promise<Principal | null> {
@@ -63,7 +73,10 @@ export function createSecurity(o: SecurityOptions) {
 
   /** The principal allowed to do what `need` says; throws 401 unauthenticated, 403 forbidden or 429 rate_limited. */
   async function authorize(req: Pick<IncomingMessage, 'headers' | 'method'>, need: Need): Promise<Principal> {
-    if (!o.enabled) return LOCAL;
+    if (!o.enabled) {
+      refuseForeignBrowserRequest(req);
+      return LOCAL;
+    }
     if (need.kind === 'public') return (await authenticate(req)) ?? { actor: 'anonymous', limitKey: null, scopes: [] };
     const principal = await authenticate(req);
     if (!principal) throw new GatewayError('unauthenticated', 'A valid API key is required: Authorization: Bearer <key>');
@@ -84,6 +97,8 @@ export function createSecurity(o: SecurityOptions) {
     audit,
     authenticate,
     authorize,
+    /** The client's address, through the trusted proxies (HATOBA_TRUST_PROXY): for login limits and the audit log. */
+    clientIp: (req: Pick<IncomingMessage, 'socket' | 'headers'>) => clientIp(req, trustProxy),
     /** Does this secret open a dashboard session? The admin password or the admin token. */
     loginActor(secret: string): string | null {
       if (sameSecret(secret, o.adminPassword)) return 'operator';

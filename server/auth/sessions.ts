@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import ipaddr from 'ipaddr.js';
 import type { Db } from '../../db/driver';
 import { NotifiedCache } from '../notified-cache';
 import { hashKey } from './keys';
@@ -28,6 +29,30 @@ export function isCrossSite(req: Pick<IncomingMessage, 'headers'>): boolean {
   } catch {
     return true;
   }
+}
+
+/**
+ * True when a Host header names this machine's loopback: `localhost`, `*.localhost`, an address
+ * in 127.0.0.0/8 (dotted decimal, as browsers write it) or `[::1]`, with or without a port. No
+ * header at all is not a browser (browsers always send one) and passes. Pure: never resolves.
+ */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (host === undefined) return true;
+  const text = host.trim().toLowerCase();
+  let name: string;
+  if (text.startsWith('[')) {
+    const end = text.indexOf(']');
+    if (end < 0 || !/^(:\d{1,5})?$/.test(text.slice(end + 1))) return false;
+    name = text.slice(1, end);
+    if (!ipaddr.IPv6.isValid(name)) return false;
+    const ip = ipaddr.process(name);
+    return ip.range() === 'loopback';
+  }
+  const m = /^([^:]+)(:\d{1,5})?$/.exec(text);
+  if (!m) return false;
+  name = m[1]!;
+  if (name === 'localhost' || /^([a-z0-9-]+\.)+localhost$/.test(name)) return true;
+  return ipaddr.IPv4.isValidFourPartDecimal(name) && ipaddr.IPv4.parse(name).range() === 'loopback';
 }
 
 export function cookieValue(req: Pick<IncomingMessage, 'headers'>, name: string): string | undefined {

@@ -45,7 +45,13 @@ describe('cluster on pglite (one process, one node)', () => {
     db = await openTestDb('pglite');
     cluster = createCluster({ db, logger: silent, node: { id: 'solo', version: 't' }, heartbeatMs: 100, minNodes: 2 });
     await cluster.start('http://127.0.0.1:3000');
-    expect(cluster.quorum()).toEqual({ ok: false, alive: 1, required: 2, reason: '1 of the 2 nodes required are alive' });
+    expect(cluster.quorum()).toEqual({
+      ok: false,
+      alive: 1,
+      required: 2,
+      reason: '1 of the 2 nodes required are alive',
+      details: { reason: 'below_quorum', alive: 1, required: 2 },
+    });
   });
 });
 
@@ -144,7 +150,13 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cluster on postgres (several no
     expect(a.quorum()).toMatchObject({ ok: true, alive: 2, required: 2 });
     await sleep(1100);
     await a.tick();
-    expect(a.quorum()).toEqual({ ok: false, alive: 1, required: 2, reason: '1 of the 2 nodes required are alive' });
+    expect(a.quorum()).toEqual({
+      ok: false,
+      alive: 1,
+      required: 2,
+      reason: '1 of the 2 nodes required are alive',
+      details: { reason: 'below_quorum', alive: 1, required: 2 },
+    });
     expect((await a.nodes()).map((n) => [n.id, n.status])).toEqual([
       ['a', 'alive'],
       ['b', 'dead'],

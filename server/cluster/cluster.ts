@@ -40,6 +40,24 @@ export interface Cluster extends ClusterView {
 }
 
 /**
+ * The quorum of a node that counts itself out because another live process took its id (or a
+ * clashing one) while it was silent. `alive` counts the live rows, the other process's
+ * included, none of them this node's: the details say so, with the reason, rather than a count
+ * that would read as quorum met.
+ */
+export function displacedQuorum(nodeId: string, displaced: { message: string; clash: Clash }, alive: number, required: number): Quorum {
+  const { clash } = displaced;
+  const reason = clash.kind === 'id' ? 'node_id_taken' : clash.kind === 'reply_queue' ? 'reply_queue_taken' : 'leader_key_taken';
+  return {
+    ok: false,
+    alive,
+    required,
+    reason: displaced.message,
+    details: { reason, nodeId, takenBy: { id: clash.node.id, url: clash.node.url }, alive, required, countsSelf: false },
+  };
+}
+
+/**
  * Membership, leader and quorum. Every node heartbeats into `nodes` (database clock); the
  * leader is elected by an advisory lock on a dedicated session. PGlite is one process, so one
  * node: it leads, and its quorum is itself.
@@ -64,7 +82,7 @@ export function createCluster(o: ClusterOptions): Cluster {
   let token: string | undefined;
   let claiming: Promise<void> | undefined;
   /** Set while another live process holds this node's id (taken over while this one was silent). */
-  let displaced: string | undefined;
+  let displaced: { message: string; clash: Clash } | undefined;
 
   const isLeader = () => (election ? election.isLeader() : !stopped);
   const claimOnce = () => nodeClaim(o.db, { self, deadAfterMs, replyQueue });
@@ -108,8 +126,9 @@ export function createCluster(o: ClusterOptions): Cluster {
         if (displaced) o.logger.info({}, 'this node is registered again: the process that had taken its id is gone');
         displaced = undefined;
       } else if (!displaced) {
-        displaced = `${result.clashes[0]!.reason} (${result.clashes[0]!.node.url}) that registered while this one was silent: this node counts itself out`;
-        o.logger.error({ clash: result.clashes[0] }, `${displaced}; stop one of them or give one another HATOBA_NODE_ID`);
+        const clash = result.clashes[0]!;
+        displaced = { message: `${clash.reason} (${clash.node.url}) that registered while this one was silent: this node counts itself out`, clash };
+        o.logger.error({ clash }, `${displaced.message}; stop one of them or give one another HATOBA_NODE_ID`);
       }
     }
     count = { alive: await nodeAliveCount(o.db, { deadAfterMs }), at: performance.now() };
@@ -169,15 +188,27 @@ export function createCluster(o: ClusterOptions): Cluster {
     },
 
     quorum(): Quorum {
-      if (displaced) return { ok: false, alive: count.alive, required, reason: displaced };
+      if (displaced) return displacedQuorum(o.node.id, displaced, count.alive, required);
       if (required <= 1) return { ok: true, alive: Math.max(1, count.alive), required };
       const age = performance.now() - count.at;
       if (age > deadAfterMs) {
         const since = Number.isFinite(age) ? `for ${Math.round(age / 1000)} s` : 'yet';
-        return { ok: false, alive: 0, required, reason: `membership unknown: no successful heartbeat ${since}` };
+        return {
+          ok: false,
+          alive: 0,
+          required,
+          reason: `membership unknown: no successful heartbeat ${since}`,
+          details: { reason: 'membership_unknown', required, secondsSinceHeartbeat: Number.isFinite(age) ? Math.round(age / 1000) : null },
+        };
       }
       if (count.alive < required) {
-        return { ok: false, alive: count.alive, required, reason: `${count.alive} of the ${required} nodes required are alive` };
+        return {
+          ok: false,
+          alive: count.alive,
+          required,
+          reason: `${count.alive} of the ${required} nodes required are alive`,
+          details: { reason: 'below_quorum', alive: count.alive, required },
+        };
       }
       return { ok: true, alive: count.alive, required };
     },

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { clientIp, type Security } from '../auth';
+import type { Security } from '../auth';
 import { needs } from '../auth/scopes';
 import type { Broker } from '../broker/api';
 import type { Logger } from '../broker/broker';
@@ -70,11 +70,11 @@ export function createGateway(options: GatewayOptions) {
       request.principal = await security.authorize(req, security.enabled ? await (route.access?.(request) ?? needs.admin) : needs.public);
       const quorum = publishing.has(route) ? options.cluster?.quorum() : undefined;
       if (quorum && !quorum.ok) {
-        throw new GatewayError('quorum_lost', `Publishing is paused: ${quorum.reason}`, { alive: quorum.alive, required: quorum.required });
+        throw new GatewayError('quorum_lost', `Publishing is paused: ${quorum.reason}`, quorum.details ?? { alive: quorum.alive, required: quorum.required });
       }
       const reply = await route.handle(request);
       const entry = await route.audit?.(request, reply);
-      if (entry) await security.audit.record({ ...entry, actor: request.principal.actor, ip: clientIp(req) });
+      if (entry) await security.audit.record({ ...entry, actor: request.principal.actor, ip: security.clientIp(req) });
       if (res.destroyed) return;
       if (reply.status === 204) res.writeHead(204, reply.headers).end();
       else if (reply.raw) res.writeHead(reply.status, reply.headers).end(reply.body as Uint8Array);

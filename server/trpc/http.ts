@@ -67,7 +67,7 @@ export function createTrpcHandler(
       const principal = await consolePrincipal(req, security);
       const runtime = getRuntime();
       if (!runtime) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'No broker is registered in this process' });
-      return { broker: runtime.broker, runtime, actor: principal.actor, scopes: principal.scopes, ip: clientIp(req), security };
+      return { broker: runtime.broker, runtime, actor: principal.actor, scopes: principal.scopes, ip: security ? security.clientIp(req) : clientIp(req), security };
     },
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') o.onError?.(error.cause ?? error, path);

@@ -42,6 +42,8 @@ import { pause } from '../pause';
 export const PUSH_CHANNEL = 'hatoba_push';
 const MAX_RETRY_AFTER_MS = 3600_000;
 const LONG_POLL_MS = 20_000;
+/** How long stop() waits for deliveries in flight by default. */
+export const PUSH_STOP_GRACE_MS = 10_000;
 
 export type PushOutcome = 'acked' | 'nacked' | 'disabled';
 
@@ -116,9 +118,24 @@ class PushLoop {
     this.done = this.run();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Leases nothing more and waits up to `graceMs` for the deliveries in flight. Those still out
+   * then are abandoned, as a crash would leave them: nothing settles their leases here, so the
+   * messages come back when the leases run out (nothing is lost; the receiver may see them
+   * again). The process ends them with its exit.
+   */
+  async stop(graceMs = PUSH_STOP_GRACE_MS): Promise<void> {
     this.stopping.abort();
-    await this.done;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([this.done.then(() => true), new Promise<false>((r) => (timer = setTimeout(() => r(false), graceMs)))]);
+    clearTimeout(timer);
+    if (!finished) {
+      this.o.logger.warn(
+        { queue: this.endpoint.queue, inFlight: this.inFlight.size, graceMs },
+        'push: stopping without waiting for the deliveries still in flight; their leases return when they run out',
+      );
+      return;
+    }
     this.agents.http.destroy();
     this.agents.https.destroy();
   }
@@ -234,6 +251,7 @@ export function createPush(o: PushOptions) {
   const loops = new Map<string, PushLoop>();
   const unlisten: (() => Promise<void>)[] = [];
   let stopped = false;
+  let stopping: Promise<void> | undefined;
   // Reloads of one queue run one after another, so two quick changes cannot start two loops.
   const pending = new Map<string, Promise<void>>();
 
@@ -311,11 +329,26 @@ export function createPush(o: PushOptions) {
       );
       await resync();
     },
-    async stop(): Promise<void> {
-      stopped = true;
-      for (const u of unlisten.splice(0)) await u();
-      await Promise.all([...loops.values()].map((l) => l.stop()));
-      loops.clear();
+    /**
+     * Stops every loop, waiting up to `graceMs` for deliveries in flight (PushLoop.stop); the
+     * listening ends meanwhile. Bounded by `graceMs` as a whole, even when the database does not
+     * answer. Later calls share the first one's stop.
+     */
+    stop(graceMs = PUSH_STOP_GRACE_MS): Promise<void> {
+      return (stopping ??= (async () => {
+        stopped = true;
+        const all = [...loops.values()];
+        loops.clear();
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          Promise.all([
+            ...all.map((l) => l.stop(graceMs)),
+            ...unlisten.splice(0).map((u) => u().catch((err) => o.logger.warn({ err }, 'push: unlisten failed'))),
+          ]),
+          new Promise((r) => (timer = setTimeout(r, graceMs + 100))),
+        ]);
+        clearTimeout(timer);
+      })());
     },
     /**
      * Creates or replaces a queue's endpoint after checking the URL with the SSRF guard (400

@@ -1,0 +1,127 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../server/config';
+import { startHatoba } from '../server/main';
+import { killHard, spawnServer } from './process';
+import { call } from './server';
+import { sharedPostgres, type SharedPostgres } from './shared-postgres';
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of the test PostgreSQL that can freeze: connections stay
+ * open but nothing passes either way (a stalled network, a server that stopped answering).
+ */
+async function freezableProxy(target: { host: string; port: number }) {
+  const sockets = new Set<Socket>();
+  let frozen = false;
+  const track = (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => s.destroy());
+    if (frozen) s.pause();
+  };
+  const server: Server = createServer((client) => {
+    const upstream = connect(target.port, target.host);
+    track(client);
+    track(upstream);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    freeze() {
+      frozen = true;
+      for (const s of sockets) s.pause();
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** The same database URL, through the proxy. */
+function through(url: string, port: number): string {
+  const u = new URL(url);
+  u.hostname = '127.0.0.1';
+  u.port = String(port);
+  return u.toString();
+}
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('a node whose database stops answering (connections open, no reply)', () => {
+  let pg: SharedPostgres | undefined;
+  let proxy: Awaited<ReturnType<typeof freezableProxy>> | undefined;
+  afterEach(async () => {
+    await proxy?.close();
+    await pg?.drop();
+    pg = proxy = undefined;
+  });
+
+  it('answers /readyz 503 database_timeout in bounded time, and its stop ends in bounded time', async () => {
+    pg = await sharedPostgres();
+    const real = new URL(pg.url);
+    proxy = await freezableProxy({ host: real.hostname, port: Number(real.port || 5432) });
+    const config = loadConfig(
+      { PORT: '0', HOST: '127.0.0.1', HATOBA_DASHBOARD: '0', HATOBA_LOG_LEVEL: 'silent', HATOBA_NODE_ID: 'frozen', DATABASE_URL: through(pg.url, proxy.port) },
+      [],
+    );
+    const hatoba = await startHatoba(config); // its own pool, which its stop closes
+    const url = `http://127.0.0.1:${hatoba.port}`;
+    let stopped = false;
+    try {
+      expect((await call(url, 'PUT', '/v1/queues/q', {})).status).toBe(201);
+      expect((await call(url, 'GET', '/readyz')).status).toBe(200);
+
+      proxy.freeze();
+      // A publish now waits on the frozen database (no statement timeout): it is in flight during the stop.
+      const publish = call(url, 'POST', '/v1/queues/q/messages', 'stuck').catch(() => null);
+
+      let started = Date.now();
+      const ready = await call(url, 'GET', '/readyz');
+      const readyMs = Date.now() - started;
+      expect(readyMs).toBeLessThan(15_000);
+      expect(ready.status).toBe(503);
+      expect(ready.body).toMatchObject({ status: 'not_ready', code: 'database_timeout', checks: { database: false } });
+      expect(ready.body.reason).toMatch(/^database did not answer within \d+(\.\d+)? s$/);
+
+      started = Date.now();
+      await hatoba.stop();
+      stopped = true;
+      const stopMs = Date.now() - started;
+      console.log(`frozen database: /readyz answered 503 in ${readyMs} ms, stop() ended in ${stopMs} ms`);
+      expect(stopMs).toBeLessThan(25_000);
+      const answer = await publish;
+      expect(answer?.status).not.toBe(201);
+    } finally {
+      if (!stopped) {
+        await proxy.close(); // lets a stop that hangs on the database end
+        await hatoba.stop();
+      }
+    }
+  });
+
+  it('a server process given SIGTERM exits by itself in bounded time', async () => {
+    pg = await sharedPostgres();
+    const real = new URL(pg.url);
+    proxy = await freezableProxy({ host: real.hostname, port: Number(real.port || 5432) });
+    const server = await spawnServer({ DATABASE_URL: through(pg.url, proxy.port), HATOBA_NODE_ID: 'frozen-process', HATOBA_LOG_LEVEL: 'info' });
+    try {
+      expect((await call(server.url, 'GET', '/readyz')).status).toBe(200);
+      proxy.freeze();
+      const started = Date.now();
+      server.child.kill('SIGTERM');
+      const code = await Promise.race([server.exited, new Promise((r) => setTimeout(() => r('still running'), 30_000))]);
+      const tookMs = Date.now() - started;
+      console.log(`frozen database: the process exited ${tookMs} ms after SIGTERM (${code})`);
+      expect(code, server.output()).toBe(0);
+      expect(server.output()).toMatch(/did not finish in/);
+      expect(server.output()).toMatch(/"msg":"stopped"/);
+    } finally {
+      await killHard(server);
+    }
+  });
+});
