@@ -6,7 +6,7 @@ import { useEffect, useId, useMemo, useState } from 'react';
 import type { BrowsedMessage } from '@/server/trpc/schemas';
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { ConfirmDialog } from '../ui/confirm-dialog';
-import { formatCount } from '../ui/format';
+import { countOf, formatCount, plural } from '../ui/format';
 import { replayOutcome } from './replay-outcome';
 import { EmptyState, ErrorNotice, Loading, ResultNotice, errorMessage } from '../ui/query-state';
 import { DeadLetterTable } from './dead-letter-table';
@@ -45,6 +45,8 @@ export function DlqPanel({
   useEffect(() => setDraft(filter), [filter.routingKey, filter.error]); // eslint-disable-line react-hooks/exhaustive-deps
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [confirm, setConfirm] = useState<null | 'replay-matching' | 'discard-selected'>(null);
+  // The count the confirm dialog asks about, read when it opened: the one the operator confirms.
+  const [previewed, setPreviewed] = useState(0);
   const [editing, setEditing] = useState<BrowsedMessage | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
 
@@ -88,7 +90,7 @@ export function DlqPanel({
     trpc.deadLetters.replay.mutationOptions({
       onSuccess: (r, input) => {
         const origin = input.ids?.length ? shown.find((m) => m.id === input.ids![0])?.death?.queue : origins.length === 1 ? origins[0] : undefined;
-        setOutcome({ ...replayOutcome(r, origin), origin });
+        setOutcome({ ...replayOutcome(r, origin, input.ids?.length ? undefined : previewed), origin });
         setSelected(new Set());
         setConfirm(null);
         setEditing(null);
@@ -100,7 +102,7 @@ export function DlqPanel({
   const discard = useMutation(
     trpc.deadLetters.discard.mutationOptions({
       onSuccess: (r) => {
-        setOutcome({ tone: 'success', text: `Discarded ${formatCount(r.discarded)} ${r.discarded === 1 ? 'message' : 'messages'}.` });
+        setOutcome({ tone: 'success', text: `Discarded ${countOf(r.discarded, 'message')}.` });
         setSelected(new Set());
         setConfirm(null);
         void refresh();
@@ -117,7 +119,7 @@ export function DlqPanel({
           <Link href={`/queues/${encodeURIComponent(dlq)}`}>{dlq}</Link>
         </h2>
         <p className="muted small" style={{ margin: 0 }} data-testid="dlq-count">
-          {formatCount(total)} dead {total === 1 ? 'letter' : 'letters'}
+          {countOf(total, 'dead letter')}
           {counts.length > 0 && ` · ${reasonSummary(counts)}`}
           {origins.length > 0 && (
             <>
@@ -189,13 +191,13 @@ export function DlqPanel({
                     <strong>{formatCount(plan.moves)}</strong> of {formatCount(total)} match this filter, in the whole queue
                   </>
                 ) : (
-                  <>No filter: a replay of all moves <strong>{formatCount(plan.moves)}</strong> messages, on every page</>
+                  <>No filter: a replay of all moves <strong>{formatCount(plan.moves)}</strong> {plural(plan.moves, 'message')}, on every page</>
                 )}
                 {plan.notes.map((n) => (
                   <span key={n} className="muted"> {n}</span>
                 ))}
               </p>
-              <button type="button" className="button" disabled={busy || plan.moves === 0} onClick={() => setConfirm('replay-matching')}>
+              <button type="button" className="button" disabled={busy || plan.moves === 0} onClick={() => (setPreviewed(plan.moves), setConfirm('replay-matching'))}>
                 {plan.button}
               </button>
               <button type="button" className="button button--quiet" disabled={busy || chosen.length === 0} onClick={() => replay.mutate({ dlq, ids: chosen })}>
@@ -253,13 +255,13 @@ export function DlqPanel({
       <ConfirmDialog
         open={confirm === 'replay-matching'}
         title={filtering ? 'Replay the matching dead letters?' : `Replay all of ${dlq}?`}
-        confirmLabel={`Replay ${formatCount(plan.moves)}`}
+        confirmLabel={`Replay ${formatCount(previewed)}`}
         busy={replay.isPending}
         onConfirm={() => replay.mutate({ dlq, ...request })}
         onCancel={() => setConfirm(null)}
       >
         <p>
-          {formatCount(plan.moves)} {plan.moves === 1 ? 'message goes' : 'messages go'} back to the queue {plan.moves === 1 ? 'it' : 'they'} died in, from every page of {dlq}, not only
+          {formatCount(previewed)} {previewed === 1 ? 'message goes' : 'messages go'} back to the queue {previewed === 1 ? 'it' : 'they'} died in, from every page of {dlq}, not only
           the one shown, with attempts reset and correlation IDs kept.
         </p>
         {plan.notes.map((n) => (
@@ -274,7 +276,7 @@ export function DlqPanel({
       </ConfirmDialog>
       <ConfirmDialog
         open={confirm === 'discard-selected'}
-        title={`Discard ${chosen.length} dead ${chosen.length === 1 ? 'letter' : 'letters'}?`}
+        title={`Discard ${countOf(chosen.length, 'dead letter')}?`}
         confirmLabel="Discard"
         danger
         busy={discard.isPending}

@@ -5,6 +5,7 @@ import type { BrowsedMessage } from '@/server/trpc/schemas';
 import { base64ToBytes, formatBody } from '../messages/body-format';
 import { headerLines, parseHeaderLines } from './replay-selection';
 import { FieldErrors } from '../ui/field-errors';
+import { jsonBodyProblem } from '../ui/json-body';
 
 type Edit = { body?: { text: string; contentType: string }; headers?: Record<string, string> };
 
@@ -35,10 +36,14 @@ export function EditReplayDialog({
   function submit(e: React.FormEvent) {
     e.preventDefault();
     const h = parseHeaderLines(headers);
-    setProblems(h.errors);
-    if (h.errors.length > 0) return;
+    // A changed body or type is sent as typed: under a JSON type it must be JSON, as on the queue page's publish form.
+    const sendsBody = !binary && (body !== original.text || contentType !== message.contentType);
+    const notJson = sendsBody ? jsonBodyProblem(body, contentType) : null;
+    const errors = notJson ? [...h.errors, notJson] : h.errors;
+    setProblems(errors);
+    if (errors.length > 0) return;
     const edit: Edit = {};
-    if (!binary && (body !== original.text || contentType !== message.contentType)) edit.body = { text: body, contentType };
+    if (sendsBody) edit.body = { text: body, contentType };
     if (headerLines(h.headers) !== headerLines(message.headers)) edit.headers = h.headers;
     onReplay(edit);
   }

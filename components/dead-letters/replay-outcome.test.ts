@@ -34,3 +34,17 @@ describe('replayOutcome', () => {
     });
   });
 });
+
+describe('replayOutcome after a confirmed count', () => {
+  it('says when more moved than the operator confirmed from the preview', () => {
+    expect(replayOutcome(answer({ replayed: 207 }), 'notification', 206).text).toBe(
+      'Replayed 207 messages: they are back in notification with attempts reset. That is 1 more than the 206 you confirmed: it matched after the preview.',
+    );
+    expect(replayOutcome(answer({ replayed: 9 }), undefined, 6).text).toMatch(/ That is 3 more than the 6 you confirmed: they matched after the preview\.$/);
+  });
+
+  it('says nothing more when the count is the one confirmed, or fewer moved', () => {
+    expect(replayOutcome(answer({ replayed: 206 }), 'notification', 206).text).toBe('Replayed 206 messages: they are back in notification with attempts reset.');
+    expect(replayOutcome(answer({ replayed: 5 }), 'notification', 6).text).toBe('Replayed 5 messages: they are back in notification with attempts reset.');
+  });
+});

@@ -13,12 +13,18 @@ const names = (qs: string[]) => qs.map((q) => `'${q}'`).join(', ');
 /**
  * The sentence the dead-letter page shows after a replay: what moved and where, what stayed in
  * the DLQ and why (origin gone, origin now of the other tier, routed nowhere), and whether more
- * match than one replay moves. `origin` names the queue they went back to when it is one.
+ * match than one replay moves. `origin` names the queue they went back to when it is one;
+ * `confirmed`, the count the operator confirmed from the preview ("Replay 206"), when there was one.
  */
-export function replayOutcome(r: ReplayAnswer, origin?: string): { tone: 'success' | 'error'; text: string } {
+export function replayOutcome(r: ReplayAnswer, origin?: string, confirmed?: number): { tone: 'success' | 'error'; text: string } {
   const parts: string[] = [];
   if (r.replayed > 0) {
     parts.push(`Replayed ${messages(r.replayed)}: ${r.replayed === 1 ? 'it is' : 'they are'} back in ${origin ?? 'their queues'} with attempts reset.`);
+  }
+  // "Replay N" moves what matches when it runs: dead letters that arrived after the preview too.
+  if (confirmed !== undefined && r.replayed > confirmed) {
+    const extra = r.replayed - confirmed;
+    parts.push(`That is ${formatCount(extra)} more than the ${formatCount(confirmed)} you confirmed: ${extra === 1 ? 'it' : 'they'} matched after the preview.`);
   }
   const stayed = (n: number, why: string) => parts.push(`${messages(n)} stayed in the DLQ: ${why}.`);
   const missing = Object.keys(r.skipped.originMissing);

@@ -8,6 +8,7 @@ import { useTRPC } from '../trpc/client';
 import { shortId } from '../ui/format';
 import { errorMessage, ResultNotice } from '../ui/query-state';
 import { FieldErrors } from '../ui/field-errors';
+import { jsonBodyProblem } from '../ui/json-body';
 
 const CONTENT_TYPES = ['application/json', 'text/plain; charset=utf-8'];
 
@@ -31,13 +32,8 @@ export function PublishForm({ queue }: { queue: string }) {
     e.preventDefault();
     const h = parseHeaderLines(headers);
     const errors = [...h.errors];
-    if (contentType === 'application/json') {
-      try {
-        JSON.parse(body);
-      } catch {
-        errors.push('The body is not valid JSON: fix it or choose text/plain');
-      }
-    }
+    const notJson = jsonBodyProblem(body, contentType);
+    if (notJson) errors.push(notJson);
     setProblems(errors);
     if (errors.length > 0) return;
     publish.mutate({ queue, body: { text: body, contentType }, headers: h.headers, correlationId: correlationId.trim() || undefined });

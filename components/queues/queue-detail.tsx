@@ -7,8 +7,9 @@ import { Suspense, useMemo, useRef, useState } from 'react';
 import { StatList } from '../stat-list';
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { ConfirmDialog } from '../ui/confirm-dialog';
-import { formatCount, formatDuration, formatRate } from '../ui/format';
+import { countOf, formatCount, formatDuration, formatRate } from '../ui/format';
 import { PageHeading } from '../ui/page-heading';
+import { inputIssues } from '../ui/error-message';
 import { EmptyState, ErrorNotice, LiveBadge, Loading, ResultNotice, errorMessage } from '../ui/query-state';
 import { SignalBadges } from '../ui/signal-badges';
 import { DepthChart } from './depth-chart';
@@ -37,10 +38,21 @@ export function QueueDetail({ name }: { name: string }) {
   if (info.isPending) return <Loading what={`queue ${name}`} />;
   if (info.isError && !info.data) {
     const missing = (info.error as { data?: { code?: string } }).data?.code === 'NOT_FOUND';
+    // A name no queue can have (the address was typed or cut): say what a name may contain, not the validator's JSON.
+    const badName = inputIssues(info.error)?.find((i) => i.path === 'name');
     return (
       <>
         <PageHeading eyebrow={<Link href="/queues">Queues</Link>} title={name} />
-        {missing ? (
+        {badName ? (
+          <EmptyState title={`“${name}” is not a valid queue name`}>
+            <p>
+              No queue can have this name: queue names <strong>{badName.message}</strong>
+            </p>
+            <p>
+              Check the address, or pick a queue from the <Link href="/queues">queue list</Link>.
+            </p>
+          </EmptyState>
+        ) : missing ? (
           <EmptyState title={`There is no queue named “${name}”`}>
             <p>
               It may have been deleted. Declare it with <code>PUT /v1/queues/{name}</code>, or pick one from the <Link href="/queues">queue list</Link>.
@@ -105,7 +117,7 @@ export function QueueDetail({ name }: { name: string }) {
         {!isDeadLetterQueue(name) && dlqDepth > 0 && (
           <p>
             <Link href={`/dead-letters?queue=${encodeURIComponent(dlqName)}`}>
-              {formatCount(dlqDepth)} dead letters in {dlqName}
+              {countOf(dlqDepth, 'dead letter')} in {dlqName}
             </Link>
           </p>
         )}
@@ -274,7 +286,7 @@ function PurgeButton({ queue, depth }: { queue: string; depth: number }) {
         onCancel={() => setOpen(false)}
       >
         <p>
-          This deletes the {formatCount(depth)} waiting messages of <strong>{queue}</strong> (ready and delayed). Messages in flight stay
+          This deletes the {countOf(depth, 'waiting message')} of <strong>{queue}</strong> (ready and delayed). Messages in flight stay
           with their consumers. It cannot be undone.
         </p>
         {purge.isError && <p role="alert" className="field-errors">{errorMessage(purge.error)}</p>}
@@ -282,7 +294,7 @@ function PurgeButton({ queue, depth }: { queue: string; depth: number }) {
       {purge.isSuccess && !open && (
         <div style={{ flexBasis: '100%' }}>
           <ResultNotice tone="success" onDismiss={() => purge.reset()}>
-            <p>Purged {formatCount(purge.data.purged)} messages.</p>
+            <p>Purged {countOf(purge.data.purged, 'message')}.</p>
           </ResultNotice>
         </div>
       )}

@@ -2,18 +2,50 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useMemo, useRef, useState } from 'react';
+import { usePathname, useSearchParams } from 'next/navigation';
+import { useCallback, useMemo, useOptimistic, useRef, useTransition } from 'react';
+import { readTopologyParams, writeTopologyParams } from '../topology/topology-params';
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { EmptyState, ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
 import { SignalBadges } from '../ui/signal-badges';
-import { formatCount, formatDuration, formatRate } from '../ui/format';
+import { useSearchDraft } from '../ui/use-search-draft';
+import { countOf, formatCount, formatDuration, formatRate } from '../ui/format';
 import { depthOf, isDeadLetterQueue, pushTrend, queueSignals } from './queue-signals';
+
+/**
+ * The name filter and the DLQ toggle live in the URL as on the topology page (`?q=orders&dlqs=0`,
+ * the same parameters), so Back from a queue, a reload or a shared link keeps them. Each change
+ * replaces the URL entry through the History API (no round trip, no new history entry); the
+ * filter once typing pauses, or at once when a queue's link is clicked.
+ */
+function useListParams() {
+  const params = useSearchParams();
+  const pathname = usePathname();
+  const { filter, showDlq } = readTopologyParams(params);
+  const write = useCallback(
+    (next: { filter?: string; showDlq?: boolean }) => {
+      const query = writeTopologyParams(window.location.search, next);
+      window.history.replaceState(null, '', query ? `${pathname}?${query}` : pathname);
+    },
+    [pathname],
+  );
+  const commitFilter = useCallback((value: string) => write({ filter: value }), [write]);
+  const [draft, setDraft, flush] = useSearchDraft(filter, commitFilter);
+  // The toggle shows its new state at once (optimistically) while the router catches up with the URL.
+  const [shownDlq, setShownDlq] = useOptimistic(showDlq);
+  const [, startTransition] = useTransition();
+  const setShowDlq = (v: boolean) =>
+    startTransition(() => {
+      setShownDlq(v);
+      write({ showDlq: v });
+    });
+  return { draft, setDraft, flush, showDlq: shownDlq, setShowDlq };
+}
 
 export function QueueList() {
   const trpc = useTRPC();
   const queues = useQuery(trpc.queues.list.queryOptions(undefined, { refetchInterval: LIVE_MS }));
-  const [filter, setFilter] = useState('');
-  const [showDlq, setShowDlq] = useState(true);
+  const { draft: filter, setDraft: setFilter, flush, showDlq, setShowDlq } = useListParams();
   const trends = useRef(new Map<string, number[]>());
   const lastData = useRef<unknown>(null);
   if (queues.data && queues.data !== lastData.current) {
@@ -64,49 +96,62 @@ export function QueueList() {
         </EmptyState>
       ) : rows.length === 0 ? (
         <EmptyState title="No queue matches this filter">
-          <p>Clear the filter to see all {all.length} queues.</p>
+          <p>Clear the filter to see {all.length === 1 ? 'the one queue' : `all ${countOf(all.length, 'queue')}`}.</p>
         </EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <caption>
-              {rows.length} of {all.length} queues · depth and rates refresh every {LIVE_MS / 1000} s
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Queue</th>
-                <th scope="col" className="num">Ready</th>
-                <th scope="col" className="num">In flight</th>
-                <th scope="col" className="num">Delayed</th>
-                <th scope="col" className="num">Consumers</th>
-                <th scope="col" className="num">Publish</th>
-                <th scope="col" className="num">Deliver</th>
-                <th scope="col" className="num">Oldest</th>
-                <th scope="col">Attention</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map(({ q, signals }) => (
-                <tr key={q.name}>
-                  <th scope="row">
-                    <Link href={`/queues/${encodeURIComponent(q.name)}`}>{q.name}</Link>
-                    {q.settings.durability !== 'durable' && <span className="badge badge--neutral" style={{ marginLeft: 6 }}>{q.settings.durability}</span>}
-                  </th>
-                  <td className="num">{formatCount(q.ready)}</td>
-                  <td className="num">{formatCount(q.inFlight)}</td>
-                  <td className="num">{formatCount(q.delayed)}</td>
-                  <td className="num">{formatCount(q.consumers)}</td>
-                  <td className="num">{formatRate(q.publishRate)}</td>
-                  <td className="num">{formatRate(q.deliverRate)}</td>
-                  <td className="num">{formatDuration(q.oldestReadyAgeMs)}</td>
-                  <td>
-                    <SignalBadges signals={signals} />
-                  </td>
+        <>
+          {/* Said above the table, not in its caption: the table scrolls sideways on a phone, and a caption as wide as the table was cut. */}
+          <p className="muted small" id="queue-list-summary" style={{ margin: '0 0 0.5rem' }}>
+            {formatCount(rows.length)} of {countOf(all.length, 'queue')} · depth and rates refresh every {LIVE_MS / 1000} s
+          </p>
+          {/* Focusable: on a narrow screen the table scrolls sideways, and keyboards must reach that too. */}
+          <div
+            className="table-wrap"
+            tabIndex={0}
+            role="region"
+            aria-label="Queue table"
+            onClickCapture={(e) => {
+              if (e.target instanceof Element && e.target.closest('a[href]')) flush();
+            }}
+          >
+            <table className="table" aria-describedby="queue-list-summary">
+              <caption className="visually-hidden">Queues</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Queue</th>
+                  <th scope="col" className="num">Ready</th>
+                  <th scope="col" className="num">In flight</th>
+                  <th scope="col" className="num">Delayed</th>
+                  <th scope="col" className="num">Consumers</th>
+                  <th scope="col" className="num">Publish</th>
+                  <th scope="col" className="num">Deliver</th>
+                  <th scope="col" className="num">Oldest</th>
+                  <th scope="col">Attention</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {rows.map(({ q, signals }) => (
+                  <tr key={q.name}>
+                    <th scope="row">
+                      <Link href={`/queues/${encodeURIComponent(q.name)}`}>{q.name}</Link>
+                      {q.settings.durability !== 'durable' && <span className="badge badge--neutral" style={{ marginLeft: 6 }}>{q.settings.durability}</span>}
+                    </th>
+                    <td className="num">{formatCount(q.ready)}</td>
+                    <td className="num">{formatCount(q.inFlight)}</td>
+                    <td className="num">{formatCount(q.delayed)}</td>
+                    <td className="num">{formatCount(q.consumers)}</td>
+                    <td className="num">{formatRate(q.publishRate)}</td>
+                    <td className="num">{formatRate(q.deliverRate)}</td>
+                    <td className="num">{formatDuration(q.oldestReadyAgeMs)}</td>
+                    <td>
+                      <SignalBadges signals={signals} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
       )}
     </>
   );

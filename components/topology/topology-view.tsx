@@ -8,15 +8,13 @@ import { useCallback, useEffect, useMemo, useOptimistic, useRef, useState, useTr
 import { depthOf, isDeadLetterQueue } from '../queues/queue-signals';
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { EmptyState, ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
+import { useSearchDraft } from '../ui/use-search-draft';
 import { depthLevel, layoutTopology, structureKey, type LayoutOptions } from './graph-layout';
 import { edgeTypes, nodeTypes, type LinkData } from './topology-elements';
 import { readTopologyParams, writeTopologyParams, type TopologyParams } from './topology-params';
 import { initialViewport } from './viewport';
 
 const noop = () => {};
-/** The search reaches the URL (and the layout) once typing pauses. */
-const SEARCH_SETTLE_MS = 250;
-
 /**
  * The page's options, read from and written to the query string. The change shows at once
  * (optimistically) while the router catches up with the new URL.
@@ -46,40 +44,6 @@ function useTopologyParams(): [TopologyParams, (next: Partial<TopologyParams>) =
     [pathname, setShown],
   );
   return [shown, update];
-}
-
-/**
- * The search box keeps its own text while the user types and sends it to the URL when typing
- * pauses. A URL change it did not make itself (a link to /topology, Back) replaces the text.
- * `flush` sends pending text at once: a node clicked right after typing must write the search
- * into this page's URL before its navigation starts, since a URL update made while that
- * navigation is under way would cancel it.
- */
-function useSearchDraft(value: string, commit: (value: string) => void): [string, (value: string) => void, () => void] {
-  const [draft, setDraft] = useState(value);
-  const [seen, setSeen] = useState(value);
-  const [sent, setSent] = useState(value);
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  if (value !== seen) {
-    setSeen(value);
-    if (value !== sent) setDraft(value);
-  }
-  const send = useCallback(
-    (text: string) => {
-      clearTimeout(timer.current);
-      timer.current = undefined;
-      if (text === value) return;
-      setSent(text);
-      commit(text);
-    },
-    [value, commit],
-  );
-  useEffect(() => {
-    if (draft.trim() === value) return;
-    timer.current = setTimeout(() => send(draft.trim()), SEARCH_SETTLE_MS);
-    return () => clearTimeout(timer.current);
-  }, [draft, value, send]);
-  return [draft, setDraft, () => send(draft.trim())];
 }
 
 /** The size of the box the graph is drawn in, known after its first render. */

@@ -1,6 +1,6 @@
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
-import { errorMessage } from './error-message';
+import { errorMessage, inputIssues } from './error-message';
 
 describe('errorMessage', () => {
   it('says the server did not answer when a proxy answered /trpc with something that is not JSON', () => {
@@ -22,5 +22,37 @@ describe('errorMessage', () => {
     expect(errorMessage(new TypeError("Cannot read properties of undefined (reading 'x')"))).toBe("Cannot read properties of undefined (reading 'x')");
     expect(errorMessage('nope')).toBe('The request failed');
     expect(errorMessage(null)).toBe('The request failed');
+  });
+});
+
+describe('input validation errors', () => {
+  // What tRPC sends when a procedure's input fails its zod schema: the issues as JSON text.
+  const issues = [
+    { origin: 'string', code: 'invalid_format', format: 'regex', pattern: '/^[A-Za-z0-9_.:-]{1,200}$/', path: ['name'], message: 'use 1–200 characters of A-Z a-z 0-9 _ . : -' },
+  ];
+  const refused = (list: unknown[]) =>
+    TRPCClientError.from({ error: { code: -32600, message: JSON.stringify(list, null, 2), data: { code: 'BAD_REQUEST', httpStatus: 400, path: 'queues.get' } } });
+
+  it('turns the issues into words instead of showing their JSON', () => {
+    const text = errorMessage(refused(issues));
+    expect(text).toBe('Invalid name: use 1–200 characters of A-Z a-z 0-9 _ . : -');
+    expect(text).not.toMatch(/[[{"]|invalid_format/);
+  });
+
+  it('names nested fields and lists every issue', () => {
+    const text = errorMessage(
+      refused([
+        { code: 'too_big', path: ['filter', 'routingKey'], message: 'Too big: expected string to have <=255 characters' },
+        { code: 'custom', path: [], message: 'one of ids, all or filter is required' },
+      ]),
+    );
+    expect(text).toBe('Invalid filter.routingKey: Too big: expected string to have <=255 characters; one of ids, all or filter is required');
+  });
+
+  it('gives the issues to a page that has its own words for them', () => {
+    expect(inputIssues(refused(issues))).toEqual([{ path: 'name', message: 'use 1–200 characters of A-Z a-z 0-9 _ . : -' }]);
+    expect(inputIssues(TRPCClientError.from({ error: { code: -32004, message: "Queue 'x' does not exist", data: { code: 'NOT_FOUND' } } }))).toBeNull();
+    expect(inputIssues(TRPCClientError.from({ error: { code: -32600, message: '[1, 2]', data: { code: 'BAD_REQUEST' } } }))).toBeNull();
+    expect(inputIssues(new Error('[oops'))).toBeNull();
   });
 });

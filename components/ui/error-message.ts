@@ -8,6 +8,8 @@ import { NotTheServer } from '../trpc/checked-fetch';
  * - something answered /trpc with a body that is not its JSON (a proxy's "502 Bad Gateway" page,
  *   a load balancer's "down"): checkedFetch says so with the HTTP status (NotTheServer); where
  *   it was not used, the tRPC client only keeps the JSON parser's complaint.
+ * A request the server refused for its input (a tRPC BAD_REQUEST from the procedure's zod
+ * schema) carries the issues as JSON text: they are said in words, "Invalid name: use …".
  */
 export function errorMessage(error: unknown): string {
   const message = messageOf(error);
@@ -16,6 +18,8 @@ export function errorMessage(error: unknown): string {
   if (other) {
     return `The Hatoba server did not answer: something in between (a proxy or load balancer) replied with ${other.message} instead, so the server may be down or restarting. The page keeps retrying.`;
   }
+  const issues = inputIssues(error);
+  if (issues) return issues.map((i) => (i.path ? `Invalid ${i.path}: ${i.message}` : i.message)).join('; ');
   if (isParseFailure(cause) || isParseFailure(error) || NOT_JSON.test(message ?? '')) {
     return 'The Hatoba server did not answer: something in between (a proxy or load balancer) replied instead, so the server may be down or restarting. The page keeps retrying.';
   }
@@ -35,3 +39,33 @@ function messageOf(error: unknown): string | undefined {
 
 const isParseFailure = (e: unknown) => e instanceof SyntaxError;
 const isNetworkFailure = (e: unknown) => e instanceof TypeError && NETWORK.test(e.message);
+
+/** One reason a procedure refused its input: the field (dotted path, '' for the whole input) and what it must be. */
+export interface InputIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * The issues of a request refused for its input: tRPC answers BAD_REQUEST with the zod issues as
+ * JSON text for its message. Null for any other error (a broker's own BAD_REQUEST has words).
+ */
+export function inputIssues(error: unknown): InputIssue[] | null {
+  const data = error && typeof error === 'object' && 'data' in error ? (error.data as { code?: unknown } | null | undefined) : undefined;
+  if (data?.code !== 'BAD_REQUEST') return null;
+  const message = messageOf(error)?.trim();
+  if (!message?.startsWith('[')) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) return null;
+  const issues: InputIssue[] = [];
+  for (const i of parsed) {
+    if (!i || typeof i !== 'object' || typeof i.message !== 'string' || !Array.isArray(i.path)) return null;
+    issues.push({ path: (i.path as unknown[]).map(String).join('.'), message: i.message });
+  }
+  return issues;
+}

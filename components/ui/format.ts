@@ -63,3 +63,13 @@ export function routeParam(raw: string): string {
     return raw;
   }
 }
+
+/** The word for a count: `plural(1, 'message')` is "message", any other count "messages" (or `many`). */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return n === 1 ? one : many;
+}
+
+/** A count with its word: "1 message", "0 messages", "1,234 dead-letter queues". */
+export function countOf(n: number, one: string, many?: string): string {
+  return `${formatCount(n)} ${plural(n, one, many)}`;
+}
