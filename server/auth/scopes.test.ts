@@ -45,3 +45,15 @@ describe('scopeProblem', () => {
     for (const s of ['publish', 'publish:', 'write:orders', '*', 'Admin']) expect(scopeProblem(s)).not.toBeNull();
   });
 });
+
+describe('scopeProblem: a pattern no name can match', () => {
+  it('refuses characters no exchange or queue name holds, naming the scope and the character', () => {
+    expect(scopeProblem('publish:a b')).toMatch(/'publish:a b' contains " ", which no exchange name can hold/);
+    expect(scopeProblem('consume:orders/eu')).toMatch(/'consume:orders\/eu' contains "\/", which no queue name can hold/);
+    for (const s of ['publish:a?', 'consume:ö*', 'publish:x\ty', 'consume:a,b']) expect(scopeProblem(s)).not.toBeNull();
+  });
+
+  it('accepts every character a name may have, and *', () => {
+    for (const s of ['publish:Orders_2024.eu:v1-x', 'consume:*.dlq', 'publish:amq.default', 'consume:a*b*c', 'publish:*']) expect(scopeProblem(s)).toBeNull();
+  });
+});

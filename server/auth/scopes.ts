@@ -26,6 +26,8 @@ export const needs = {
 
 const FIXED = new Set(['manage', 'monitoring', 'admin']);
 const MAX_PATTERN = 200;
+/** The first character of a pattern that is neither a name's (A-Z a-z 0-9 _ . : -) nor `*`. */
+const PATTERN_CHARS = /[^A-Za-z0-9_.:*-]/u;
 
 /** Why a scope string is not one, or null when it is valid. */
 export function scopeProblem(scope: string): string | null {
@@ -37,6 +39,12 @@ export function scopeProblem(scope: string): string | null {
     return `'${scope.slice(0, 100)}' is not a scope: use publish:<exchange pattern>, consume:<queue pattern>, manage, monitoring or admin`;
   }
   if (pattern.length === 0 || pattern.length > MAX_PATTERN) return `The pattern of '${scope.slice(0, 100)}' must be 1–${MAX_PATTERN} characters`;
+  // Names hold only A-Z a-z 0-9 _ . : - (server/broker/names.ts): a pattern with anything else
+  // (a space, a slash, `?`) could never match one, and the key would be refused everywhere.
+  const bad = PATTERN_CHARS.exec(pattern);
+  if (bad) {
+    return `The pattern of '${scope.slice(0, 100)}' contains ${JSON.stringify(bad[0])}, which no ${kind === 'publish' ? 'exchange' : 'queue'} name can hold: use A-Z a-z 0-9 _ . : - and * (any run of characters)`;
+  }
   return null;
 }
 

@@ -12,7 +12,7 @@ import { checkHeaders, checkName, checkStoredText } from './names';
 import { reportDeadAfter } from './pg/dead-letter';
 import { READY_CHANNEL, parseReadyPayload } from './pg/notify';
 import { deadLetterReplay } from './pg/replay';
-import { checkReplayRange, checkReplayTarget } from './replay-checks';
+import { checkReplayRange, checkReplayTarget, checkReplayTargetKey } from './replay-checks';
 import { deadLetterPageOf } from './memory/dead-letter-page';
 import { deadLetterPageRead } from './pg/dead-letter-page';
 import { queueEntryDiscard, queueEntryNextVisibleMs, queueEntryPurge } from './pg/queue-read';
@@ -30,7 +30,7 @@ import { RateMeter } from './rates';
 import { parseReceipt, settlement, type Receipt } from './receipts';
 import { TOPOLOGY_CHANNEL, TopologyStore } from './topology';
 import { checkUserQueue } from './topology-checks';
-import type { Queue, QueueDepth, ReplayRequest } from './types';
+import type { PublishInput, PublishResult, Queue, QueueDepth, ReplayRequest } from './types';
 import { Waiters } from './waiters';
 import { ConsumersSeen, queueInfo } from './queue-info';
 import { commitFor, inDatabase } from './tiers';
@@ -203,6 +203,17 @@ export function createBroker(options: BrokerOptions): Broker {
     },
   };
 
+  /** `batch`: a batch request's messages, whose errors name the message (`messages.1.delayMs`), a batch of one too. */
+  async function publishAll(inputs: PublishInput[], batch: boolean): Promise<PublishResult[]> {
+    const started = performance.now();
+    const reloading = topology.settled();
+    if (reloading) await reloading; // route on the newest topology this node was told about
+    const results = await publisher.publishBatch(inputs, { batch });
+    telemetry.publishDuration((performance.now() - started) / 1000);
+    for (const r of results) for (const q of r.queues) telemetry.routed(q, 1);
+    return results;
+  }
+
   const broker: Broker = {
     node,
     async start() {
@@ -278,17 +289,9 @@ export function createBroker(options: BrokerOptions): Broker {
     importDefinitions: (defs) => topology.importDefinitions(defs),
 
     async publish(input) {
-      return (await broker.publishBatch([input]))[0]!;
+      return (await publishAll([input], false))[0]!;
     },
-    async publishBatch(inputs) {
-      const started = performance.now();
-      const reloading = topology.settled();
-      if (reloading) await reloading; // route on the newest topology this node was told about
-      const results = await publisher.publishBatch(inputs);
-      telemetry.publishDuration((performance.now() - started) / 1000);
-      for (const r of results) for (const q of r.queues) telemetry.routed(q, 1);
-      return results;
-    },
+    publishBatch: (inputs) => publishAll(inputs, true),
 
     forgetConsumer(consumer) {
       consumers.forget(consumer);
@@ -349,6 +352,15 @@ export function createBroker(options: BrokerOptions): Broker {
       if (!request.all && !request.ids && !request.filter) {
         throw new BrokerError('validation_failed', 'Say which dead letters to replay: ids, all: true, or a filter', {});
       }
+      // A replay cannot be undone: ids beside all: true would be a guess at which one was meant.
+      if (request.all && request.ids) {
+        throw new BrokerError(
+          'validation_failed',
+          'Give either ids (those dead letters only) or all: true (every dead letter), not both: nothing was replayed',
+          { fields: ['ids', 'all'] },
+        );
+      }
+      checkReplayTargetKey(request.target);
       if (request.edit?.headers) checkHeaders(request.edit.headers);
       checkStoredText({ contentType: request.edit?.contentType, 'filter.error': request.filter?.error, 'filter.routingKey': request.filter?.routingKey });
       checkReplayRange(request.filter?.from, request.filter?.to, ['filter.from', 'filter.to']);
@@ -356,7 +368,10 @@ export function createBroker(options: BrokerOptions): Broker {
       const snapshot = topology.snapshot;
       checkReplayTarget(snapshot, q, request.target);
       const result = isMemory(q)
-        ? memory.replay(dlq, request, snapshot)
+        ? memory.replay(dlq, request, snapshot, {
+            maxEntries: options.memoryLimit ?? MEMORY_DEFAULT_MAX_ENTRIES,
+            maxBytes: options.memoryMaxBytes ?? MEMORY_DEFAULT_MAX_BYTES,
+          })
         : await db.tx((tx) => deadLetterReplay(tx, { dlq, request, topology: snapshot, node }));
       waiters.wakeAll();
       telemetry.replayed(dlq, result.replayed);
@@ -376,6 +391,7 @@ export function createBroker(options: BrokerOptions): Broker {
     },
     async exchangeReplay(exchange, request) {
       checkReplayRange(request.from, request.to);
+      checkReplayTargetKey(request.target);
       await topology.exchangeAfterReload(exchange);
       await topology.settled(); // route to its target on the newest topology
       const replayed = await exchangeHistoryReplay(db, { exchange, ...request, topology: () => topology.snapshot, node });

@@ -5,6 +5,7 @@ import type { GroupCommit } from './group-commit';
 import { createGroupCommit } from './group-commit';
 import type { Handoff } from './handoff';
 import type { MemoryStore } from './memory/memory-store';
+import { checkMemoryRoom } from './memory/memory-room';
 import { checkHeaders, checkName, checkRoutingKey, checkStoredText } from './names';
 import { reportDeadAfter, type OnDead } from './pg/dead-letter';
 import { insertNeedsTransaction, messageInsertMany, type InsertOutcome, type PreparedMessage } from './pg/message-insert';
@@ -42,6 +43,19 @@ interface Flushed {
 const NONE_HANDED_OFF = new Set<string>();
 
 const MAX_DELAY_MS = 7 * 86_400_000;
+
+/**
+ * A batch message's error, naming the message and its field: `details.field` is the path in the
+ * batch body (`messages.1.delayMs`), as a JSON field's error is (gateway/http.ts). A check that
+ * names its own field (headers, stored text) keeps it, under the message.
+ */
+function inMessage(e: unknown, index: number, field: string): unknown {
+  if (!(e instanceof BrokerError)) return e;
+  const own = typeof e.details?.field === 'string' ? e.details.field : '';
+  const path = ['messages', index, field || own].filter((p) => p !== '').join('.');
+  const named = field || own ? `messages[${index}].${field || own}` : `messages[${index}]`;
+  return new BrokerError(e.code, `${named}: ${e.message}`, { ...e.details, field: path });
+}
 
 /** W3C traceparent: version-traceid-parentid-flags; its trace-id serves as a correlation ID. */
 export function traceIdOf(traceparent: string | undefined): string | undefined {
@@ -92,31 +106,48 @@ export class Publisher {
     );
   }
 
-  prepare(input: PublishInput): PreparedMessage {
+  /**
+   * Checks and routes one message. `index`: its place in a batch, whose errors then name it, as
+   * `messages[1].delayMs: …` with `details.field` `messages.1.delayMs` (the batch body's path).
+   */
+  prepare(input: PublishInput, index?: number): PreparedMessage {
     const topology = this.deps.topology();
     checkName('exchange', input.exchange);
     if (!topology.exchanges.has(input.exchange)) throw notFound('exchange', input.exchange);
-    checkRoutingKey(input.routingKey);
-    if (input.delayMs !== undefined && (!Number.isInteger(input.delayMs) || input.delayMs < 0 || input.delayMs > MAX_DELAY_MS)) {
-      throw new BrokerError('validation_failed', `Delay must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS}`, {
-        delayMs: input.delayMs,
+    // One try for every check (no closure per check: this runs for every message published);
+    // `field` says which check threw, so a batch error can name the message's field.
+    let field = 'routingKey';
+    let queues: string[];
+    try {
+      checkRoutingKey(input.routingKey);
+      field = 'delayMs';
+      if (input.delayMs !== undefined && (!Number.isInteger(input.delayMs) || input.delayMs < 0 || input.delayMs > MAX_DELAY_MS)) {
+        throw new BrokerError('validation_failed', `Delay must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS}`, {
+          delayMs: input.delayMs,
+        });
+      }
+      field = 'replyTo';
+      if (input.replyTo !== undefined) checkName('queue', input.replyTo);
+      field = 'headers';
+      checkHeaders(input.headers);
+      field = '';
+      checkStoredText({
+        contentType: input.contentType,
+        correlationId: input.correlationId,
+        idempotencyKey: input.idempotencyKey,
+        traceparent: input.traceparent,
+        tracestate: input.tracestate,
       });
-    }
-    if (input.replyTo !== undefined) checkName('queue', input.replyTo);
-    checkHeaders(input.headers);
-    checkStoredText({
-      contentType: input.contentType,
-      correlationId: input.correlationId,
-      idempotencyKey: input.idempotencyKey,
-      traceparent: input.traceparent,
-      tracestate: input.tracestate,
-    });
-    const queues = route(topology, input.exchange, input.routingKey, input.headers);
-    if (queues.length === 0 && input.mandatory) {
-      throw new BrokerError('unroutable', `No queue is bound to '${input.exchange}' for routing key '${input.routingKey}'`, {
-        exchange: input.exchange,
-        routingKey: input.routingKey,
-      });
+      queues = route(topology, input.exchange, input.routingKey, input.headers);
+      field = 'routingKey';
+      if (queues.length === 0 && input.mandatory) {
+        throw new BrokerError('unroutable', `No queue is bound to '${input.exchange}' for routing key '${input.routingKey}'`, {
+          exchange: input.exchange,
+          routingKey: input.routingKey,
+        });
+      }
+    } catch (e) {
+      throw index === undefined ? e : inMessage(e, index, field);
     }
     return {
       id: uuidv7(),
@@ -148,28 +179,20 @@ export class Publisher {
     }
     if (entries === 0) return;
     const { memory, memoryLimit, memoryMaxBytes } = this.deps;
-    if (memory.size + entries > memoryLimit) {
-      throw new BrokerError(
-        'memory_limit',
-        `Memory-tier queues hold ${memory.size} entries, and this publish adds ${entries}; the limit is ${memoryLimit}: consume them or raise HATOBA_MEMORY_MAX_ENTRIES`,
-        { limit: memoryLimit, heldEntries: memory.size, publishEntries: entries },
-      );
-    }
-    if (memory.bytes + bytes > memoryMaxBytes) {
-      throw new BrokerError(
-        'memory_limit',
-        `Memory-tier queues hold ${memory.bytes} bytes of message bodies, and this publish adds ${bytes}; the limit is ${memoryMaxBytes}: consume them or raise HATOBA_MEMORY_MAX_BYTES`,
-        { limitBytes: memoryMaxBytes, heldBytes: memory.bytes, publishBytes: bytes },
-      );
-    }
+    checkMemoryRoom(memory, { maxEntries: memoryLimit, maxBytes: memoryMaxBytes }, { entries, bytes });
   }
 
   async publish(input: PublishInput): Promise<PublishResult> {
     return (await this.publishBatch([input]))[0]!;
   }
 
-  async publishBatch(inputs: PublishInput[]): Promise<PublishResult[]> {
-    const prepared = inputs.map((i) => this.prepare(i));
+  /**
+   * All or nothing. `batch`: the inputs are a batch request's messages, so a message's error
+   * names it (`messages.1.delayMs`); by default when there are several (the broker's single
+   * publish comes here as a list of one, whose errors name no message).
+   */
+  async publishBatch(inputs: PublishInput[], { batch = inputs.length > 1 }: { batch?: boolean } = {}): Promise<PublishResult[]> {
+    const prepared = inputs.map((input, i) => this.prepare(input, batch ? i : undefined));
     this.checkMemoryRoom(prepared);
     // Messages that only reach memory queues and carry no idempotency key never touch the database.
     const needsDb = prepared.some((m) => m.durableQueues.length > 0 || m.idempotencyKey || m.queues.length === 0);

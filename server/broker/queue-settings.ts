@@ -36,15 +36,16 @@ export const DLQ_SUFFIX = '.dlq';
 export function resolveQueueSettings(name: string, declaration: QueueDeclaration = {}): QueueSettings {
   const parsed = queueDeclarationSchema.safeParse(declaration);
   if (!parsed.success) {
+    // Paths as dotted strings, as every error's details.issues (gateway/http.ts validate).
     throw new BrokerError('validation_failed', `Invalid queue settings: ${z.prettifyError(parsed.error)}`, {
-      issues: parsed.error.issues,
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     });
   }
   const d = parsed.data;
   const given = d.retry ?? {};
   if (given.initialDelayMs !== undefined && given.maxDelayMs !== undefined && given.maxDelayMs < given.initialDelayMs) {
     throw new BrokerError('validation_failed', `Invalid queue settings: retry.maxDelayMs (${given.maxDelayMs}) is below retry.initialDelayMs (${given.initialDelayMs})`, {
-      issues: [{ path: ['retry', 'maxDelayMs'], message: 'below retry.initialDelayMs' }],
+      issues: [{ path: 'retry.maxDelayMs', message: 'below retry.initialDelayMs' }],
     });
   }
   // The default dead-letter target is the queue `{name}.dlq`, reached by name: a routing key there
@@ -53,7 +54,7 @@ export function resolveQueueSettings(name: string, declaration: QueueDeclaration
     throw new BrokerError(
       'validation_failed',
       `Invalid queue settings: deadLetter.routingKey needs deadLetter.exchange (without one, dead letters go to '${name}${DLQ_SUFFIX}' by name; to route by key, give an exchange, e.g. "amq.default")`,
-      { issues: [{ path: ['deadLetter', 'routingKey'], message: 'routingKey needs an exchange' }] },
+      { issues: [{ path: 'deadLetter.routingKey', message: 'routingKey needs an exchange' }] },
     );
   }
   const retry = { ...defaultRetryPolicy, ...d.retry };

@@ -19,7 +19,9 @@ export function createReads(d: { db: Db; topology: TopologyStore; memory: Memory
 > {
   const range = (from: Date, to: Date) => {
     if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from > to) {
-      throw new BrokerError('validation_failed', 'from must be a time before to', { from: String(from), to: String(to) });
+      // ISO 8601, as the replays say it (replay-checks.ts); an invalid date has none: null.
+      const iso = (d: Date) => (Number.isNaN(d.getTime()) ? null : d.toISOString());
+      throw new BrokerError('validation_failed', 'from must be a time before to', { from: iso(from), to: iso(to) });
     }
   };
   return {

@@ -1,6 +1,7 @@
 import { BrokerError } from './errors';
 import { possibleDeadLetterQueues } from './dead-letter-targets';
-import { DEFAULT_EXCHANGE } from './names';
+import { checkRoutingKey, DEFAULT_EXCHANGE } from './names';
+import type { HistoryTarget } from './pg/exchange-replay';
 import type { TopologySnapshot } from './route';
 import type { Queue, ReplayRequest } from './types';
 
@@ -16,6 +17,14 @@ export function checkReplayRange(from: Date | undefined, to: Date | undefined, f
       [fields[1]]: to.toISOString(),
     });
   }
+}
+
+/**
+ * The routing key a replay through an exchange stores its copies under must be one a publish
+ * could use (400 invalid_routing_key otherwise), checked before anything moves.
+ */
+export function checkReplayTargetKey(target: ReplayRequest['target'] | HistoryTarget | undefined): void {
+  if (target && typeof target === 'object' && 'exchange' in target && target.routingKey !== undefined) checkRoutingKey(target.routingKey);
 }
 
 /** The other queues of its tier whose dead letters may go to `queue` (by name, or by a dead-letter exchange's binding). */

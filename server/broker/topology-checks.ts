@@ -58,6 +58,7 @@ export function checkQueue(
     if (!topology.exchanges.has(settings.deadLetter.exchange)) throw notFound('exchange', settings.deadLetter.exchange);
     if (settings.deadLetter.routingKey !== undefined) checkRoutingKey(settings.deadLetter.routingKey);
   }
+  refuseSelfDeadLetter(name, settings);
   const dlq = defaultDeadLetterQueue(name, settings);
   if (dlq && dlq.length > MAX_NAME_LENGTH) {
     throw new BrokerError(
@@ -105,6 +106,22 @@ export function checkBinding(b: Binding, topology: TopologySnapshot, action: 'bo
       throw new BrokerError('validation_failed', `${what} must not contain ${bad}`, { field: 'headers.values' });
     }
   }
+}
+
+/**
+ * A queue whose dead letters go by name to the queue itself would take each of its expired or
+ * dropped entries back forever (with a TTL, a dead_lettered event per TTL, never ending), and a
+ * rejected one would come straight back: refused at declaration. (A dead-letter exchange whose
+ * binding routes back to the queue is a matter of bindings, which change: dead-letter-targets.ts
+ * leaves the queue itself out when an entry expires or is dropped by max length.)
+ */
+function refuseSelfDeadLetter(name: string, settings: QueueSettings): void {
+  if (deadLetterQueueByName({ name, settings }) !== name) return;
+  throw new BrokerError(
+    'validation_failed',
+    `Invalid queue settings: deadLetter names the queue '${name}' itself (exchange '${DEFAULT_EXCHANGE}', routingKey '${name}'), so its dead letters would come back into it and, with a messageTtlMs, expire and come back forever. Name another queue, leave deadLetter out (dead letters then go to '${name}${DLQ_SUFFIX}'), or give false to drop them`,
+    { queue: name, issues: [{ path: 'deadLetter.routingKey', message: 'names the queue itself' }] },
+  );
 }
 
 /** The queue `q`'s dead letters go to by name, if they do: its `.dlq`, or the default exchange's key. */

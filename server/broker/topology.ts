@@ -123,6 +123,21 @@ export class TopologyStore {
     const users = [...this.current.queues.values()].filter((q) => q.settings.deadLetter && q.settings.deadLetter.exchange === name).map((q) => q.name);
     if (users.length > 0) throw inUse('exchange', name, users);
     await this.change(async (q) => {
+      // Webhook sources publish here too: deleting it would answer their senders 404, and senders
+      // stop retrying. The row is locked first, and a source's declaration takes a share lock on
+      // it (server/webhooks/sources.ts), so no source can point here once this commits. The
+      // sources table is asked like a foreign key would be: the broker imports no webhooks code.
+      await q.query('SELECT name FROM exchanges WHERE name = $1 FOR UPDATE', [name]);
+      const sources = (await q.query<{ name: string }>('SELECT name FROM sources WHERE exchange = $1 ORDER BY name', [name])).map((r) => r.name);
+      if (sources.length > 0) {
+        const list = sources.map((s) => `'${s}'`).join(', ');
+        const many = sources.length > 1;
+        throw new BrokerError(
+          'exchange_in_use',
+          `Exchange '${name}' is where webhook source${many ? 's' : ''} ${list} publish${many ? '' : 'es'}: delete ${many ? 'those sources' : 'that source'} first, or declare ${many ? 'them' : 'it'} with another exchange`,
+          { exchange: name, sources },
+        );
+      }
       await q.query('DELETE FROM bindings WHERE exchange = $1', [name]);
       await q.query('DELETE FROM exchanges WHERE name = $1', [name]);
     });

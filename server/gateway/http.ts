@@ -118,7 +118,12 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infe
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     throw new GatewayError('validation_failed', z.prettifyError(parsed.error), {
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      // An unknown key is named in its path (queues.0.maxDeliveries), not only at its parent's.
+      issues: parsed.error.issues.flatMap((i) =>
+        i.code === 'unrecognized_keys'
+          ? i.keys.map((key) => ({ path: [...i.path, key].join('.'), message: i.message }))
+          : [{ path: i.path.join('.'), message: i.message }],
+      ),
     });
   }
   return parsed.data;

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { rateLimited } from '../auth';
 import { needs } from '../auth/scopes';
-import { notFound } from '../broker/errors';
 import { checkName } from '../broker/names';
 import { hookMessages } from '../webhooks/inbound';
 import { pushView, pushViewSchema } from '../webhooks/push-view';
-import { sourceDeclarationSchema, sourceViewSchema } from '../webhooks/sources';
+import { checkSourceExchange, sourceDeclarationSchema, sourceViewSchema } from '../webhooks/sources';
 import { DEFAULT_HMAC_HEADER, newWebhookSecret, standardSecretKey, verifyWebhook, type VerifyConfig } from '../webhooks/verify';
 import { GatewayError } from './errors';
 import { textHeaders } from './header-text';
@@ -50,14 +49,15 @@ export const webhookRoutes: Route[] = [
     summary:
       'Declare an inbound webhook source: the exchange it publishes to, how it is verified, where its routing key comes from, and optionally its own rate limit',
     request: sourceDeclarationSchema,
-    responses: { 200: sourceViewSchema, 201: sourceViewSchema, 404: errorSchema },
+    responses: { 200: sourceViewSchema, 201: sourceViewSchema, 400: errorSchema, 404: errorSchema },
     access: () => needs.manage,
     audit: (r, reply) => ({ action: 'source.declare', target: r.params.name!, detail: { created: reply.status === 201 } }),
     async handle(r) {
       const name = r.params.name!;
       checkName('source', name);
       const body = await r.json(sourceDeclarationSchema);
-      if (!r.ctx.broker.exportDefinitions().exchanges.some((e) => e.name === body.exchange)) throw notFound('exchange', body.exchange);
+      // amq.default is refused (400 reserved_name); a missing exchange is 404, checked where the source is stored.
+      checkSourceExchange(body.exchange);
       const { config, generated } = verifyConfig(body.verify);
       const { sources } = r.ctx.webhooks;
       const { created } = await sources.upsert({

@@ -48,15 +48,45 @@ export const bindingSchema = z
     key: z.string().default(''),
     headers: z
       .object({ match: z.enum(['all', 'any']).default('all'), values: z.record(z.string(), z.string()) })
+      .strict()
       .optional(),
   })
   .strict();
 
-export const definitionsSchema = z.object({
-  exchanges: z.array(z.object({ name: z.string(), type: z.enum(['direct', 'fanout', 'topic', 'headers']) })).default([]),
-  queues: z.array(z.object({ name: z.string(), settings: queueDeclarationSchema.default({}) })).default([]),
-  bindings: z.array(bindingSchema).default([]),
-});
+/**
+ * The topology document (GET and POST /v1/definitions), strict at every level as each declare
+ * is: a key this schema does not know (a queue's `maxDeliveries` beside its `settings` instead of
+ * in them, a `version`) is 400 validation_failed, not silently a default. What GET exports is
+ * exactly this shape, so an export always imports (definitions-strict.test.ts).
+ */
+const unknownKeys =
+  (where: string, hint: string) =>
+  (issue: { code?: string; keys?: string[] }) =>
+    issue.code === 'unrecognized_keys'
+      ? `Unknown key${issue.keys!.length > 1 ? 's' : ''} ${issue.keys!.map((k) => JSON.stringify(k)).join(', ')} in ${where}: ${hint}`
+      : undefined;
+export const definitionsSchema = z.strictObject(
+  {
+    exchanges: z
+      .array(
+        z.strictObject(
+          { name: z.string(), type: z.enum(['direct', 'fanout', 'topic', 'headers']) },
+          { error: unknownKeys('an exchange', 'an exchange is {name, type}') },
+        ),
+      )
+      .default([]),
+    queues: z
+      .array(
+        z.strictObject(
+          { name: z.string(), settings: queueDeclarationSchema.default({}) },
+          { error: unknownKeys('a queue', 'a queue is {name, settings}, and its settings (maxDeliveries, retry, deadLetter, …) go in settings') },
+        ),
+      )
+      .default([]),
+    bindings: z.array(bindingSchema).default([]),
+  },
+  { error: unknownKeys('the document', 'it has exchanges, queues and bindings') },
+);
 
 export const publishResultSchema = z.object({
   id: z.string(),

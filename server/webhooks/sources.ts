@@ -3,7 +3,9 @@ import type { Db, Sql } from '../../db/driver';
 import { jsonValue } from '../../db/driver';
 import { NotifiedCache } from '../notified-cache';
 import type { RateLimit } from '../auth/rate-limit';
-import type { Refusal, VerifyConfig } from './verify';
+import { BrokerError, notFound } from '../broker/errors';
+import { checkName } from '../broker/names';
+import { HEADER_NAME, HEADER_NAME_RULE, type Refusal, type VerifyConfig } from './verify';
 
 /** Where a hook's routing key comes from; absent: CloudEvents' type when the request is an event, else ''. */
 export type RoutingKeyRule = { from: 'header'; name: string } | { from: 'json'; path: string } | { from: 'cloudevents' };
@@ -31,6 +33,8 @@ export const sourceRateLimitSchema = z
   .strict()
   .transform(({ perSecond, burst }): RateLimit => ({ perSecond, burst: burst ?? Math.max(1, Math.ceil(perSecond * 2)) }));
 
+const headerName = z.string().min(1).max(100).regex(HEADER_NAME, `must be ${HEADER_NAME_RULE}`);
+
 const secretField = z.union([z.string().min(1).max(500), z.array(z.string().min(1).max(500)).min(1).max(5)]);
 
 /** `PUT /v1/sources/{name}`. A secret may be a list while it is rotated; omitted, one is generated and shown once. */
@@ -39,12 +43,12 @@ export const sourceDeclarationSchema = z
     exchange: z.string(),
     verify: z.discriminatedUnion('scheme', [
       z.object({ scheme: z.literal('standard-webhooks'), secret: secretField.optional(), timestampToleranceS: z.number().int().min(1).max(86_400).optional() }).strict(),
-      z.object({ scheme: z.literal('hmac-sha256'), secret: secretField.optional(), header: z.string().min(1).max(100).optional() }).strict(),
+      z.object({ scheme: z.literal('hmac-sha256'), secret: secretField.optional(), header: headerName.optional() }).strict(),
       z.object({ scheme: z.literal('none') }).strict(),
     ]),
     routingKey: z
       .discriminatedUnion('from', [
-        z.object({ from: z.literal('header'), name: z.string().min(1).max(100) }).strict(),
+        z.object({ from: z.literal('header'), name: headerName }).strict(),
         z.object({ from: z.literal('json'), path: z.string().min(1).max(200) }).strict(),
         z.object({ from: z.literal('cloudevents') }).strict(),
       ])
@@ -78,7 +82,38 @@ const rowSource = (r: Record<string, unknown>): Source => ({
 
 type SourceDeclaration = Pick<Source, 'name' | 'exchange' | 'verify' | 'routingKey'> & Partial<Pick<Source, 'rateLimit'>>;
 
-export async function sourceUpsert(q: Sql, s: SourceDeclaration): Promise<{ created: boolean }> {
+/**
+ * The exchange a source publishes to: a declared one. The default exchange (`amq.default`) is
+ * refused rather than accepted: it routes by queue name, and a source's routing key comes from
+ * what the sender sends (a header, a JSON field, the CloudEvent type), so every third party
+ * could pick any queue (the nodes' reply queues too) by naming it. Bind the queue to an exchange.
+ */
+export function checkSourceExchange(exchange: string): void {
+  checkName('exchange', exchange);
+  if (exchange.startsWith('amq.')) {
+    throw new BrokerError(
+      'reserved_name',
+      `A source cannot publish to '${exchange}': ${exchange === 'amq.default' ? "the default exchange routes by queue name, so a webhook's sender would choose the queue" : "names starting with 'amq.' are reserved"}. Declare an exchange, bind the queue to it, and give that exchange`,
+      { field: 'exchange', exchange },
+    );
+  }
+}
+
+/**
+ * Stores a source, in one transaction with a share lock on its exchange's row: an exchange being
+ * deleted meanwhile (which locks its row and refuses while a source names it) is either seen
+ * gone here (404) or sees this source, never neither.
+ */
+export async function sourceUpsert(db: Db, s: SourceDeclaration): Promise<{ created: boolean }> {
+  checkSourceExchange(s.exchange);
+  return db.tx(async (q) => {
+    const found = await q.query('SELECT name FROM exchanges WHERE name = $1 FOR SHARE', [s.exchange]);
+    if (found.length === 0) throw notFound('exchange', s.exchange);
+    return sourceWrite(q, s);
+  });
+}
+
+async function sourceWrite(q: Sql, s: SourceDeclaration): Promise<{ created: boolean }> {
   const [row] = await q.query<{ created: boolean }>(
     `INSERT INTO sources (name, exchange, verify, routing_key, rate_limit) VALUES ($1, $2, $3::text::jsonb, $4::text::jsonb, $5::text::jsonb)
      ON CONFLICT (name) DO UPDATE SET exchange = EXCLUDED.exchange, verify = EXCLUDED.verify,

@@ -28,6 +28,13 @@ export type Refusal = 'signature_missing' | 'signature_invalid' | 'timestamp_out
 export type Verdict = { ok: true } | { ok: false; code: Refusal; message: string };
 
 export const DEFAULT_TOLERANCE_S = 300;
+/**
+ * An HTTP header name (RFC 9110 token). A source whose signature or routing key is read from a
+ * header that no request can carry (`"bad header"`) would refuse or misroute every webhook, so
+ * such a name is refused when the source is declared.
+ */
+export const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+export const HEADER_NAME_RULE = "an HTTP header name: letters, digits and !#$%&'*+-.^_`|~, no spaces";
 export const DEFAULT_HMAC_HEADER = 'x-hub-signature-256';
 const PREFIX = 'whsec_';
 

@@ -1,6 +1,6 @@
 import { uuidv4, uuidv7 } from '../ids';
 import { decideNack } from '../backoff';
-import { deadLetterPlan, dropReason, otherTierReason } from '../dead-letter-targets';
+import { deadLetterPlan, dropReason, otherTierReason, selfDropReason } from '../dead-letter-targets';
 import type { EventSink, LifecycleEvent } from '../event-sink';
 import { formatReceipt, receiptsOf, type Receipt } from '../receipts';
 import { route, type TopologySnapshot } from '../route';
@@ -9,6 +9,7 @@ import type { BrowsedEntry } from '../pg/queue-read';
 import { noSkips, replayResult, skipOrigin, throwIfOnlyMissingOrigins, type ReplayResult } from '../replay-checks';
 import { delivery } from '../stored-message';
 import { MemoryQueue, type MemoryEntry } from './memory-queue';
+import { checkMemoryRoom, type MemoryLimits } from './memory-room';
 
 /** Defaults of the memory tier's limits (HATOBA_MEMORY_MAX_ENTRIES, HATOBA_MEMORY_MAX_BYTES). */
 export const MEMORY_DEFAULT_MAX_ENTRIES = 200_000;
@@ -95,10 +96,11 @@ export class MemoryStore {
   }
 
   /** Every removal of an entry goes through here, so that `bytes` stays right. */
-  private remove(queue: string, e: MemoryEntry): void {
-    if (!this.entries(queue).delete(e)) return;
+  private remove(queue: string, e: MemoryEntry): boolean {
+    if (!this.entries(queue).delete(e)) return false;
     this.count--;
     this.bodyBytes -= e.message.body.byteLength;
+    return true;
   }
 
   /** The entries that `receipts` name and whose leases are still current, each once. */
@@ -162,11 +164,11 @@ export class MemoryStore {
   }
 
   private deadLetter(queue: string, dying: MemoryEntry[], reason: DeathReason, topology: TopologySnapshot): void {
-    const plans = dying.map((e) => deadLetterPlan(topology, queue, e.message));
+    const plans = dying.map((e) => deadLetterPlan(topology, queue, e.message, reason));
     const moving = dying.filter((_, i) => plans[i]!.otherTier.length === 0);
     if (moving.length > 0) this.deps.onDead?.(queue, reason, moving.length);
     for (const [i, e] of dying.entries()) {
-      const { targets, otherTier } = plans[i]!;
+      const { targets, otherTier, selfDropped } = plans[i]!;
       if (otherTier.length > 0) {
         // A dead letter this tier cannot store where its exchange routes it (pg/dead-letter.ts):
         // kept in its queue, hidden for the visibility timeout, then tried again; never dropped.
@@ -207,7 +209,9 @@ export class MemoryStore {
             lastError: e.lastError,
             to: targets,
             dropped: targets.length === 0,
-            ...(targets.length === 0 ? { droppedBecause: dropReason(topology, queue, e.message.routingKey) } : {}),
+            ...(targets.length === 0 ? { droppedBecause: dropReason(topology, queue, e.message.routingKey, reason, e.message.headers) } : {}),
+            // left out beside other targets: said too, as droppedBecause says it when it was the only one
+            ...(selfDropped && targets.length > 0 ? { notTo: [queue], notToBecause: selfDropReason(queue, reason) } : {}),
           },
         },
       ]);
@@ -298,24 +302,35 @@ export class MemoryStore {
     return entries.length;
   }
 
-  /** Replays dead letters of a memory DLQ into memory queues (see pg/replay.ts for the rules). */
-  replay(dlq: string, r: ReplayRequest, topology: TopologySnapshot): ReplayResult {
+  /**
+   * Replays dead letters of a memory DLQ into memory queues (see pg/replay.ts for the rules).
+   * First every move is planned, then, with `limits`, the replay is refused whole (507
+   * memory_limit, nothing moved) when what it adds, less the dead letters it takes out, would
+   * pass a limit of the memory tier, as a publish is; then the moves are made.
+   */
+  replay(dlq: string, r: ReplayRequest, topology: TopologySnapshot, limits?: MemoryLimits): ReplayResult {
     const now = this.now();
     const target = r.target ?? 'origin';
     const f = r.filter ?? {};
     const skips = noSkips();
-    let moved = 0;
+    const reroute = typeof target === 'object' && 'exchange' in target;
+    const moves: { entry: MemoryEntry; message: StoredMessage; queues: Queue[] }[] = [];
+    // (queue, message id) pairs the planned moves write unchanged: a later dead letter of the same message is then new there
+    const planned = new Set<string>();
+    const adds = { entries: 0, bytes: 0 };
     for (const e of [...this.entries(dlq).values()]) {
       if (e.lease && e.visibleAt > now) continue;
-      if (!r.all && r.ids && !r.ids.includes(e.message.id)) continue;
+      // ids restrict even beside all: true (the broker refuses the two together)
+      if (r.ids && !r.ids.includes(e.message.id)) continue;
       if (f.routingKey && e.message.routingKey !== f.routingKey) continue;
       if (f.error && !(e.death?.lastError ?? '').toLowerCase().includes(f.error.toLowerCase())) continue;
       const diedAt = e.death ? Date.parse(e.death.diedAt) : 0;
       if ((f.from && diedAt < f.from.getTime()) || (f.to && diedAt > f.to.getTime())) continue;
-      const reroute = typeof target === 'object' && 'exchange' in target;
       // Unchanged into a queue that still holds this message, it goes as a new message: a queue never holds one twice.
       const namedQueue = target === 'origin' ? e.death?.queue : 'queue' in target ? target.queue : undefined;
-      const heldAlready = namedQueue !== undefined && [...(this.queues.get(namedQueue)?.values() ?? [])].some((x) => x.message.id === e.message.id);
+      const heldAlready =
+        namedQueue !== undefined &&
+        (planned.has(`${namedQueue}\u0000${e.message.id}`) || [...(this.queues.get(namedQueue)?.values() ?? [])].some((x) => x.message.id === e.message.id));
       let message: StoredMessage = e.message;
       if (reroute || r.edit || heldAlready) {
         message = {
@@ -337,12 +352,21 @@ export class MemoryStore {
         else if (reroute) skips.unroutable++;
         continue;
       }
-      this.remove(dlq, e);
+      if (message === e.message) for (const q of queues) planned.add(`${q.name}\u0000${message.id}`);
+      moves.push({ entry: e, message, queues });
+      adds.entries += queues.length - 1;
+      adds.bytes += queues.length * message.body.byteLength - e.message.body.byteLength;
+    }
+    throwIfOnlyMissingOrigins(moves.length, skips, dlq);
+    if (limits) checkMemoryRoom(this, limits, adds, 'replay');
+    let moved = 0;
+    for (const { entry: e, message, queues } of moves) {
+      // An earlier move's max length may have dead-lettered into this DLQ and dropped this entry from it: then it stays gone.
+      if (!this.remove(dlq, e)) continue;
       for (const q of queues) this.enqueue(q, message, 0, topology);
       this.emit([{ type: 'replayed', messageId: e.message.id, queue: dlq, attempt: null, detail: { to: queues.map((q) => q.name), newMessageId: message.id === e.message.id ? null : message.id } }]);
       moved++;
     }
-    throwIfOnlyMissingOrigins(moved, skips, dlq);
     return replayResult(moved, skips, false);
   }
 }

@@ -1,7 +1,7 @@
 import type { Sql } from '../../../db/driver';
 import { jsonValue } from '../../../db/driver';
 import { notifyReady } from './notify';
-import { deadLetterPlan, dropReason, otherTierReason } from '../dead-letter-targets';
+import { deadLetterPlan, dropReason, otherTierReason, selfDropReason } from '../dead-letter-targets';
 import type { TopologySnapshot } from '../route';
 import type { Death, DeathReason } from '../types';
 
@@ -46,7 +46,7 @@ export async function queueEntryDeadLetter(
   const plans = new Map(
     rows.map((r) => {
       const queue = byId.get(Number(r.id))!.queue;
-      return [Number(r.id), deadLetterPlan(p.topology, queue, { routingKey: r.routing_key, headers: jsonValue<Record<string, string>>(r.headers) ?? {} })];
+      return [Number(r.id), deadLetterPlan(p.topology, queue, { routingKey: r.routing_key, headers: jsonValue<Record<string, string>>(r.headers) ?? {} }, p.reason)];
     }),
   );
   // A dead letter whose exchange routes to a queue of another tier is not moved (this tier cannot
@@ -69,7 +69,7 @@ export async function queueEntryDeadLetter(
   };
   for (const r of removed) {
     const entry = byId.get(Number(r.id))!;
-    const { targets } = plans.get(Number(r.id))!;
+    const { targets, selfDropped } = plans.get(Number(r.id))!;
     const death: Death = {
       queue: entry.queue,
       exchange: r.exchange,
@@ -93,7 +93,10 @@ export async function queueEntryDeadLetter(
         lastError: entry.lastError,
         to: targets,
         dropped: targets.length === 0,
-        ...(targets.length === 0 ? { droppedBecause: dropReason(p.topology, entry.queue, r.routing_key) } : {}),
+        ...(targets.length === 0
+          ? { droppedBecause: dropReason(p.topology, entry.queue, r.routing_key, p.reason, jsonValue<Record<string, string>>(r.headers) ?? {}) }
+          : {}),
+        ...(selfDropped && targets.length > 0 ? { notTo: [entry.queue], notToBecause: selfDropReason(entry.queue, p.reason) } : {}),
       }),
     );
   }

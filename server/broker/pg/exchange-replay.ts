@@ -6,7 +6,7 @@ import { route, type TopologySnapshot } from '../route';
 import { commitFor, inDatabase, tierOf } from '../tiers';
 import { exchangeRangeRead } from './exchange-log';
 import { messageInsertMany, type PreparedMessage } from './message-insert';
-import { refuseDeadLetterQueueTarget } from '../replay-checks';
+import { checkReplayTargetKey, refuseDeadLetterQueueTarget } from '../replay-checks';
 
 const PAGE = 1000;
 export const MAX_HISTORY_REPLAY = 1_000_000;
@@ -35,6 +35,7 @@ export async function exchangeHistoryReplay(
   },
 ): Promise<number> {
   const pageSize = p.pageSize ?? PAGE;
+  checkReplayTargetKey(p.target);
   const t = p.topology();
   if ('queue' in p.target && !inDatabase(tierOf(t, p.target.queue))) {
     throw new BrokerError('replay_target_not_found', `Replay target '${p.target.queue}' is not a queue stored in the database (durable or replicated)`, { queue: p.target.queue });

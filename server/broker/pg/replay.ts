@@ -5,7 +5,7 @@ import { BrokerError } from '../errors';
 import { route, type TopologySnapshot } from '../route';
 import { anyReplicated, inDatabase, REPLICATED_COMMIT, tierOf } from '../tiers';
 import type { Death, ReplayRequest } from '../types';
-import { noSkips, REPLAY_LIMIT, replayResult, skipOrigin, throwIfOnlyMissingOrigins, type ReplayResult } from '../replay-checks';
+import { checkReplayTargetKey, noSkips, REPLAY_LIMIT, replayResult, skipOrigin, throwIfOnlyMissingOrigins, type ReplayResult } from '../replay-checks';
 import { enforceMaxLength, messageInsertMany, type PreparedMessage } from './message-insert';
 import { notifyReady } from './notify';
 import { MESSAGE_COLUMNS, rowToMessage } from './rows';
@@ -26,6 +26,7 @@ export async function deadLetterReplay(
 ): Promise<ReplayResult> {
   const { request: r, topology } = p;
   const target = r.target ?? 'origin';
+  checkReplayTargetKey(target);
   if (typeof target === 'object' && 'queue' in target && !topology.queues.has(target.queue)) {
     throw new BrokerError('replay_target_not_found', `Replay target queue '${target.queue}' does not exist`, { queue: target.queue });
   }
@@ -46,7 +47,7 @@ export async function deadLetterReplay(
        AND ($6::timestamptz IS NULL OR (e.death->>'diedAt')::timestamptz <= $6)
      ORDER BY e.id LIMIT $7
      FOR UPDATE OF e SKIP LOCKED`,
-    [p.dlq, r.all || !r.ids ? null : r.ids, f.routingKey ?? null, f.error ?? null, f.from ?? null, f.to ?? null, REPLAY_LIMIT + 1],
+    [p.dlq, r.ids ?? null, f.routingKey ?? null, f.error ?? null, f.from ?? null, f.to ?? null, REPLAY_LIMIT + 1],
   );
   const more = rows.length > REPLAY_LIMIT;
   if (more) rows.length = REPLAY_LIMIT;
