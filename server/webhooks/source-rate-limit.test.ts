@@ -68,7 +68,7 @@ describe.each(drivers)('a source\'s own rate limit on %s', (driver) => {
       [{ perSecond: 1, burst: 0 }, 'rateLimit.burst'],
       [{ perSecond: 1, burst: 1.5 }, 'rateLimit.burst'],
       [{ burst: 5 }, 'rateLimit.perSecond'],
-      [{ perSecond: 1, per: 'minute' }, 'rateLimit'],
+      [{ perSecond: 1, per: 'minute' }, 'rateLimit.per'], // an unknown key is named in its path
       ['100/s', 'rateLimit'],
     ];
     for (const [rateLimit, field] of bad) {
