@@ -104,6 +104,7 @@ export function TraceTimeline({
       {/* The lane names stay in view while the steps scroll sideways under them. */}
       {scrolls && (
         <svg className="timeline-lanes" width={LANE_NAMES_WIDTH} height={height} aria-hidden="true">
+          <rect x={0} y={0} width={LANE_NAMES_WIDTH} height={top} className="lane-band" />
           <g transform={`translate(0, ${top})`}>{laneNames(LANE_NAMES_WIDTH)}</g>
         </svg>
       )}
