@@ -8,19 +8,10 @@ import { nodeList } from './cluster/node-store';
 import { loadConfig } from './config';
 import { createHttpServer } from './http-server';
 import { nodeUrl, startHatoba } from './main';
+import { until } from '../test/until';
 
 const silent = { info() {}, warn() {}, error() {} };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 /** GET /readyz: its status, or 'refused' when the node takes no connection any more. */
 async function readyz(url: string): Promise<number | 'refused'> {

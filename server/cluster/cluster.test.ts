@@ -5,19 +5,10 @@ import { sharedPostgres, type SharedPostgres } from '../../test/shared-postgres'
 import { createCluster, type Cluster } from './cluster';
 import { LEADER_LOCK, leaderKeysHeld, nodeIdKey } from './leader';
 import { nodeRegister } from './node-store';
+import { until } from '../../test/until';
 
 const silent = { info() {}, warn() {}, error() {} };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 describe('cluster on pglite (one process, one node)', () => {
   let db: Db;
