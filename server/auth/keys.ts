@@ -44,10 +44,10 @@ export const keyCreateSchema = z
       .min(1, 'a key needs at least one scope')
       .max(50)
       .superRefine((scopes, ctx) => {
-        for (const s of scopes) {
+        scopes.forEach((s, i) => {
           const problem = scopeProblem(s);
-          if (problem) ctx.addIssue({ code: 'custom', message: problem });
-        }
+          if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [i] }); // named: scopes.1
+        });
       }),
   })
   .strict();
