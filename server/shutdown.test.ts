@@ -9,8 +9,8 @@ import { loadConfig } from './config';
 import { createHttpServer } from './http-server';
 import { nodeUrl, startHatoba } from './main';
 import { until } from '../test/until';
+import { silent } from '../test/silent-logger';
 
-const silent = { info() {}, warn() {}, error() {} };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** GET /readyz: its status, or 'refused' when the node takes no connection any more. */

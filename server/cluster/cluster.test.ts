@@ -1,14 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/driver';
+import { membersOnPostgres } from '../../test/cluster-nodes';
 import { openTestDb } from '../../test/databases';
-import { sharedPostgres, type SharedPostgres } from '../../test/shared-postgres';
+import type { SharedPostgres } from '../../test/shared-postgres';
 import { createCluster, type Cluster } from './cluster';
 import { LEADER_LOCK, leaderKeysHeld, nodeIdKey } from './leader';
 import { nodeRegister } from './node-store';
 import { until } from '../../test/until';
+import { silent } from '../../test/silent-logger';
 
-const silent = { info() {}, warn() {}, error() {} };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The quorum of a node that is alone where two are required. */
+const aloneOfTwo = {
+  ok: false,
+  alive: 1,
+  required: 2,
+  reason: '1 of the 2 nodes required are alive',
+  details: { reason: 'below_quorum', alive: 1, required: 2 },
+};
 
 describe('cluster on pglite (one process, one node)', () => {
   let db: Db;
@@ -18,10 +27,15 @@ describe('cluster on pglite (one process, one node)', () => {
     await db.close();
   });
 
-  it('is the leader and its own quorum; a graceful stop marks it dead', async () => {
+  /** The one node of an embedded database, started. */
+  async function solo(options: { minNodes?: number } = {}): Promise<void> {
     db = await openTestDb('pglite');
-    cluster = createCluster({ db, logger: silent, node: { id: 'solo', version: 't' }, heartbeatMs: 100 });
+    cluster = createCluster({ db, logger: silent, node: { id: 'solo', version: 't' }, heartbeatMs: 100, ...options });
     await cluster.start('http://127.0.0.1:3000');
+  }
+
+  it('is the leader and its own quorum; a graceful stop marks it dead', async () => {
+    await solo();
     expect(cluster.isLeader()).toBe(true);
     expect(cluster.quorum()).toEqual({ ok: true, alive: 1, required: 1 });
     const [node] = await cluster.nodes();
@@ -33,31 +47,19 @@ describe('cluster on pglite (one process, one node)', () => {
   });
 
   it('HATOBA_MIN_NODES above 1 is never met by one node: quorum lost, with the reason', async () => {
-    db = await openTestDb('pglite');
-    cluster = createCluster({ db, logger: silent, node: { id: 'solo', version: 't' }, heartbeatMs: 100, minNodes: 2 });
-    await cluster.start('http://127.0.0.1:3000');
-    expect(cluster.quorum()).toEqual({
-      ok: false,
-      alive: 1,
-      required: 2,
-      reason: '1 of the 2 nodes required are alive',
-      details: { reason: 'below_quorum', alive: 1, required: 2 },
-    });
+    await solo({ minNodes: 2 });
+    expect(cluster.quorum()).toEqual(aloneOfTwo);
   });
 });
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('cluster on postgres (several nodes, one database)', () => {
   let pg: SharedPostgres;
-  const clusters: Cluster[] = [];
-  afterEach(async () => {
-    for (const c of clusters.splice(0)) await c.stop();
-    await pg.drop();
-  });
+  const members = membersOnPostgres({ heartbeatMs: 200 });
+  afterEach(() => members.close());
 
-  /** A node: its own pool and cluster membership, heartbeating fast. */
-  async function node(id: string, minNodes = 1): Promise<Cluster> {
-    const c = createCluster({ db: pg.open(), logger: silent, node: { id, version: 't' }, heartbeatMs: 200, deadAfterMs: 1000, minNodes });
-    clusters.push(c);
+  /** A node, started: its own pool (or `db`) and cluster membership, heartbeating fast. */
+  async function node(id: string, minNodes = 1, db?: Db): Promise<Cluster> {
+    const c = members.member(id, { minNodes, db });
     await c.start(`http://127.0.0.1/${id}`);
     return c;
   }
@@ -85,7 +87,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cluster on postgres (several no
   const adminSql = () => ({ query: async (text: string, params: unknown[] = []) => (await pg.admin.unsafe(text, params as never[])) as never[] });
 
   it('elects exactly one leader, visible to every node through /v1/nodes data and pg_locks', async () => {
-    pg = await sharedPostgres();
+    pg = await members.open();
     const nodes = [await node('a', 3), await node('b', 3), await node('c', 3)];
     await until('a leader', () => nodes.some((n) => n.isLeader()));
     await Promise.all(nodes.map((n) => n.tick()));
@@ -102,7 +104,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cluster on postgres (several no
   });
 
   it('the leader session dropped or the leader stopped: another takes over within two heartbeats, never two at once', async () => {
-    pg = await sharedPostgres();
+    pg = await members.open();
     const nodes = [await node('a'), await node('b'), await node('c')];
     const watch = watchLeaders(nodes);
     await until('a leader', () => nodes.some((n) => n.isLeader()));
@@ -133,7 +135,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cluster on postgres (several no
   });
 
   it('a node silent for 10 s (here 1 s) is dead, and quorum follows the living', async () => {
-    pg = await sharedPostgres();
+    pg = await members.open();
     const a = await node('a', 2);
     // "b" registers and then never heartbeats again, as a frozen or partitioned process would.
     await nodeRegister(pg.open(), { id: 'b', url: 'http://127.0.0.1/b', version: 't' });
@@ -141,13 +143,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cluster on postgres (several no
     expect(a.quorum()).toMatchObject({ ok: true, alive: 2, required: 2 });
     await sleep(1100);
     await a.tick();
-    expect(a.quorum()).toEqual({
-      ok: false,
-      alive: 1,
-      required: 2,
-      reason: '1 of the 2 nodes required are alive',
-      details: { reason: 'below_quorum', alive: 1, required: 2 },
-    });
+    expect(a.quorum()).toEqual(aloneOfTwo);
     expect((await a.nodes()).map((n) => [n.id, n.status])).toEqual([
       ['a', 'alive'],
       ['b', 'dead'],
@@ -155,7 +151,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cluster on postgres (several no
   });
 
   it('a graceful stop counts at once: the others lose quorum on their next heartbeat', async () => {
-    pg = await sharedPostgres();
+    pg = await members.open();
     const a = await node('a', 1);
     const b = await node('b', 2);
     await b.tick();
@@ -166,14 +162,12 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cluster on postgres (several no
   });
 
   it('a node cut off from the database loses quorum once its last count is older than the dead time', async () => {
-    pg = await sharedPostgres();
+    pg = await members.open();
     await node('a', 1);
     let cut = false;
     const real = pg.open();
     const db: Db = { ...real, query: (text, params) => (cut ? Promise.reject(new Error('unreachable')) : real.query(text, params)) };
-    const b = createCluster({ db, logger: silent, node: { id: 'b', version: 't' }, heartbeatMs: 200, deadAfterMs: 1000, minNodes: 2 });
-    clusters.push(b);
-    await b.start('http://127.0.0.1/b');
+    const b = await node('b', 2, db);
     expect(b.quorum().ok).toBe(true);
     cut = true;
     await sleep(1100);

@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestDb } from '../../test/databases';
-import { sharedPostgres, type SharedPostgres } from '../../test/shared-postgres';
+import { membersOnPostgres } from '../../test/cluster-nodes';
+import type { SharedPostgres } from '../../test/shared-postgres';
 import { replyQueueName } from '../broker/broker';
-import { createCluster, type Cluster } from './cluster';
+import { createCluster } from './cluster';
 import { NodeIdInUseError } from './identity';
 import { nodeIdKey } from './leader';
 import { nodeRegister } from './node-store';
+import { silent } from '../../test/silent-logger';
 
-const silent = { info() {}, warn() {}, error() {} };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('node identity on pglite (one process per data directory)', () => {
@@ -34,24 +35,17 @@ describe('node identity on pglite (one process per data directory)', () => {
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('node identity on postgres (several nodes, one database)', () => {
   let pg: SharedPostgres;
-  const clusters: Cluster[] = [];
-  afterEach(async () => {
-    for (const c of clusters.splice(0)) await c.stop();
-    await pg.drop();
-  });
+  const members = membersOnPostgres({ replyQueue: replyQueueName });
+  afterEach(() => members.close());
 
   /** A node (not started), heartbeating every 100 ms, dead after 1 s of silence. */
-  function node(id: string, heartbeatMs = 100): Cluster {
-    const c = createCluster({ db: pg.open(), logger: silent, node: { id, version: 't' }, heartbeatMs, deadAfterMs: 1000, replyQueue: replyQueueName });
-    clusters.push(c);
-    return c;
-  }
+  const node = members.member;
   const url = (id: string, n = 1) => `http://127.0.0.1/${id}/${n}`;
   const rows = async () =>
     (await pg.admin.unsafe('SELECT id, url, stopped_at IS NULL AS running FROM nodes ORDER BY id')).map((r) => ({ ...r }));
 
   it("a second node with a live node's id is refused before it writes anything; the first keeps its row", async () => {
-    pg = await sharedPostgres();
+    pg = await members.open();
     const first = node('node-1');
     await first.start(url('node-1', 1));
     const started = Date.now();
@@ -67,14 +61,14 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('node identity on postgres (seve
   });
 
   it('two nodes starting at once with one id: exactly one starts', async () => {
-    pg = await sharedPostgres();
+    pg = await members.open();
     const results = await Promise.allSettled([node('node-1').start(url('node-1', 1)), node('node-1').start(url('node-1', 2))]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(NodeIdInUseError);
   });
 
   it("ids that make the same reply queue name (web/1, web-1) cannot both live; nor ids with the same leader-lock key", async () => {
-    pg = await sharedPostgres();
+    pg = await members.open();
     expect(replyQueueName('web/1')).toBe(replyQueueName('web-1'));
     await node('web/1').start(url('web/1'));
     await expect(node('web-1').start(url('web-1'))).rejects.toThrow(
@@ -87,7 +81,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('node identity on postgres (seve
   });
 
   it('a graceful stop frees the id at once', async () => {
-    pg = await sharedPostgres();
+    pg = await members.open();
     const first = node('node-1');
     await first.start(url('node-1', 1));
     await first.stop();
@@ -98,7 +92,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('node identity on postgres (seve
   });
 
   it("a killed node's row is taken over: at once when it is dead already, after its liveness window when it was just killed", async () => {
-    pg = await sharedPostgres();
+    pg = await members.open();
     // A row that no process heartbeats any more, as kill -9 leaves it.
     await nodeRegister(pg.open(), { id: 'node-1', url: url('node-1', 1), version: 't' });
     let started = Date.now();
@@ -116,8 +110,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('node identity on postgres (seve
   });
 
   it("a node silent past its liveness window whose id was taken meanwhile does not revive or stop the new owner's row, and counts itself out", async () => {
-    pg = await sharedPostgres();
-    const frozen = node('node-1', 60_000); // heartbeats only when the test ticks it
+    pg = await members.open();
+    const frozen = node('node-1', { heartbeatMs: 60_000 }); // heartbeats only when the test ticks it
     await frozen.start(url('node-1', 1));
     expect(frozen.quorum().ok).toBe(true);
     await sleep(1100); // dead to the cluster

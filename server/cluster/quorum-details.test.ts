@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { sharedPostgres, type SharedPostgres } from '../../test/shared-postgres';
+import { membersOnPostgres } from '../../test/cluster-nodes';
 import { replyQueueName } from '../broker/broker';
-import { createCluster, displacedQuorum, type Cluster } from './cluster';
+import { displacedQuorum } from './cluster';
 
-const silent = { info() {}, warn() {}, error() {} };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the details of a quorum lost because another process took this node id', () => {
@@ -22,23 +21,15 @@ describe('the details of a quorum lost because another process took this node id
 });
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('a node silent past its liveness window whose id was taken meanwhile, on postgres', () => {
-  let pg: SharedPostgres;
-  const clusters: Cluster[] = [];
-  afterEach(async () => {
-    for (const c of clusters.splice(0)) await c.stop();
-    await pg.drop();
-  });
+  const members = membersOnPostgres({ replyQueue: replyQueueName });
+  const node = members.member;
+  afterEach(() => members.close());
 
   it('reports quorum lost with details that agree with its reason', async () => {
-    pg = await sharedPostgres();
-    const node = (id: string, heartbeatMs = 100) => {
-      const c = createCluster({ db: pg.open(), logger: silent, node: { id, version: 't' }, heartbeatMs, deadAfterMs: 1000, replyQueue: replyQueueName });
-      clusters.push(c);
-      return c;
-    };
+    await members.open();
     const other = node('n1');
     await other.start('http://127.0.0.1/n1');
-    const frozen = node('n2', 60_000); // heartbeats only when the test ticks it
+    const frozen = node('n2', { heartbeatMs: 60_000 }); // heartbeats only when the test ticks it
     await frozen.start('http://127.0.0.1/n2/1');
     await sleep(1100); // dead to the cluster
     const successor = node('n2');

@@ -4,8 +4,7 @@ import { startTestBroker, type TestBroker } from '../../test/broker';
 import { consoleCaller } from '../../test/console-caller';
 import { createSecurity, type Security } from '../auth';
 import type { TrpcContext } from './init';
-
-const silent = { info() {}, warn() {}, error() {} };
+import { silent } from '../../test/silent-logger';
 
 /** Reads the console makes before a risky action, so its confirmation can say what will happen. */
 describe.each(drivers)('console reads for confirmations on %s', (driver) => {

@@ -4,7 +4,7 @@ import { consoleCaller } from '../../test/console-caller';
 import { drivers } from '../../test/databases';
 import { parseAllowList } from '../webhooks/address-guard';
 import { createWebhooks } from '../webhooks';
-const silent = { info() {}, warn() {}, error() {} };
+import { silent } from '../../test/silent-logger';
 
 describe.each(drivers)('a queue\'s push endpoint in the dashboard API on %s', (driver) => {
   let t: TestBroker;

@@ -7,9 +7,9 @@ import { openTestDb } from '../../test/databases';
 import { sharedPostgres, type SharedPostgres } from '../../test/shared-postgres';
 import { createCallerFactory } from './init';
 import { appRouter } from './router';
+import { silent } from '../../test/silent-logger';
 
 const createCaller = createCallerFactory(appRouter);
-const silent = { info() {}, warn() {}, error() {} };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The dashboard API as served by node `id`: its own broker and cluster membership. */
