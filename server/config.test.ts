@@ -109,6 +109,8 @@ describe('the bounds of durations and sizes', () => {
     expect(load({ HATOBA_DEDUP_WINDOW: '3650d' }).dedupWindowMs).toBe(3650 * 86_400_000);
     expect(load({ HATOBA_RETENTION: '3650d' }).retentionMs).toBe(3650 * 86_400_000);
     expect(load({ HATOBA_SESSION_TTL: '365d' }).sessionTtlMs).toBe(365 * 86_400_000);
+    expect(load({}).commitTimeoutMs).toBe(15_000);
+    expect(load({ HATOBA_COMMIT_TIMEOUT: '60m' }).commitTimeoutMs).toBe(3_600_000);
     expect(load({ HATOBA_MAX_BODY_BYTES: '128mb' }).maxBodyBytes).toBe(128 * 1024 ** 2);
     expect(load({ HATOBA_MEMORY_MAX_BYTES: '1024gb' }).memoryMaxBytes).toBe(1024 ** 4);
     expect(load({ HATOBA_MEMORY_MAX_ENTRIES: '16000000' }).memoryLimit).toBe(16_000_000);
@@ -125,6 +127,8 @@ describe('the bounds of durations and sizes', () => {
     ['HATOBA_DEDUP_WINDOW', '3651d', 'from 0ms to 3650d'],
     ['HATOBA_RETENTION', '99999999999999999999999d', 'from 0ms to 3650d'],
     ['HATOBA_SESSION_TTL', '366d', 'from 1m to 365d'],
+    ['HATOBA_COMMIT_TIMEOUT', '2h', 'from 100ms to 1h'],
+    ['HATOBA_COMMIT_TIMEOUT', '0', 'from 100ms to 1h'],
     ['HATOBA_MAX_BODY_BYTES', '1gb', 'from 0 bytes to 128mb'],
     ['HATOBA_MEMORY_MAX_BYTES', '1025gb', 'from 0 bytes to 1024gb'],
     ['HATOBA_MEMORY_MAX_ENTRIES', '16777216', 'from 1 to 16000000'],

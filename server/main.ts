@@ -106,6 +106,7 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
       telemetry: metrics.telemetry,
       isLeader: cluster.isLeader,
       memoryLimit: config.memoryLimit,
+      commitTimeoutMs: config.commitTimeoutMs,
       memoryMaxBytes: config.memoryMaxBytes,
     });
     await broker.start();

@@ -5,6 +5,7 @@ import { loadConfig } from '../server/config';
 import { startHatoba } from '../server/main';
 import { killHard, spawnServer } from './process';
 import { call } from './server';
+import { until } from './until';
 import { sharedPostgres, type SharedPostgres } from './shared-postgres';
 
 /**
@@ -35,6 +36,10 @@ async function freezableProxy(target: { host: string; port: number }) {
     freeze() {
       frozen = true;
       for (const s of sockets) s.pause();
+    },
+    thaw() {
+      frozen = false;
+      for (const s of sockets) s.resume();
     },
     close: () =>
       new Promise<void>((r) => {
@@ -101,6 +106,61 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a node whose database stops ans
         await proxy.close(); // lets a stop that hangs on the database end
         await hatoba.stop();
       }
+    }
+  });
+
+  it('answers a publish or an ack the database does not confirm with 503 database_timeout, saying whether it was written', async () => {
+    pg = await sharedPostgres();
+    const real = new URL(pg.url);
+    proxy = await freezableProxy({ host: real.hostname, port: Number(real.port || 5432) });
+    const config = loadConfig(
+      {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        HATOBA_DASHBOARD: '0',
+        HATOBA_LOG_LEVEL: 'silent',
+        HATOBA_NODE_ID: 'slow-commit',
+        HATOBA_COMMIT_TIMEOUT: '1s',
+        DATABASE_URL: through(pg.url, proxy.port),
+      },
+      [],
+    );
+    const hatoba = await startHatoba(config);
+    const url = `http://127.0.0.1:${hatoba.port}`;
+    try {
+      expect((await call(url, 'PUT', '/v1/queues/q', {})).status).toBe(201);
+      expect((await call(url, 'POST', '/v1/queues/q/messages', 'before')).status).toBe(201);
+      const [delivery] = (await call(url, 'POST', '/v1/queues/q/receive', { max: 1 })).body.messages;
+      expect(delivery.receipt).toEqual(expect.any(String));
+
+      proxy.freeze();
+      // Two flushes go to the database (two in flight on PostgreSQL); the third waits for a slot.
+      const started = Date.now();
+      const first = call(url, 'POST', '/v1/queues/q/messages', 'one');
+      await new Promise((r) => setTimeout(r, 50));
+      const second = call(url, 'POST', '/v1/queues/q/messages', 'two');
+      await new Promise((r) => setTimeout(r, 50));
+      const third = call(url, 'POST', '/v1/queues/q/messages', 'three');
+      const ack = call(url, 'POST', '/v1/queues/q/ack', { receipts: [delivery.receipt] });
+      const answers = await Promise.all([first, second, third, ack]);
+      expect(Date.now() - started).toBeLessThan(6_000);
+      for (const a of answers) expect(a.status).toBe(503);
+      expect(answers[0]!.body.error).toMatchObject({ code: 'database_timeout', details: { timeoutMs: 1000, written: 'unknown' } });
+      expect(answers[0]!.body.error.message).toMatch(/may still take effect.*Idempotency-Key/);
+      expect(answers[1]!.body.error.details.written).toBe('unknown');
+      expect(answers[2]!.body.error).toMatchObject({ code: 'database_timeout', details: { written: false } });
+      expect(answers[2]!.body.error.message).toMatch(/nothing of it was written/);
+      expect(answers[3]!.body.error.code).toBe('database_timeout');
+
+      // The database answers again: the two sent publishes commit after all, the queued one never does.
+      proxy.thaw();
+      await until('the two sent publishes to commit', async () => (await call(url, 'GET', '/v1/queues/q')).body.ready === 2);
+      const bodies: string[] = [];
+      for (const m of (await call(url, 'POST', '/v1/queues/q/receive', { max: 10, visibilityMs: 60_000 })).body.messages) bodies.push(m.body);
+      expect(bodies.sort()).toEqual(['one', 'two']);
+    } finally {
+      proxy.thaw();
+      await hatoba.stop();
     }
   });
 

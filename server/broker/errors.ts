@@ -22,6 +22,7 @@ export const errorCodes = [
   'replication_unavailable',
   'duplicate_request',
   'shutting_down',
+  'database_timeout',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -40,3 +41,20 @@ export const notFound = (kind: 'exchange' | 'queue' | 'message', name: string) =
   new BrokerError(`${kind}_not_found`, `${kind[0]!.toUpperCase()}${kind.slice(1)} '${name}' does not exist`, {
     [kind]: name,
   });
+
+/** How long a publish or ack waits for its commit by default (HATOBA_COMMIT_TIMEOUT). */
+export const DEFAULT_COMMIT_TIMEOUT_MS = 15_000;
+
+/**
+ * A write the database did not confirm within the commit timeout (HATOBA_COMMIT_TIMEOUT). `sent`:
+ * it reached the database, and may still commit when that answers; else nothing was written.
+ */
+export function commitTimeout(what: 'publish' | 'ack', o: { waitedMs: number; sent: boolean; timeoutMs: number }): BrokerError {
+  const waited = `${(o.timeoutMs / 1000).toLocaleString('en-US')} s`;
+  const retry = what === 'publish' ? 'retry with the same Idempotency-Key to keep a single copy' : 'retry, or let the lease run out and the message come again';
+  const message = o.sent
+    ? `The database did not confirm this ${what} within ${waited}; it may still take effect when the database answers: ${retry}`
+    : `The database did not take this ${what} within ${waited} (earlier writes were still waiting on it); nothing of it was written: retry`;
+  return new BrokerError('database_timeout', message, { timeoutMs: o.timeoutMs, waitedMs: o.waitedMs, written: o.sent ? 'unknown' : false });
+}
+

@@ -72,4 +72,43 @@ describe('group commit', () => {
     expect(order).toEqual(['answered', 'drained']);
     expect(gc.idle()).toBe(true);
   });
+
+  describe('with a timeout', () => {
+    const timeout = { ms: 40, error: (o: { waitedMs: number; sent: boolean }) => Object.assign(new Error('too slow'), o) };
+
+    it('answers a submitter whose flush hangs with the error (sent: true), and a queued one too (sent: false), never flushing it', async () => {
+      const flushed: number[][] = [];
+      let release!: (r: number[]) => void;
+      const gc = createGroupCommit<number, number>(
+        (items) => {
+          flushed.push(items);
+          return new Promise<number[]>((r) => (release = r)); // the database never answers, until released
+        },
+        { timeout },
+      );
+      const first = gc.submit(1).catch((e) => e);
+      await new Promise((r) => setTimeout(r, 5)); // its flush is now in flight; the next must queue
+      const second = gc.submit(2).catch((e) => e);
+      const [a, b] = await Promise.all([first, second]);
+      expect(a).toMatchObject({ message: 'too slow', sent: true });
+      expect(a.waitedMs).toBeGreaterThanOrEqual(40);
+      expect(b).toMatchObject({ message: 'too slow', sent: false });
+      expect(gc.idle()).toBe(false); // the hung flush still runs
+      release([10]); // the database answers late: nobody is answered twice, the queued item stays unwritten
+      await gc.drain();
+      expect(flushed).toEqual([[1]]);
+      expect(gc.idle()).toBe(true);
+      // Later submissions are flushed as usual (and time out in their turn while it hangs).
+      expect(await gc.submit(3).catch((e) => e)).toMatchObject({ sent: true });
+      expect(flushed).toEqual([[1], [3]]);
+    });
+
+    it('leaves submitters answered in time alone', async () => {
+      const gc = createGroupCommit<number, number>(async (items) => items.map((i) => i * 2), { timeout });
+      expect(await Promise.all([1, 2, 3].map((i) => gc.submit(i)))).toEqual([2, 4, 6]);
+      await new Promise((r) => setTimeout(r, 60)); // past the timeout: no late rejection
+      await gc.drain();
+      expect(gc.idle()).toBe(true);
+    });
+  });
 });

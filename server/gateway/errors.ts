@@ -78,6 +78,7 @@ const STATUS: Record<GatewayCode | ErrorCode, number> = {
   shutting_down: 503,
   quorum_lost: 503,
   database_unavailable: 503,
+  database_timeout: 503,
   reply_timeout: 504,
   memory_limit: 507,
 };

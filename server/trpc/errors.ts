@@ -23,6 +23,7 @@ const CODES: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   replication_unavailable: 'PRECONDITION_FAILED',
   duplicate_request: 'CONFLICT',
   shutting_down: 'SERVICE_UNAVAILABLE',
+  database_timeout: 'SERVICE_UNAVAILABLE',
 };
 
 /**
