@@ -12,7 +12,7 @@ import { EmptyState, ErrorNotice, Loading, ResultNotice, errorMessage } from '..
 import { DeadLetterTable } from './dead-letter-table';
 import { EditReplayDialog } from './edit-replay-dialog';
 import { originQueues, PAGE_SIZE, pageCaption, pagerLabels, reasonSummary, replayAllPlan, type PageOrder } from './dead-letter-page';
-import { filterRequest, isFiltering, liveSelection, type DeadLetterFilter } from './replay-selection';
+import { filterRequest, isFiltering, liveSelection, previewedRequest, type DeadLetterFilter } from './replay-selection';
 import { useCursorPage } from '../ui/use-cursor-page';
 
 type Outcome = { tone: 'success' | 'error'; text: string; origin?: string };
@@ -45,8 +45,10 @@ export function DlqPanel({
   useEffect(() => setDraft(filter), [filter.routingKey, filter.error]); // eslint-disable-line react-hooks/exhaustive-deps
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [confirm, setConfirm] = useState<null | 'replay-matching' | 'discard-selected'>(null);
-  // The count the confirm dialog asks about, read when it opened: the one the operator confirms.
-  const [previewed, setPreviewed] = useState(0);
+  // The preview the confirm dialog asks about, taken when it opened: the count the operator confirms,
+  // and the request bounded by the time that count was read, so later arrivals stay in the DLQ.
+  const [previewed, setPreviewed] = useState<{ count: number; readAt: string; request: ReturnType<typeof previewedRequest> } | null>(null);
+  const confirmed = previewed?.count ?? 0;
   const [editing, setEditing] = useState<BrowsedMessage | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
 
@@ -90,7 +92,7 @@ export function DlqPanel({
     trpc.deadLetters.replay.mutationOptions({
       onSuccess: (r, input) => {
         const origin = input.ids?.length ? shown.find((m) => m.id === input.ids![0])?.death?.queue : origins.length === 1 ? origins[0] : undefined;
-        setOutcome({ ...replayOutcome(r, origin, input.ids?.length ? undefined : previewed), origin });
+        setOutcome({ ...replayOutcome(r, origin, input.ids?.length ? undefined : confirmed), origin });
         setSelected(new Set());
         setConfirm(null);
         setEditing(null);
@@ -197,7 +199,17 @@ export function DlqPanel({
                   <span key={n} className="muted"> {n}</span>
                 ))}
               </p>
-              <button type="button" className="button" disabled={busy || plan.moves === 0} onClick={() => (setPreviewed(plan.moves), setConfirm('replay-matching'))}>
+              <button
+                type="button"
+                className="button"
+                // Placeholder rows are another page's or filter's: their count is not this preview.
+                disabled={busy || plan.moves === 0 || !page.data || page.isPlaceholderData}
+                onClick={() => {
+                  if (!page.data) return;
+                  setPreviewed({ count: plan.moves, readAt: page.data.readAt, request: previewedRequest(filter, page.data.readAt) });
+                  setConfirm('replay-matching');
+                }}
+              >
                 {plan.button}
               </button>
               <button type="button" className="button button--quiet" disabled={busy || chosen.length === 0} onClick={() => replay.mutate({ dlq, ids: chosen })}>
@@ -255,15 +267,22 @@ export function DlqPanel({
       <ConfirmDialog
         open={confirm === 'replay-matching'}
         title={filtering ? 'Replay the matching dead letters?' : `Replay all of ${dlq}?`}
-        confirmLabel={`Replay ${formatCount(previewed)}`}
+        confirmLabel={`Replay ${formatCount(confirmed)}`}
         busy={replay.isPending}
-        onConfirm={() => replay.mutate({ dlq, ...request })}
+        onConfirm={() => previewed && replay.mutate({ dlq, ...previewed.request })}
         onCancel={() => setConfirm(null)}
       >
         <p>
-          {formatCount(previewed)} {previewed === 1 ? 'message goes' : 'messages go'} back to the queue {previewed === 1 ? 'it' : 'they'} died in, from every page of {dlq}, not only
-          the one shown, with attempts reset and correlation IDs kept.
+          The {formatCount(confirmed)} {filtering ? 'matching ' : ''}{confirmed === 1 ? 'dead letter' : 'dead letters'} counted in the preview{' '}
+          {confirmed === 1 ? 'goes' : 'go'} back to the queue {confirmed === 1 ? 'it' : 'they'} died in, from every page of {dlq}, not only the one shown, with attempts
+          reset and correlation IDs kept.
         </p>
+        {previewed && (
+          <p className="muted small" data-testid="replay-bound">
+            Dead letters that arrive after the preview (read at {new Date(previewed.readAt).toLocaleTimeString()}) stay in {dlq}. Any of the {formatCount(confirmed)} replayed,
+            discarded or taken by a consumer meanwhile are not moved; the result says how many.
+          </p>
+        )}
         {plan.notes.map((n) => (
           <p key={n} className="muted small">{n}</p>
         ))}

@@ -43,8 +43,23 @@ describe('replayOutcome after a confirmed count', () => {
     expect(replayOutcome(answer({ replayed: 9 }), undefined, 6).text).toMatch(/ That is 3 more than the 6 you confirmed: they matched after the preview\.$/);
   });
 
-  it('says nothing more when the count is the one confirmed, or fewer moved', () => {
+  it('says nothing more when the count is the one confirmed', () => {
     expect(replayOutcome(answer({ replayed: 206 }), 'notification', 206).text).toBe('Replayed 206 messages: they are back in notification with attempts reset.');
-    expect(replayOutcome(answer({ replayed: 5 }), 'notification', 6).text).toBe('Replayed 5 messages: they are back in notification with attempts reset.');
+    const left = answer({ replayed: 4, skipped: { ...none, originMissing: { gone: 2 } } });
+    expect(replayOutcome(left, undefined, 6).text).not.toMatch(/you confirmed/); // the 2 left are counted, not gone
+  });
+
+  it('says when some of those confirmed were gone by the time the replay ran', () => {
+    expect(replayOutcome(answer({ replayed: 5 }), 'notification', 6).text).toBe(
+      'Replayed 5 messages: they are back in notification with attempts reset. ' +
+        '1 of the 6 you confirmed was no longer in the DLQ: replayed, discarded or taken by a consumer since the preview.',
+    );
+    const r = replayOutcome(answer({ replayed: 0, skipped: { ...none, unroutable: 1 } }), undefined, 4);
+    expect(r.tone).toBe('error');
+    expect(r.text).toMatch(/ 3 of the 4 you confirmed were no longer in the DLQ: replayed, discarded or taken by a consumer since the preview\.$/);
+  });
+
+  it('does not call the rest gone when one replay stopped at its limit', () => {
+    expect(replayOutcome(answer({ replayed: 9_000, more: true }), undefined, 10_000).text).not.toMatch(/no longer/);
   });
 });

@@ -12,16 +12,19 @@ const names = (qs: string[]) => qs.map((q) => `'${q}'`).join(', ');
 
 /**
  * The sentence the dead-letter page shows after a replay: what moved and where, what stayed in
- * the DLQ and why (origin gone, origin now of the other tier, routed nowhere), and whether more
- * match than one replay moves. `origin` names the queue they went back to when it is one;
- * `confirmed`, the count the operator confirmed from the preview ("Replay 206"), when there was one.
+ * the DLQ and why (origin gone, origin now of the other tier, routed nowhere), whether some of
+ * those previewed were gone by then, and whether more match than one replay moves. `origin` names
+ * the queue they went back to when it is one; `confirmed`, the count the operator confirmed from
+ * the preview ("Replay 206"), when there was one. The page sends the preview's `readAt` with the
+ * replay, so dead letters that arrived after the preview stay in the DLQ.
  */
 export function replayOutcome(r: ReplayAnswer, origin?: string, confirmed?: number): { tone: 'success' | 'error'; text: string } {
   const parts: string[] = [];
   if (r.replayed > 0) {
     parts.push(`Replayed ${messages(r.replayed)}: ${r.replayed === 1 ? 'it is' : 'they are'} back in ${origin ?? 'their queues'} with attempts reset.`);
   }
-  // "Replay N" moves what matches when it runs: dead letters that arrived after the preview too.
+  // Bounded by the preview's readAt, "Replay N" moves no later arrivals; should a dead letter slip
+  // through (one committed in the instant the preview was read), say so rather than hide it.
   if (confirmed !== undefined && r.replayed > confirmed) {
     const extra = r.replayed - confirmed;
     parts.push(`That is ${formatCount(extra)} more than the ${formatCount(confirmed)} you confirmed: ${extra === 1 ? 'it' : 'they'} matched after the preview.`);
@@ -33,6 +36,13 @@ export function replayOutcome(r: ReplayAnswer, origin?: string, confirmed?: numb
   if (missing.length > 0) stayed(sum(r.skipped.originMissing), `their origin queue ${names(missing)} no longer ${missing.length === 1 ? 'exists' : 'exist'}`);
   if (otherTier.length > 0) stayed(sum(r.skipped.originOtherTier), `their origin queue ${names(otherTier)} is now of the other tier (memory or database)`);
   if (r.skipped.unroutable > 0) stayed(r.skipped.unroutable, 'the exchange routed them to no queue');
+  // Previewed, but neither moved nor left for a reason: replayed, discarded or taken by a consumer since the preview.
+  const gone = confirmed === undefined || r.more ? 0 : confirmed - r.replayed - sum(r.skipped.originMissing) - sum(r.skipped.originOtherTier) - r.skipped.unroutable;
+  if (gone > 0) {
+    parts.push(
+      `${formatCount(gone)} of the ${formatCount(confirmed!)} you confirmed ${gone === 1 ? 'was' : 'were'} no longer in the DLQ: replayed, discarded or taken by a consumer since the preview.`,
+    );
+  }
   if (r.more) parts.push('More match than one replay moves: replay again for the next ones.');
   if (parts.length === 0) parts.push('Nothing was replayed: the messages may have been replayed or discarded meanwhile, or a consumer holds them.');
   return { tone: r.replayed > 0 ? 'success' : 'error', text: parts.join(' ') };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BrowsedMessage } from '@/server/trpc/schemas';
-import { filterRequest, headerLines, liveSelection, NO_FILTER, parseHeaderLines } from './replay-selection';
+import { filterRequest, headerLines, liveSelection, NO_FILTER, parseHeaderLines, previewedRequest } from './replay-selection';
 
 function dead(id: string, routingKey: string, lastError: string | null, reason: 'rejected' | 'max_deliveries' = 'max_deliveries'): BrowsedMessage {
   return {
@@ -17,6 +17,14 @@ describe('filterRequest', () => {
     expect(filterRequest(NO_FILTER)).toEqual({ all: true });
     expect(filterRequest({ routingKey: ' order.paid ', error: '' })).toEqual({ filter: { routingKey: 'order.paid' } });
     expect(filterRequest({ routingKey: '', error: ' SMTP ' })).toEqual({ filter: { error: 'SMTP' } });
+  });
+});
+
+describe('previewedRequest', () => {
+  it('bounds the filter, and all, by the time the preview was read', () => {
+    const at = '2026-11-30T04:00:00.123Z';
+    expect(previewedRequest(NO_FILTER, at)).toEqual({ all: true, filter: { arrivedBy: at } });
+    expect(previewedRequest({ routingKey: ' order.paid ', error: ' SMTP ' }, at)).toEqual({ filter: { routingKey: 'order.paid', error: 'SMTP', arrivedBy: at } });
   });
 });
 

@@ -20,6 +20,19 @@ export function filterRequest(f: DeadLetterFilter): { all: true } | { filter: { 
   return { filter };
 }
 
+/**
+ * The replay request the operator confirmed from a preview: the filter (or `all`), bounded by the
+ * preview's `readAt` (`filter.arrivedBy`), so dead letters that arrive after it stay in the DLQ and
+ * the replay moves no more than the count the preview showed.
+ */
+export function previewedRequest(
+  f: DeadLetterFilter,
+  readAt: string,
+): { all: true; filter: { arrivedBy: string } } | { filter: { routingKey?: string; error?: string; arrivedBy: string } } {
+  const r = filterRequest(f);
+  return 'all' in r ? { all: true, filter: { arrivedBy: readAt } } : { filter: { ...r.filter, arrivedBy: readAt } };
+}
+
 /** Selected ids that are still in the list shown (a refresh or a page change may have moved some away). */
 export function liveSelection(selected: ReadonlySet<string>, messages: Pick<BrowsedMessage, 'id'>[]): string[] {
   const present = new Set(messages.map((m) => m.id));

@@ -20,6 +20,18 @@ export function checkReplayRange(from: Date | undefined, to: Date | undefined, f
 }
 
 /**
+ * A replay's bound on when a dead letter arrived in the DLQ (`filter.arrivedBy`, the `readAt` of
+ * the preview the operator confirmed): it must be a time. Dead letters that arrive later stay.
+ */
+export function checkReplayBound(arrivedBy: Date | undefined): void {
+  if (arrivedBy && Number.isNaN(arrivedBy.getTime())) {
+    throw new BrokerError('validation_failed', 'filter.arrivedBy must be a time (ISO 8601, such as the readAt of a dead-letter page)', {
+      fields: ['filter.arrivedBy'],
+    });
+  }
+}
+
+/**
  * The routing key a replay through an exchange stores its copies under must be one a publish
  * could use (400 invalid_routing_key otherwise), checked before anything moves.
  */

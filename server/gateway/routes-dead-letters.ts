@@ -31,6 +31,7 @@ export const deadLetterRoutes: Route[] = [
           error: body.filter.error,
           from: body.filter.from ? new Date(body.filter.from) : undefined,
           to: body.filter.to ? new Date(body.filter.to) : undefined,
+          arrivedBy: body.filter.arrivedBy ? new Date(body.filter.arrivedBy) : undefined,
         },
       };
       if (body.edit) {

@@ -180,6 +180,8 @@ export const replaySchema = z
         error: z.string().optional(),
         from: z.iso.datetime({ offset: true }).optional(),
         to: z.iso.datetime({ offset: true }).optional(),
+        /** Only entries that arrived in the DLQ at or before this time (to the millisecond): a replay confirmed from a preview leaves later arrivals. */
+        arrivedBy: z.iso.datetime({ offset: true }).optional(),
       })
       .strict()
       .optional(),

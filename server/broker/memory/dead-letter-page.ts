@@ -36,5 +36,7 @@ export function deadLetterPageOf(all: BrowsedEntry[], p: DeadLetterPageQuery): D
     nextCursor: more && entries.length > 0 ? `${start + entries.length - 1}~${entries[entries.length - 1]!.id}` : null,
     counts: sortCounts([...counts.values()]),
     matching,
+    // Read in one synchronous step with the entries: nothing arrives between (enqueuedAt is Date.now() too).
+    readAt: new Date().toISOString(),
   };
 }

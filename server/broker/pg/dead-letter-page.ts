@@ -23,6 +23,11 @@ export interface DeadLetterPage {
   counts: { reason: string; origin: string | null; count: number }[];
   /** Entries a replay with this filter (or `all`) would move now: matching, and not held by a consumer. */
   matching: number;
+  /**
+   * When `matching` was counted (ISO 8601, milliseconds, the database's clock on this tier): sent
+   * back as a replay's `filter.arrivedBy`, the replay leaves dead letters that arrived later.
+   */
+  readAt: string;
 }
 
 /**
@@ -56,16 +61,21 @@ export async function deadLetterPageRead(q: Sql, p: DeadLetterPageQuery & { queu
   );
   const page = rows.slice(0, p.limit);
   const last = page[page.length - 1];
-  const counts = await q.query<{ reason: string; origin: string | null; n: number; matching: number }>(
-    `SELECT coalesce(e.death->>'reason', 'unknown') AS reason, e.death->>'queue' AS origin, count(*)::int AS n,
-       count(*) FILTER (WHERE NOT (e.lease IS NOT NULL AND e.visible_at > now())
-         AND ($2::text IS NULL OR m.routing_key = $2)
-         AND ($3::text IS NULL OR e.death->>'lastError' ILIKE '%' || $3 || '%'))::int AS matching
-     FROM queue_entries e LEFT JOIN messages m ON $2::text IS NOT NULL AND m.id = e.message_id
-     WHERE e.queue = $1
-     GROUP BY 1, 2`,
+  // One row even for an empty queue: the time of the count's own read comes with it (read_at).
+  const read = await q.query<{ reason: string | null; origin: string | null; n: number | null; matching: number | null; read_at: string }>(
+    `SELECT c.*, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS read_at
+     FROM (SELECT 1) AS one LEFT JOIN (
+       SELECT coalesce(e.death->>'reason', 'unknown') AS reason, e.death->>'queue' AS origin, count(*)::int AS n,
+         count(*) FILTER (WHERE NOT (e.lease IS NOT NULL AND e.visible_at > now())
+           AND ($2::text IS NULL OR m.routing_key = $2)
+           AND ($3::text IS NULL OR e.death->>'lastError' ILIKE '%' || $3 || '%'))::int AS matching
+       FROM queue_entries e LEFT JOIN messages m ON $2::text IS NOT NULL AND m.id = e.message_id
+       WHERE e.queue = $1
+       GROUP BY 1, 2
+     ) AS c ON true`,
     [p.queue, f.routingKey || null, f.error || null],
   );
+  const counts = read.filter((r): r is typeof r & { reason: string } => r.reason !== null);
   return {
     entries: page.map((r) => ({
       ...rowToMessage(r),
@@ -76,6 +86,7 @@ export async function deadLetterPageRead(q: Sql, p: DeadLetterPageQuery & { queu
     nextCursor: rows.length > p.limit && last ? `${String(last.at)}~${String(last.entry_id)}` : null,
     counts: sortCounts(counts.map((r) => ({ reason: r.reason, origin: r.origin ?? null, count: Number(r.n) }))),
     matching: counts.reduce((n, r) => n + Number(r.matching), 0),
+    readAt: String(read[0]!.read_at),
   };
 }
 

@@ -16,6 +16,8 @@ const deadLetterPageSchema = z.object({
   /** What a replay of `all` (no filter) or of this filter would move now. */
   matching: z.number(),
   total: z.number(),
+  /** When `matching` was counted: a replay sent with it as `filter.arrivedBy` leaves dead letters that arrived later. */
+  readAt: z.string(),
 });
 
 const replayTargetSchema = z.union([
@@ -50,6 +52,7 @@ export const deadLettersRouter = router({
         nextCursor: page.nextCursor,
         counts: page.counts,
         matching: page.matching,
+        readAt: page.readAt,
         total: page.counts.reduce((n, c) => n + c.count, 0),
       };
     }),
@@ -78,7 +81,14 @@ export const deadLettersRouter = router({
         dlq: nameSchema,
         ids: z.array(z.uuid()).max(10_000).optional(),
         all: z.boolean().optional(),
-        filter: z.object({ routingKey: routingKeySchema.optional(), error: z.string().max(1000).optional() }).optional(),
+        filter: z
+          .object({
+            routingKey: routingKeySchema.optional(),
+            error: z.string().max(1000).optional(),
+            /** The `readAt` of the page the operator confirmed from: later arrivals stay in the DLQ. */
+            arrivedBy: z.iso.datetime({ offset: true }).optional(),
+          })
+          .optional(),
         target: replayTargetSchema.optional(),
         edit: z.object({ body: bodyInputSchema.optional(), headers: headersInputSchema.optional() }).optional(),
       }),
@@ -88,7 +98,7 @@ export const deadLettersRouter = router({
       ctx.broker.replay(input.dlq, {
         ids: input.ids,
         all: input.all,
-        filter: input.filter,
+        filter: input.filter && { ...input.filter, arrivedBy: input.filter.arrivedBy ? new Date(input.filter.arrivedBy) : undefined },
         target: input.target,
         // An empty edit would still store a new message: send none unless something changed.
         edit:
