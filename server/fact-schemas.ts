@@ -14,6 +14,8 @@ export const deathSchema = z.object({
   attempts: z.number().int(),
   lastError: z.string().nullable(),
   diedAt: z.string(),
+  /** Queues it expired from or was dropped from by max length before this death, with no rejection since (newest first); absent when none. */
+  diedBefore: z.array(z.string()).optional(),
 });
 
 /** One event in the life of a message, as a trace lists it. */

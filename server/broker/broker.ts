@@ -3,7 +3,7 @@ import type { Db } from '../../db/driver';
 import type { Broker, ExchangeInfo } from './api';
 import { createClaimCombiner } from './claim-combiner';
 import { receive } from './deliver';
-import { BrokerError } from './errors';
+import { BrokerError, commitTimeout, DEFAULT_COMMIT_TIMEOUT_MS } from './errors';
 import { EventSink } from './event-sink';
 import { Handoff } from './handoff';
 import { MEMORY_DEFAULT_MAX_BYTES, MEMORY_DEFAULT_MAX_ENTRIES, MemoryStore } from './memory/memory-store';
@@ -12,7 +12,7 @@ import { checkHeaders, checkName, checkStoredText } from './names';
 import { reportDeadAfter } from './pg/dead-letter';
 import { READY_CHANNEL, parseReadyPayload } from './pg/notify';
 import { deadLetterReplay } from './pg/replay';
-import { checkReplayRange, checkReplayTarget, checkReplayTargetKey } from './replay-checks';
+import { checkReplayBound, checkReplayRange, checkReplayTarget, checkReplayTargetKey } from './replay-checks';
 import { deadLetterPageOf } from './memory/dead-letter-page';
 import { deadLetterPageRead } from './pg/dead-letter-page';
 import { queueEntryDiscard, queueEntryNextVisibleMs, queueEntryPurge } from './pg/queue-read';
@@ -62,6 +62,8 @@ export interface BrokerOptions {
   memoryMaxBytes?: number;
   /** A waiting long poll looks at its queue again at least this often, in case a wake-up was missed (default 1 s). */
   recheckMs?: number;
+  /** A publish or ack waits this long for the database's commit, then is answered 503 database_timeout (default 15 s). */
+  commitTimeoutMs?: number;
 }
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
@@ -72,6 +74,7 @@ export function createBroker(options: BrokerOptions): Broker {
   const log = options.logger ?? silent;
   const dedupWindowMs = options.dedupWindowMs ?? 86_400_000;
   const recheckMs = options.recheckMs ?? 1000;
+  const commitTimeoutMs = options.commitTimeoutMs ?? DEFAULT_COMMIT_TIMEOUT_MS;
   const waiters = new Waiters();
   const handoff = new Handoff();
   const rates = new RateMeter();
@@ -90,7 +93,7 @@ export function createBroker(options: BrokerOptions): Broker {
   };
   const telemetry = options.telemetry ? fanOut(local, options.telemetry) : local;
   const onDead = telemetry.deadLettered;
-  const memory = new MemoryStore({ events, onReady: (qs) => waiters.wake(qs), onDead });
+  const memory = new MemoryStore({ events, onReady: (qs) => waiters.wake(qs), onDead, log });
   /** Wakes long polls on `names` and, for those where entries may have died, on their dead-letter queues. */
   const wake = (names: string[], mayDeadLetter: (q: Queue) => boolean = () => true) => {
     const snapshot = topology.snapshot;
@@ -112,7 +115,9 @@ export function createBroker(options: BrokerOptions): Broker {
     onPublished: (exchange, n) => telemetry.published(exchange, n),
     onBatch: (size) => telemetry.groupCommit(size),
     onDead,
+    log,
     handoff,
+    commitTimeoutMs,
   });
   // Receives and acks are combined like publishes: concurrent ones share a statement.
   const claims = createClaimCombiner({
@@ -123,7 +128,7 @@ export function createBroker(options: BrokerOptions): Broker {
   // one WAL flush answers every ack that arrived while the previous one was being written.
   const acks = createGroupCommit(
     (batch: { queue: string; receipts: Receipt[] }[]) => queueEntryAck(db, { acks: batch, node }),
-    { maxBatch: 256, concurrency: 2 },
+    { maxBatch: 256, concurrency: 2, timeout: { ms: commitTimeoutMs, error: (o) => commitTimeout('ack', { ...o, timeoutMs: commitTimeoutMs }) } },
   );
   const release = async (queue: Queue, deliveries: { receipt: string }[]) => {
     const released = await queueEntryRelease(db, { queue: queue.name, receipts: receipts(deliveries.map((d) => d.receipt)), node });
@@ -141,6 +146,7 @@ export function createBroker(options: BrokerOptions): Broker {
     retentionMs: options.retentionMs ?? 7 * 86_400_000,
     onDead,
     isLeader: options.isLeader,
+    log,
     onOwnVacuum: () =>
       log.warn({}, `PostgreSQL runs without autovacuum: this node vacuums and analyzes the queue tables every ${VACUUM_INTERVAL_MS / 1000} s; turn autovacuum on to leave it to PostgreSQL`),
   });
@@ -316,7 +322,7 @@ export function createBroker(options: BrokerOptions): Broker {
         ? memory.nack(q, rs, opts, snapshot)
         : await reportDeadAfter(onDead, (collect) =>
             db.tx(
-              (tx) => queueEntryNack(tx, { queue: q, receipts: rs, options: opts, topology: snapshot, node, onDead: collect }),
+              (tx) => queueEntryNack(tx, { queue: q, receipts: rs, options: opts, topology: snapshot, node, onDead: collect, log }),
               // its dead-letter targets share its tier (dead-letter-targets.ts), so the queue decides
               commitFor(snapshot, [name]),
             ),
@@ -364,6 +370,7 @@ export function createBroker(options: BrokerOptions): Broker {
       if (request.edit?.headers) checkHeaders(request.edit.headers);
       checkStoredText({ contentType: request.edit?.contentType, 'filter.error': request.filter?.error, 'filter.routingKey': request.filter?.routingKey });
       checkReplayRange(request.filter?.from, request.filter?.to, ['filter.from', 'filter.to']);
+      checkReplayBound(request.filter?.arrivedBy);
       await topology.settled(); // route to its target on the newest topology
       const snapshot = topology.snapshot;
       checkReplayTarget(snapshot, q, request.target);
@@ -372,7 +379,7 @@ export function createBroker(options: BrokerOptions): Broker {
             maxEntries: options.memoryLimit ?? MEMORY_DEFAULT_MAX_ENTRIES,
             maxBytes: options.memoryMaxBytes ?? MEMORY_DEFAULT_MAX_BYTES,
           })
-        : await db.tx((tx) => deadLetterReplay(tx, { dlq, request, topology: snapshot, node }));
+        : await db.tx((tx) => deadLetterReplay(tx, { dlq, request, topology: snapshot, node, log }));
       waiters.wakeAll();
       telemetry.replayed(dlq, result.replayed);
       return result;
@@ -394,7 +401,7 @@ export function createBroker(options: BrokerOptions): Broker {
       checkReplayTargetKey(request.target);
       await topology.exchangeAfterReload(exchange);
       await topology.settled(); // route to its target on the newest topology
-      const replayed = await exchangeHistoryReplay(db, { exchange, ...request, topology: () => topology.snapshot, node });
+      const replayed = await exchangeHistoryReplay(db, { exchange, ...request, topology: () => topology.snapshot, node, log });
       waiters.wakeAll();
       return { replayed };
     },

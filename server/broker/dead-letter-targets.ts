@@ -1,7 +1,7 @@
 import { DEFAULT_EXCHANGE } from './names';
 import { DLQ_SUFFIX } from './queue-settings';
 import { route, type TopologySnapshot } from './route';
-import type { DeathReason, Durability } from './types';
+import type { Death, DeathReason, Durability } from './types';
 
 /**
  * Where one queue's dead letters go: its `.dlq`, the queues its dead-letter exchange routes to,
@@ -16,31 +16,91 @@ import type { DeathReason, Durability } from './types';
  * the only one the dead letter is dropped, and dropReason says why. A rejection (`rejected`,
  * `max_deliveries`) still goes back, as before: a consumer's decision, not a cycle of the broker's.
  * Without `reason` (callers that do not say why it dies) nothing is left out.
+ *
+ * The same holds along a dead-letter chain (RabbitMQ's dead-letter cycle detection): with
+ * `earlier`, the death the entry carries (how it came into `queue`), an automatic death is not
+ * dead-lettered into any queue it already died from automatically in this chain with no rejection
+ * since (A expires into B, B expires back towards A). Those targets are left out too (`leftOut`,
+ * the queue itself among them: `selfDropped`); `chain` is every queue of that run, newest first,
+ * this one first (empty for a rejection: a consumer's decision starts the chain again).
  */
 export function deadLetterPlan(
   topology: TopologySnapshot,
   queue: string,
   message: { routingKey: string; headers: Record<string, string> },
   reason?: DeathReason,
-): { targets: string[]; otherTier: string[]; selfDropped: boolean } {
+  earlier?: Death | null,
+): { targets: string[]; otherTier: string[]; selfDropped: boolean; leftOut: string[]; chain: string[] } {
+  const chain = automaticChain(queue, reason, earlier);
   const settings = topology.queues.get(queue)?.settings;
-  if (!settings || settings.deadLetter === false) return { targets: [], otherTier: [], selfDropped: false };
+  if (!settings || settings.deadLetter === false) return { targets: [], otherTier: [], selfDropped: false, leftOut: [], chain };
   const tier: Durability = settings.durability;
   const routed = routedDeadLetterQueues(topology, queue, message);
-  const leaveSelf = reason !== undefined && AUTOMATIC.has(reason);
   const targets: string[] = [];
   const otherTier: string[] = [];
-  let selfDropped = false;
+  const leftOut: string[] = [];
   for (const t of routed) {
-    if (t === queue && leaveSelf) {
-      selfDropped = true;
+    if (chain.includes(t)) {
+      leftOut.push(t);
       continue;
     }
     const d = topology.queues.get(t)?.settings.durability;
     if (d === tier) targets.push(t);
     else if (d !== undefined) otherTier.push(t);
   }
-  return { targets, otherTier, selfDropped };
+  return { targets, otherTier, selfDropped: leftOut.includes(queue), leftOut, chain };
+}
+
+/**
+ * The queues an entry dying from `queue` for `reason` has died from automatically in this
+ * dead-letter chain, with no rejection since, newest first and `queue` first; empty when this
+ * death is not automatic (or says no reason). `earlier` is the death it carries: the one that
+ * brought it into `queue` (null when it was published or replayed there).
+ */
+export function automaticChain(queue: string, reason: DeathReason | undefined, earlier: Death | null | undefined): string[] {
+  if (reason === undefined || !AUTOMATIC.has(reason)) return [];
+  const before = earlier && AUTOMATIC.has(earlier.reason) ? [earlier.queue, ...(earlier.diedBefore ?? [])] : [];
+  return [...new Set([queue, ...before])];
+}
+
+/** The new death's `diedBefore` for a plan's chain: the queues before this one, absent when none. */
+export function diedBefore(chain: string[]): { diedBefore?: string[] } {
+  return chain.length > 1 ? { diedBefore: chain.slice(1) } : {};
+}
+
+/**
+ * What a `dead_lettered` event says of where it went: `to`, and `dropped` with `droppedBecause`
+ * when it went nowhere; targets left out as a cycle beside others in `notTo` with `notToBecause`.
+ */
+export function deadLetteredDetail(
+  topology: TopologySnapshot,
+  queue: string,
+  message: { routingKey: string; headers: Record<string, string> },
+  reason: DeathReason,
+  plan: { targets: string[]; leftOut: string[]; chain: string[] },
+): { to: string[]; dropped: boolean; droppedBecause?: string; notTo?: string[]; notToBecause?: string } {
+  const { targets, leftOut, chain } = plan;
+  if (targets.length === 0) {
+    return {
+      to: targets,
+      dropped: true,
+      droppedBecause: leftOut.length > 0 ? leftOutReason(queue, leftOut, chain, reason) : dropReason(topology, queue, message.routingKey, reason, message.headers),
+    };
+  }
+  return { to: targets, dropped: false, ...(leftOut.length > 0 ? { notTo: leftOut, notToBecause: leftOutReason(queue, leftOut, chain, reason) } : {}) };
+}
+
+/** Why targets were left out of an automatic dead-lettering: the queue itself, or queues it died from earlier in the chain. */
+export function leftOutReason(queue: string, leftOut: string[], chain: string[], reason?: DeathReason): string {
+  if (leftOut.length === 1 && leftOut[0] === queue) return selfDropReason(queue, reason);
+  return cycleDropReason(leftOut, chain, reason);
+}
+
+/** Why an automatic dead letter is not put back into a queue it already died from in its dead-letter chain (its event's detail). */
+export function cycleDropReason(leftOut: string[], chain: string[], reason?: DeathReason): string {
+  const names = leftOut.map((q) => `'${q}'`).join(', ');
+  const path = [...chain].reverse().map((q) => `'${q}'`).join(' → ');
+  return `dead-letter target ${names} ${leftOut.length > 1 ? 'are queues' : 'is a queue'} the message already died from in this dead-letter chain (${path}${reason ? `, now ${reason}` : ''}) with no rejection since: an expired or max-length dead letter is not put back there, where it would cycle forever`;
 }
 
 /** The deaths the broker decides by itself, not a consumer: never dead-lettered back into their own queue. */

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/driver';
 import type { MemoryStore } from './memory/memory-store';
-import { reportDeadAfter, type OnDead } from './pg/dead-letter';
+import { reportDeadAfter, type DeadLetterLog, type OnDead } from './pg/dead-letter';
 import { queueDepthCompact, queueDepthSample } from './pg/queue-depth';
 import { retentionSweep } from './pg/retention';
 import { idempotencyKeyExpire, spentLeaseSweep, ttlSweep } from './pg/sweep';
@@ -28,6 +28,8 @@ export interface HousekeepingDeps {
   dedupWindowMs: number;
   retentionMs: number;
   onDead: OnDead;
+  /** The broker's logger (dead letters kept for want of a target in their tier). */
+  log: DeadLetterLog;
   /** False while another node leads the cluster (absent: this node is alone, so it leads). */
   isLeader?: () => boolean;
   /** Told once when this node starts vacuuming the queue tables of a PostgreSQL without autovacuum. */
@@ -55,7 +57,7 @@ export function createHousekeeping(d: HousekeepingDeps) {
     async sweep(): Promise<void> {
       const snapshot = d.topology();
       d.memory.sweep(snapshot);
-      const base = { topology: snapshot, node: d.node };
+      const base = { topology: snapshot, node: d.node, log: d.log };
       const spent = await reportDeadAfter(d.onDead, (onDead) => d.db.tx((tx) => spentLeaseSweep(tx, { ...base, onDead })));
       if (spent.size > 0) d.wake([...spent]);
       for (const q of snapshot.queues.values()) {

@@ -1,13 +1,13 @@
 import { uuidv4, uuidv7 } from './ids';
 import type { Db } from '../../db/driver';
-import { BrokerError, notFound } from './errors';
+import { BrokerError, commitTimeout, notFound } from './errors';
 import type { GroupCommit } from './group-commit';
 import { createGroupCommit } from './group-commit';
 import type { Handoff } from './handoff';
 import type { MemoryStore } from './memory/memory-store';
 import { checkMemoryRoom } from './memory/memory-room';
 import { checkHeaders, checkName, checkRoutingKey, checkStoredText } from './names';
-import { reportDeadAfter, type OnDead } from './pg/dead-letter';
+import { reportDeadAfter, type DeadLetterLog, type OnDead } from './pg/dead-letter';
 import { insertNeedsTransaction, messageInsertMany, type InsertOutcome, type PreparedMessage } from './pg/message-insert';
 import { route, type TopologySnapshot } from './route';
 import { storedMessage } from './stored-message';
@@ -30,8 +30,12 @@ export interface PublisherDeps {
   onBatch?: (size: number) => void;
   /** Entries dead-lettered by a queue's max length, reported after their commit. */
   onDead?: OnDead;
+  /** The broker's logger (dead letters kept for want of a target in their tier). */
+  log: DeadLetterLog;
   /** This node's long polls waiting for entries: a flush leases its entries to them directly. */
   handoff?: Handoff;
+  /** A publish waits this long for its commit, then is answered 503 database_timeout (group-commit.ts). */
+  commitTimeoutMs: number;
 }
 
 interface Flushed {
@@ -79,7 +83,7 @@ export class Publisher {
         // One replicated entry makes the whole batch wait for the standby: the batch is one commit.
         const replicated = items.some((i) => i.replicated);
         const persistent = items.some((i) => i.persistent);
-        const insert = { messages, dedupWindowMs: deps.dedupWindowMs, topology, node: deps.node };
+        const insert = { messages, dedupWindowMs: deps.dedupWindowMs, topology, node: deps.node, log: deps.log };
         // Handoff only where the one statement is the whole transaction: its success is the commit.
         const needsTransaction = insertNeedsTransaction(messages, topology);
         const handoff = needsTransaction ? undefined : deps.handoff?.batch();
@@ -102,7 +106,11 @@ export class Publisher {
       // On PostgreSQL two flushes in flight: one is sent, parsed and planned while the other
       // holds the log-order lock and commits (same-machine A/B: batch publish +7–20%, single
       // publishes 0–17%). PGlite runs one statement at a time: a second flush would only wait.
-      { onBatch: deps.onBatch, concurrency: deps.db.kind === 'postgres' ? 2 : 1 },
+      {
+        onBatch: deps.onBatch,
+        concurrency: deps.db.kind === 'postgres' ? 2 : 1,
+        timeout: { ms: deps.commitTimeoutMs, error: (o) => commitTimeout('publish', { ...o, timeoutMs: deps.commitTimeoutMs }) },
+      },
     );
   }
 

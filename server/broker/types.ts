@@ -61,6 +61,12 @@ export interface Death {
   attempts: number;
   lastError: string | null;
   diedAt: string;
+  /**
+   * The queues it expired from or was dropped from by max length before this death, in this
+   * dead-letter chain with no rejection since, newest first (dead-letter cycle detection);
+   * absent when none.
+   */
+  diedBefore?: string[];
 }
 
 /** What a publisher hands the broker; the gateway parses HTTP into this. */
@@ -150,7 +156,8 @@ export type ReplayTarget = 'origin' | { exchange: string; routingKey?: string } 
 export interface ReplayRequest {
   ids?: string[];
   all?: boolean;
-  filter?: { routingKey?: string; error?: string; from?: Date; to?: Date };
+  /** `from`/`to` bound the death time; `arrivedBy` when the entry arrived in the DLQ, to the millisecond (a preview's `readAt`). */
+  filter?: { routingKey?: string; error?: string; from?: Date; to?: Date; arrivedBy?: Date };
   target?: ReplayTarget;
   edit?: { body?: Uint8Array; contentType?: string; headers?: Record<string, string> };
 }

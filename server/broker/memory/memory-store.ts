@@ -1,7 +1,8 @@
 import { uuidv4, uuidv7 } from '../ids';
 import { decideNack } from '../backoff';
-import { deadLetterPlan, dropReason, otherTierReason, selfDropReason } from '../dead-letter-targets';
+import { deadLetterPlan, deadLetteredDetail, diedBefore, otherTierReason } from '../dead-letter-targets';
 import type { EventSink, LifecycleEvent } from '../event-sink';
+import type { DeadLetterLog } from '../pg/dead-letter';
 import { formatReceipt, receiptsOf, type Receipt } from '../receipts';
 import { route, type TopologySnapshot } from '../route';
 import type { Death, DeathReason, Delivery, NackOptions, Queue, QueueDepth, ReplayRequest, StoredMessage } from '../types';
@@ -32,6 +33,8 @@ export class MemoryStore {
       now?: () => number;
       onReady: (queues: string[]) => void;
       onDead?: (queue: string, reason: DeathReason, count: number) => void;
+      /** The broker's logger (a dead letter kept for want of a target in this tier); absent: not told. */
+      log?: DeadLetterLog;
     },
   ) {}
 
@@ -164,17 +167,19 @@ export class MemoryStore {
   }
 
   private deadLetter(queue: string, dying: MemoryEntry[], reason: DeathReason, topology: TopologySnapshot): void {
-    const plans = dying.map((e) => deadLetterPlan(topology, queue, e.message, reason));
+    // the death an entry carries says which queues it already died from in this chain (cycle detection)
+    const plans = dying.map((e) => deadLetterPlan(topology, queue, e.message, reason, e.death));
     const moving = dying.filter((_, i) => plans[i]!.otherTier.length === 0);
     if (moving.length > 0) this.deps.onDead?.(queue, reason, moving.length);
     for (const [i, e] of dying.entries()) {
-      const { targets, otherTier, selfDropped } = plans[i]!;
+      const plan = plans[i]!;
+      const { targets, otherTier } = plan;
       if (otherTier.length > 0) {
         // A dead letter this tier cannot store where its exchange routes it (pg/dead-letter.ts):
         // kept in its queue, hidden for the visibility timeout, then tried again; never dropped.
         const delayMs = topology.queues.get(queue)?.settings.visibilityTimeoutMs ?? 30_000;
         const why = otherTierReason(queue, otherTier);
-        console.warn(`hatoba: message ${e.message.id}: ${why}`);
+        this.deps.log?.warn({ messageId: e.message.id, queue, otherTier }, `hatoba: message ${e.message.id}: ${why}`);
         this.entries(queue).setVisibleAt(e, this.now() + delayMs);
         this.emit([
           {
@@ -196,6 +201,7 @@ export class MemoryStore {
         attempts: e.attempt,
         lastError: e.lastError,
         diedAt: new Date(this.now()).toISOString(),
+        ...diedBefore(plan.chain),
       };
       for (const t of targets) this.enqueue(topology.queues.get(t)!, e.message, 0, topology, death);
       this.emit([
@@ -207,11 +213,8 @@ export class MemoryStore {
           detail: {
             reason,
             lastError: e.lastError,
-            to: targets,
-            dropped: targets.length === 0,
-            ...(targets.length === 0 ? { droppedBecause: dropReason(topology, queue, e.message.routingKey, reason, e.message.headers) } : {}),
-            // left out beside other targets: said too, as droppedBecause says it when it was the only one
-            ...(selfDropped && targets.length > 0 ? { notTo: [queue], notToBecause: selfDropReason(queue, reason) } : {}),
+            // left out beside other targets (notTo) said too, as droppedBecause says it when they were the only ones
+            ...deadLetteredDetail(topology, queue, e.message, reason, plan),
           },
         },
       ]);
@@ -326,6 +329,7 @@ export class MemoryStore {
       if (f.error && !(e.death?.lastError ?? '').toLowerCase().includes(f.error.toLowerCase())) continue;
       const diedAt = e.death ? Date.parse(e.death.diedAt) : 0;
       if ((f.from && diedAt < f.from.getTime()) || (f.to && diedAt > f.to.getTime())) continue;
+      if (f.arrivedBy && e.enqueuedAt > f.arrivedBy.getTime()) continue; // arrived after the preview it was confirmed from
       // Unchanged into a queue that still holds this message, it goes as a new message: a queue never holds one twice.
       const namedQueue = target === 'origin' ? e.death?.queue : 'queue' in target ? target.queue : undefined;
       const heldAlready =

@@ -1,9 +1,14 @@
 import type { Sql } from '../../../db/driver';
 import { jsonValue } from '../../../db/driver';
 import { notifyReady } from './notify';
-import { deadLetterPlan, dropReason, otherTierReason, selfDropReason } from '../dead-letter-targets';
+import { deadLetterPlan, deadLetteredDetail, diedBefore, otherTierReason } from '../dead-letter-targets';
 import type { TopologySnapshot } from '../route';
 import type { Death, DeathReason } from '../types';
+
+/** Where a dead letter that cannot be moved is told (the broker's logger: pino-style, fields first). */
+export interface DeadLetterLog {
+  warn(obj: object, msg?: string): void;
+}
 
 /** Told how many entries of a queue died, and why (metrics). */
 export type OnDead = (queue: string, reason: DeathReason, count: number) => void;
@@ -34,11 +39,11 @@ export interface DyingEntry {
  */
 export async function queueEntryDeadLetter(
   q: Sql,
-  p: { entries: DyingEntry[]; reason: DeathReason; topology: TopologySnapshot; node: string; onDead?: OnDead },
+  p: { entries: DyingEntry[]; reason: DeathReason; topology: TopologySnapshot; node: string; onDead?: OnDead; log: DeadLetterLog },
 ): Promise<number> {
   if (p.entries.length === 0) return 0;
-  const rows = await q.query<{ id: number; message_id: string; exchange: string; routing_key: string; headers: unknown; at: string }>(
-    `SELECT e.id, e.message_id, m.exchange, m.routing_key, m.headers, now() AS at FROM queue_entries e JOIN messages m ON m.id = e.message_id
+  const rows = await q.query<{ id: number; message_id: string; exchange: string; routing_key: string; headers: unknown; death: unknown; at: string }>(
+    `SELECT e.id, e.message_id, m.exchange, m.routing_key, m.headers, e.death, now() AS at FROM queue_entries e JOIN messages m ON m.id = e.message_id
      WHERE e.id = ANY($1::int8[])`,
     [p.entries.map((e) => e.id)],
   );
@@ -46,7 +51,9 @@ export async function queueEntryDeadLetter(
   const plans = new Map(
     rows.map((r) => {
       const queue = byId.get(Number(r.id))!.queue;
-      return [Number(r.id), deadLetterPlan(p.topology, queue, { routingKey: r.routing_key, headers: jsonValue<Record<string, string>>(r.headers) ?? {} }, p.reason)];
+      // the death it carries says which queues it already died from in this chain (cycle detection)
+      const earlier = jsonValue<Death | null>(r.death) ?? null;
+      return [Number(r.id), deadLetterPlan(p.topology, queue, { routingKey: r.routing_key, headers: jsonValue<Record<string, string>>(r.headers) ?? {} }, p.reason, earlier)];
     }),
   );
   // A dead letter whose exchange routes to a queue of another tier is not moved (this tier cannot
@@ -69,7 +76,8 @@ export async function queueEntryDeadLetter(
   };
   for (const r of removed) {
     const entry = byId.get(Number(r.id))!;
-    const { targets, selfDropped } = plans.get(Number(r.id))!;
+    const plan = plans.get(Number(r.id))!;
+    const { targets } = plan;
     const death: Death = {
       queue: entry.queue,
       exchange: r.exchange,
@@ -78,6 +86,7 @@ export async function queueEntryDeadLetter(
       attempts: entry.attempt,
       lastError: entry.lastError,
       diedAt: new Date(r.at).toISOString(),
+      ...diedBefore(plan.chain),
     };
     for (const t of targets) {
       target.queue.push(t);
@@ -91,12 +100,7 @@ export async function queueEntryDeadLetter(
       JSON.stringify({
         reason: p.reason,
         lastError: entry.lastError,
-        to: targets,
-        dropped: targets.length === 0,
-        ...(targets.length === 0
-          ? { droppedBecause: dropReason(p.topology, entry.queue, r.routing_key, p.reason, jsonValue<Record<string, string>>(r.headers) ?? {}) }
-          : {}),
-        ...(selfDropped && targets.length > 0 ? { notTo: [entry.queue], notToBecause: selfDropReason(entry.queue, p.reason) } : {}),
+        ...deadLetteredDetail(p.topology, entry.queue, { routingKey: r.routing_key, headers: jsonValue<Record<string, string>>(r.headers) ?? {} }, p.reason, plan),
       }),
     );
   }
@@ -131,7 +135,7 @@ export async function queueEntryDeadLetter(
  */
 async function keepEntries(
   q: Sql,
-  p: { entries: DyingEntry[]; reason: DeathReason; topology: TopologySnapshot; node: string },
+  p: { entries: DyingEntry[]; reason: DeathReason; topology: TopologySnapshot; node: string; log: DeadLetterLog },
   kept: { id: number; messageId: string; otherTier: string[] }[],
 ): Promise<void> {
   const byId = new Map(p.entries.map((e) => [e.id, e]));
@@ -139,7 +143,7 @@ async function keepEntries(
   const detail = kept.map((k, i) => {
     const entry = byId.get(k.id)!;
     const why = otherTierReason(entry.queue, k.otherTier);
-    console.warn(`hatoba: message ${k.messageId}: ${why}`);
+    p.log.warn({ messageId: k.messageId, queue: entry.queue, otherTier: k.otherTier }, `hatoba: message ${k.messageId}: ${why}`);
     return JSON.stringify({ delayMs: delay[i], deadLetterKept: true, deathReason: p.reason, lastError: entry.lastError, otherTier: k.otherTier, reason: why });
   });
   await q.query(

@@ -5,6 +5,7 @@ import { DEFAULT_EXCHANGE } from '../names';
 import { route, type TopologySnapshot } from '../route';
 import { commitFor, inDatabase, tierOf } from '../tiers';
 import { exchangeRangeRead } from './exchange-log';
+import type { DeadLetterLog } from './dead-letter';
 import { messageInsertMany, type PreparedMessage } from './message-insert';
 import { checkReplayTargetKey, refuseDeadLetterQueueTarget } from '../replay-checks';
 
@@ -30,6 +31,7 @@ export async function exchangeHistoryReplay(
     target: HistoryTarget;
     topology: () => TopologySnapshot;
     node: string;
+    log: DeadLetterLog;
     /** Messages per page (one transaction each); tests make it small. */
     pageSize?: number;
   },
@@ -66,7 +68,7 @@ export async function exchangeHistoryReplay(
       return [{ ...m, id: uuidv7(), exchange, routingKey, idempotencyKey: null, delayMs: 0, queues: durableQueues, durableQueues, replayOf: m.id }];
     });
     if (copies.length > 0) {
-      await db.tx((q) => messageInsertMany(q, { messages: copies, dedupWindowMs: 0, topology, node: p.node }), commitFor(topology, copies.flatMap((c) => c.durableQueues)));
+      await db.tx((q) => messageInsertMany(q, { messages: copies, dedupWindowMs: 0, topology, node: p.node, log: p.log }), commitFor(topology, copies.flatMap((c) => c.durableQueues)));
     }
     replayed += copies.length;
     if (page.length < pageSize) break;

@@ -3,7 +3,7 @@ import { decideNack } from '../backoff';
 import { formatReceipt, receiptsOf, type Receipt } from '../receipts';
 import type { TopologySnapshot } from '../route';
 import type { NackOptions, Queue } from '../types';
-import { queueEntryDeadLetter, type DyingEntry, type OnDead } from './dead-letter';
+import { queueEntryDeadLetter, type DeadLetterLog, type DyingEntry, type OnDead } from './dead-letter';
 
 /**
  * Only a lease that is still current can settle its entry: a stale receipt matches nothing (the
@@ -96,7 +96,7 @@ export async function queueEntryExtend(
  */
 export async function queueEntryNack(
   q: Sql,
-  p: { queue: Queue; receipts: Receipt[]; options: NackOptions; topology: TopologySnapshot; node: string; onDead?: OnDead },
+  p: { queue: Queue; receipts: Receipt[]; options: NackOptions; topology: TopologySnapshot; node: string; onDead?: OnDead; log: DeadLetterLog },
 ): Promise<Set<string>> {
   const { queue, options } = p;
   const held = await q.query<{ id: number; lease: string; message_id: string; attempt: number }>(
@@ -142,7 +142,7 @@ export async function queueEntryNack(
     );
   }
   for (const reason of ['rejected', 'max_deliveries'] as const) {
-    await queueEntryDeadLetter(q, { entries: dying[reason], reason, topology: p.topology, node: p.node, onDead: p.onDead });
+    await queueEntryDeadLetter(q, { entries: dying[reason], reason, topology: p.topology, node: p.node, onDead: p.onDead, log: p.log });
   }
   return receiptsOf(held);
 }

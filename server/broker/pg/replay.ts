@@ -6,6 +6,7 @@ import { route, type TopologySnapshot } from '../route';
 import { anyReplicated, inDatabase, REPLICATED_COMMIT, tierOf } from '../tiers';
 import type { Death, ReplayRequest } from '../types';
 import { checkReplayTargetKey, noSkips, REPLAY_LIMIT, replayResult, skipOrigin, throwIfOnlyMissingOrigins, type ReplayResult } from '../replay-checks';
+import type { DeadLetterLog } from './dead-letter';
 import { enforceMaxLength, messageInsertMany, type PreparedMessage } from './message-insert';
 import { notifyReady } from './notify';
 import { MESSAGE_COLUMNS, rowToMessage } from './rows';
@@ -19,10 +20,12 @@ import { MESSAGE_COLUMNS, rowToMessage } from './rows';
  * (it was routed there too), the replay is a new message linked to the old one, as an edit is.
  * Max length is enforced on the target as a publish does. Dead letters whose origin is gone stay,
  * counted in the answer; at most REPLAY_LIMIT move in one call (`more` says when more may match).
+ * `filter.arrivedBy` (a preview's `readAt`, milliseconds) leaves entries that arrived in the DLQ
+ * after that millisecond: a replay confirmed from a preview moves no more than the preview saw.
  */
 export async function deadLetterReplay(
   q: Sql,
-  p: { dlq: string; request: ReplayRequest; topology: TopologySnapshot; node: string },
+  p: { dlq: string; request: ReplayRequest; topology: TopologySnapshot; node: string; log: DeadLetterLog },
 ): Promise<ReplayResult> {
   const { request: r, topology } = p;
   const target = r.target ?? 'origin';
@@ -45,9 +48,10 @@ export async function deadLetterReplay(
        AND ($4::text IS NULL OR e.death->>'lastError' ILIKE '%' || $4 || '%')
        AND ($5::timestamptz IS NULL OR (e.death->>'diedAt')::timestamptz >= $5)
        AND ($6::timestamptz IS NULL OR (e.death->>'diedAt')::timestamptz <= $6)
+       AND ($8::timestamptz IS NULL OR e.enqueued_at < $8::timestamptz + interval '1 millisecond')
      ORDER BY e.id LIMIT $7
      FOR UPDATE OF e SKIP LOCKED`,
-    [p.dlq, r.ids ?? null, f.routingKey ?? null, f.error ?? null, f.from ?? null, f.to ?? null, REPLAY_LIMIT + 1],
+    [p.dlq, r.ids ?? null, f.routingKey ?? null, f.error ?? null, f.from ?? null, f.to ?? null, REPLAY_LIMIT + 1, f.arrivedBy ?? null],
   );
   const more = rows.length > REPLAY_LIMIT;
   if (more) rows.length = REPLAY_LIMIT;
@@ -115,10 +119,10 @@ export async function deadLetterReplay(
        FROM unnest($1::text[], $2::uuid[]) AS t(qn, mid) WHERE m.id = t.mid AND NOT m.routed_to @> ARRAY[t.qn]`,
       [sameMessage.queue, sameMessage.message],
     );
-    await enforceMaxLength(q, new Set(sameMessage.queue), topology, p.node);
+    await enforceMaxLength(q, new Set(sameMessage.queue), topology, p.node, p.log);
     await notifyReady(q, p.node, sameMessage.queue);
   }
-  if (fresh.length > 0) await messageInsertMany(q, { messages: fresh, dedupWindowMs: 0, topology, node: p.node });
+  if (fresh.length > 0) await messageInsertMany(q, { messages: fresh, dedupWindowMs: 0, topology, node: p.node, log: p.log });
   await q.query(
     `INSERT INTO events (type, message_id, queue, node, detail)
      SELECT 'replayed', m, $2, $3, d FROM unnest($1::uuid[], $4::text[]::jsonb[]) AS t(m, d)`,

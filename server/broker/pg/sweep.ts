@@ -1,7 +1,7 @@
 import type { Sql } from '../../../db/driver';
 import type { TopologySnapshot } from '../route';
 import { anyReplicated, REPLICATED_COMMIT } from '../tiers';
-import { queueEntryDeadLetter, type OnDead } from './dead-letter';
+import { queueEntryDeadLetter, type DeadLetterLog, type OnDead } from './dead-letter';
 
 const BATCH = 1000;
 
@@ -10,7 +10,7 @@ const BATCH = 1000;
  * in one statement that reads only the small partial index of leased entries. Safe on every
  * node at once (SKIP LOCKED). Returns the queues that lost entries.
  */
-export async function spentLeaseSweep(q: Sql, p: { topology: TopologySnapshot; node: string; onDead?: OnDead }): Promise<Set<string>> {
+export async function spentLeaseSweep(q: Sql, p: { topology: TopologySnapshot; node: string; onDead?: OnDead; log: DeadLetterLog }): Promise<Set<string>> {
   const spent = await q.query<{ id: number; message_id: string; queue: string; attempt: number; last_error: string | null }>(
     `SELECT e.id, e.message_id, e.queue, e.attempt, e.last_error FROM queue_entries e JOIN queues qs ON qs.name = e.queue
      WHERE e.lease IS NOT NULL AND e.visible_at <= now() AND e.attempt >= qs.max_deliveries AND qs.durability IN ('durable', 'replicated')
@@ -29,12 +29,13 @@ export async function spentLeaseSweep(q: Sql, p: { topology: TopologySnapshot; n
     topology: p.topology,
     node: p.node,
     onDead: p.onDead,
+    log: p.log,
   });
   return new Set(spent.map((s) => s.queue));
 }
 
 /** Dead-letters a durable or replicated queue's entries that outlived its message TTL (`expired`). */
-export async function ttlSweep(q: Sql, p: { queue: string; ttlMs: number; topology: TopologySnapshot; node: string; onDead?: OnDead }): Promise<number> {
+export async function ttlSweep(q: Sql, p: { queue: string; ttlMs: number; topology: TopologySnapshot; node: string; onDead?: OnDead; log: DeadLetterLog }): Promise<number> {
   const expired = await q.query<{ id: number; attempt: number; last_error: string | null }>(
     `SELECT id, attempt, last_error FROM queue_entries
      WHERE queue = $1 AND NOT (lease IS NOT NULL AND visible_at > now())
@@ -49,6 +50,7 @@ export async function ttlSweep(q: Sql, p: { queue: string; ttlMs: number; topolo
     topology: p.topology,
     node: p.node,
     onDead: p.onDead,
+    log: p.log,
   });
 }
 
