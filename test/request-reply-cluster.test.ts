@@ -126,6 +126,9 @@ describe.runIf(!!base)('request-reply across two server processes on one Postgre
         (e: { type: string; queue: string | null }) => e.type === 'delivered' && e.queue === 'amq.reply.node-a',
       );
       expect(replyDelivered.node).toBe('node-a');
+      // Its publish names the node that accepted it.
+      const requestPublished = trace.body.events.find((e: { type: string; messageId: string }) => e.type === 'published' && e.messageId === request.id);
+      expect(requestPublished.node).toBe('node-a');
     } finally {
       await onB.stop();
     }

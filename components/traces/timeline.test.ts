@@ -48,12 +48,21 @@ describe('layoutTimeline', () => {
     const fanned = layoutTimeline({
       messages: [{ id: 'm1', exchange: 'orders', replyTo: null, routedTo: ['inventory', 'shipping', 'notification'], replayOf: null }],
       events: [
-        ev(0, 'published', null),
-        ev(0, 'routed', null, { detail: { queues: ['inventory', 'shipping', 'notification'] } }),
-        ev(10, 'delivered', 'inventory', { attempt: 1 }),
-        ev(12, 'acked', 'inventory', { attempt: 1 }),
+        ev(0, 'published', null, { node: 'node-a' }),
+        ev(0, 'routed', null, { node: 'node-a', detail: { queues: ['inventory', 'shipping', 'notification'] } }),
+        ev(10, 'delivered', 'inventory', { node: 'node-b', attempt: 1 }),
+        ev(12, 'acked', 'inventory', { node: 'node-b', attempt: 1 }),
       ],
     });
+    // Each step keeps the node that took it; a waiting step was taken by none.
+    expect(fanned.items.map((i) => [i.type, i.node])).toEqual([
+      ['published', 'node-a'],
+      ['routed', 'node-a'],
+      ['delivered', 'node-b'],
+      ['acked', 'node-b'],
+      ['waiting', null],
+      ['waiting', null],
+    ]);
     expect(fanned.lanes.map((l) => l.label)).toEqual(['exchange orders', 'queue inventory', 'queue shipping', 'queue notification']);
     const waiting = fanned.items.filter((i) => i.type === 'waiting');
     expect(waiting.map((w) => [w.lane, w.label, w.note])).toEqual([

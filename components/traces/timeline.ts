@@ -13,6 +13,8 @@ export interface TimelineEventInput {
   messageId: string;
   exchange: string | null;
   queue: string | null;
+  /** The gateway node that took the step (null: not recorded, or synthesized here). */
+  node?: string | null;
   attempt: number | null;
   detail: Record<string, unknown> | null;
 }
@@ -57,6 +59,7 @@ export interface TimelineItem {
   offsetMs: number;
   messageId: string;
   attempt: number | null;
+  node: string | null;
 }
 
 export interface TimelineLink {
@@ -279,6 +282,7 @@ export function layoutTimeline(
       offsetMs: Date.parse(s.event.at) - t0,
       messageId: s.event.messageId,
       attempt: s.event.attempt,
+      node: s.type === 'waiting' ? null : (s.event.node ?? null),
     };
   });
 

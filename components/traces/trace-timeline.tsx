@@ -79,7 +79,7 @@ export function TraceTimeline({
                 onMouseEnter={() => onActivate(item.key)}
                 onMouseLeave={() => onActivate(null)}
               >
-                <title>{`${item.label}${item.note ? ` — ${item.note}` : ''} (+${formatDuration(item.offsetMs)})`}</title>
+                <title>{`${item.label}${item.note ? ` — ${item.note}` : ''} (+${formatDuration(item.offsetMs)}${item.node ? `, on ${item.node}` : ''})`}</title>
                 <circle r={dotRadius(item.type)} className={item.type === 'waiting' ? 'dot--waiting' : `dot--${item.tone}`} />
                 {/* Neighbours' texts alternate between two rows (timeline-labels.ts), so they do not run together. */}
                 <text y={item.labelRow === 0 ? -14 : -26} textAnchor="middle" className="item-label">

@@ -90,6 +90,7 @@ function TraceBody({ correlationId, available }: { correlationId: string; availa
                 <th scope="col" className="num">+</th>
                 <th scope="col">Event</th>
                 <th scope="col">Where</th>
+                <th scope="col">Node</th>
                 <th scope="col">Message</th>
                 <th scope="col" className="num">Attempt</th>
                 <th scope="col">Detail</th>
@@ -108,6 +109,7 @@ function TraceBody({ correlationId, available }: { correlationId: string; availa
                       <td className="nowrap">
                         {lane.kind === 'queue' ? <Link href={`/queues/${encodeURIComponent(lane.name)}`}>{lane.label}</Link> : lane.label}
                       </td>
+                      <td className="nowrap">{i.node ?? '—'}</td>
                       <td className="mono nowrap">
                         <Link href={`/messages/${i.messageId}`} title={i.messageId}>
                           {messageIds.length > 1 ? `#${messageIds.indexOf(i.messageId) + 1} ` : ''}

@@ -22,6 +22,8 @@ export const messages = pgTable(
     persistent: boolean('persistent').notNull().default(true),
     routedTo: text('routed_to').array().notNull(),
     replayOf: uuid('replay_of'),
+    /** The gateway node that accepted the publish (null for rows written before it was recorded). */
+    node: text('node'),
     publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -58,6 +58,8 @@ describe.each(drivers)('traces on %s', (driver) => {
     const [pub, routed] = trace.events;
     expect(pub).toMatchObject({ queue: null, detail: { routingKey: 'order.paid', replayOf: null } });
     expect(routed).toMatchObject({ detail: { queues: ['billing'] } });
+    // Every step names the node that took it, the publish too (its node is kept on the message row).
+    expect(trace.events.map((e) => e.node)).toEqual(trace.events.map(() => 'test-node'));
     const lifecycle = trace.events.slice(2);
     expect(lifecycle.every((e) => e.node === 'test-node')).toBe(true);
     const nacks = trace.events.filter((e) => e.type === 'nacked');

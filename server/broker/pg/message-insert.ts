@@ -3,7 +3,7 @@ import { jsonValue, type Sql } from '../../../db/driver';
 import type { HandoffBatch } from '../handoff';
 import type { TopologySnapshot } from '../route';
 import type { StoredMessage } from '../types';
-import { queueEntryDeadLetter, type OnDead } from './dead-letter';
+import { queueEntryDeadLetter, type DeadLetterLog, type OnDead } from './dead-letter';
 import { LOG_ORDER_LOCK } from './exchange-log';
 import { READY_CHANNEL, readyPayload } from './notify';
 
@@ -39,6 +39,7 @@ export async function messageInsertMany(
     topology: TopologySnapshot;
     node: string;
     onDead?: OnDead;
+    log: DeadLetterLog;
     synchronousCommit?: 'off' | 'remote_apply' | null;
     /** Long polls waiting for these queues (handoff.ts). Only where the one statement is the whole transaction. */
     handoff?: HandoffBatch;
@@ -66,7 +67,7 @@ export async function messageInsertMany(
   }
   await Promise.all(pipeline);
   const touched = new Set(fresh.flatMap((m) => m.durableQueues));
-  if (touched.size > 0) await enforceMaxLength(q, touched, p.topology, p.node, p.onDead);
+  if (touched.size > 0) await enforceMaxLength(q, touched, p.topology, p.node, p.log, p.onDead);
   return outcomes;
 }
 
@@ -116,8 +117,8 @@ async function messageWrite(
               CASE WHEN $2::text IS NULL THEN NULL ELSE set_config('synchronous_commit', $2::text, true) END AS commit_mode
      ), m AS (
        INSERT INTO messages (id, exchange, routing_key, content_type, correlation_id, body, headers, reply_to,
-         idempotency_key, traceparent, tracestate, persistent, routed_to, replay_of)
-       SELECT a.id, a.ex, a.rk, a.ct, a.c, decode(a.b, 'base64'), j.h, j.rt, j.ik, j.tp, j.ts, j.ps, j.r, j.ro
+         idempotency_key, traceparent, tracestate, persistent, routed_to, replay_of, node)
+       SELECT a.id, a.ex, a.rk, a.ct, a.c, decode(a.b, 'base64'), j.h, j.rt, j.ik, j.tp, j.ts, j.ps, j.r, j.ro, $17
        FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS a(id, ex, rk, ct, c, b, n)
        JOIN ROWS FROM (json_to_recordset($9::text::json) AS (h jsonb, rt text, ik text, tp text, ts text, ps bool, r text[], ro uuid))
          WITH ORDINALITY AS j(h, rt, ik, tp, ts, ps, r, ro, n) USING (n)
@@ -219,7 +220,7 @@ async function claimIdempotencyKeys(
 }
 
 /** Drop-head, as RabbitMQ does, after a publish or a replay added entries: the oldest entries not under a lease leave first. */
-export async function enforceMaxLength(q: Sql, queues: Set<string>, topology: TopologySnapshot, node: string, onDead?: OnDead): Promise<void> {
+export async function enforceMaxLength(q: Sql, queues: Set<string>, topology: TopologySnapshot, node: string, log: DeadLetterLog, onDead?: OnDead): Promise<void> {
   for (const name of queues) {
     const maxLength = topology.queues.get(name)?.settings.maxLength;
     if (!maxLength) continue;
@@ -234,6 +235,7 @@ export async function enforceMaxLength(q: Sql, queues: Set<string>, topology: To
       topology,
       node,
       onDead,
+      log,
     });
   }
 }

@@ -6,6 +6,8 @@ import type { StoredMessage } from '../types';
 export interface TraceMessage extends StoredMessage {
   routedTo: string[];
   replayOf: string | null;
+  /** The node that accepted the publish (null for messages stored before nodes were recorded). */
+  node: string | null;
 }
 
 export interface TraceEvent {
@@ -25,18 +27,19 @@ const RANK: Record<string, number> = { published: 0, routed: 1, unroutable: 1, d
 /**
  * The whole story of a correlation ID: every stored message that carries it and every
  * lifecycle event of those messages, in time order. `published` and `routed` come from the
- * message rows themselves (publish writes no event rows); `replied` links a request to the
+ * message rows themselves (publish writes no event rows), with the node that accepted the publish; `replied` links a request to the
  * message that was sent to its return address with the same correlation ID.
  */
 export async function traceRead(q: Sql, p: { correlationId: string; limit?: number }): Promise<{ messages: TraceMessage[]; events: TraceEvent[] }> {
   const rows = await q.query(
-    `SELECT ${MESSAGE_COLUMNS}, m.routed_to, m.replay_of FROM messages m WHERE m.correlation_id = $1 ORDER BY m.published_at, m.seq LIMIT $2`,
+    `SELECT ${MESSAGE_COLUMNS}, m.routed_to, m.replay_of, m.node FROM messages m WHERE m.correlation_id = $1 ORDER BY m.published_at, m.seq LIMIT $2`,
     [p.correlationId, p.limit ?? 1000],
   );
   const messages: TraceMessage[] = rows.map((r) => ({
     ...rowToMessage(r),
     routedTo: (r.routed_to as string[]) ?? [],
     replayOf: (r.replay_of as string | null) ?? null,
+    node: (r.node as string | null) ?? null,
   }));
   if (messages.length === 0) return { messages, events: [] };
   const byId = new Map(messages.map((m) => [m.id, m]));
@@ -55,7 +58,7 @@ export async function traceRead(q: Sql, p: { correlationId: string; limit?: numb
     detail: jsonValue(e.detail) ?? null,
   }));
   for (const m of messages) {
-    const base = { at: m.publishedAt, messageId: m.id, exchange: m.exchange, queue: null, node: null, attempt: null };
+    const base = { at: m.publishedAt, messageId: m.id, exchange: m.exchange, queue: null, node: m.node, attempt: null };
     events.push({ ...base, type: 'published', detail: { routingKey: m.routingKey, replayOf: m.replayOf } });
     events.push(
       m.routedTo.length > 0 ? { ...base, type: 'routed', detail: { queues: m.routedTo } } : { ...base, type: 'unroutable', detail: null },
