@@ -8,19 +8,15 @@ import { EventSink } from './event-sink';
 import { Handoff } from './handoff';
 import { MEMORY_DEFAULT_MAX_BYTES, MEMORY_DEFAULT_MAX_ENTRIES, MemoryStore } from './memory/memory-store';
 import { possibleDeadLetterQueues } from './dead-letter-targets';
-import { checkHeaders, checkName, checkStoredText } from './names';
+import { checkName, checkStoredText } from './names';
 import { reportDeadAfter } from './pg/dead-letter';
 import { READY_CHANNEL, parseReadyPayload } from './pg/notify';
-import { deadLetterReplay } from './pg/replay';
-import { checkReplayBound, checkReplayRange, checkReplayTarget, checkReplayTargetKey } from './replay-checks';
-import { deadLetterPageOf } from './memory/dead-letter-page';
-import { deadLetterPageRead } from './pg/dead-letter-page';
-import { queueEntryDiscard, queueEntryNextVisibleMs, queueEntryPurge } from './pg/queue-read';
+import { createDeadLetterOps } from './dead-letter-ops';
+import { queueEntryNextVisibleMs, queueEntryPurge } from './pg/queue-read';
 import { queueEntryClaim } from './pg/queue-entry-claim';
 import { createGroupCommit } from './group-commit';
 import { queueDepthRead } from './pg/queue-depth';
 import { queueEntryAck, queueEntryExtend, queueEntryNack, queueEntryRelease } from './pg/queue-entry-settle';
-import { exchangeHistoryReplay } from './pg/exchange-replay';
 import { createHousekeeping, every, VACUUM_INTERVAL_MS } from './housekeeping';
 import { createReads } from './reads';
 import { REPLY_QUEUE_PREFIX, RequestReply } from './request-reply';
@@ -30,7 +26,7 @@ import { RateMeter } from './rates';
 import { parseReceipt, settlement, type Receipt } from './receipts';
 import { TOPOLOGY_CHANNEL, TopologyStore } from './topology';
 import { checkUserQueue } from './topology-checks';
-import type { PublishInput, PublishResult, Queue, QueueDepth, ReplayRequest } from './types';
+import type { PublishInput, PublishResult, Queue, QueueDepth } from './types';
 import { Waiters } from './waiters';
 import { ConsumersSeen, queueInfo } from './queue-info';
 import { commitFor, inDatabase } from './tiers';
@@ -220,6 +216,17 @@ export function createBroker(options: BrokerOptions): Broker {
     return results;
   }
 
+  const deadLetterOps = createDeadLetterOps({
+    db,
+    node,
+    topology,
+    memory,
+    waiters,
+    telemetry,
+    log,
+    memoryLimits: { maxEntries: options.memoryLimit ?? MEMORY_DEFAULT_MAX_ENTRIES, maxBytes: options.memoryMaxBytes ?? MEMORY_DEFAULT_MAX_BYTES },
+  });
+
   const broker: Broker = {
     node,
     async start() {
@@ -353,58 +360,7 @@ export function createBroker(options: BrokerOptions): Broker {
       return { released };
     },
 
-    async replay(dlq, request: ReplayRequest) {
-      const q = await topology.queueAfterReload(dlq);
-      if (!request.all && !request.ids && !request.filter) {
-        throw new BrokerError('validation_failed', 'Say which dead letters to replay: ids, all: true, or a filter', {});
-      }
-      // A replay cannot be undone: ids beside all: true would be a guess at which one was meant.
-      if (request.all && request.ids) {
-        throw new BrokerError(
-          'validation_failed',
-          'Give either ids (those dead letters only) or all: true (every dead letter), not both: nothing was replayed',
-          { fields: ['ids', 'all'] },
-        );
-      }
-      checkReplayTargetKey(request.target);
-      if (request.edit?.headers) checkHeaders(request.edit.headers);
-      checkStoredText({ contentType: request.edit?.contentType, 'filter.error': request.filter?.error, 'filter.routingKey': request.filter?.routingKey });
-      checkReplayRange(request.filter?.from, request.filter?.to, ['filter.from', 'filter.to']);
-      checkReplayBound(request.filter?.arrivedBy);
-      await topology.settled(); // route to its target on the newest topology
-      const snapshot = topology.snapshot;
-      checkReplayTarget(snapshot, q, request.target);
-      const result = isMemory(q)
-        ? memory.replay(dlq, request, snapshot, {
-            maxEntries: options.memoryLimit ?? MEMORY_DEFAULT_MAX_ENTRIES,
-            maxBytes: options.memoryMaxBytes ?? MEMORY_DEFAULT_MAX_BYTES,
-          })
-        : await db.tx((tx) => deadLetterReplay(tx, { dlq, request, topology: snapshot, node, log }));
-      waiters.wakeAll();
-      telemetry.replayed(dlq, result.replayed);
-      return result;
-    },
-    async discard(dlq, ids) {
-      const q = await topology.queueAfterReload(dlq);
-      if (isMemory(q)) return { discarded: memory.discard(dlq, ids) };
-      return { discarded: await db.tx((tx) => queueEntryDiscard(tx, { queue: dlq, ids }), commitFor(topology.snapshot, [dlq])) };
-    },
-    async deadLetterPage(dlq, query) {
-      checkName('queue', dlq);
-      const q = await topology.queueAfterReload(dlq);
-      checkStoredText({ 'filter.error': query.filter?.error, 'filter.routingKey': query.filter?.routingKey });
-      const page = { ...query, limit: Math.min(1000, Math.max(1, query.limit)) };
-      return isMemory(q) ? deadLetterPageOf(memory.browse(dlq, Number.MAX_SAFE_INTEGER), page) : deadLetterPageRead(db, { ...page, queue: dlq });
-    },
-    async exchangeReplay(exchange, request) {
-      checkReplayRange(request.from, request.to);
-      checkReplayTargetKey(request.target);
-      await topology.exchangeAfterReload(exchange);
-      await topology.settled(); // route to its target on the newest topology
-      const replayed = await exchangeHistoryReplay(db, { exchange, ...request, topology: () => topology.snapshot, node, log });
-      waiters.wakeAll();
-      return { replayed };
-    },
+    ...deadLetterOps,
     request: (input, timeoutMs) => replies.request(input, timeoutMs),
     ...reads,
   };
