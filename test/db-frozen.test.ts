@@ -23,10 +23,11 @@ async function freezableProxy(target: { host: string; port: number }) {
   };
   const server: Server = createServer((client) => {
     const upstream = connect(target.port, target.host);
-    track(client);
-    track(upstream);
     client.pipe(upstream);
     upstream.pipe(client);
+    // After pipe(), which resumes its source: a connection opened while frozen stays frozen.
+    track(client);
+    track(upstream);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
