@@ -11,8 +11,6 @@ import { nodeUrl, startHatoba } from './main';
 import { until } from '../test/until';
 import { silent } from '../test/silent-logger';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** GET /readyz: its status, or 'refused' when the node takes no connection any more. */
 async function readyz(url: string): Promise<number | 'refused'> {
   try {

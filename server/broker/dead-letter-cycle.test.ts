@@ -1,14 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { message, sleep, startTestBroker, type TestBroker } from '../../test/broker';
-import { depth, drain, receiveOne, waitFor } from '../../test/broker-helpers';
+import { deadLetteredEvents, depth, drain, receiveOne, waitFor } from '../../test/broker-helpers';
 import { drivers } from '../../test/databases';
 import type { Durability } from './types';
-
-type DeadLettered = {
-  message_id: string;
-  queue: string;
-  detail: { reason: string; to: string[]; dropped: boolean; droppedBecause?: string; notTo?: string[]; notToBecause?: string };
-};
 
 /**
  * RabbitMQ's dead-letter cycle detection, on both tiers and both databases: a message that expires
@@ -22,8 +16,7 @@ describe.each(drivers)('dead-letter cycles of more than one queue, on %s', (driv
   });
   afterEach(async () => t.close());
 
-  const deadLettered = (queue: string) =>
-    t.db.query<DeadLettered>("SELECT message_id, queue, detail FROM events WHERE type = 'dead_lettered' AND queue = $1 ORDER BY id", [queue]);
+  const deadLettered = (queue: string) => deadLetteredEvents(t.db, queue);
 
   const tiers: Durability[] = ['durable', 'memory'];
 

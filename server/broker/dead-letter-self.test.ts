@@ -1,14 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { message, sleep, startTestBroker, type TestBroker } from '../../test/broker';
-import { depth, drain, receiveOne, waitFor } from '../../test/broker-helpers';
+import { deadLetteredEvents, depth, drain, receiveOne, waitFor } from '../../test/broker-helpers';
 import { drivers } from '../../test/databases';
 import type { Durability } from './types';
-
-type DeadLettered = {
-  message_id: string;
-  queue: string;
-  detail: { reason: string; to: string[]; dropped: boolean; droppedBecause?: string; notTo?: string[] };
-};
 
 describe.each(drivers)('a queue that dead-letters to itself, on %s', (driver) => {
   let t: TestBroker;
@@ -17,8 +11,7 @@ describe.each(drivers)('a queue that dead-letters to itself, on %s', (driver) =>
   });
   afterEach(async () => t.close());
 
-  const deadLettered = (queue: string) =>
-    t.db.query<DeadLettered>("SELECT message_id, queue, detail FROM events WHERE type = 'dead_lettered' AND queue = $1 ORDER BY id", [queue]);
+  const deadLettered = (queue: string) => deadLetteredEvents(t.db, queue);
 
   it('is refused at declaration when its deadLetter names it by name (the default exchange), and in an import', async () => {
     const { broker } = t;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { message, sleep, startTestBroker, type TestBroker } from '../../test/broker';
-import { drain, expectCode } from '../../test/broker-helpers';
+import { sleep, startTestBroker, type TestBroker } from '../../test/broker';
+import { drain, expectCode, declareOrdersToWork, rejectIntoWorkDlq } from '../../test/broker-helpers';
 import { drivers } from '../../test/databases';
 
 /**
@@ -16,21 +16,8 @@ describe.each(drivers)('a replay bounded by its preview on %s', (driver) => {
 
   for (const durability of ['durable', 'memory'] as const) {
     describe(`a ${durability} DLQ`, () => {
-      beforeEach(async () => {
-        await t.broker.declareExchange('orders', 'topic');
-        await t.broker.declareQueue('work', { durability });
-        await t.broker.bind({ exchange: 'orders', queue: 'work', key: 'order.*' });
-      });
-
-      /** Rejects one message per error into work.dlq; returns their ids. */
-      async function die(...errors: string[]): Promise<string[]> {
-        const ids: string[] = [];
-        for (const [i, error] of errors.entries()) ids.push((await t.broker.publish(message('orders', 'order.x', `body ${i}`))).id);
-        const leased = await drain(t.broker, 'work');
-        expect(leased).toHaveLength(errors.length);
-        for (const d of leased) await t.broker.nack('work', [d.receipt], { requeue: false, error: errors[ids.indexOf(d.id)]! });
-        return ids;
-      }
+      beforeEach(() => declareOrdersToWork(t.broker, durability));
+      const die = (...errors: string[]) => rejectIntoWorkDlq(t.broker, ...errors);
 
       it('a filtered replay leaves a matching dead letter that arrived after the preview', async () => {
         const early = await die('timeout a', 'bad input', 'timeout b');
