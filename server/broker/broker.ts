@@ -205,11 +205,25 @@ export function createBroker(options: BrokerOptions): Broker {
     },
   };
 
+  /** `p`, or 503 database_timeout (nothing written) once it has taken the commit timeout: a frozen database never answers it. */
+  async function withinCommitTimeout(p: Promise<void>, since: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(commitTimeout('publish', { waitedMs: Math.round(performance.now() - since), sent: false, timeoutMs: commitTimeoutMs })), commitTimeoutMs);
+    });
+    try {
+      await Promise.race([p, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** `batch`: a batch request's messages, whose errors name the message (`messages.1.delayMs`), a batch of one too. */
   async function publishAll(inputs: PublishInput[], batch: boolean): Promise<PublishResult[]> {
     const started = performance.now();
     const reloading = topology.settled();
-    if (reloading) await reloading; // route on the newest topology this node was told about
+    // Route on the newest topology this node was told about, but not wait longer for it than for a commit.
+    if (reloading) await withinCommitTimeout(reloading, started);
     const results = await publisher.publishBatch(inputs, { batch });
     telemetry.publishDuration((performance.now() - started) / 1000);
     for (const r of results) for (const q of r.queues) telemetry.routed(q, 1);

@@ -54,7 +54,7 @@ export function commitTimeout(what: 'publish' | 'ack', o: { waitedMs: number; se
   const retry = what === 'publish' ? 'retry with the same Idempotency-Key to keep a single copy' : 'retry, or let the lease run out and the message come again';
   const message = o.sent
     ? `The database did not confirm this ${what} within ${waited}; it may still take effect when the database answers: ${retry}`
-    : `The database did not take this ${what} within ${waited} (earlier writes were still waiting on it); nothing of it was written: retry`;
+    : `The database did not take this ${what} within ${waited} (earlier work was still waiting on it); nothing of it was written: retry`;
   return new BrokerError('database_timeout', message, { timeoutMs: o.timeoutMs, waitedMs: o.waitedMs, written: o.sent ? 'unknown' : false });
 }
 
