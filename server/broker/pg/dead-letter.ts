@@ -125,6 +125,8 @@ export async function queueEntryDeadLetter(
     }
     for (const [queue, n] of perQueue) p.onDead(queue, p.reason, n);
   }
+  // A dead-letter queue's own max length holds for what arrives in it, as the memory tier's does.
+  if (target.queue.length > 0) await enforceMaxLength(q, new Set(target.queue), p.topology, p.node, p.log, p.onDead);
   return removed.length;
 }
 
@@ -157,3 +159,28 @@ async function keepEntries(
     [kept.map((k) => k.id), delay, detail, p.node],
   );
 }
+
+/**
+ * Drop-head, as RabbitMQ does, after a publish, a replay or dead letters added entries: the
+ * oldest entries not under a lease leave first, dead-lettered with reason max_length.
+ */
+export async function enforceMaxLength(q: Sql, queues: Set<string>, topology: TopologySnapshot, node: string, log: DeadLetterLog, onDead?: OnDead): Promise<void> {
+  for (const name of queues) {
+    const maxLength = topology.queues.get(name)?.settings.maxLength;
+    if (!maxLength) continue;
+    const over = await q.query<{ id: number; attempt: number; last_error: string | null }>(
+      `SELECT id, attempt, last_error FROM queue_entries WHERE queue = $1 AND lease IS NULL
+       ORDER BY id DESC OFFSET $2 FOR UPDATE SKIP LOCKED`,
+      [name, maxLength],
+    );
+    await queueEntryDeadLetter(q, {
+      entries: over.map((o) => ({ id: Number(o.id), queue: name, attempt: o.attempt, lastError: o.last_error })),
+      reason: 'max_length',
+      topology,
+      node,
+      onDead,
+      log,
+    });
+  }
+}
+

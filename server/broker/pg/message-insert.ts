@@ -3,7 +3,7 @@ import { jsonValue, type Sql } from '../../../db/driver';
 import type { HandoffBatch } from '../handoff';
 import type { TopologySnapshot } from '../route';
 import type { StoredMessage } from '../types';
-import { queueEntryDeadLetter, type DeadLetterLog, type OnDead } from './dead-letter';
+import { enforceMaxLength, type DeadLetterLog, type OnDead } from './dead-letter';
 import { LOG_ORDER_LOCK } from './exchange-log';
 import { READY_CHANNEL, readyPayload } from './notify';
 
@@ -217,27 +217,6 @@ async function claimIdempotencyKeys(
     for (const r of existing) winners.set(`${r.exchange}\u0000${r.key}`, { id: r.message_id, correlationId: r.correlation_id });
   }
   return winners;
-}
-
-/** Drop-head, as RabbitMQ does, after a publish or a replay added entries: the oldest entries not under a lease leave first. */
-export async function enforceMaxLength(q: Sql, queues: Set<string>, topology: TopologySnapshot, node: string, log: DeadLetterLog, onDead?: OnDead): Promise<void> {
-  for (const name of queues) {
-    const maxLength = topology.queues.get(name)?.settings.maxLength;
-    if (!maxLength) continue;
-    const over = await q.query<{ id: number; attempt: number; last_error: string | null }>(
-      `SELECT id, attempt, last_error FROM queue_entries WHERE queue = $1 AND lease IS NULL
-       ORDER BY id DESC OFFSET $2 FOR UPDATE SKIP LOCKED`,
-      [name, maxLength],
-    );
-    await queueEntryDeadLetter(q, {
-      entries: over.map((o) => ({ id: Number(o.id), queue: name, attempt: o.attempt, lastError: o.last_error })),
-      reason: 'max_length',
-      topology,
-      node,
-      onDead,
-      log,
-    });
-  }
 }
 
 /** This batch's share of the per-minute volume counts that history reads, per exchange and routing key. */

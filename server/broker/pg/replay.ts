@@ -6,8 +6,8 @@ import { route, type TopologySnapshot } from '../route';
 import { anyReplicated, inDatabase, REPLICATED_COMMIT, tierOf } from '../tiers';
 import type { Death, ReplayRequest } from '../types';
 import { checkReplayTargetKey, noSkips, REPLAY_LIMIT, replayResult, skipOrigin, throwIfOnlyMissingOrigins, type ReplayResult } from '../replay-checks';
-import type { DeadLetterLog } from './dead-letter';
-import { enforceMaxLength, messageInsertMany, type PreparedMessage } from './message-insert';
+import { enforceMaxLength, type DeadLetterLog } from './dead-letter';
+import { messageInsertMany, type PreparedMessage } from './message-insert';
 import { notifyReady } from './notify';
 import { MESSAGE_COLUMNS, rowToMessage } from './rows';
 
