@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createGroupCommit } from './group-commit';
 
 describe('group commit', () => {
@@ -103,12 +103,21 @@ describe('group commit', () => {
       expect(flushed).toEqual([[1], [3]]);
     });
 
-    it('leaves submitters answered in time alone', async () => {
-      const gc = createGroupCommit<number, number>(async (items) => items.map((i) => i * 2), { timeout });
-      expect(await Promise.all([1, 2, 3].map((i) => gc.submit(i)))).toEqual([2, 4, 6]);
-      await new Promise((r) => setTimeout(r, 60)); // past the timeout: no late rejection
-      await gc.drain();
-      expect(gc.idle()).toBe(true);
+    it('leaves submitters answered in time alone, and stops its timer once idle', async () => {
+      const started = vi.spyOn(globalThis, 'setInterval');
+      const stopped = vi.spyOn(globalThis, 'clearInterval');
+      try {
+        const gc = createGroupCommit<number, number>(async (items) => items.map((i) => i * 2), { timeout });
+        expect(await Promise.all([1, 2, 3].map((i) => gc.submit(i)))).toEqual([2, 4, 6]);
+        await gc.drain();
+        expect(gc.idle()).toBe(true);
+        // One watchdog for the whole burst, not one per submission, and none left running when idle.
+        expect(started).toHaveBeenCalledTimes(1);
+        expect(stopped).toHaveBeenCalledWith(started.mock.results[0]!.value);
+      } finally {
+        started.mockRestore();
+        stopped.mockRestore();
+      }
     });
   });
 });

@@ -2,13 +2,12 @@ import type { Sql } from '../../../db/driver';
 import { jsonValue } from '../../../db/driver';
 import { notifyReady } from './notify';
 import { deadLetterPlan, deadLetteredDetail, diedBefore, otherTierReason } from '../dead-letter-targets';
+import type { Logger } from '../broker';
 import type { TopologySnapshot } from '../route';
 import type { Death, DeathReason } from '../types';
 
-/** Where a dead letter that cannot be moved is told (the broker's logger: pino-style, fields first). */
-export interface DeadLetterLog {
-  warn(obj: object, msg?: string): void;
-}
+/** Where a dead letter that cannot be moved is told: the broker's logger, of which this needs warn. */
+export type DeadLetterLog = Pick<Logger, 'warn'>;
 
 /** Told how many entries of a queue died, and why (metrics). */
 export type OnDead = (queue: string, reason: DeathReason, count: number) => void;
