@@ -47,7 +47,7 @@ export function DlqPanel({
   const [confirm, setConfirm] = useState<null | 'replay-matching' | 'discard-selected'>(null);
   // The preview the confirm dialog asks about, taken when it opened: the count the operator confirms,
   // and the request bounded by the time that count was read, so later arrivals stay in the DLQ.
-  const [previewed, setPreviewed] = useState<{ count: number; readAt: string; request: ReturnType<typeof previewedRequest> } | null>(null);
+  const [previewed, setPreviewed] = useState<{ count: number; request: ReturnType<typeof previewedRequest> } | null>(null);
   const confirmed = previewed?.count ?? 0;
   const [editing, setEditing] = useState<BrowsedMessage | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -206,7 +206,7 @@ export function DlqPanel({
                 disabled={busy || plan.moves === 0 || !page.data || page.isPlaceholderData}
                 onClick={() => {
                   if (!page.data) return;
-                  setPreviewed({ count: plan.moves, readAt: page.data.readAt, request: previewedRequest(filter, page.data.readAt) });
+                  setPreviewed({ count: plan.moves, request: previewedRequest(filter, page.data.readAt) });
                   setConfirm('replay-matching');
                 }}
               >
@@ -279,7 +279,7 @@ export function DlqPanel({
         </p>
         {previewed && (
           <p className="muted small" data-testid="replay-bound">
-            Dead letters that arrive after the preview (read at {new Date(previewed.readAt).toLocaleTimeString()}) stay in {dlq}. Any of the {formatCount(confirmed)} replayed,
+            Dead letters that arrive after the preview (read at {new Date(previewed.request.filter.arrivedBy).toLocaleTimeString()}) stay in {dlq}. Any of the {formatCount(confirmed)} replayed,
             discarded or taken by a consumer meanwhile are not moved; the result says how many.
           </p>
         )}
