@@ -79,7 +79,7 @@ export function createBroker(options: BrokerOptions): Broker {
   // Every long poll waiting on this node listens to it: a few hundred at once is normal, not a leak.
   setMaxListeners(0, stopping.signal);
   const events = new EventSink(db, node);
-  const topology = new TopologyStore(db);
+  const topology = new TopologyStore(db, undefined, commitTimeoutMs);
   const local: Telemetry = {
     ...noTelemetry,
     published: (exchange, n) => rates.add(`x:${exchange}`, n),
@@ -205,25 +205,11 @@ export function createBroker(options: BrokerOptions): Broker {
     },
   };
 
-  /** `p`, or 503 database_timeout (nothing written) once it has taken the commit timeout: a frozen database never answers it. */
-  async function withinCommitTimeout(p: Promise<void>, since: number): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(commitTimeout('publish', { waitedMs: Math.round(performance.now() - since), sent: false, timeoutMs: commitTimeoutMs })), commitTimeoutMs);
-    });
-    try {
-      await Promise.race([p, expired]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   /** `batch`: a batch request's messages, whose errors name the message (`messages.1.delayMs`), a batch of one too. */
   async function publishAll(inputs: PublishInput[], batch: boolean): Promise<PublishResult[]> {
     const started = performance.now();
-    const reloading = topology.settled();
-    // Route on the newest topology this node was told about, but not wait longer for it than for a commit.
-    if (reloading) await withinCommitTimeout(reloading, started);
+    // Route on the newest topology this node was told about (settled() waits no longer than a commit).
+    await topology.settled();
     const results = await publisher.publishBatch(inputs, { batch });
     telemetry.publishDuration((performance.now() - started) / 1000);
     for (const r of results) for (const q of r.queues) telemetry.routed(q, 1);

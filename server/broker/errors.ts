@@ -58,3 +58,13 @@ export function commitTimeout(what: 'publish' | 'ack', o: { waitedMs: number; se
   return new BrokerError('database_timeout', message, { timeoutMs: o.timeoutMs, waitedMs: o.waitedMs, written: o.sent ? 'unknown' : false });
 }
 
+/** A request that waited the commit timeout for this node's topology reload, before it did anything. */
+export function reloadTimeout(o: { waitedMs: number; timeoutMs: number }): BrokerError {
+  const waited = `${(o.timeoutMs / 1000).toLocaleString('en-US')} s`;
+  return new BrokerError(
+    'database_timeout',
+    `The database did not answer this node's topology reload within ${waited}; nothing of this request was done: retry`,
+    { timeoutMs: o.timeoutMs, waitedMs: o.waitedMs, written: false },
+  );
+}
+

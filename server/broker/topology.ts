@@ -1,6 +1,6 @@
 import type { Db, Sql } from '../../db/driver';
 import { jsonValue } from '../../db/driver';
-import { BrokerError, notFound } from './errors';
+import { BrokerError, DEFAULT_COMMIT_TIMEOUT_MS, notFound, reloadTimeout } from './errors';
 import { checkDeclarableName, DEFAULT_EXCHANGE } from './names';
 import { replicationStatusRead } from './pg/replication-status';
 import { bindingSignature, rowSettings, writeBinding, writeExchange, writeQueue } from './pg/topology-write';
@@ -19,9 +19,14 @@ export const TOPOLOGY_CHANNEL = 'hatoba_topology';
 export class TopologyStore {
   private current: TopologySnapshot = { exchanges: new Map(), queues: new Map(), bindingsByExchange: new Map() };
 
+  /**
+   * `waitLimitMs`: how long settled() waits for a reload before it rejects with database_timeout
+   * (the commit timeout): a frozen database never finishes the reload's read.
+   */
   constructor(
     private readonly db: Db,
     private readonly onChange: (snapshot: TopologySnapshot) => void = () => {},
+    private readonly waitLimitMs = DEFAULT_COMMIT_TIMEOUT_MS,
   ) {}
 
   get snapshot(): TopologySnapshot {
@@ -50,10 +55,25 @@ export class TopologyStore {
    * Resolves once the reloads asked for so far have finished (at once when none is running).
    * A publish waits for it: a NOTIFY of a change arrives before the publishes that followed the
    * change, so routing after it never uses a snapshot older than what this node was told about
-   * (a reply to a queue another node had just declared was unroutable here).
+   * (a reply to a queue another node had just declared was unroutable here). It waits at most
+   * `waitLimitMs`, then rejects with database_timeout: every caller (publish, receive, ack, …)
+   * answers then rather than hold its client for as long as the database is gone.
    */
   settled(): Promise<void> | undefined {
-    return this.inFlight > 0 ? this.loading : undefined;
+    return this.inFlight > 0 ? this.withinWaitLimit(this.loading) : undefined;
+  }
+
+  private async withinWaitLimit(p: Promise<void>): Promise<void> {
+    const since = performance.now();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(reloadTimeout({ waitedMs: Math.round(performance.now() - since), timeoutMs: this.waitLimitMs })), this.waitLimitMs);
+    });
+    try {
+      await Promise.race([p, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async read(): Promise<void> {
