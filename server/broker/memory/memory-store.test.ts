@@ -3,13 +3,14 @@ import type { LifecycleEvent } from '../event-sink';
 import { parseReceipt, type Receipt } from '../receipts';
 import type { TopologySnapshot } from '../route';
 import type { Queue, QueueSettings, StoredMessage } from '../types';
+import { silent } from '../../../test/silent-logger';
 import { MemoryStore } from './memory-store';
 
 /** A memory store on a clock the test moves, with queue `q` and its `q.dlq`. */
 function setup(settings: Partial<QueueSettings> = {}) {
   let now = 1_000_000;
   const events: LifecycleEvent[] = [];
-  const store = new MemoryStore({ events: { record: (e) => events.push(...e) }, now: () => now, onReady: () => {} });
+  const store = new MemoryStore({ events: { record: (e) => events.push(...e) }, now: () => now, onReady: () => {}, log: silent });
   const base: QueueSettings = {
     durability: 'memory',
     maxDeliveries: 5,

@@ -33,8 +33,8 @@ export class MemoryStore {
       now?: () => number;
       onReady: (queues: string[]) => void;
       onDead?: (queue: string, reason: DeathReason, count: number) => void;
-      /** The broker's logger (a dead letter kept for want of a target in this tier); absent: not told. */
-      log?: DeadLetterLog;
+      /** The broker's logger: a dead letter kept for want of a target in this tier is said there. */
+      log: DeadLetterLog;
     },
   ) {}
 
@@ -179,7 +179,7 @@ export class MemoryStore {
         // kept in its queue, hidden for the visibility timeout, then tried again; never dropped.
         const delayMs = topology.queues.get(queue)?.settings.visibilityTimeoutMs ?? 30_000;
         const why = otherTierReason(queue, otherTier);
-        this.deps.log?.warn({ messageId: e.message.id, queue, otherTier }, `hatoba: message ${e.message.id}: ${why}`);
+        this.deps.log.warn({ messageId: e.message.id, queue, otherTier }, why);
         this.entries(queue).setVisibleAt(e, this.now() + delayMs);
         this.emit([
           {

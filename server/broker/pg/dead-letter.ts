@@ -144,7 +144,7 @@ async function keepEntries(
   const detail = kept.map((k, i) => {
     const entry = byId.get(k.id)!;
     const why = otherTierReason(entry.queue, k.otherTier);
-    p.log.warn({ messageId: k.messageId, queue: entry.queue, otherTier: k.otherTier }, `hatoba: message ${k.messageId}: ${why}`);
+    p.log.warn({ messageId: k.messageId, queue: entry.queue, otherTier: k.otherTier }, why);
     return JSON.stringify({ delayMs: delay[i], deadLetterKept: true, deathReason: p.reason, lastError: entry.lastError, otherTier: k.otherTier, reason: why });
   });
   await q.query(
