@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { originQueues, pageCaption, pagerLabels, parseOrder, reasonSummary, replayAllPlan } from './dead-letter-page';
+import { deathChain, originQueues, pageCaption, pagerLabels, parseOrder, reasonSummary, replayAllPlan } from './dead-letter-page';
 
 const counts = [
   { reason: 'max_deliveries', origin: 'notification', count: 200 },
@@ -48,5 +48,14 @@ describe('replayAllPlan', () => {
     expect(big.button).toBe('Replay all 10,000…');
     expect(big.notes).toEqual(['One replay moves at most 10,000; replay again for the remaining 2,000.']);
     expect(replayAllPlan({ matching: 12_000, total: 12_000, filtering: false, durable: false }).moves).toBe(12_000);
+  });
+});
+
+describe('deathChain', () => {
+  it('lists the queues of a dead-letter chain oldest first, ending with this death', () => {
+    expect(deathChain({ queue: 'retry', diedBefore: ['parking', 'work'] })).toBe('work → parking → retry');
+    expect(deathChain({ queue: 'work', diedBefore: [] })).toBeNull();
+    expect(deathChain({ queue: 'work' })).toBeNull();
+    expect(deathChain(null)).toBeNull();
   });
 });

@@ -11,6 +11,16 @@ export const REPLAY_BATCH_MAX = 10_000;
 const REASON: Record<string, string> = { rejected: 'rejected', max_deliveries: 'max deliveries', expired: 'expired', max_length: 'max length' };
 export const reasonLabel = (reason: string) => REASON[reason] ?? reason;
 
+/**
+ * The queues a message expired or was pushed out of in turn, oldest first, ending with the queue
+ * of this death: "work → parking → retry" (`diedBefore` is newest first). Null when this death is
+ * the first of its chain: a rejection or a replay starts a new one.
+ */
+export function deathChain(death: { queue: string; diedBefore?: string[] } | null | undefined): string | null {
+  if (!death?.diedBefore?.length) return null;
+  return [...death.diedBefore].reverse().concat(death.queue).join(' → ');
+}
+
 export const parseOrder = (s: string | null): PageOrder => (s === 'oldest' ? 'oldest' : 'newest');
 
 /** "253 max deliveries, 4 rejected": the whole queue by reason, most first. */

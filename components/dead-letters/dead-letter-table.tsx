@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import type { BrowsedMessage } from '@/server/trpc/schemas';
 import { formatTimestamp, shortId } from '../ui/format';
-import { reasonLabel } from './dead-letter-page';
+import { deathChain, reasonLabel } from './dead-letter-page';
 
 /** One page of a DLQ's dead letters: why each died, with row selection, replay and edit. */
 export function DeadLetterTable({
@@ -76,6 +76,11 @@ export function DeadLetterTable({
               <td>
                 <span className="badge badge--critical">{m.death ? reasonLabel(m.death.reason) : 'unknown'}</span>
                 {m.state === 'in_flight' && <span className="badge"> held by a consumer</span>}
+                {deathChain(m.death) && (
+                  <div className="small muted" title="Each of these queues expired it or pushed it out by max length, in turn">
+                    chain: {deathChain(m.death)}
+                  </div>
+                )}
               </td>
               <td className="num">{m.death?.attempts ?? '—'}</td>
               <td>{m.death?.lastError ? <span className="mono">{m.death.lastError}</span> : <span className="muted">none recorded</span>}</td>

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { formatTimestamp } from '../ui/format';
 import { EmptyState, ErrorNotice, Loading } from '../ui/query-state';
+import { deathChain, reasonLabel } from '../dead-letters/dead-letter-page';
 import { BodyView, HeadersTable } from './body-view';
 
 const STATE = { ready: 'ready', in_flight: 'in flight', delayed: 'delayed' } as const;
@@ -99,8 +100,9 @@ export function MessageDetail({ id }: { id: string }) {
                     <td className="small">
                       {e.death ? (
                         <span className="event-type--error">
-                          {e.death.reason} after {e.death.attempts} in {e.death.queue}
+                          {reasonLabel(e.death.reason)} in {e.death.queue} after {e.death.attempts} {e.death.attempts === 1 ? 'attempt' : 'attempts'}
                           {e.death.lastError ? `: ${e.death.lastError}` : ''}
+                          {deathChain(e.death) ? ` (chain: ${deathChain(e.death)})` : ''}
                         </span>
                       ) : (
                         '—'
