@@ -1,7 +1,6 @@
 import type { Db } from '../../db/driver';
 import type { Broker } from './api';
 import type { Logger } from './broker';
-import { BrokerError } from './errors';
 import { deadLetterPageOf } from './memory/dead-letter-page';
 import type { MemoryStore } from './memory/memory-store';
 import { checkHeaders, checkName, checkStoredText } from './names';
@@ -9,7 +8,8 @@ import { deadLetterPageRead } from './pg/dead-letter-page';
 import { exchangeHistoryReplay } from './pg/exchange-replay';
 import { queueEntryDiscard } from './pg/queue-read';
 import { deadLetterReplay } from './pg/replay';
-import { checkReplayBound, checkReplayRange, checkReplayTarget, checkReplayTargetKey } from './replay-checks';
+import { checkUserQueue } from './topology-checks';
+import { checkReplayBound, checkReplayRange, checkReplaySelection, checkReplayTarget, checkReplayTargetKey } from './replay-checks';
 import type { Telemetry } from './telemetry';
 import { commitFor } from './tiers';
 import type { TopologyStore } from './topology';
@@ -40,17 +40,7 @@ export function createDeadLetterOps(d: DeadLetterOpsDeps): Pick<Broker, 'replay'
   return {
     async replay(dlq, request: ReplayRequest) {
       const q = await topology.queueAfterReload(dlq);
-      if (!request.all && !request.ids && !request.filter) {
-        throw new BrokerError('validation_failed', 'Say which dead letters to replay: ids, all: true, or a filter', {});
-      }
-      // A replay cannot be undone: ids beside all: true would be a guess at which one was meant.
-      if (request.all && request.ids) {
-        throw new BrokerError(
-          'validation_failed',
-          'Give either ids (those dead letters only) or all: true (every dead letter), not both: nothing was replayed',
-          { fields: ['ids', 'all'] },
-        );
-      }
+      checkReplaySelection(request);
       checkReplayTargetKey(request.target);
       if (request.edit?.headers) checkHeaders(request.edit.headers);
       checkStoredText({ contentType: request.edit?.contentType, 'filter.error': request.filter?.error, 'filter.routingKey': request.filter?.routingKey });
@@ -79,6 +69,7 @@ export function createDeadLetterOps(d: DeadLetterOpsDeps): Pick<Broker, 'replay'
       return isMemory(q) ? deadLetterPageOf(memory.browse(dlq, Number.MAX_SAFE_INTEGER), page) : deadLetterPageRead(db, { ...page, queue: dlq });
     },
     async exchangeReplay(exchange, request) {
+      if ('queue' in request.target) checkUserQueue(request.target.queue, 'replayed into');
       checkReplayRange(request.from, request.to);
       checkReplayTargetKey(request.target);
       await topology.exchangeAfterReload(exchange);

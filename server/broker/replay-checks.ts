@@ -1,6 +1,7 @@
 import { BrokerError } from './errors';
 import { possibleDeadLetterQueues } from './dead-letter-targets';
 import { checkRoutingKey, DEFAULT_EXCHANGE } from './names';
+import { checkUserQueue } from './topology-checks';
 import type { HistoryTarget } from './pg/exchange-replay';
 import type { TopologySnapshot } from './route';
 import type { Queue, ReplayRequest } from './types';
@@ -15,6 +16,35 @@ export function checkReplayRange(from: Date | undefined, to: Date | undefined, f
     throw new BrokerError('validation_failed', `${fields[0]} must be a time before ${fields[1]}`, {
       [fields[0]]: from.toISOString(),
       [fields[1]]: to.toISOString(),
+    });
+  }
+}
+
+/**
+ * Which dead letters a replay moves, said explicitly: ids, all: true, or a filter that selects by
+ * something (routing key, error text, death time). A replay cannot be undone, so an empty filter
+ * (`{}`, or only `arrivedBy`, the preview's bound) is not taken for "all", and an empty error
+ * text, which every dead letter contains, is refused.
+ */
+export function checkReplaySelection(r: ReplayRequest): void {
+  const f = r.filter;
+  if (f?.error === '') {
+    throw new BrokerError('validation_failed', 'filter.error must not be empty: it would match every dead letter; say all: true to replay them all', {
+      fields: ['filter.error'],
+    });
+  }
+  const selects = !!f && (f.routingKey !== undefined || f.error !== undefined || f.from !== undefined || f.to !== undefined);
+  if (!r.all && !r.ids && !selects) {
+    throw new BrokerError(
+      'validation_failed',
+      'Say which dead letters to replay: ids, all: true, or a filter by routingKey, error, from or to (an empty filter is not taken for all): nothing was replayed',
+      { fields: ['ids', 'all', 'filter'] },
+    );
+  }
+  // A replay cannot be undone: ids beside all: true would be a guess at which one was meant.
+  if (r.all && r.ids) {
+    throw new BrokerError('validation_failed', 'Give either ids (those dead letters only) or all: true (every dead letter), not both: nothing was replayed', {
+      fields: ['ids', 'all'],
     });
   }
 }
@@ -69,6 +99,8 @@ export function refuseDeadLetterQueueTarget(topology: TopologySnapshot, queue: s
 
 /** A named target queue of a DLQ replay: not a dead-letter queue, and of the DLQ's own tier. */
 export function checkReplayTarget(topology: TopologySnapshot, dlq: Queue, target: ReplayRequest['target']): void {
+  checkUserQueue(dlq.name, 'replayed from');
+  if (target && typeof target === 'object' && 'queue' in target) checkUserQueue(target.queue, 'replayed into');
   const named = target && typeof target === 'object' && 'queue' in target ? topology.queues.get(target.queue) : undefined;
   if (!named) return;
   refuseDeadLetterQueueTarget(topology, named.name);

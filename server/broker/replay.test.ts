@@ -82,6 +82,47 @@ describe.each(drivers)('replay on %s', (driver) => {
     expect((await drain(broker, 'work.dlq')).map((x) => x.id)).toEqual([d!.id]);
   });
 
+  it('matches filter.error as literal text, case-insensitively: % and _ are not wildcards', async () => {
+    const { broker } = t;
+    const [boom, rej, pct, slash] = await deadLetters([
+      { key: 'order.a', error: 'BOOM' },
+      { key: 'order.b', error: 'rej_ected' },
+      { key: 'order.c', error: '100% fail' },
+      { key: 'order.d', error: 'a\\b' },
+    ]);
+    const matching = async (error: string) => (await broker.deadLetterPage('work.dlq', { order: 'oldest', limit: 10, filter: { error } })).matching;
+    expect(await matching('b%m')).toBe(0);
+    expect(await matching('rej_')).toBe(1);
+    expect(await matching('%')).toBe(1);
+    expect(await matching('a\\b')).toBe(1);
+    expect(await matching('boom')).toBe(1);
+    expect(await broker.replay('work.dlq', { filter: { error: 'b%m' } })).toMatchObject({ replayed: 0 });
+    expect(await broker.replay('work.dlq', { filter: { error: '%' } })).toMatchObject({ replayed: 1 });
+    expect(await broker.replay('work.dlq', { filter: { error: 'boom' } })).toMatchObject({ replayed: 1 });
+    expect((await drain(broker, 'work')).map((x) => x.id).sort()).toEqual([pct!.id, boom!.id].sort());
+    expect((await drain(broker, 'work.dlq')).map((x) => x.id).sort()).toEqual([rej!.id, slash!.id].sort());
+  });
+
+  it('refuses a replay that does not say which dead letters: an empty filter, an empty error, only arrivedBy', async () => {
+    const { broker } = t;
+    await deadLetters([{ key: 'order.a', error: 'e' }]);
+    await expectCode(broker.replay('work.dlq', {}), 'validation_failed');
+    await expectCode(broker.replay('work.dlq', { filter: {} }), 'validation_failed');
+    await expectCode(broker.replay('work.dlq', { filter: { error: '' } }), 'validation_failed');
+    await expectCode(broker.replay('work.dlq', { filter: { arrivedBy: new Date() } }), 'validation_failed');
+    expect(await depth(broker, 'work.dlq')).toEqual({ ready: 1, inFlight: 0, delayed: 0 });
+    // The same bound beside all: true is the dashboard's confirmed "Replay all".
+    expect(await broker.replay('work.dlq', { all: true, filter: { arrivedBy: new Date(Date.now() + 1000) } })).toMatchObject({ replayed: 1 });
+  });
+
+  it("refuses to replay from or into the broker's own amq. queues", async () => {
+    const { broker } = t;
+    await deadLetters([{ key: 'order.a', error: 'e' }]);
+    await expectCode(broker.replay('work.dlq', { all: true, target: { queue: 'amq.reply.some-node' } }), 'reserved_name');
+    await expectCode(broker.exchangeReplay('orders', { from: new Date(0), to: new Date(), target: { queue: 'amq.reply.some-node' } }), 'reserved_name');
+    expect(await depth(broker, 'work.dlq')).toEqual({ ready: 1, inFlight: 0, delayed: 0 });
+  });
+
   it('a filter by time window selects by diedAt', async () => {
     const { broker } = t;
     await deadLetters([{ key: 'order.a', error: 'e' }]);

@@ -20,7 +20,7 @@ export const isInternalQueue = (name: string) => name.startsWith('amq.');
  * bound under it loses or mixes up the replies its requests wait for. Publishing to one (a reply)
  * stays open, as does reading its messages and traces.
  */
-export function checkUserQueue(name: string, action: 'deleted' | 'purged' | 'bound' | 'unbound' | 'consumed'): void {
+export function checkUserQueue(name: string, action: 'deleted' | 'purged' | 'bound' | 'unbound' | 'consumed' | 'replayed from' | 'replayed into'): void {
   if (isInternalQueue(name)) {
     throw new BrokerError('reserved_name', `Queue '${name}' is the broker's own (names starting with 'amq.' are reserved): it cannot be ${action} through the API`, {
       queue: name,

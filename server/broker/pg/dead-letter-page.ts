@@ -54,7 +54,7 @@ export async function deadLetterPageRead(q: Sql, p: DeadLetterPageQuery & { queu
      WHERE e.queue = $1
        AND ($2::text IS NULL OR (e.visible_at, e.id) ${newest ? '<' : '>'} ($2::text::timestamptz, $3::text::int8))
        AND ($4::text IS NULL OR m.routing_key = $4)
-       AND ($5::text IS NULL OR e.death->>'lastError' ILIKE '%' || $5 || '%')
+       AND ($5::text IS NULL OR strpos(lower(e.death->>'lastError'), lower($5)) > 0)
      ORDER BY e.visible_at ${newest ? 'DESC' : 'ASC'}, e.id ${newest ? 'DESC' : 'ASC'}
      LIMIT $6`,
     [p.queue, c?.[1] ?? null, c?.[2] ?? null, f.routingKey || null, f.error || null, p.limit + 1],
@@ -68,7 +68,7 @@ export async function deadLetterPageRead(q: Sql, p: DeadLetterPageQuery & { queu
        SELECT coalesce(e.death->>'reason', 'unknown') AS reason, e.death->>'queue' AS origin, count(*)::int AS n,
          count(*) FILTER (WHERE NOT (e.lease IS NOT NULL AND e.visible_at > now())
            AND ($2::text IS NULL OR m.routing_key = $2)
-           AND ($3::text IS NULL OR e.death->>'lastError' ILIKE '%' || $3 || '%'))::int AS matching
+           AND ($3::text IS NULL OR strpos(lower(e.death->>'lastError'), lower($3)) > 0))::int AS matching
        FROM queue_entries e LEFT JOIN messages m ON $2::text IS NOT NULL AND m.id = e.message_id
        WHERE e.queue = $1
        GROUP BY 1, 2

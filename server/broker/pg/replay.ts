@@ -45,7 +45,7 @@ export async function deadLetterReplay(
      WHERE e.queue = $1 AND NOT (e.lease IS NOT NULL AND e.visible_at > now())
        AND ($2::uuid[] IS NULL OR e.message_id = ANY($2::uuid[]))
        AND ($3::text IS NULL OR m.routing_key = $3)
-       AND ($4::text IS NULL OR e.death->>'lastError' ILIKE '%' || $4 || '%')
+       AND ($4::text IS NULL OR strpos(lower(e.death->>'lastError'), lower($4)) > 0)
        AND ($5::timestamptz IS NULL OR (e.death->>'diedAt')::timestamptz >= $5)
        AND ($6::timestamptz IS NULL OR (e.death->>'diedAt')::timestamptz <= $6)
        AND ($8::timestamptz IS NULL OR e.enqueued_at < $8::timestamptz + interval '1 millisecond')
