@@ -82,6 +82,18 @@ describe('gateway bad input (PGlite)', () => {
     await expectError(api('PUT', '/v1/queues/q', { durability: 'memory' }), 409, 'queue_settings_mismatch');
   });
 
+  it('JSON that is not UTF-8 → 400 invalid_json, and nothing is stored', async () => {
+    const notUtf8 = (json: string) => Buffer.concat([Buffer.from(json.split('@')[0]!), Buffer.from([0xff, 0xfe]), Buffer.from(json.split('@')[1]!)]);
+    const json = { 'content-type': 'application/json' };
+    const batch = await expectError(api('POST', '/v1/exchanges/amq.default/messages:batch', notUtf8('{"messages":[{"routingKey":"q","body":"@"}]}'), json), 400, 'invalid_json');
+    expect(batch.body.error.message).toContain('UTF-8');
+    await expectError(api('PUT', '/v1/queues/q3', notUtf8('{"messageTtlMs":1,"x":"@"}'), json), 400, 'invalid_json');
+    await expectError(api('POST', '/v1/queues/q.dlq/replay', notUtf8('{"filter":{"error":"@"}}'), json), 400, 'invalid_json');
+    const ce = { 'content-type': 'application/cloudevents+json' };
+    await expectError(api('POST', '/v1/exchanges/x/messages', notUtf8('{"specversion":"1.0","id":"1","source":"/s","type":"t","data":"@"}'), ce), 400, 'invalid_json');
+    expect((await api('GET', '/v1/queues/q')).body.ready).toBe(0);
+  });
+
   it('a batch that is not JSON → 415; an empty or oversized batch → 400', async () => {
     await expectError(api('POST', '/v1/exchanges/x/messages:batch', 'messages=1', { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
     await expectError(api('POST', '/v1/exchanges/x/messages:batch', { messages: [] }), 400, 'validation_failed');

@@ -5,7 +5,7 @@ import { pathKey, valueTexts } from '../json-source';
 import { decodeBody } from './bodies';
 import { GatewayError } from './errors';
 import { headerValue } from './header-text';
-import { isJsonType } from './http';
+import { isJsonType, jsonText } from './http';
 import { cloudEventKey, MAX_APP_HEADERS, NO_BODY, queryKey } from './publish-headers';
 
 /**
@@ -106,7 +106,7 @@ export function eventMessage(event: unknown, dataText: string | undefined, at = 
 }
 
 function parseEventJson(body: Uint8Array, what: string): { value: unknown; text: string } {
-  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  const text = jsonText(body, `the body (${what})`);
   try {
     return { value: JSON.parse(text), text };
   } catch (e) {

@@ -29,6 +29,20 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 const tooLarge = (limit: number) =>
   new GatewayError('payload_too_large', `The request body is larger than the limit of ${limit} bytes`, { limitBytes: limit });
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A JSON request body's text. JSON travels as UTF-8 (RFC 8259): bytes that are not UTF-8 are
+ * refused (400 invalid_json), never turned into U+FFFD and stored changed.
+ */
+export function jsonText(raw: Uint8Array, what = 'the body'): string {
+  try {
+    return utf8.decode(raw);
+  } catch {
+    throw new GatewayError('invalid_json', `${what[0]!.toUpperCase()}${what.slice(1)} is not valid UTF-8: JSON must be sent as UTF-8 (RFC 8259)`);
+  }
+}
+
 export function isJsonType(contentType: string | undefined): boolean {
   const t = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   return t === 'application/json' || t.endsWith('+json');
@@ -42,7 +56,7 @@ export function parseJson<S extends z.ZodType>(raw: Buffer | string, schema: S):
   let value: unknown = {};
   if (raw.length > 0) {
     try {
-      value = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+      value = JSON.parse(typeof raw === 'string' ? raw : jsonText(raw));
     } catch (e) {
       throw new GatewayError('invalid_json', `The body is not valid JSON: ${(e as Error).message}`);
     }

@@ -4,7 +4,7 @@ import { replayResultSchema } from '../fact-schemas';
 import type { ReplayRequest } from '../broker/types';
 import { pathKey, valueTexts } from '../json-source';
 import { decodeBody } from './bodies';
-import { parseJson } from './http';
+import { jsonText, parseJson } from './http';
 import type { Route } from './router';
 import { errorSchema, messageDetailSchema, replaySchema } from './schemas';
 import { messageDetailView } from './views';
@@ -20,7 +20,7 @@ export const deadLetterRoutes: Route[] = [
     request: replaySchema,
     responses: { 200: replayResultSchema, 404: errorSchema },
     async handle(r) {
-      const text = (await r.body()).toString('utf8');
+      const text = jsonText(await r.body());
       const body = parseJson(text, replaySchema);
       const request: ReplayRequest = {
         ids: body.ids,

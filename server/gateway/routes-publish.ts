@@ -7,7 +7,7 @@ import type { PublishInput } from '../broker/types';
 import { pathKey, valueTexts } from '../json-source';
 import { decodeBody } from './bodies';
 import { GatewayError } from './errors';
-import { isJsonType, parseJson } from './http';
+import { isJsonType, jsonText, parseJson } from './http';
 import { applyStructuredCloudEvent, cloudEventsBatch, cloudEventsMode } from './cloudevents';
 import { checkContentEncoding, publishInputFromHeaders } from './publish-headers';
 import type { Request, Route } from './router';
@@ -85,7 +85,7 @@ export const publishRoutes: Route[] = [
       if (!isJsonType(contentType)) {
         throw new GatewayError('unsupported_media_type', 'A batch must be sent as application/json', { contentType: contentType ?? null });
       }
-      const text = (await r.body()).toString('utf8');
+      const text = jsonText(await r.body());
       const { messages } = parseJson(text, batchPublishSchema);
       const sources = valueTexts(text, ['messages', '*', 'body']);
       const inputs = messages.map((m, i): PublishInput => {
