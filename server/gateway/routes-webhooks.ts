@@ -3,6 +3,7 @@ import { rateLimited } from '../auth';
 import { needs } from '../auth/scopes';
 import { checkName } from '../broker/names';
 import { hookMessages } from '../webhooks/inbound';
+import { checkContentEncoding } from './publish-headers';
 import { pushView, pushViewSchema } from '../webhooks/push-view';
 import { checkSourceExchange, sourceDeclarationSchema, sourceViewSchema } from '../webhooks/sources';
 import { DEFAULT_HMAC_HEADER, newWebhookSecret, standardSecretKey, verifyWebhook, type VerifyConfig } from '../webhooks/verify';
@@ -107,6 +108,7 @@ export const webhookRoutes: Route[] = [
       202: z.object({ messages: z.array(z.object({ id: z.string(), duplicate: z.boolean() })) }),
       401: errorSchema,
       404: errorSchema,
+      415: errorSchema,
       429: errorSchema,
     },
     // A signed source's signature is its credential; an unsigned one needs a key that may publish to its exchange.
@@ -117,6 +119,8 @@ export const webhookRoutes: Route[] = [
     },
     async handle(r) {
       const source = await sourceOr404(r);
+      // Stored as sent: a compressed body would be kept compressed under a type that does not say so (415).
+      checkContentEncoding(r.req.headers);
       const { sources, takeSource } = r.ctx.webhooks;
       const body = await r.body();
       // Read as UTF-8 where they are (header-text.ts): the CloudEvents library reads ce-* itself.

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers } from '../../test/databases';
@@ -190,6 +191,17 @@ describe.each(drivers)('inbound webhooks over HTTP on %s', (driver) => {
       expect(await stored.text()).toContain(`"body":${events[i]},`);
     }
     await drain();
+  });
+
+  it('refuses a compressed body (415), as publish does: it would be stored still compressed', async () => {
+    await api('PUT', '/v1/sources/zipped', { exchange: 'events', verify: { scheme: 'none' } });
+    const gz = gzipSync('{"type":"order.zipped"}');
+    const r = await api('POST', '/v1/hooks/zipped', new Uint8Array(gz), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    expect(r.status).toBe(415);
+    expect(r.body.error).toMatchObject({ code: 'unsupported_media_type', details: { contentEncoding: 'gzip' } });
+    expect(await drain()).toEqual([]);
+    expect((await api('POST', '/v1/hooks/zipped', '{"type":"plain"}', { 'content-type': 'application/json', 'content-encoding': 'identity' })).status).toBe(202);
+    expect(await drain()).toHaveLength(1);
   });
 
   it('404 for a source that does not exist', async () => {
