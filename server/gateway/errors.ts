@@ -39,7 +39,7 @@ export class GatewayError extends Error {
 }
 
 /** Every code's status, in one table. */
-const STATUS: Record<GatewayCode | ErrorCode, number> = {
+export const STATUS: Record<GatewayCode | ErrorCode, number> = {
   validation_failed: 400,
   invalid_json: 400,
   bad_request: 400,
