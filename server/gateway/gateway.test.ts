@@ -114,6 +114,7 @@ describe.each(drivers)('gateway v1 over HTTP on %s', (driver) => {
     // the same event (source and id) again: a duplicate
     const ceAgain = await api('POST', '/v1/exchanges/orders/messages', '{"x":1}', {
       'content-type': 'application/json',
+      'ce-specversion': '1.0',
       'ce-type': 'order.completed',
       'ce-source': '/shop',
       'ce-id': 'evt-1',

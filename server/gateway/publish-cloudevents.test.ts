@@ -47,6 +47,22 @@ describe.each(drivers)('publish: CloudEvents, header names, Content-Encoding (%s
   afterAll(async () => s.close());
 
   describe('binary mode: the default idempotency key is source + id', () => {
+    it('refuses a binary-mode event without ce-specversion 1.0, ce-id, ce-source or ce-type (400), as structured mode does', async () => {
+      for (const [over, header] of [
+        [{ 'ce-specversion': '0.3' }, 'ce-specversion'],
+        [{ 'ce-specversion': '' }, 'ce-specversion'],
+        [{ 'ce-source': '' }, 'ce-source'],
+      ] as const) {
+        const r = await api('POST', '/v1/exchanges/bx/messages', '{}', ce({ ...over, 'ce-id': `bad-${header}` }));
+        expect(r.status).toBe(400);
+        expect(r.body.error).toMatchObject({ code: 'validation_failed', details: { header } });
+      }
+      const { 'ce-source': _source, ...noSource } = ce({ 'ce-id': 'no-source' });
+      const r = await api('POST', '/v1/exchanges/bx/messages', '{}', noSource);
+      expect(r.body.error).toMatchObject({ code: 'validation_failed', details: { header: 'ce-source' } });
+      expect(await depth('cq')).toBe(0);
+    });
+
     it('the same ce-id from two sources is two events; the same source and id again is a duplicate', async () => {
       const a = await api('POST', '/v1/exchanges/bx/messages', '{"n":1}', ce({ 'ce-source': '/a', 'ce-id': 'same' }));
       const b = await api('POST', '/v1/exchanges/bx/messages', '{"n":2}', ce({ 'ce-source': '/b', 'ce-id': 'same' }));

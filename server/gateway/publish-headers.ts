@@ -70,6 +70,24 @@ export function queryKey(query: URLSearchParams): string | undefined {
 }
 
 /**
+ * A publish with `ce-*` headers is a CloudEvent in binary mode: it must carry what a structured
+ * event must (CloudEvents 1.0: specversion 1.0, id, source, type), or its source and id, which
+ * make its idempotency key, would be guessed. Refused as structured mode refuses it (400).
+ */
+function checkBinaryEvent(headers: Record<string, string>): void {
+  for (const name of ['ce-specversion', 'ce-id', 'ce-source', 'ce-type']) {
+    if (!headers[name]) {
+      throw new GatewayError('validation_failed', `Not a valid CloudEvent (binary mode, ce-* headers): the required header '${name}' is missing or empty`, { header: name });
+    }
+  }
+  if (headers['ce-specversion'] !== '1.0') {
+    throw new GatewayError('validation_failed', `Not a valid CloudEvent (binary mode): ce-specversion '${headers['ce-specversion']}' is not supported: use '1.0'`, {
+      header: 'ce-specversion',
+    });
+  }
+}
+
+/**
  * Turns a publish request's metadata headers (API.md, Publish) into broker input, each value read
  * as UTF-8 where its bytes are (header-text.ts), so a routing key or correlation ID sent in a
  * header matches the same text sent in a JSON body. CloudEvents
@@ -83,6 +101,7 @@ export function publishInputFromHeaders(h: IncomingHttpHeaders, query: URLSearch
   if (h['content-encoding'] !== undefined) checkContentEncoding(h);
   const headers: Record<string, string> = {};
   let count = 0;
+  let binaryEvent = false;
   for (const [name, raw] of Object.entries(h)) {
     const value = Array.isArray(raw) ? raw[0] : raw;
     if (value === undefined) continue;
@@ -90,12 +109,15 @@ export function publishInputFromHeaders(h: IncomingHttpHeaders, query: URLSearch
       const key = name.slice(APP_PREFIX.length);
       if (key === RESERVED_APP_HEADER) throw reservedHeader(`Hatoba-Header-${RESERVED_APP_HEADER}`);
       headers[key] = headerText(value);
-    } else if (name.startsWith('ce-')) headers[name] = headerText(value);
-    else continue;
+    } else if (name.startsWith('ce-')) {
+      headers[name] = headerText(value);
+      binaryEvent = true;
+    } else continue;
     if (++count > MAX_APP_HEADERS) {
       throw new GatewayError('validation_failed', `At most ${MAX_APP_HEADERS} application headers per message`, {});
     }
   }
+  if (binaryEvent) checkBinaryEvent(headers);
   const delay = headerValue(h, 'hatoba-delay-ms');
   let delayMs: number | undefined;
   if (delay !== undefined) {
