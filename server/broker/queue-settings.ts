@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issuesOf, issuesText } from './validation-issues';
 import { defaultRetryPolicy } from './backoff';
 import { BrokerError } from './errors';
 import type { QueueSettings } from './types';
@@ -37,9 +38,8 @@ export function resolveQueueSettings(name: string, declaration: QueueDeclaration
   const parsed = queueDeclarationSchema.safeParse(declaration);
   if (!parsed.success) {
     // Paths as dotted strings, as every error's details.issues (gateway/http.ts validate).
-    throw new BrokerError('validation_failed', `Invalid queue settings: ${z.prettifyError(parsed.error)}`, {
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    });
+    const issues = issuesOf(parsed.error);
+    throw new BrokerError('validation_failed', `Invalid queue settings: ${issuesText(issues)}`, { issues });
   }
   const d = parsed.data;
   const given = d.retry ?? {};

@@ -56,6 +56,10 @@ describe.each(drivers)('error details say where, in one shape, on %s', (driver) 
       [{ replyTo: 'no such queue' }, 'invalid_name', 'messages.1.replyTo'],
       [{ routingKey: 'a*' }, 'invalid_routing_key', 'messages.1.routingKey'],
       [{ headers: { 'Bad Name': 'x' } }, 'validation_failed', 'messages.1.headers'],
+      // Refused by the request's schema, not the broker: named the same way.
+      [{ delayMs: -1 }, 'validation_failed', 'messages.1.delayMs'],
+      [{ delayMs: 1.5 }, 'validation_failed', 'messages.1.delayMs'],
+      [{ headers: { n: 5 } }, 'validation_failed', 'messages.1.headers.n'],
     ];
     for (const [second, code, field] of cases) {
       const r = await batch(second);
@@ -67,6 +71,19 @@ describe.each(drivers)('error details say where, in one shape, on %s', (driver) 
     expect(one.body.error).toMatchObject({ code: 'validation_failed', message: expect.stringMatching(/^messages\[0\]\.delayMs: /), details: { field: 'messages.0.delayMs' } });
     const left = await api('POST', '/v1/queues/evq/receive', { max: 10 });
     expect(left.body.messages).toEqual([]);
+  });
+
+  it('Hatoba-Mandatory and Hatoba-Persistent on a batch apply to each message that does not say otherwise', async () => {
+    const batch = (messages: unknown[], headers: Record<string, string>) =>
+      call(s.url, 'POST', '/v1/exchanges/ev/messages:batch', JSON.stringify({ messages }), { 'content-type': 'application/json', ...headers });
+    const refused = await batch([{ routingKey: 'ok', body: 1 }, { routingKey: 'nowhere', body: 2 }], { 'hatoba-mandatory': 'true' });
+    expect(refused.status).toBe(404);
+    expect(refused.body.error).toMatchObject({ code: 'unroutable', details: { field: 'messages.1.routingKey' } });
+    expect((await api('POST', '/v1/queues/evq/receive', { max: 10 })).body.messages).toEqual([]);
+    const overridden = await batch([{ routingKey: 'nowhere', body: 2, mandatory: false }], { 'hatoba-mandatory': 'true' });
+    expect(overridden.status).toBe(201);
+    const bad = await batch([{ routingKey: 'ok', body: 1 }], { 'hatoba-persistent': 'maybe' });
+    expect(bad.body.error).toMatchObject({ code: 'validation_failed', details: { header: 'Hatoba-Persistent' } });
   });
 
   it('a single publish names no message', async () => {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { unstorableText } from '../broker/names';
+import { issuesOf, issuesText } from '../broker/validation-issues';
 import { GatewayError } from './errors';
 import { stringifyJson } from './raw-json';
 
@@ -131,14 +132,9 @@ const tooDeep = (path: string) => {
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new GatewayError('validation_failed', z.prettifyError(parsed.error), {
-      // An unknown key is named in its path (queues.0.maxDeliveries), not only at its parent's.
-      issues: parsed.error.issues.flatMap((i) =>
-        i.code === 'unrecognized_keys'
-          ? i.keys.map((key) => ({ path: [...i.path, key].join('.'), message: i.message }))
-          : [{ path: i.path.join('.'), message: i.message }],
-      ),
-    });
+    const issues = issuesOf(parsed.error);
+    // The message starts with where (messages[1].delayMs: …); details.field is the first issue's path.
+    throw new GatewayError('validation_failed', issuesText(issues), { ...(issues[0]?.path ? { field: issues[0].path } : {}), issues });
   }
   return parsed.data;
 }

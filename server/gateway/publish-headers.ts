@@ -49,7 +49,7 @@ export function cloudEventKey(source: string, id: string): string {
   return key.length <= 255 ? key : `ce-sha256:${createHash('sha256').update(key).digest('hex')}`;
 }
 
-function boolHeader(name: string, value: string | undefined): boolean | undefined {
+export function boolHeader(name: string, value: string | undefined): boolean | undefined {
   if (value === undefined) return undefined;
   const v = value.trim().toLowerCase();
   if (v === 'true') return true;

@@ -6,10 +6,11 @@ import { REPLY_QUEUE_PREFIX, replyQueueGone } from '../broker/request-reply';
 import type { PublishInput } from '../broker/types';
 import { pathKey, valueTexts } from '../json-source';
 import { decodeBody } from './bodies';
+import { headerValue } from './header-text';
 import { GatewayError } from './errors';
 import { isJsonType, jsonText, parseJson } from './http';
 import { applyStructuredCloudEvent, cloudEventsBatch, cloudEventsMode } from './cloudevents';
-import { checkContentEncoding, publishInputFromHeaders } from './publish-headers';
+import { boolHeader, checkContentEncoding, publishInputFromHeaders } from './publish-headers';
 import type { Request, Route } from './router';
 import { batchPublishSchema, errorSchema, publishResultSchema } from './schemas';
 
@@ -85,6 +86,9 @@ export const publishRoutes: Route[] = [
       if (!isJsonType(contentType)) {
         throw new GatewayError('unsupported_media_type', 'A batch must be sent as application/json', { contentType: contentType ?? null });
       }
+      // Hatoba-Mandatory and Hatoba-Persistent on the request apply to each message that does not say otherwise.
+      const mandatory = boolHeader('Hatoba-Mandatory', headerValue(r.req.headers, 'hatoba-mandatory'));
+      const persistent = boolHeader('Hatoba-Persistent', headerValue(r.req.headers, 'hatoba-persistent'));
       const text = jsonText(await r.body());
       const { messages } = parseJson(text, batchPublishSchema);
       const sources = valueTexts(text, ['messages', '*', 'body']);
@@ -100,8 +104,8 @@ export const publishRoutes: Route[] = [
           replyTo: m.replyTo,
           idempotencyKey: m.idempotencyKey,
           delayMs: m.delayMs,
-          persistent: m.persistent,
-          mandatory: m.mandatory,
+          persistent: m.persistent ?? persistent,
+          mandatory: m.mandatory ?? mandatory,
         };
       });
       return { status: 201, body: { results: await r.ctx.broker.publishBatch(inputs) } };
