@@ -94,6 +94,23 @@ describe('layoutTimeline', () => {
     });
   });
 
+  it('says a request gave up, and that a reply after that came late and reached nobody', () => {
+    const messages = [{ id: 'm1', exchange: 'orders', replyTo: 'amq.reply.n1', routedTo: ['work'], replayOf: null }];
+    const rpc = layoutTimeline({
+      messages,
+      events: [
+        ev(0, 'published', null),
+        ev(300, 'reply_timeout', 'amq.reply.n1', { detail: { timeoutMs: 300 } }),
+        ev(900, 'replied', 'amq.reply.n1', { detail: { replyId: 'r1', late: true } }),
+      ],
+    });
+    const of = (type: string) => rpc.items.find((i) => i.type === type)!;
+    expect(of('reply_timeout')).toMatchObject({ tone: 'error', label: 'reply timeout', note: 'no reply within 300 ms' });
+    expect(of('replied')).toMatchObject({ tone: 'warn', label: 'reply sent (late)' });
+    const inTime = layoutTimeline({ messages, events: [ev(0, 'published', null), ev(5, 'replied', 'amq.reply.n1', { detail: { replyId: 'r1' } })] });
+    expect(inTime.items.find((i) => i.type === 'replied')).toMatchObject({ tone: 'ok', label: 'reply sent', note: null });
+  });
+
   it('shows the dead letter arriving in the DLQ beside its cause, and links them', () => {
     const arrivals = t.items.filter((i) => i.type === 'arrived');
     expect(arrivals.map((a) => a.lane)).toEqual(['queue:work.dlq', 'queue:work']);

@@ -105,6 +105,7 @@ const TONES: Record<string, Tone> = {
   dead_lettered: 'error',
   unroutable: 'error',
   expired: 'error',
+  reply_timeout: 'error',
 };
 
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
@@ -139,7 +140,9 @@ function describe(e: TimelineEventInput): { label: string; note: string | null }
     case 'replayed':
       return { label: 'replayed', note: strings(d.to).length ? `to ${strings(d.to).join(', ')}` : null };
     case 'replied':
-      return { label: 'reply sent', note: null };
+      return d.late ? { label: 'reply sent (late)', note: 'after the request timed out: nobody was waiting' } : { label: 'reply sent', note: null };
+    case 'reply_timeout':
+      return { label: 'reply timeout', note: typeof d.timeoutMs === 'number' ? `no reply within ${d.timeoutMs} ms` : null };
     case 'unroutable':
       return { label: 'unroutable', note: 'no queue was bound' };
     default:
@@ -177,7 +180,7 @@ export function layoutTimeline(
     const exchange = e.exchange ?? messages.get(e.messageId)?.exchange ?? 'unknown';
     const onQueue = e.queue != null && e.type !== 'published' && e.type !== 'routed' && e.type !== 'unroutable' && e.type !== 'deduplicated';
     const lane = onQueue ? { kind: 'queue' as const, name: e.queue! } : { kind: 'exchange' as const, name: exchange };
-    steps.push({ event: e, lane, type: e.type, label, note, tone: TONES[e.type] ?? 'info', sameColumn: false, key });
+    steps.push({ event: e, lane, type: e.type, label, note, tone: e.type === 'replied' && e.detail?.late ? 'warn' : (TONES[e.type] ?? 'info'), sameColumn: false, key });
 
     if (onQueue) {
       const from = awaiting.get(`${e.messageId}|${e.queue}`);

@@ -156,6 +156,7 @@ export function createBroker(options: BrokerOptions): Broker {
     publish: (input) => broker.publish(input),
     receive: (queue, o) => consume.receive(queue, o),
     ack: (queue, r) => consume.ack(queue, r),
+    record: (e) => events.record(e),
     onError: (err) => log.warn({ err }, 'reply consumer'),
   });
   const cleanups: (() => Promise<void> | void)[] = [];

@@ -14,6 +14,7 @@ export type EventType =
   | 'replayed'
   | 'expired'
   | 'replied'
+  | 'reply_timeout'
   | 'deduplicated';
 
 export interface LifecycleEvent {
@@ -31,6 +32,8 @@ export interface LifecycleEvent {
  */
 export class EventSink {
   private buffer: LifecycleEvent[] = [];
+  /** When each buffered event happened (ms since the epoch), not when its batch is written. */
+  private stamps: number[] = [];
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
   dropped = 0;
@@ -44,7 +47,10 @@ export class EventSink {
   record(events: LifecycleEvent[]): void {
     const room = (this.options.maxBuffered ?? 100_000) - this.buffer.length;
     if (events.length > room) this.dropped += events.length - Math.max(0, room);
-    this.buffer.push(...events.slice(0, Math.max(0, room)));
+    const kept = events.slice(0, Math.max(0, room));
+    this.buffer.push(...kept);
+    const now = Date.now();
+    for (let i = 0; i < kept.length; i++) this.stamps.push(now);
     this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs ?? 100);
   }
 
@@ -52,15 +58,17 @@ export class EventSink {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const batch = this.buffer;
+    const stamps = this.stamps;
     this.buffer = [];
+    this.stamps = [];
     if (batch.length === 0) return this.writing;
     this.writing = this.writing.then(() =>
       this.db
         .query(
-          `INSERT INTO events (type, message_id, queue, node, attempt, detail)
-           SELECT t, m, q, $2, a, d FROM json_to_recordset($1::text::json) AS x(t text, m uuid, q text, a int4, d jsonb)`,
+          `INSERT INTO events (at, type, message_id, queue, node, attempt, detail)
+           SELECT to_timestamp(s / 1000.0), t, m, q, $2, a, d FROM json_to_recordset($1::text::json) AS x(s float8, t text, m uuid, q text, a int4, d jsonb)`,
           [
-            JSON.stringify(batch.map((e) => ({ t: e.type, m: e.messageId, q: e.queue, a: e.attempt, d: e.detail ?? null }))),
+            JSON.stringify(batch.map((e, i) => ({ s: stamps[i], t: e.type, m: e.messageId, q: e.queue, a: e.attempt, d: e.detail ?? null }))),
             this.node,
           ],
         )

@@ -33,6 +33,9 @@ describe.each(drivers)('request-reply on %s', (driver) => {
       const request = found.messages.find((m) => m.exchange === 'rpc')!;
       expect(request).toMatchObject({ routingKey: 'add', replyTo: replyQueueName('test-node'), routedTo: ['rpc.requests'] });
       expect(found.messages).toHaveLength(2);
+      // A reply in time is not late.
+      const replied = (await broker.trace(reply.correlationId)).events.find((e) => e.type === 'replied');
+      expect(replied?.detail).toEqual({ replyId: reply.id });
     } finally {
       await responder.stop();
     }
@@ -60,6 +63,13 @@ describe.each(drivers)('request-reply on %s', (driver) => {
       info = await broker.queueInfo(replyQueue);
     }
     expect(info).toMatchObject({ ready: 0, inFlight: 0 });
+    // The trace says the request gave up, and that the reply came after it: it reached nobody.
+    const trace = await waitFor(async () => {
+      const tr = await broker.trace(late!.correlationId);
+      return tr.events.some((e) => e.type === 'reply_timeout') && tr;
+    });
+    expect(trace.events.find((e) => e.type === 'reply_timeout')).toMatchObject({ messageId: late!.id, queue: replyQueue, detail: { timeoutMs: 300 } });
+    expect(trace.events.find((e) => e.type === 'replied')).toMatchObject({ messageId: late!.id, detail: { late: true } });
   });
 
   it('two concurrent requests each get their own reply', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BrokerError } from './errors';
+import type { LifecycleEvent } from './event-sink';
 import type { Delivery, PublishInput, PublishResult, ReceiveOptions } from './types';
 
 export interface RequestReplyDeps {
@@ -9,6 +10,8 @@ export interface RequestReplyDeps {
   publish(input: PublishInput): Promise<PublishResult>;
   receive(queue: string, options: ReceiveOptions): Promise<Delivery[]>;
   ack(queue: string, receipts: string[]): Promise<unknown>;
+  /** Records `reply_timeout` on a request that gave up waiting: its trace then marks a later reply as late. */
+  record(events: LifecycleEvent[]): void;
   onError(err: unknown): void;
 }
 
@@ -60,11 +63,16 @@ export class RequestReply {
     if (this.stopped.signal.aborted) throw notPublished();
     const correlationId = randomUUID();
     let published: PublishResult | undefined;
+    let timedOut = false;
+    const recordTimeout = (p: PublishResult) =>
+      this.deps.record([{ type: 'reply_timeout', messageId: p.id, queue: replyTo, attempt: null, detail: { timeoutMs } }]);
     let cancel!: () => void;
     let fail!: (e: BrokerError) => void;
     // Registered before the publish: a quick responder's reply may arrive before the publish answers.
     const reply = new Promise<Delivery>((resolve, reject) => {
       const timer = setTimeout(() => {
+        timedOut = true;
+        if (published && !published.duplicate) recordTimeout(published);
         const messageId = published ? { messageId: published.id } : {};
         fail(new BrokerError('reply_timeout', `No reply within ${timeoutMs} ms`, { correlationId, ...messageId, timeoutMs }));
       }, timeoutMs);
@@ -98,6 +106,8 @@ export class RequestReply {
       cancel();
       throw duplicateRequest(input, published);
     }
+    // It timed out while its publish was being written: recorded now that the message exists.
+    if (timedOut) recordTimeout(published);
     // stop() came while the publish was being written: it could not answer this call then.
     if (this.stopped.signal.aborted) fail(stoppedWhileWaiting(published));
     return reply;

@@ -66,7 +66,9 @@ export async function traceRead(q: Sql, p: { correlationId: string; limit?: numb
     if (!m.replyTo) continue;
     const reply = messages.find((r) => r.id !== m.id && r.publishedAt >= m.publishedAt && r.routedTo.includes(m.replyTo!));
     if (reply && !events.some((e) => e.type === 'replied' && e.messageId === m.id)) {
-      events.push({ ...base, at: reply.publishedAt, type: 'replied', queue: m.replyTo, detail: { replyId: reply.id } });
+      // A reply sent after the request gave up reached nobody: the reply queue's consumer dropped it.
+      const gaveUp = events.find((e) => e.type === 'reply_timeout' && e.messageId === m.id && e.at.getTime() <= reply.publishedAt.getTime());
+      events.push({ ...base, at: reply.publishedAt, type: 'replied', queue: m.replyTo, detail: { replyId: reply.id, ...(gaveUp ? { late: true } : {}) } });
     }
   }
   events.sort((a, b) => a.at.getTime() - b.at.getTime() || (RANK[a.type] ?? 5) - (RANK[b.type] ?? 5));
