@@ -46,7 +46,7 @@ interface Flushed {
 
 const NONE_HANDED_OFF = new Set<string>();
 
-const MAX_DELAY_MS = 7 * 86_400_000;
+export const MAX_DELAY_MS = 7 * 86_400_000;
 
 /**
  * A batch message's error, naming the message and its field: `details.field` is the path in the

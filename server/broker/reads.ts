@@ -1,6 +1,6 @@
 import type { Db } from '../../db/driver';
 import type { Broker } from './api';
-import { BrokerError, notFound } from './errors';
+import { BrokerError } from './errors';
 import type { MemoryStore } from './memory/memory-store';
 import { checkName } from './names';
 import { exchangeHistoryRead, exchangeLogRead } from './pg/exchange-log';
@@ -53,7 +53,14 @@ export function createReads(d: { db: Db; topology: TopologyStore; memory: Memory
     },
     async getMessage(id) {
       const found = UUID.test(id) ? await messageGet(d.db, { id }) : null;
-      if (!found) throw notFound('message', id);
+      if (!found) {
+        // Memory-tier messages never reach the store, so this answer is true of them too: it says so.
+        throw new BrokerError(
+          'message_not_found',
+          `Message '${id}' is not in the message store (messages of memory-tier queues are never stored there; stored ones are kept for HATOBA_RETENTION)`,
+          { message: id },
+        );
+      }
       return found;
     },
   };

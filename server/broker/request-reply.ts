@@ -165,8 +165,8 @@ function stoppedWhileWaiting(p: PublishResult): BrokerError {
 function duplicateRequest(input: Pick<PublishInput, 'exchange' | 'idempotencyKey'>, first: PublishResult): BrokerError {
   return new BrokerError(
     'duplicate_request',
-    `A request with idempotency key '${input.idempotencyKey ?? ''}' was already published to '${input.exchange}' (message ${first.id}, correlation ID ${first.correlationId}), ` +
-      'so this one was not published again, and the reply to that first request goes only to the call that sent it. ' +
+    `A message with idempotency key '${input.idempotencyKey ?? ''}' was already published to '${input.exchange}' (message ${first.id}, correlation ID ${first.correlationId}), ` +
+      'so this request was not published. If that message was a request, its reply goes only to the call that sent it. ' +
       'Its trace (by correlation ID) shows what became of it; to ask again, send the request with a new idempotency key',
     { messageId: first.id, correlationId: first.correlationId, idempotencyKey: input.idempotencyKey ?? null },
   );

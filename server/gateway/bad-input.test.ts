@@ -94,6 +94,19 @@ describe('gateway bad input (PGlite)', () => {
     expect((await api('GET', '/v1/queues/q')).body.ready).toBe(0);
   });
 
+  it('says what is wrong: a number too large, a path that is not UTF-8, a message not in the store', async () => {
+    const log = await expectError(api('GET', '/v1/exchanges/x/log?after=99999999999999999999'), 400, 'validation_failed');
+    expect(log.body.error.message).toMatch(/after must be at most/);
+    const notDigits = await expectError(api('GET', '/v1/exchanges/x/log?after=ten'), 400, 'validation_failed');
+    expect(notDigits.body.error.message).toMatch(/after must be a whole number/);
+    const delay = await expectError(api('POST', '/v1/queues/q/messages', 'b', { 'hatoba-delay-ms': '99999999999999999999' }), 400, 'validation_failed');
+    expect(delay.body.error.message).toMatch(/too large/);
+    const latin1 = await expectError(api('GET', '/v1/queues/caf%E9'), 400, 'validation_failed');
+    expect(latin1.body.error.message).toMatch(/UTF-8/);
+    const gone = await expectError(api('GET', '/v1/messages/00000000-0000-4000-8000-000000000000'), 404, 'message_not_found');
+    expect(gone.body.error.message).toMatch(/memory-tier/);
+  });
+
   it('a batch that is not JSON → 415; an empty or oversized batch → 400', async () => {
     await expectError(api('POST', '/v1/exchanges/x/messages:batch', 'messages=1', { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
     await expectError(api('POST', '/v1/exchanges/x/messages:batch', { messages: [] }), 400, 'validation_failed');

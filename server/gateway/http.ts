@@ -166,10 +166,17 @@ export function queryObject(query: URLSearchParams, arrays: string[] = []): Reco
  */
 export function queryInt(name: string, min: number, max?: number) {
   const message = `${name} must be a whole number ${max === undefined ? `of at least ${min}` : `from ${min} to ${max}`}`;
+  const tooBig = `${name} must be at most ${(max ?? Number.MAX_SAFE_INTEGER).toLocaleString('en-US')}`;
   return z
     .string()
-    .regex(/^\d{1,15}$/, message)
-    .transform(Number)
+    .transform((s, ctx) => {
+      // Digits only, and a number past 15 digits is said to be too big, not "not a whole number".
+      if (!/^\d+$/.test(s) || s.length > 15) {
+        ctx.addIssue({ code: 'custom', message: /^\d+$/.test(s) ? tooBig : message });
+        return z.NEVER;
+      }
+      return Number(s);
+    })
     .pipe(z.number().int().min(min, message).max(max ?? Number.MAX_SAFE_INTEGER, message));
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { PublishInput } from '../broker/types';
+import { MAX_DELAY_MS } from '../broker/publish';
 import { GatewayError } from './errors';
 import { headerText, headerValue } from './header-text';
 
@@ -123,7 +124,8 @@ export function publishInputFromHeaders(h: IncomingHttpHeaders, query: URLSearch
   if (delay !== undefined) {
     delayMs = Number(delay);
     if (!/^\d+$/.test(delay.trim()) || !Number.isSafeInteger(delayMs)) {
-      throw new GatewayError('validation_failed', 'Header Hatoba-Delay-Ms must be a whole number of milliseconds', { value: delay });
+      const why = /^\d+$/.test(delay.trim()) ? `is too large (at most ${MAX_DELAY_MS}, 7 days)` : 'must be a whole number of milliseconds';
+      throw new GatewayError('validation_failed', `Header Hatoba-Delay-Ms ${why}`, { value: delay });
     }
   }
   const correlationId = headerValue(h, 'hatoba-correlation-id');

@@ -114,7 +114,7 @@ export function createRouter(routes: Route[]) {
       }
       const params = decodeParams(c, parts);
       if (params) return { route: c.route, params };
-      throw new GatewayError('validation_failed', `${pathname} is not valid percent-encoding (a % must be followed by two hex digits)`, { path: pathname });
+      throw new GatewayError('validation_failed', `${pathname} is not valid percent-encoding: each % must be followed by two hex digits, and the bytes must be UTF-8 (é is %C3%A9, not %E9)`, { path: pathname });
     }
     if (allowed.length > 0) {
       allowed = [...new Set(allowed)];
