@@ -8,7 +8,8 @@ import { useCursorPage } from '../ui/use-cursor-page';
 import { useTRPC } from '../trpc/client';
 import { formatTimestamp } from '../ui/format';
 import { EmptyState, ErrorNotice, Loading } from '../ui/query-state';
-import { KNOWN_ACTIONS, detailText, parseAuditFilter } from './audit-paging';
+import { AuditDetail } from './audit-detail';
+import { KNOWN_ACTIONS, actionsLike, parseAuditFilter } from './audit-paging';
 
 const PAGE_SIZE = 50;
 /** Overrides globals.css's 18ch clip on .audit-target: up to 40ch a line, long names broken anywhere. */
@@ -138,7 +139,26 @@ function AuditLog({
         <ErrorNotice error={page.error} title="Could not read the audit log" />
       ) : page.data.entries.length === 0 ? (
         <EmptyState title={filter.actor || filter.action ? 'No entries match this filter' : 'Nothing recorded yet'}>
-          <p>Declares, deletes, purges, replays, keys and sign-ins are recorded here, from the API and from this console.</p>
+          {actionsLike(filter.action).length > 0 ? (
+            <p>
+              Actions are matched by their exact name. Did you mean{' '}
+              {actionsLike(filter.action).map((a, i) => (
+                <span key={a}>
+                  {i > 0 && ', '}
+                  <button type="button" className="link-button" onClick={() => { setDraft({ ...filter, action: a }); onFilter({ ...filter, action: a }); }}>
+                    {a}
+                  </button>
+                </span>
+              ))}
+              ?
+            </p>
+          ) : filter.action && !(KNOWN_ACTIONS as readonly string[]).includes(filter.action) ? (
+            <p>
+              Actions are matched by their exact name, such as <code>queue.purge</code> or <code>key.create</code>: pick one from the suggestions.
+            </p>
+          ) : (
+            <p>Declares, deletes, purges, replays, keys and sign-ins are recorded here, from the API and from this console.</p>
+          )}
         </EmptyState>
       ) : (
         <>
@@ -177,9 +197,7 @@ function AuditLog({
                       )}
                     </td>
                     <td className="small">
-                      <span className="truncate audit-detail" title={detailText(e.detail)}>
-                        {detailText(e.detail)}
-                      </span>
+                      <AuditDetail detail={e.detail} />
                     </td>
                     <td className="mono small">{e.ip ?? ''}</td>
                   </tr>

@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { LIVE_MS, useTRPC } from '../trpc/client';
+import { liveUntilNotFound, useTRPC } from '../trpc/client';
 import { formatTimestamp } from '../ui/format';
 import { EmptyState, ErrorNotice, Loading } from '../ui/query-state';
 import { deathChain, reasonLabel } from '../dead-letters/dead-letter-page';
@@ -13,7 +13,7 @@ const STATE = { ready: 'ready', in_flight: 'in flight', delayed: 'delayed' } as 
 export function MessageDetail({ id }: { id: string }) {
   const trpc = useTRPC();
   const valid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
-  const message = useQuery(trpc.messages.get.queryOptions({ id }, { refetchInterval: LIVE_MS, enabled: valid }));
+  const message = useQuery(trpc.messages.get.queryOptions({ id }, { refetchInterval: liveUntilNotFound, enabled: valid }));
   if (!valid) {
     return (
       <EmptyState title="That is not a message ID">

@@ -69,7 +69,7 @@ export function OverviewLive() {
           </EmptyState>
         ) : (
           <div className="table-wrap">
-            <table className="table">
+            <table className="table attention-table">
               <thead>
                 <tr>
                   <th scope="col">Queue</th>
@@ -86,13 +86,13 @@ export function OverviewLive() {
                     <th scope="row">
                       <Link href={`/queues/${encodeURIComponent(q.name)}`}>{q.name}</Link>
                     </th>
-                    <td className="num">{formatCount(q.ready)}</td>
-                    <td className="num">{formatCount(q.consumers)}</td>
-                    <td className="num">{formatDuration(q.oldestReadyAgeMs)}</td>
-                    <td>
+                    <td className="num" data-label="Ready">{formatCount(q.ready)}</td>
+                    <td className="num" data-label="Consumers">{formatCount(q.consumers)}</td>
+                    <td className="num" data-label="Oldest">{formatDuration(q.oldestReadyAgeMs)}</td>
+                    <td className="attention-why">
                       <SignalBadges signals={signals} />
                     </td>
-                    <td className="small">
+                    <td className="small attention-steps" data-label="What to do">
                       <ul className="plain-list">
                         {nextSteps(signals).map((step) => (
                           <li key={step.text}>

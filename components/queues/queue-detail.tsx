@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useMemo, useRef, useState } from 'react';
 import { StatList } from '../stat-list';
-import { LIVE_MS, useTRPC } from '../trpc/client';
+import { LIVE_MS, liveUntilNotFound, useTRPC } from '../trpc/client';
 import { ConfirmDialog } from '../ui/confirm-dialog';
 import { countOf, formatCount, formatDuration, formatRate } from '../ui/format';
 import { PageHeading } from '../ui/page-heading';
@@ -21,7 +21,7 @@ import type { QueueInfoView } from '@/server/trpc/schemas';
 
 export function QueueDetail({ name }: { name: string }) {
   const trpc = useTRPC();
-  const info = useQuery(trpc.queues.get.queryOptions({ name }, { refetchInterval: LIVE_MS }));
+  const info = useQuery(trpc.queues.get.queryOptions({ name }, { refetchInterval: liveUntilNotFound }));
   const dlqName = `${name}.dlq`;
   const dlq = useQuery(
     trpc.queues.get.queryOptions({ name: dlqName }, { refetchInterval: LIVE_MS, enabled: !isDeadLetterQueue(name) && !!info.data && info.data.settings.deadLetter !== false && !info.data.settings.deadLetter.exchange, retry: false }),
@@ -99,7 +99,7 @@ export function QueueDetail({ name }: { name: string }) {
       <section className="section" aria-labelledby="now-heading">
         <div className="section-heading">
           <h2 id="now-heading">Now</h2>
-          <SignalBadges signals={signals} />
+          <SignalBadges signals={signals} empty="no warnings" />
         </div>
         <StatList
           compact

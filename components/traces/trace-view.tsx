@@ -9,6 +9,7 @@ import { formatClock, formatCount, formatDuration, formatTimestamp, shortId } fr
 import { EmptyState, ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
 import { exchangeLabel, fitTimelineOptions, layoutTimeline } from './timeline';
 import { TraceTimeline } from './trace-timeline';
+import { traceRows } from './trace-rows';
 
 export function TraceView({ correlationId }: { correlationId: string }) {
   // Columns narrow to fit the page's width when they can; a long story scrolls sideways.
@@ -53,6 +54,17 @@ function TraceBody({ correlationId, available }: { correlationId: string; availa
   const t = timeline!;
   const byKey = new Map(t.items.map((i) => [i.key, i]));
   const messageIds = data.messages.map((m) => m.id);
+  const rows = traceRows(t.items);
+  const messageLink = (messageId: string) => (
+    <Link href={`/messages/${messageId}`} title={messageId}>
+      {messageIds.length > 1 ? `#${messageIds.indexOf(messageId) + 1} ` : ''}
+      {shortId(messageId)}
+    </Link>
+  );
+  const laneLink = (key: string) => {
+    const lane = t.lanes.find((l) => l.key === key)!;
+    return lane.kind === 'queue' ? <Link href={`/queues/${encodeURIComponent(lane.name)}`}>{lane.label}</Link> : lane.label;
+  };
 
   return (
     <>
@@ -61,7 +73,7 @@ function TraceBody({ correlationId, available }: { correlationId: string; availa
           compact
           stats={[
             { label: 'Messages', value: formatCount(data.messages.length) },
-            { label: 'Events', value: formatCount(data.events.length) },
+            { label: 'Events', value: formatCount(rows.events.length), hint: rows.waiting.length > 0 ? `plus ${rows.waiting.length} waiting` : undefined },
             { label: 'Lanes', value: formatCount(t.lanes.length) },
             { label: 'Duration', value: formatDuration(t.durationMs) },
             { label: 'Errors', value: formatCount(t.errors) },
@@ -97,31 +109,41 @@ function TraceBody({ correlationId, available }: { correlationId: string; availa
               </tr>
             </thead>
             <tbody>
-              {t.items
-                .filter((i) => i.type !== 'arrived')
-                .map((i) => {
-                  const lane = t.lanes.find((l) => l.key === i.lane)!;
-                  return (
-                    <tr key={i.key} className={active === i.key ? 'is-selected' : undefined} onMouseEnter={() => setActive(i.key)} onMouseLeave={() => setActive(null)}>
-                      <td className="mono nowrap">{formatClock(i.at)}</td>
-                      <td className="num">{formatDuration(i.offsetMs)}</td>
-                      <td className={`event-type--${i.tone}`}>{i.label}</td>
-                      <td className="nowrap">
-                        {lane.kind === 'queue' ? <Link href={`/queues/${encodeURIComponent(lane.name)}`}>{lane.label}</Link> : lane.label}
-                      </td>
-                      <td className="nowrap">{i.node ?? '—'}</td>
-                      <td className="mono nowrap">
-                        <Link href={`/messages/${i.messageId}`} title={i.messageId}>
-                          {messageIds.length > 1 ? `#${messageIds.indexOf(i.messageId) + 1} ` : ''}
-                          {shortId(i.messageId)}
-                        </Link>
-                      </td>
-                      <td className="num">{i.attempt ?? '—'}</td>
-                      <td className={i.tone === 'error' ? 'event-type--error' : undefined}>{i.note ?? ''}</td>
-                    </tr>
-                  );
-                })}
+              {rows.events.map((i) => (
+                <tr key={i.key} className={active === i.key ? 'is-selected' : undefined} onMouseEnter={() => setActive(i.key)} onMouseLeave={() => setActive(null)}>
+                  <td className="mono nowrap">{formatClock(i.at)}</td>
+                  <td className="num">{formatDuration(i.offsetMs)}</td>
+                  <td className={`event-type--${i.tone}`}>{i.label}</td>
+                  <td className="nowrap">{laneLink(i.lane)}</td>
+                  <td className="nowrap">{i.node ?? '—'}</td>
+                  <td className="mono nowrap">{messageLink(i.messageId)}</td>
+                  <td className="num">{i.attempt ?? '—'}</td>
+                  <td className={i.tone === 'error' ? 'event-type--error' : undefined}>{i.note ?? ''}</td>
+                </tr>
+              ))}
             </tbody>
+            {rows.waiting.length > 0 && (
+              // Not events: queues the message was routed to and has not been delivered from yet, kept apart and after the events.
+              <tbody className="trace-pending">
+                <tr>
+                  <th scope="rowgroup" colSpan={8}>
+                    Pending, not events: routed here, not delivered yet
+                  </th>
+                </tr>
+                {rows.waiting.map((i) => (
+                  <tr key={i.key} className={active === i.key ? 'is-selected' : undefined} onMouseEnter={() => setActive(i.key)} onMouseLeave={() => setActive(null)}>
+                    <td className="nowrap">pending</td>
+                    <td className="num">—</td>
+                    <td>waiting</td>
+                    <td className="nowrap">{laneLink(i.lane)}</td>
+                    <td className="nowrap">—</td>
+                    <td className="mono nowrap">{messageLink(i.messageId)}</td>
+                    <td className="num">—</td>
+                    <td>not delivered yet</td>
+                  </tr>
+                ))}
+              </tbody>
+            )}
           </table>
         </div>
         {active && byKey.get(active) && <p className="visually-hidden" aria-live="polite">{byKey.get(active)!.label}</p>}

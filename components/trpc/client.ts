@@ -6,5 +6,4 @@ import type { AppRouter } from '@/server/trpc/router';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
-/** Live views poll this often (ms): the console promises figures no older than 2 s. */
-export const LIVE_MS = 2000;
+export { LIVE_MS, liveUntilNotFound } from './live';

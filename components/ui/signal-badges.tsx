@@ -1,7 +1,8 @@
 import type { Signal } from '../queues/queue-signals';
 
-export function SignalBadges({ signals }: { signals: Signal[] }) {
-  if (signals.length === 0) return <span className="muted small">—</span>;
+/** A queue's warnings as badges; `empty` says there are none (a table cell keeps "—", a heading says "no warnings"). */
+export function SignalBadges({ signals, empty = '—' }: { signals: Signal[]; empty?: string }) {
+  if (signals.length === 0) return <span className="muted small">{empty}</span>;
   return (
     <ul className="badges" aria-label="Needs attention">
       {signals.map((s) => (
