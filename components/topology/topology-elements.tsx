@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { formatCount, formatRate } from '../ui/format';
 import { edgePath, type Point } from './edge-geometry';
 import type { LabelBox } from './graph-layout';
+import { DEFAULT_EXCHANGE, DEFAULT_EXCHANGE_META, DEFAULT_EXCHANGE_WORDS, MARK_CLASS, MARK_WORDS, queueMark } from './topology-marks';
 
 export type ExchangeData = { name: string; type: string; publishRate: number };
 export type QueueData = { name: string; depth: number; consumers: number; level: 'empty' | 'low' | 'high'; dlq: boolean };
@@ -15,20 +16,28 @@ type LinkEdge = Edge<LinkData, 'link'>;
 
 /** Nodes are links: Tab reaches them, Enter opens their page. */
 function ExchangeNodeView({ data }: NodeProps<ExchangeNode>) {
+  // The default exchange has no links drawn: its node says where it routes instead.
+  const implicit = data.name === DEFAULT_EXCHANGE;
   return (
-    <Link href={`/history?exchange=${encodeURIComponent(data.name)}`} className="topo-node topo-node--exchange" style={{ display: 'block', textDecoration: 'none' }} aria-label={`Exchange ${data.name}, ${data.type}`}>
+    <Link
+      href={`/history?exchange=${encodeURIComponent(data.name)}`}
+      className="topo-node topo-node--exchange"
+      style={{ display: 'block', textDecoration: 'none' }}
+      aria-label={`Exchange ${data.name}, ${data.type}`}
+      title={implicit ? `${DEFAULT_EXCHANGE_WORDS} ${data.type} · ${formatRate(data.publishRate)}` : undefined}
+    >
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="topo-node__name">{data.name}</div>
-      <div className="topo-node__meta">
-        {data.type} · {formatRate(data.publishRate)}
-      </div>
+      <div className="topo-node__meta">{implicit ? DEFAULT_EXCHANGE_META : `${data.type} · ${formatRate(data.publishRate)}`}</div>
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </Link>
   );
 }
 
 function QueueNodeView({ data }: NodeProps<QueueNode>) {
-  const cls = data.dlq ? (data.depth > 0 ? 'topo-node--dlq-full' : '') : data.level === 'empty' ? '' : `topo-node--${data.level}`;
+  const mark = queueMark(data);
+  const cls = mark ? MARK_CLASS[mark] : '';
+  const counts = `${data.depth.toLocaleString('en-US')} ${data.dlq ? 'dead letters' : 'messages'}, ${data.consumers} consumers`;
   return (
     <Link
       href={`/queues/${encodeURIComponent(data.name)}`}
@@ -39,7 +48,7 @@ function QueueNodeView({ data }: NodeProps<QueueNode>) {
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="topo-node__name">{data.name}</div>
       {/* Short words, so that a six-digit depth still fits the node's width. */}
-      <div className="topo-node__meta" data-testid="queue-depth" title={`${data.depth.toLocaleString('en-US')} ${data.dlq ? 'dead letters' : 'messages'}, ${data.consumers} consumers`}>
+      <div className="topo-node__meta" data-testid="queue-depth" title={mark ? `${MARK_WORDS[mark]}: ${counts}` : counts}>
         {formatCount(data.depth)} {data.dlq ? 'dead' : data.depth === 1 ? 'msg' : 'msgs'} · {data.consumers} {data.consumers === 1 ? 'consumer' : 'consumers'}
       </div>
       <Handle type="source" position={Position.Right} isConnectable={false} />

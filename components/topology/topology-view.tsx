@@ -11,10 +11,13 @@ import { EmptyState, ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
 import { useSearchDraft } from '../ui/use-search-draft';
 import { depthLevel, layoutTopology, structureKey, type LayoutOptions } from './graph-layout';
 import { edgeTypes, nodeTypes, type LinkData } from './topology-elements';
+import { TopologyLegend } from './topology-legend';
 import { readTopologyParams, writeTopologyParams, type TopologyParams } from './topology-params';
 import { initialViewport } from './viewport';
 
 const noop = () => {};
+/** Below this canvas width the minimap (200×150) would hide too much of the graph: it is left out. */
+const MINIMAP_MIN_WIDTH = 600;
 /**
  * The page's options, read from and written to the query string. The change shows at once
  * (optimistically) while the router catches up with the new URL.
@@ -106,6 +109,7 @@ export function TopologyView() {
   if (graph.isError && !graph.data) return <ErrorNotice error={graph.error} title="Could not read the topology" />;
   const data = graph.data!;
   const big = nodes.length > 150;
+  const minimap = !!viewport && !viewport.whole && (box?.width ?? 0) >= MINIMAP_MIN_WIDTH;
 
   return (
     <>
@@ -141,9 +145,10 @@ export function TopologyView() {
         <>
           <p className="muted small">
             {layout!.nodes.length} {layout!.nodes.length === 1 ? 'node' : 'nodes'}, {layout!.edges.length} {layout!.edges.length === 1 ? 'link' : 'links'}{layout!.hidden > 0 ? `, ${layout!.hidden} hidden by the options above` : ''}.
-            {viewport && !viewport.whole ? ' Showing the top-left part: use the overview map or zoom out for the rest.' : ''} Scroll to zoom, drag to pan; select a node to
-            open its page. Dashed red links carry dead letters.
+            {viewport && !viewport.whole ? ` Showing the top-left part: ${minimap ? 'use the overview map or zoom out' : 'zoom out or drag'} for the rest.` : ''} Scroll to zoom, drag to
+            pan; select a node to open its page.
           </p>
+          <TopologyLegend showDefault={showDefault} />
           <div
             className="topology"
             data-testid="topology"
@@ -177,7 +182,7 @@ export function TopologyView() {
               >
                 <Background gap={24} />
                 <Controls showInteractive={false} />
-                {!viewport.whole && (
+                {minimap && (
                   <MiniMap
                     pannable
                     zoomable

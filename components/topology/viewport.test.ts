@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { layoutTopology, type GraphNode } from './graph-layout';
 import { fanOut, fortyNodes, queue } from './topology-fixtures';
-import { LEGIBLE_ZOOM, MAX_FIT_ZOOM, initialViewport, type Viewport } from './viewport';
+import { CONTROLS_BOX, LEGIBLE_ZOOM, MAX_FIT_ZOOM, initialViewport, type Viewport } from './viewport';
 
 /** The topology box at 1440×900 (about 1064×558), and a laptop-sized one. */
 const boxes = [
@@ -44,8 +44,8 @@ describe('initialViewport', () => {
       expect(inside(onScreen(first, v), box)).toBe(true);
       // The leftmost column starts at the box's left edge, not somewhere in the middle.
       const left = Math.min(...layout.nodes.map((n) => onScreen(n, v).x));
-      expect(left).toBeGreaterThan(0);
-      expect(left).toBeLessThan(40);
+      expect(left).toBeGreaterThan(CONTROLS_BOX.width);
+      expect(left).toBeLessThan(CONTROLS_BOX.width + 40);
     }
   });
 
@@ -58,6 +58,21 @@ describe('initialViewport', () => {
       expect(inside(onScreen(exchange, v), box)).toBe(true);
       // Never past the graph's top: no empty band above it.
       expect(v.y).toBeLessThanOrEqual(24);
+    }
+  });
+
+  it('leaves the zoom buttons (bottom-left) clear of every node, small graph or big', () => {
+    const small = layoutTopology({ exchanges: [{ name: 'orders', type: 'topic', publishRate: 0 }], queues: ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => queue(n)), bindings: [] });
+    for (const layout of [small, layoutTopology(fortyNodes()), layoutTopology(fanOut(30))]) {
+      for (const box of [...boxes, { width: 340, height: 522 }]) {
+        const v = initialViewport(layout, box);
+        const controls = { x: 0, y: box.height - CONTROLS_BOX.height, width: CONTROLS_BOX.width, height: CONTROLS_BOX.height };
+        for (const n of layout.nodes) {
+          const r = onScreen(n, v);
+          const overlaps = r.x < controls.x + controls.width && r.x + r.width > controls.x && r.y < controls.y + controls.height && r.y + r.height > controls.y;
+          expect(overlaps, `${n.name} under the controls in ${box.width}×${box.height}`).toBe(false);
+        }
+      }
     }
   });
 });

@@ -1,13 +1,18 @@
 'use client';
 
-import { useId } from 'react';
+import { useId, useMemo } from 'react';
 import { formatDuration } from '../ui/format';
-import { dotRadius, type Timeline } from './timeline';
+import { dotRadius, type Timeline, type TimelineLink } from './timeline';
+import { arrowTo, comesFromAbove } from './timeline-arrows';
+import { labelY, liftLabels } from './timeline-lift';
 
 /** Wide enough for a lane name of 24 characters, within the gutter left of the first step. */
 const LANE_NAMES_WIDTH = 142;
 
-const ARROW_IDS = { route: 'arrow-route', dead_letter: 'arrow-dead', replay: 'arrow-replay', reply: 'arrow-reply' } as const;
+/** Arrowheads take their link's colour (globals.css .link--*). */
+const HEAD_FILL: Record<TimelineLink['kind'], string> = { route: 'var(--text-muted)', dead_letter: 'var(--danger)', replay: 'var(--ok)', reply: 'var(--chart-3)' };
+/** Texts are drawn over links on a halo of their lane's background, so a line passing under them does not strike them through. */
+const halo = (alt: boolean) => ({ stroke: alt ? 'var(--surface-sunken)' : 'var(--surface)', strokeWidth: 4, strokeLinejoin: 'round' as const, paintOrder: 'stroke' as const });
 
 /** Draws a laid-out timeline (timeline.ts does the geometry). The event table below it carries the same facts as text. */
 export function TraceTimeline({
@@ -23,6 +28,14 @@ export function TraceTimeline({
   onActivate: (key: string | null) => void;
 }) {
   const hintId = useId();
+  // Links end at their dot's edge, with heads drawn over the labels (timeline-arrows.ts).
+  const { arrows, rows, altLanes } = useMemo(() => {
+    const byKey = new Map(timeline.items.map((i) => [i.key, i]));
+    const arrows = timeline.links.map((l) => ({ kind: l.kind, to: l.to, ...arrowTo(l.path, dotRadius(byKey.get(l.to)?.type ?? '')) }));
+    const rows = liftLabels(timeline.items, new Set(arrows.filter(comesFromAbove).map((a) => a.to)));
+    const altLanes = new Set(timeline.lanes.filter((_, i) => i % 2 === 1).map((l) => l.key));
+    return { arrows, rows, altLanes };
+  }, [timeline]);
   const top = 24;
   const height = timeline.height + top;
   // timeline.width already leaves room for the last column's texts.
@@ -58,18 +71,11 @@ export function TraceTimeline({
         aria-describedby={scrolls ? hintId : undefined}
       >
         <svg width={width} height={height} role="img" aria-label={`Timeline: ${timeline.items.length} steps across ${timeline.lanes.length} lanes, ${timeline.errors} errors`}>
-          <defs>
-            {Object.entries(ARROW_IDS).map(([kind, id]) => (
-              <marker key={id} id={id} viewBox="0 0 10 10" refX="16" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                <path d="M 0 0 L 10 5 L 0 10 z" className={`link--${kind}`} style={{ fill: 'var(--text-muted)' }} />
-              </marker>
-            ))}
-          </defs>
           <g transform={`translate(0, ${top})`}>
             {laneNames(width)}
             {/* Paths are routed clear of other steps' dots (timeline-links.ts). */}
-            {timeline.links.map((l, i) => (
-              <path key={i} d={l.path} className={`link link--${l.kind}`} markerEnd={`url(#${ARROW_IDS[l.kind]})`} />
+            {arrows.map((a, i) => (
+              <path key={i} d={a.path} className={`link link--${a.kind}`} />
             ))}
             {timeline.items.map((item) => (
               <g
@@ -82,15 +88,18 @@ export function TraceTimeline({
                 <title>{`${item.label}${item.note ? ` — ${item.note}` : ''} (+${formatDuration(item.offsetMs)}${item.node ? `, on ${item.node}` : ''})`}</title>
                 <circle r={dotRadius(item.type)} className={item.type === 'waiting' ? 'dot--waiting' : `dot--${item.tone}`} />
                 {/* Neighbours' texts alternate between two rows (timeline-labels.ts), so they do not run together. */}
-                <text y={item.labelRow === 0 ? -14 : -26} textAnchor="middle" className="item-label">
+                <text y={labelY(rows.get(item.key))} textAnchor="middle" className="item-label" style={halo(altLanes.has(item.lane))}>
                   {item.labelText}
                 </text>
                 {item.noteText && (
-                  <text y={item.noteRow === 0 ? 22 : 33} textAnchor="middle" className={`item-note ${item.tone === 'error' ? 'note--error' : ''}`}>
+                  <text y={item.noteRow === 0 ? 22 : 33} textAnchor="middle" className={`item-note ${item.tone === 'error' ? 'note--error' : ''}`} style={halo(altLanes.has(item.lane))}>
                     {item.noteText}
                   </text>
                 )}
               </g>
+            ))}
+            {arrows.map((a, i) => (
+              <polygon key={i} points={a.head} style={{ fill: HEAD_FILL[a.kind] }} aria-hidden="true" />
             ))}
           </g>
           {/* Column times, once per column (the waiting column has none: nothing happened there yet). */}
