@@ -45,6 +45,18 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('postgres driver when connection
     expect(rows).toEqual([]);
   });
 
+  it('reads arrays on connections opened after the first, which no longer fetch the array types', async () => {
+    pg = await sharedPostgres();
+    const db = pg.open(3);
+    const arrays = 'SELECT ARRAY[$1::text, $2::text] AS a, ARRAY[1, 2]::int8[] AS n';
+    expect(await db.query(arrays, ['x', 'y'])).toEqual([{ a: ['x', 'y'], n: ['1', '2'] }]);
+    await pg.terminateHatobaBackends();
+    await sleep(200);
+    // New connections: the types fetched by the first are kept on the pool's shared options.
+    const again = await Promise.all([0, 1, 2].map(() => db.query(arrays, ['x', 'y']).catch(() => db.query(arrays, ['x', 'y']))));
+    for (const rows of again) expect(rows).toEqual([{ a: ['x', 'y'], n: ['1', '2'] }]);
+  });
+
   it('LISTEN comes back after its connection is killed, and says so (missed notifications are caught up by the caller)', async () => {
     pg = await sharedPostgres();
     const db = pg.open(2);

@@ -22,6 +22,17 @@ export function reconnectDelaySeconds(failures: number): number {
   return Math.min(0.05 * 2 ** failures, 1) * (0.5 + Math.random() / 2);
 }
 
+/**
+ * postgres.js 3.4 fetches the array types on every new connection and drops that promise
+ * (connection.js: `return fetchArrayTypes()`): a connection destroyed while the fetch waits (a
+ * database that froze, then a stop or a reconnect) rejects it unhandled, which ends the process.
+ * The types live on the pool's shared options, so once a query has run on a connection that
+ * fetched them, later connections (new ones, reconnects) need not fetch them again.
+ */
+function typesFetched(client: postgres.Sql): void {
+  (client.options as { fetch_types: boolean }).fetch_types = false;
+}
+
 /** postgres.js behind the Db seam. Statements are prepared once per connection and reused. */
 export function openPostgres(options: PostgresOptions): Db {
   const client = postgres(options.url, {
@@ -45,7 +56,9 @@ export function openPostgres(options: PostgresOptions): Db {
     async query<T extends Row>(text: string, params: unknown[] = []) {
       running++;
       try {
-        return (await q.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as T[];
+        const rows = (await q.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as T[];
+        if (client.options.fetch_types) typesFetched(client);
+        return rows;
       } finally {
         running--;
       }
