@@ -11,6 +11,7 @@ import type { Quorum } from './cluster/types';
 import { GatewayError, logErrorAnswer, toErrorEnvelope } from './gateway/errors';
 import { sendJson } from './gateway/http';
 import { parseRequestUrl, type RequestUrl } from './request-url';
+import { withinMs } from './time-limit';
 import { createTrpcHandler } from './trpc/http';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: RequestUrl) => Promise<void> | void;
@@ -126,9 +127,7 @@ export function createHttpServer(o: HttpServerOptions) {
     async drain(timeoutMs: number): Promise<void> {
       stopAccepting();
       if (inFlight > 0) {
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([new Promise<void>((r) => (drained = r)), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
-        clearTimeout(timer);
+        await withinMs(new Promise<void>((r) => (drained = r)), timeoutMs, () => undefined);
       }
       server.closeAllConnections();
     },
@@ -158,13 +157,7 @@ function databaseCheck(db: Db, timeoutMs: number): () => Promise<DatabaseCheck> 
   };
   return async () => {
     const current = (running ??= check().finally(() => (running = undefined)));
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<DatabaseCheck>((r) => (timer = setTimeout(() => r({ database: false, migrations: false, timedOutMs: timeoutMs }), timeoutMs)));
-    try {
-      return await Promise.race([current, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return withinMs(current, timeoutMs, (): DatabaseCheck => ({ database: false, migrations: false, timedOutMs: timeoutMs }));
   };
 }
 

@@ -15,6 +15,7 @@ import { createHttpServer } from './http-server';
 import { createMetrics } from './metrics';
 import { startDemo } from './demo/demo';
 import { setRuntime } from './runtime';
+import { withinMs } from './time-limit';
 import { createWebhooks } from './webhooks';
 import { parseAllowList } from './webhooks/address-guard';
 
@@ -47,23 +48,15 @@ export const STOP_LIMITS = { clusterMs: 3000, drainMs: 10_000, totalMs: 12_000, 
  * Waits for `work` at most `ms`: true when it settled in time (its failure is logged, not
  * thrown), false when it is left behind (the caller logs it and goes on).
  */
-export async function settleWithin(work: Promise<unknown>, ms: number, onError: (err: unknown) => void): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), Math.max(0, ms))));
-  try {
-    return await Promise.race([
-      work.then(
-        () => true,
-        (err) => {
-          onError(err);
-          return true;
-        },
-      ),
-      late,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function settleWithin(work: Promise<unknown>, ms: number, onError: (err: unknown) => void): Promise<boolean> {
+  const settled = work.then(
+    () => true,
+    (err) => {
+      onError(err);
+      return true;
+    },
+  );
+  return withinMs(settled, ms, () => false);
 }
 
 /**

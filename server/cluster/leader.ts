@@ -1,5 +1,6 @@
 import type { Db, DbSession, Sql } from '../../db/driver';
 import type { Logger } from '../broker/broker';
+import { withinMs } from '../time-limit';
 
 /**
  * Leader election: the leader is the node whose dedicated session holds a session-level
@@ -126,10 +127,8 @@ export class LeaderElection {
   }
 
   private withTimeout<T>(p: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.o.checkMs} ms`)), this.o.checkMs);
+    return withinMs(p, this.o.checkMs, () => {
+      throw new Error(`no answer within ${this.o.checkMs} ms`);
     });
-    return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
   }
 }

@@ -20,6 +20,7 @@ import {
   pushEndpointUpsert,
   type PushEndpoint,
 } from './push-store';
+import { withinMs } from '../time-limit';
 import { displayUrl } from './push-view';
 import { newWebhookSecret, signStandard, standardSecretKey } from './verify';
 import { pause } from '../pause';
@@ -126,9 +127,7 @@ class PushLoop {
    */
   async stop(graceMs = PUSH_STOP_GRACE_MS): Promise<void> {
     this.stopping.abort();
-    let timer: NodeJS.Timeout | undefined;
-    const finished = await Promise.race([this.done.then(() => true), new Promise<false>((r) => (timer = setTimeout(() => r(false), graceMs)))]);
-    clearTimeout(timer);
+    const finished = await withinMs(this.done.then(() => true), graceMs, () => false);
     if (!finished) {
       this.o.logger.warn(
         { queue: this.endpoint.queue, inFlight: this.inFlight.size, graceMs },
@@ -339,15 +338,11 @@ export function createPush(o: PushOptions) {
         stopped = true;
         const all = [...loops.values()];
         loops.clear();
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([
-          Promise.all([
-            ...all.map((l) => l.stop(graceMs)),
-            ...unlisten.splice(0).map((u) => u().catch((err) => o.logger.warn({ err }, 'push: unlisten failed'))),
-          ]),
-          new Promise((r) => (timer = setTimeout(r, graceMs + 100))),
+        const stops = Promise.all([
+          ...all.map((l) => l.stop(graceMs)),
+          ...unlisten.splice(0).map((u) => u().catch((err) => o.logger.warn({ err }, 'push: unlisten failed'))),
         ]);
-        clearTimeout(timer);
+        await withinMs(stops, graceMs + 100, () => undefined);
       })());
     },
     /**
