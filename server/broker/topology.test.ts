@@ -298,6 +298,11 @@ describe.each(drivers)('topology on %s', (driver) => {
     await expectCode(bad({ ...fresh, bindings: [{ exchange: 'new-x', queue: 'ghost', key: '' }] }), 'queue_not_found');
     await expectCode(bad({ ...fresh, exchanges: [...fresh.exchanges, { name: 'rpc', type: 'topic' }] }), 'exchange_type_mismatch');
     await expectCode(bad({ ...fresh, queues: [...fresh.queues, { name: 'bad name', settings: exported.queues[0]!.settings }] }), 'invalid_name');
+    // a name given twice in one document is the document's own conflict, not one with what is stored
+    const twice = await bad({ exchanges: [{ name: 'dup-x', type: 'direct' }, { name: 'dup-x', type: 'topic' }] }).catch((e: unknown) => e);
+    expect(twice).toMatchObject({ code: 'validation_failed', details: { field: 'exchanges.1.name', exchange: 'dup-x' } });
+    expect((twice as Error).message).toBe("exchanges[1].name: the document declares exchange 'dup-x' twice (exchanges[0] and exchanges[1]); keep one");
+    await expectCode(bad({ queues: [...fresh.queues, { name: 'new-q', settings: { ...exported.queues[0]!.settings, maxDeliveries: 9 } }] }), 'validation_failed');
     expect(sortedDefinitions(broker.exportDefinitions())).toEqual(sortedDefinitions(before)); // nothing of the three was declared
     // items may refer to ones declared earlier in the same document
     await bad({ ...fresh, bindings: [{ exchange: 'new-x', queue: 'new-q', key: '' }] });

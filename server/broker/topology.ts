@@ -2,9 +2,11 @@ import type { Db, Sql } from '../../db/driver';
 import { jsonValue } from '../../db/driver';
 import { BrokerError, DEFAULT_COMMIT_TIMEOUT_MS, notFound, reloadTimeout } from './errors';
 import { checkDeclarableName, DEFAULT_EXCHANGE } from './names';
+import { withinMs } from '../time-limit';
 import { replicationStatusRead } from './pg/replication-status';
 import { bindingSignature, rowSettings, writeBinding, writeExchange, writeQueue } from './pg/topology-write';
 import { resolveQueueSettings, type QueueDeclaration } from './queue-settings';
+import { readablePath } from './validation-issues';
 import { replicationUnavailable, replicationVerdict } from './replication';
 import type { TopologySnapshot } from './route';
 import { checkBinding, checkExchange, checkQueue, checkUserQueue, deadLetterQueueByName, inUse, isInternalQueue } from './topology-checks';
@@ -65,15 +67,9 @@ export class TopologyStore {
 
   private async withinWaitLimit(p: Promise<void>): Promise<void> {
     const since = performance.now();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(reloadTimeout({ waitedMs: Math.round(performance.now() - since), timeoutMs: this.waitLimitMs })), this.waitLimitMs);
+    await withinMs(p, this.waitLimitMs, () => {
+      throw reloadTimeout({ waitedMs: Math.round(performance.now() - since), timeoutMs: this.waitLimitMs });
     });
-    try {
-      await Promise.race([p, expired]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   private async read(): Promise<void> {
@@ -261,6 +257,8 @@ export class TopologyStore {
     const staged: TopologySnapshot = { exchanges, queues: stagedQueues, bindingsByExchange: new Map() };
     const skipped = defs.queues.filter((q) => isInternalQueue(q.name)).map((q) => q.name);
     const queues: { name: string; settings: QueueSettings; dlq: string | null }[] = [];
+    refuseRepeats('exchange', defs.exchanges);
+    refuseRepeats('queue', defs.queues);
     for (const e of defs.exchanges) {
       checkExchange(e.name, e.type, staged.exchanges);
       exchanges.set(e.name, { name: e.name, type: e.type });
@@ -282,4 +280,20 @@ export class TopologyStore {
     });
     return { exchanges: defs.exchanges.length, queues: queues.length, bindings: bindings.length, skipped };
   }
+}
+
+/**
+ * A document that names an exchange or queue twice is refused before anything is checked
+ * against the topology: which of its two definitions was meant is not for the import to guess,
+ * and the mismatch would otherwise be reported as one with what is stored.
+ */
+function refuseRepeats(kind: 'exchange' | 'queue', items: readonly { name: string }[]): void {
+  const first = new Map<string, number>();
+  items.forEach(({ name }, i) => {
+    const at = first.get(name);
+    if (at === undefined) return void first.set(name, i);
+    const field = `${kind}s.${i}.name`;
+    const message = `the document declares ${kind} '${name}' twice (${kind}s[${at}] and ${kind}s[${i}]); keep one`;
+    throw new BrokerError('validation_failed', `${readablePath(field)}: ${message}`, { field, issues: [{ path: field, message }], [kind]: name });
+  });
 }

@@ -62,6 +62,16 @@ describe.each(drivers)('definitions: strict at every level, and an export always
     expect(now.exchanges.map((e: { name: string }) => e.name)).not.toContain('defx');
   });
 
+  it('a queue named twice in one document is 400 validation_failed naming the second, and nothing is imported', async () => {
+    const r = await api('POST', '/v1/definitions', { exchanges: [{ name: 'defx', type: 'direct' }], queues: [{ name: 'defq2' }, { name: 'defq2', settings: { maxDeliveries: 2 } }] });
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('validation_failed');
+    expect(r.body.error.details.issues).toEqual([{ path: 'queues.1.name', message: "the document declares queue 'defq2' twice (queues[0] and queues[1]); keep one" }]);
+    const now = (await api('GET', '/v1/definitions')).body;
+    expect(now.queues.map((q: { name: string }) => q.name)).not.toContain('defq2');
+    expect(now.exchanges.map((e: { name: string }) => e.name)).not.toContain('defx');
+  });
+
   it('POST /v1/bindings refuses an unknown key in headers too', async () => {
     const r = await api('POST', '/v1/bindings', { exchange: 'hx', queue: 'plain', headers: { match: 'all', values: { a: 'b' }, extra: true } });
     expect(r.status).toBe(400);
