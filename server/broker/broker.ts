@@ -79,7 +79,7 @@ export function createBroker(options: BrokerOptions): Broker {
   // Every long poll waiting on this node listens to it: a few hundred at once is normal, not a leak.
   setMaxListeners(0, stopping.signal);
   const events = new EventSink(db, node);
-  const topology = new TopologyStore(db, undefined, commitTimeoutMs);
+  const topology = new TopologyStore(db, { waitLimitMs: commitTimeoutMs, node });
   const local: Telemetry = {
     ...noTelemetry,
     published: (exchange, n) => rates.add(`x:${exchange}`, n),
@@ -236,7 +236,13 @@ export function createBroker(options: BrokerOptions): Broker {
       cleanups.push(
         // After a lost listening connection, changes and publishes announced meanwhile were missed:
         // reload the topology and wake every long poll to look again.
-        await db.listen(TOPOLOGY_CHANNEL, reload, reload),
+        await db.listen(
+          TOPOLOGY_CHANNEL,
+          (payload) => {
+            if (!topology.madeHere(payload)) reload();
+          },
+          reload,
+        ),
         await db.listen(
           READY_CHANNEL,
           (payload) => {

@@ -3,6 +3,7 @@ import type { Db } from '../../db/driver';
 import { message, sleep, startTestBroker, type TestBroker } from '../../test/broker';
 import { depth, expectCode } from '../../test/broker-helpers';
 import { drivers } from '../../test/databases';
+import { until } from '../../test/until';
 import { createBroker } from './broker';
 import type { Definitions } from './types';
 
@@ -211,6 +212,33 @@ describe.each(drivers)('topology on %s', (driver) => {
       },
     };
   }
+
+  it("a node reloads once for its own change (not again for its own NOTIFY), and another node reloads for it", async () => {
+    const reads = { a: 0, b: 0 };
+    const counting = (n: keyof typeof reads): Db => ({
+      ...t.db,
+      async query(text, params) {
+        if (text.startsWith('SELECT * FROM queues')) reads[n]++;
+        return (await t.db.query(text, params)) as never;
+      },
+    });
+    const a = createBroker({ db: counting('a'), node: 'node-a' });
+    const b = createBroker({ db: counting('b'), node: 'node-b' });
+    await a.start();
+    await b.start();
+    try {
+      const before = { ...reads };
+      await a.declareQueue('told', {});
+      expect(reads.a - before.a).toBe(1); // the change's own reload, before it answered
+      await until('node-b to reload', () => b.exportDefinitions().queues.some((q) => q.name === 'told'));
+      await sleep(200); // node-a's own NOTIFY has come back by now
+      expect(reads.a - before.a).toBe(1);
+      expect(reads.b - before.b).toBe(1);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
 
   it('a publish waits for a reload this node was told about: it routes to a queue another node just declared', async () => {
     const other = await slowNode();

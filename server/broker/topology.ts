@@ -16,20 +16,26 @@ export const TOPOLOGY_CHANNEL = 'hatoba_topology';
 /**
  * The topology (exchanges, queues, bindings): stored in the database, cached in memory as an
  * immutable snapshot that routing reads without a query. Every change is one transaction that
- * also NOTIFYs the other nodes, which reload.
+ * also NOTIFYs the other nodes, which reload (notified()); the node that made it has reloaded
+ * before its change answers.
  */
 export class TopologyStore {
   private current: TopologySnapshot = { exchanges: new Map(), queues: new Map(), bindingsByExchange: new Map() };
+  private readonly waitLimitMs: number;
+  private readonly node: string;
 
   /**
    * `waitLimitMs`: how long settled() waits for a reload before it rejects with database_timeout
-   * (the commit timeout): a frozen database never finishes the reload's read.
+   * (the commit timeout): a frozen database never finishes the reload's read. `node`: this
+   * node's id, sent with its changes' NOTIFY so that it does not reload a second time for them.
    */
   constructor(
     private readonly db: Db,
-    private readonly onChange: (snapshot: TopologySnapshot) => void = () => {},
-    private readonly waitLimitMs = DEFAULT_COMMIT_TIMEOUT_MS,
-  ) {}
+    o: { waitLimitMs?: number; node?: string } = {},
+  ) {
+    this.waitLimitMs = o.waitLimitMs ?? DEFAULT_COMMIT_TIMEOUT_MS;
+    this.node = o.node ?? 'changed';
+  }
 
   get snapshot(): TopologySnapshot {
     return this.current;
@@ -88,7 +94,6 @@ export class TopologyStore {
       bindingsByExchange.set(b.exchange, [...(bindingsByExchange.get(b.exchange) ?? []), b]);
     }
     this.current = { exchanges, queues, bindingsByExchange };
-    this.onChange(this.current);
   }
 
   exchange(name: string): Exchange {
@@ -118,10 +123,19 @@ export class TopologyStore {
     return this.queue(name);
   }
 
+  /**
+   * Whether a NOTIFY on TOPOLOGY_CHANNEL is of a change this node made: its change() reloaded
+   * before it answered, so the node need not reload again. An extra reload would hold every
+   * request that waits for settled() for as long as the database takes to answer it.
+   */
+  madeHere(payload: string): boolean {
+    return payload === this.node;
+  }
+
   private async change<T>(fn: (q: Sql) => Promise<T>): Promise<T> {
     const result = await this.db.tx(async (q) => {
       const r = await fn(q);
-      await q.query('SELECT pg_notify($1, $2)', [TOPOLOGY_CHANNEL, 'changed']);
+      await q.query('SELECT pg_notify($1, $2)', [TOPOLOGY_CHANNEL, this.node]);
       return r;
     });
     await this.load();
