@@ -12,6 +12,7 @@ import { createCluster, NodeIdInUseError } from './cluster';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createGateway } from './gateway';
 import { createHttpServer } from './http-server';
+import { logUnhandledRejections } from './process-guards';
 import { createMetrics } from './metrics';
 import { startDemo } from './demo/demo';
 import { setRuntime } from './runtime';
@@ -219,6 +220,7 @@ export async function main() {
   }
   try {
     const hatoba = await startHatoba(config);
+    logUnhandledRejections(process, hatoba.logger);
     const onSignal = (signal: string) => {
       hatoba.logger.info({ signal }, 'signal received');
       // However the stop goes, the process ends in bounded time.
