@@ -16,13 +16,13 @@ export const TOPOLOGY_CHANNEL = 'hatoba_topology';
 /**
  * The topology (exchanges, queues, bindings): stored in the database, cached in memory as an
  * immutable snapshot that routing reads without a query. Every change is one transaction that
- * also NOTIFYs the other nodes, which reload (notified()); the node that made it has reloaded
+ * also NOTIFYs the other nodes, which reload (see madeHere); the node that made it has reloaded
  * before its change answers.
  */
 export class TopologyStore {
   private current: TopologySnapshot = { exchanges: new Map(), queues: new Map(), bindingsByExchange: new Map() };
   private readonly waitLimitMs: number;
-  private readonly node: string;
+  private readonly node: string | undefined;
 
   /**
    * `waitLimitMs`: how long settled() waits for a reload before it rejects with database_timeout
@@ -34,7 +34,7 @@ export class TopologyStore {
     o: { waitLimitMs?: number; node?: string } = {},
   ) {
     this.waitLimitMs = o.waitLimitMs ?? DEFAULT_COMMIT_TIMEOUT_MS;
-    this.node = o.node ?? 'changed';
+    this.node = o.node;
   }
 
   get snapshot(): TopologySnapshot {
@@ -129,13 +129,13 @@ export class TopologyStore {
    * request that waits for settled() for as long as the database takes to answer it.
    */
   madeHere(payload: string): boolean {
-    return payload === this.node;
+    return this.node !== undefined && payload === this.node;
   }
 
   private async change<T>(fn: (q: Sql) => Promise<T>): Promise<T> {
     const result = await this.db.tx(async (q) => {
       const r = await fn(q);
-      await q.query('SELECT pg_notify($1, $2)', [TOPOLOGY_CHANNEL, this.node]);
+      await q.query('SELECT pg_notify($1, $2)', [TOPOLOGY_CHANNEL, this.node ?? 'changed']);
       return r;
     });
     await this.load();
