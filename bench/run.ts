@@ -1,12 +1,12 @@
 /**
- * npm run bench [-- --quick] [--only a,b] [--out dir] [--runs n] [--duration s] [--warmup s] [--scale-size n]
+ * npm run bench [-- --quick] [--only a,b] [--out dir] [--runs n] [--duration s] [--warmup s] [--scale-size n] (--help: bench/args.ts)
  *
  * Starts what it measures, runs every selected measurement for a fixed time after a warm-up,
  * repeats (runs interleaved, so every subject sees the same machine noise), reports medians.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseBenchArgs, UsageError, USAGE } from './args';
 import { e2eGroup } from './cases/e2e';
 import { pgliteGroup } from './cases/pglite';
 import { publishGroup } from './cases/publish';
@@ -15,34 +15,35 @@ import { machineFacts } from './facts';
 import { hatobaWarnings } from './hatoba';
 import { writeReport } from './report';
 import { repoRoot } from './server';
+import { withinMs } from '../server/time-limit';
 import { medianSample } from './stats';
 import type { BenchContext, CaseGroup, MeasurementResult, Sample } from './types';
 
 const GROUPS: CaseGroup[] = [publishGroup, e2eGroup, scaleGroup, pgliteGroup];
 
-const { values: args } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    only: { type: 'string' },
-    out: { type: 'string' },
-    runs: { type: 'string' },
-    duration: { type: 'string' },
-    warmup: { type: 'string' },
-    'scale-size': { type: 'string' },
-  },
-});
-
-const quick = args.quick!;
-const selectors = (args.only ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+let parsed: ReturnType<typeof parseBenchArgs>;
+try {
+  parsed = parseBenchArgs(process.argv.slice(2));
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  process.stderr.write(`bench: ${e.message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+if (parsed === 'help') {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const args = parsed;
+const { quick, selectors } = args;
 const outDir = args.out ?? join(repoRoot, 'bench', ...(quick ? ['out', 'quick'] : []));
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const ctx: BenchContext = {
   quick,
-  warmupMs: Number(args.warmup ?? (quick ? 0.5 : 3)) * 1000,
-  durationMs: Number(args.duration ?? (quick ? 2 : 10)) * 1000,
-  runs: Number(args.runs ?? (quick ? 1 : 3)),
+  warmupMs: args.warmupMs,
+  durationMs: args.durationMs,
+  runs: args.runs,
   pgBase: process.env.BENCH_PG_BASE ?? 'postgres://postgres@127.0.0.1:5432',
-  scaleSize: Number(args['scale-size'] ?? 1_000_000),
+  scaleSize: args.scaleSize,
   wants: (...tags) => selectors.length === 0 || selectors.some((s) => tags.some((t) => s === t || s.startsWith(`${t}.`))),
   log,
 };
@@ -55,11 +56,10 @@ const watchdog = setTimeout(() => {
   process.exit(3);
 }, (quick ? 20 : 180) * 60_000);
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms / 1000} s`)), ms)));
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
-}
+const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+  withinMs(p, ms, () => {
+    throw new Error(`${what}: timed out after ${ms / 1000} s`);
+  });
 
 async function runGroup(g: CaseGroup, results: MeasurementResult[], figures: Record<string, Record<string, number | string>>, facts: Record<string, string>) {
   log(`group ${g.name}: setting up`);
