@@ -1,49 +1,10 @@
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sharedPostgres, type SharedPostgres } from '../test/shared-postgres';
+import { tcpProxy } from '../test/tcp-proxy';
 import { isConnectionLost } from './errors';
 import { openPostgres } from './postgres';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A TCP proxy on loopback in front of `target` that counts connections, and the ones whose client sent `needle`. */
-async function countingProxy(target: URL, needle: string) {
-  let connections = 0;
-  let matches = 0;
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    connections++;
-    const upstream = connect(Number(target.port || 5432), '127.0.0.1');
-    let sent = '';
-    let matched = false;
-    client.on('data', (chunk: Buffer) => {
-      sent = (sent + chunk.toString('latin1')).slice(-4096);
-      if (!matched && sent.includes(needle)) matches += Number((matched = true));
-    });
-    client.pipe(upstream);
-    upstream.pipe(client);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => s.destroy());
-      s.on('close', () => sockets.delete(s));
-    }
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = new URL(target);
-  url.hostname = '127.0.0.1';
-  url.port = String((server.address() as AddressInfo).port);
-  return {
-    url: url.toString(),
-    seen: () => ({ connections, matches }),
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
-}
 
 /**
  * The driver when PostgreSQL ends its connections (pg_terminate_backend, a restart): statements
@@ -90,19 +51,32 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('postgres driver when connection
     pg = await sharedPostgres();
     // postgres.js drops the promise of that fetch: a connection lost during it ended the process.
     // Counted on the wire, through a proxy that sees what each connection sends.
-    const proxy = await countingProxy(new URL(pg.url), 'typarray');
+    let connections = 0;
+    let matches = 0;
+    const proxy = await tcpProxy(new URL(pg.url), {
+      onConnection(client) {
+        connections++;
+        let sent = '';
+        client.on('data', (chunk: Buffer) => {
+          const before = sent.includes('typarray');
+          sent = (sent + chunk.toString('latin1')).slice(-4096);
+          if (!before && sent.includes('typarray')) matches++;
+        });
+      },
+    });
+    const seen = () => ({ connections, matches });
     const db = openPostgres({ url: proxy.url, maxConnections: 3 });
     try {
       const arrays = 'SELECT ARRAY[$1::text, $2::text] AS a, ARRAY[1, 2]::int8[] AS n';
       expect(await db.query(arrays, ['x', 'y'])).toEqual([{ a: ['x', 'y'], n: ['1', '2'] }]);
-      expect(proxy.seen()).toEqual({ connections: 1, matches: 1 });
+      expect(seen()).toEqual({ connections: 1, matches: 1 });
       await pg.terminateHatobaBackends();
       await sleep(200);
       // New connections: the types fetched by the first are kept on the pool's shared options.
       const again = await Promise.all([0, 1, 2].map(() => db.query(arrays, ['x', 'y']).catch(() => db.query(arrays, ['x', 'y']))));
       for (const rows of again) expect(rows).toEqual([{ a: ['x', 'y'], n: ['1', '2'] }]);
-      expect(proxy.seen().connections).toBeGreaterThanOrEqual(3);
-      expect(proxy.seen().matches).toBe(1);
+      expect(seen().connections).toBeGreaterThanOrEqual(3);
+      expect(seen().matches).toBe(1);
     } finally {
       await db.close();
       await proxy.close();

@@ -1,5 +1,3 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../server/config';
 import { startHatoba } from '../server/main';
@@ -7,60 +5,11 @@ import { killHard, spawnServer } from './process';
 import { call } from './server';
 import { until } from './until';
 import { sharedPostgres, type SharedPostgres } from './shared-postgres';
-
-/**
- * A TCP proxy on 127.0.0.1 in front of the test PostgreSQL that can freeze: connections stay
- * open but nothing passes either way (a stalled network, a server that stopped answering).
- */
-async function freezableProxy(target: { host: string; port: number }) {
-  const sockets = new Set<Socket>();
-  let frozen = false;
-  const track = (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => s.destroy());
-    if (frozen) s.pause();
-  };
-  const server: Server = createServer((client) => {
-    const upstream = connect(target.port, target.host);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    // After pipe(), which resumes its source: a connection opened while frozen stays frozen.
-    track(client);
-    track(upstream);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as AddressInfo).port,
-    freeze() {
-      frozen = true;
-      for (const s of sockets) s.pause();
-    },
-    thaw() {
-      frozen = false;
-      for (const s of sockets) s.resume();
-    },
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
-}
-
-/** The same database URL, through the proxy. */
-function through(url: string, port: number): string {
-  const u = new URL(url);
-  u.hostname = '127.0.0.1';
-  u.port = String(port);
-  return u.toString();
-}
+import { tcpProxy } from './tcp-proxy';
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('a node whose database stops answering (connections open, no reply)', () => {
   let pg: SharedPostgres | undefined;
-  let proxy: Awaited<ReturnType<typeof freezableProxy>> | undefined;
+  let proxy: Awaited<ReturnType<typeof tcpProxy>> | undefined;
   afterEach(async () => {
     await proxy?.close();
     await pg?.drop();
@@ -69,10 +18,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a node whose database stops ans
 
   it('answers /readyz 503 database_timeout in bounded time, and its stop ends in bounded time', async () => {
     pg = await sharedPostgres();
-    const real = new URL(pg.url);
-    proxy = await freezableProxy({ host: real.hostname, port: Number(real.port || 5432) });
+    proxy = await tcpProxy(new URL(pg.url));
     const config = loadConfig(
-      { PORT: '0', HOST: '127.0.0.1', HATOBA_DASHBOARD: '0', HATOBA_LOG_LEVEL: 'silent', HATOBA_NODE_ID: 'frozen', DATABASE_URL: through(pg.url, proxy.port) },
+      { PORT: '0', HOST: '127.0.0.1', HATOBA_DASHBOARD: '0', HATOBA_LOG_LEVEL: 'silent', HATOBA_NODE_ID: 'frozen', DATABASE_URL: proxy.url },
       [],
     );
     const hatoba = await startHatoba(config); // its own pool, which its stop closes
@@ -112,8 +60,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a node whose database stops ans
 
   it('answers a publish or an ack the database does not confirm with 503 database_timeout, saying whether it was written', async () => {
     pg = await sharedPostgres();
-    const real = new URL(pg.url);
-    proxy = await freezableProxy({ host: real.hostname, port: Number(real.port || 5432) });
+    proxy = await tcpProxy(new URL(pg.url));
     const config = loadConfig(
       {
         PORT: '0',
@@ -122,7 +69,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a node whose database stops ans
         HATOBA_LOG_LEVEL: 'silent',
         HATOBA_NODE_ID: 'slow-commit',
         HATOBA_COMMIT_TIMEOUT: '1s',
-        DATABASE_URL: through(pg.url, proxy.port),
+        DATABASE_URL: proxy.url,
       },
       [],
     );
@@ -176,9 +123,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a node whose database stops ans
 
   it('a server process given SIGTERM exits by itself in bounded time', async () => {
     pg = await sharedPostgres();
-    const real = new URL(pg.url);
-    proxy = await freezableProxy({ host: real.hostname, port: Number(real.port || 5432) });
-    const server = await spawnServer({ DATABASE_URL: through(pg.url, proxy.port), HATOBA_NODE_ID: 'frozen-process', HATOBA_LOG_LEVEL: 'info' });
+    proxy = await tcpProxy(new URL(pg.url));
+    const server = await spawnServer({ DATABASE_URL: proxy.url, HATOBA_NODE_ID: 'frozen-process', HATOBA_LOG_LEVEL: 'info' });
     try {
       expect((await call(server.url, 'GET', '/readyz')).status).toBe(200);
       proxy.freeze();
