@@ -34,6 +34,21 @@ describe('gateway bad input (PGlite)', () => {
     await expectError(api('POST', '/v1/bindings', { exchange: 'x' }), 400, 'validation_failed');
   });
 
+  it('a query parameter the route does not read → 400 validation_failed naming it and what the route takes; nothing is done', async () => {
+    let r = await expectError(api('POST', '/v1/exchanges/x/messages?routingkey=q', 'typo'), 400, 'validation_failed');
+    expect(r.body.error.message).toBe("Unknown query parameter 'routingkey': POST /v1/exchanges/{exchange}/messages takes key");
+    expect(r.body.error.details).toMatchObject({ field: 'routingkey', accepted: ['key'] });
+    r = await expectError(api('GET', '/v1/queues?name=q'), 400, 'validation_failed');
+    expect(r.body.error.message).toBe("Unknown query parameter 'name': GET /v1/queues takes no query parameters");
+    r = await expectError(api('GET', '/v1/messages?correlation=abc'), 400, 'validation_failed');
+    expect(r.body.error.details.accepted).toEqual(expect.arrayContaining(['correlationId', 'header', 'cursor']));
+    await expectError(api('POST', '/v1/queues/q/messages?key=other', 'x'), 400, 'validation_failed');
+    expect((await api('GET', '/v1/queues/q')).body.ready).toBe(0); // the refused publishes stored nothing
+    // what the routes read still works
+    expect((await api('POST', '/v1/exchanges/x/messages?key=nowhere', 'x')).status).toBe(201);
+    expect((await api('GET', '/v1/messages?limit=1')).status).toBe(200);
+  });
+
   it('invalid and reserved names', async () => {
     await expectError(api('PUT', '/v1/queues/has%20space', {}), 400, 'invalid_name');
     await expectError(api('PUT', `/v1/queues/${'a'.repeat(201)}`, {}), 400, 'invalid_name');

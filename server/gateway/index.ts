@@ -9,7 +9,7 @@ import type { Webhooks } from '../webhooks';
 import { GatewayError, logErrorAnswer, toErrorEnvelope } from './errors';
 import { checkUrlText, sendJson } from './http';
 import { buildOpenApi } from './openapi';
-import { createRouter, makeRequest, type Route } from './router';
+import { createRouter, makeRequest, refuseUnknownQuery, type Route } from './router';
 import { consumeRoutes } from './routes-consume';
 import { deadLetterRoutes } from './routes-dead-letters';
 import { publishRoutes } from './routes-publish';
@@ -65,6 +65,7 @@ export function createGateway(options: GatewayOptions) {
       }
       const { route, params } = match(req.method ?? 'GET', url.pathname);
       checkUrlText(url.search, url.searchParams, params);
+      refuseUnknownQuery(route, url.searchParams);
       const request = makeRequest(req, res, params, url.searchParams, ctx, { actor: 'anonymous', limitKey: null, scopes: [] });
       // The one place access is checked: every route declares what it needs (router.ts).
       request.principal = await security.authorize(req, security.enabled ? await (route.access?.(request) ?? needs.admin) : needs.public);

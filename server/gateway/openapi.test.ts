@@ -18,6 +18,16 @@ describe.each(drivers)('scopes in the OpenAPI document on %s', (driver) => {
   });
   afterAll(async () => s.close());
 
+  it('lists the query parameters each operation reads (and nothing for those that read none)', () => {
+    const names = (method: string, path: string, where: string) =>
+      ((op(method, path) as unknown as { parameters: { name: string; in: string }[] }).parameters ?? []).filter((p) => p.in === where).map((p) => p.name);
+    expect(names('GET', '/v1/exchanges/{exchange}/log', 'query')).toEqual(['after', 'limit', 'key']);
+    expect(names('POST', '/v1/exchanges/{exchange}/messages', 'query')).toEqual(['key']);
+    expect(names('POST', '/v1/exchanges/{exchange}/request', 'query')).toEqual(['key', 'timeoutMs']);
+    expect(names('GET', '/v1/queues', 'query')).toEqual([]);
+    expect(names('GET', '/v1/exchanges/{exchange}/log', 'path')).toEqual(['exchange']);
+  });
+
   it('states each operation\'s scope with a bearer security requirement, from the route\'s own access need', () => {
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(op('POST', '/v1/exchanges/{exchange}/messages')).toMatchObject({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeNeed, type Need } from '../auth/scopes';
-import type { Request, Route } from './router';
+import { queryNames, type Request, type Route } from './router';
 
 const schemaOf = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
 
@@ -49,12 +49,10 @@ function security(route: Route) {
 export function buildOpenApi(routes: Route[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-      name: m[1],
-      in: 'path',
-      required: true,
-      schema: { type: 'string' },
-    }));
+    const params = [
+      ...[...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } })),
+      ...(queryNames(route) ?? []).map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+    ];
     const responses: Record<string, unknown> = {};
     for (const [status, schema] of Object.entries(route.responses)) {
       responses[status] = schema

@@ -54,6 +54,12 @@ export interface Route {
   rawBody?: boolean;
   responses: Record<number, z.ZodType | null>;
   /**
+   * The query parameters the route reads (a zod object's keys, or names): any other is 400
+   * validation_failed, so a misspelt `?routingkey=` is not silently ignored. `'any'` where the
+   * sender may add its own (inbound webhooks). A route without it takes none.
+   */
+  query?: z.ZodObject | readonly string[] | 'any';
+  /**
    * What the caller's key must cover (server/auth/scopes.ts). Checked in one place, the
    * gateway (index.ts), before `handle`; a route without it needs `admin`.
    */
@@ -207,3 +213,25 @@ export function makeRequest(
 }
 
 export type { ServerResponse };
+
+/** The query parameter names `route` reads; undefined when it takes any. */
+export function queryNames(route: Route): readonly string[] | undefined {
+  if (route.query === 'any') return undefined;
+  if (route.query === undefined) return [];
+  return Array.isArray(route.query) ? route.query : Object.keys((route.query as z.ZodObject).shape);
+}
+
+/** 400 validation_failed for the first query parameter `route` does not read, naming the ones it does. */
+export function refuseUnknownQuery(route: Route, query: URLSearchParams): void {
+  const names = queryNames(route);
+  if (!names) return;
+  for (const key of query.keys()) {
+    if (names.includes(key)) continue;
+    const takes = names.length === 0 ? 'takes no query parameters' : `takes ${names.join(', ')}`;
+    throw new GatewayError('validation_failed', `Unknown query parameter '${key}': ${route.method} ${route.path} ${takes}`, {
+      field: key,
+      issues: [{ path: key, message: 'unknown query parameter' }],
+      accepted: [...names],
+    });
+  }
+}

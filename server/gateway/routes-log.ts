@@ -18,6 +18,8 @@ const logQuerySchema = z
   })
   .strict();
 
+const depthQuerySchema = z.object({ from: isoDate.optional(), to: isoDate.optional() }).strict();
+
 const historyQuerySchema = z
   .object({
     from: isoDate.optional(),
@@ -41,6 +43,7 @@ export const logRoutes: Route[] = [
     method: 'GET',
     path: '/v1/exchanges/{exchange}/log',
     access: () => needs.monitoring,
+    query: logQuerySchema,
     tag,
     summary: 'Messages of an exchange in commit order with a monotonic seq; follow with after=nextAfter',
     responses: {
@@ -78,6 +81,7 @@ export const logRoutes: Route[] = [
     method: 'GET',
     path: '/v1/exchanges/{exchange}/history',
     access: () => needs.monitoring,
+    query: historyQuerySchema,
     tag,
     summary: 'Message volume over time (count and bytes per bucket), per routing key',
     responses: {
@@ -96,6 +100,7 @@ export const logRoutes: Route[] = [
     method: 'GET',
     path: '/v1/queues/{name}/depth',
     access: () => needs.monitoring,
+    query: depthQuerySchema,
     tag: 'Topology',
     summary: 'Depth samples of a queue over time (one per sampling interval)',
     responses: {
@@ -105,7 +110,7 @@ export const logRoutes: Route[] = [
       404: errorSchema,
     },
     async handle(r) {
-      const q = validate(z.object({ from: isoDate.optional(), to: isoDate.optional() }).strict(), queryObject(r.query));
+      const q = validate(depthQuerySchema, queryObject(r.query));
       const to = q.to ? new Date(q.to) : new Date();
       const from = q.from ? new Date(q.from) : new Date(to.getTime() - 3600_000);
       const samples = await r.ctx.broker.queueDepthHistory(r.params.name!, { from, to });

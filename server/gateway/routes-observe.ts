@@ -54,6 +54,7 @@ export const observeRoutes: Route[] = [
     method: 'GET',
     path: '/v1/messages',
     access: () => needs.monitoring,
+    query: messageQuerySchema,
     tag,
     summary: 'Search stored messages (newest first): correlationId, id, exchange, routingKey, queue, header=name:value, from, to; cursor pagination',
     responses: { 200: z.object({ messages: z.array(foundSchema), nextCursor: z.string().nullable() }), 400: errorSchema },

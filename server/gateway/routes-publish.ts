@@ -40,6 +40,7 @@ export const publishRoutes: Route[] = [
     method: 'POST',
     path: '/v1/exchanges/{exchange}/messages',
     access: (r) => needs.publish(r.params.exchange!),
+    query: ['key'],
     tag,
     summary: 'Publish one message; the body is stored as bytes with its Content-Type, metadata travels in headers',
     rawBody: true,
@@ -70,6 +71,8 @@ export const publishRoutes: Route[] = [
     method: 'POST',
     path: '/v1/exchanges/{exchange}/messages:batch',
     access: (r) => needs.publish(r.params.exchange!),
+    // the routing key of a CloudEvents batch's events that name none
+    query: ['key'],
     tag,
     summary:
       'Publish up to 1,000 messages in one request, all or nothing; or a CloudEvents batch (application/cloudevents-batch+json), one message per event',

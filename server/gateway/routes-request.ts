@@ -22,6 +22,7 @@ export const requestRoutes: Route[] = [
     method: 'POST',
     path: '/v1/exchanges/{exchange}/request',
     access: (r) => needs.publish(r.params.exchange!),
+    query: querySchema,
     tag: 'Request-reply',
     summary:
       "Publish the body with a new correlation ID and this gateway's reply queue as return address; answer with the reply " +

@@ -78,6 +78,7 @@ export const securityRoutes: Route[] = [
       }),
     },
     access: () => needs.admin,
+    query: auditQuerySchema,
     async handle(r) {
       const q = validate(auditQuerySchema, queryObject(r.query));
       const page = await r.ctx.security.audit.read({

@@ -100,6 +100,8 @@ export const webhookRoutes: Route[] = [
   {
     method: 'POST',
     path: '/v1/hooks/{name}',
+    // senders may add their own parameters to the URL they are given
+    query: 'any',
     tag,
     summary:
       'Receive a webhook: verified (401 signature_missing, signature_invalid, timestamp_out_of_tolerance), deduplicated by its webhook id, published, 202',
