@@ -5,6 +5,7 @@ import type { GroupCommit } from './group-commit';
 import { createGroupCommit } from './group-commit';
 import type { Handoff } from './handoff';
 import type { MemoryStore } from './memory/memory-store';
+import { MemoryDedup, type FirstPublish } from './memory/memory-dedup';
 import { checkMemoryRoom } from './memory/memory-room';
 import { checkHeaders, checkName, checkRoutingKey, checkStoredText } from './names';
 import { reportDeadAfter, type DeadLetterLog, type OnDead } from './pg/dead-letter';
@@ -48,6 +49,9 @@ const NONE_HANDED_OFF = new Set<string>();
 
 export const MAX_DELAY_MS = 7 * 86_400_000;
 
+/** Whether a message is written to the message store: it has a durable entry, or no queue took it (kept for the audit). */
+const inStore = (m: PreparedMessage) => m.durableQueues.length > 0 || m.queues.length === 0;
+
 /**
  * A batch message's error, naming the message and its field: `details.field` is the path in the
  * batch body (`messages.1.delayMs`), as a JSON field's error is (gateway/http.ts). A check that
@@ -74,8 +78,10 @@ export function traceIdOf(traceparent: string | undefined): string | undefined {
  */
 export class Publisher {
   private readonly commit: GroupCommit<{ messages: PreparedMessage[]; persistent: boolean; replicated: boolean }, Flushed>;
+  private readonly memoryKeys: MemoryDedup;
 
   constructor(private readonly deps: PublisherDeps) {
+    this.memoryKeys = new MemoryDedup(deps.dedupWindowMs, deps.memoryLimit);
     this.commit = createGroupCommit(
       async (items) => {
         const messages = items.flatMap((i) => i.messages);
@@ -202,21 +208,43 @@ export class Publisher {
   async publishBatch(inputs: PublishInput[], { batch = inputs.length > 1 }: { batch?: boolean } = {}): Promise<PublishResult[]> {
     const prepared = inputs.map((input, i) => this.prepare(input, batch ? i : undefined));
     this.checkMemoryRoom(prepared);
-    // Messages that only reach memory queues and carry no idempotency key never touch the database.
-    const needsDb = prepared.some((m) => m.durableQueues.length > 0 || m.idempotencyKey || m.queues.length === 0);
-    const { outcomes, handedOff }: Flushed = needsDb
-      ? await this.commit.submit({
-          messages: prepared,
-          persistent: prepared.some((m) => m.persistent),
+    // Messages that only reach memory queues are never written to the database; their
+    // idempotency keys are kept in memory with them (memory-dedup.ts), claimed now and given
+    // back if the batch fails. The others go through group commit: those with a durable entry,
+    // and those no queue took (kept for the audit).
+    const toStore = prepared.filter(inStore);
+    const firstPublish = new Map<PreparedMessage, FirstPublish>();
+    const claimed: PreparedMessage[] = [];
+    for (const m of prepared) {
+      if (inStore(m) || !m.idempotencyKey) continue;
+      const first = this.memoryKeys.claim(m.exchange, m.idempotencyKey, { id: m.id, correlationId: m.correlationId });
+      if (first) firstPublish.set(m, first);
+      else claimed.push(m);
+    }
+    let flushed: Flushed = { outcomes: [], handedOff: NONE_HANDED_OFF };
+    try {
+      if (toStore.length > 0) {
+        flushed = await this.commit.submit({
+          messages: toStore,
+          persistent: toStore.some((m) => m.persistent),
           // A replicated queue's guarantee is the queue's, so Hatoba-Persistent: false does not weaken it.
-          replicated: anyReplicated(this.deps.topology(), prepared.flatMap((m) => m.durableQueues)),
-        })
-      : { outcomes: prepared.map(() => ({ duplicateOf: null })), handedOff: NONE_HANDED_OFF };
+          replicated: anyReplicated(this.deps.topology(), toStore.flatMap((m) => m.durableQueues)),
+        });
+      }
+    } catch (e) {
+      for (const m of claimed) this.memoryKeys.release(m.exchange, m.idempotencyKey!, m.id);
+      throw e;
+    }
+    toStore.forEach((m, i) => {
+      const dup = flushed.outcomes[i]!.duplicateOf;
+      if (dup) firstPublish.set(m, { id: dup.id, correlationId: dup.correlationId ?? m.correlationId });
+    });
+    const { handedOff } = flushed;
     const topology = this.deps.topology();
     const touched = new Set<string>();
-    const results = prepared.map((m, i): PublishResult => {
-      const dup = outcomes[i]!.duplicateOf;
-      if (dup) return { id: dup.id, correlationId: dup.correlationId ?? m.correlationId, queues: [], duplicate: true };
+    const results = prepared.map((m): PublishResult => {
+      const dup = firstPublish.get(m);
+      if (dup) return { id: dup.id, correlationId: dup.correlationId, queues: [], duplicate: true };
       let stored: StoredMessage | undefined; // one object for every memory queue the message reaches
       for (const name of m.queues) {
         const queue = topology.queues.get(name);

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { message, sleep, startTestBroker, str, text, type TestBroker } from '../../../test/broker';
 import { depth, drain, expectCode, receiveOne, waitFor } from '../../../test/broker-helpers';
 import { drivers } from '../../../test/databases';
+import type { Db } from '../../../db/driver';
 import type { Broker } from '../api';
 import { createBroker } from '../broker';
 
@@ -155,13 +156,62 @@ describe.each(drivers)('memory tier on %s', (driver) => {
     expect(await depth(broker, 'live.dlq')).toEqual({ ready: 0, inFlight: 0, delayed: 0 });
   });
 
-  it('an idempotency key dedups memory-tier publishes too', async () => {
+  it('an idempotency key dedups memory-tier publishes too, in memory: nothing reaches the message store', async () => {
     const { broker } = t;
     await broker.declareQueue('live', { ...memory });
-    const a = await broker.publish(message('amq.default', 'live', 'one', { idempotencyKey: 'k' }));
+    await broker.declareQueue('kept', {});
+    const a = await broker.publish(message('amq.default', 'live', 'one', { idempotencyKey: 'k', correlationId: 'c-1' }));
     const b = await broker.publish(message('amq.default', 'live', 'two', { idempotencyKey: 'k' }));
-    expect(b).toMatchObject({ id: a.id, duplicate: true, queues: [] });
-    expect((await drain(broker, 'live')).map((d) => str(d.body))).toEqual(['one']);
+    expect(b).toEqual({ id: a.id, correlationId: 'c-1', duplicate: true, queues: [] });
+    // in one batch, beside a durable message: the memory-only one is still not stored
+    const [c, d, e] = await broker.publishBatch([
+      message('amq.default', 'live', 'three', { idempotencyKey: 'k2' }),
+      message('amq.default', 'kept', 'durable', { idempotencyKey: 'k3' }),
+      message('amq.default', 'live', 'again', { idempotencyKey: 'k2' }),
+    ]);
+    expect(e).toMatchObject({ id: c!.id, duplicate: true });
+    expect((await drain(broker, 'live')).map((m) => str(m.body))).toEqual(['one', 'three']);
+    const stored = await t.db.query<{ id: string }>('SELECT id FROM messages');
+    expect(stored.map((r) => r.id)).toEqual([d!.id]);
+    await expectCode(broker.getMessage(a.id), 'message_not_found');
+  });
+
+  it('a memory-tier idempotency key is forgotten with its message on a restart, and given back by a batch that failed', async () => {
+    await t.broker.stop();
+    let failStores = false;
+    const db: Db = {
+      ...t.db,
+      query: (text, params) => (failStores && text.includes('INSERT INTO messages') ? Promise.reject(new Error('disk full')) : t.db.query(text, params)),
+    };
+    let first: Broker | undefined = createBroker({ db, node: 'before-restart' });
+    let second: Broker | undefined;
+    try {
+      await first.start();
+      await first.declareQueue('live', { ...memory });
+      await first.declareQueue('kept', {});
+      // a batch whose durable message could not be stored fails as a whole and keeps no key
+      failStores = true;
+      await expect(
+        first.publishBatch([message('amq.default', 'live', 'lost', { idempotencyKey: 'k' }), message('amq.default', 'kept', 'x')]),
+      ).rejects.toThrow('disk full');
+      failStores = false;
+      expect(await depth(first, 'live')).toEqual({ ready: 0, inFlight: 0, delayed: 0 });
+      const sent = await first.publish(message('amq.default', 'live', 'before', { idempotencyKey: 'k' }));
+      expect(sent.duplicate).toBe(false);
+      await first.stop();
+      first = undefined;
+
+      second = createBroker({ db: t.db, node: 'after-restart' });
+      await second.start();
+      // the message is gone, so a producer retrying with the same key publishes it again
+      const retried = await second.publish(message('amq.default', 'live', 'after', { idempotencyKey: 'k' }));
+      expect(retried).toMatchObject({ duplicate: false, queues: ['live'] });
+      expect(retried.id).not.toBe(sent.id);
+      expect(str((await receiveOne(second, 'live')).body)).toBe('after');
+    } finally {
+      await first?.stop();
+      await second?.stop();
+    }
   });
 
   it('one message routed to both tiers is settled independently in each', async () => {
