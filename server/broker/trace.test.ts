@@ -104,6 +104,28 @@ describe.each(drivers)('traces on %s', (driver) => {
     expect(trace.events.find((e) => e.type === 'dead_lettered')!.detail).toMatchObject({ reason: 'rejected', lastError: 'bad body' });
   });
 
+  it('a replayed copy of a message sent to its own return address is no reply to it', async () => {
+    const { broker } = t;
+    await broker.declareQueue('answers', {});
+    // the message reaches its return address too, so a replay there is a copy (a new message)
+    await broker.bind({ exchange: 'orders', queue: 'answers', key: 'order.#' });
+    const original = await broker.publish(message('orders', 'order.paid', 'ask', { correlationId: 'trace-copy', replyTo: 'answers' }));
+    const d = await receiveOne(broker, 'billing');
+    await broker.nack('billing', [d.receipt], { requeue: false });
+    expect(await broker.replay('billing.dlq', { ids: [original.id], target: { queue: 'answers' } })).toMatchObject({ replayed: 1 });
+    const trace = await broker.trace('trace-copy');
+    const copy = trace.messages.find((m) => m.id !== original.id)!;
+    expect(copy).toMatchObject({ replayOf: original.id, routedTo: ['answers'] });
+    expect(trace.events.filter((e) => e.type === 'replied')).toEqual([]);
+    // a real reply is still one (to the request, and to its copy, which asked the same)
+    const answer = await broker.publish(message('amq.default', 'answers', 'answer', { correlationId: 'trace-copy' }));
+    const replied = (await broker.trace('trace-copy')).events.filter((e) => e.type === 'replied');
+    expect(replied.map((e) => [e.messageId, e.detail])).toEqual([
+      [original.id, { replyId: answer.id }],
+      [copy.id, { replyId: answer.id }],
+    ]);
+  });
+
   it('links a request to its reply with a replied event', async () => {
     const { broker } = t;
     await broker.declareQueue('rpc', {});
