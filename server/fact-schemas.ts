@@ -45,11 +45,16 @@ export const apiKeySchema = z.object({
 /** What a dead-letter replay answers (broker/replay-checks.ts, ReplayResult). */
 export const replayResultSchema = z.object({
   replayed: z.number().int(),
-  /** Dead letters the replay matched but left in the DLQ: per origin queue that is gone or now of the other tier, and those an exchange routed nowhere. */
+  /**
+   * Dead letters the replay matched but left in the DLQ: per origin queue that is gone or now of the other tier, and those an exchange routed nowhere.
+   * Of the ids asked for (empty without ids): those not in the DLQ, and those a consumer holds now; both stay as they are.
+   */
   skipped: z.object({
     originMissing: z.record(z.string(), z.number().int()),
     originOtherTier: z.record(z.string(), z.number().int()),
     unroutable: z.number().int(),
+    notFound: z.array(z.string()),
+    leased: z.array(z.string()),
   }),
   /** The replay stopped at its limit (10,000 a call on the database): more may match; send it again. */
   more: z.boolean(),

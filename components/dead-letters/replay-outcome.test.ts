@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { replayOutcome, type ReplayAnswer } from './replay-outcome';
 
-const none = { originMissing: {}, originOtherTier: {}, unroutable: 0 };
+const none = { originMissing: {}, originOtherTier: {}, unroutable: 0, notFound: [], leased: [] };
 const answer = (r: Partial<ReplayAnswer>): ReplayAnswer => ({ replayed: 0, skipped: none, more: false, ...r });
 
 describe('replayOutcome', () => {
@@ -11,7 +11,7 @@ describe('replayOutcome', () => {
   });
 
   it('says which dead letters stayed and why', () => {
-    const r = answer({ replayed: 2, skipped: { originMissing: { gone: 2, old: 1 }, originOtherTier: { fast: 1 }, unroutable: 4 } });
+    const r = answer({ replayed: 2, skipped: { ...none, originMissing: { gone: 2, old: 1 }, originOtherTier: { fast: 1 }, unroutable: 4 } });
     expect(replayOutcome(r).text).toBe(
       'Replayed 2 messages: they are back in their queues with attempts reset. ' +
         "3 messages stayed in the DLQ: their origin queue 'gone', 'old' no longer exist. " +
@@ -19,6 +19,19 @@ describe('replayOutcome', () => {
         '4 messages stayed in the DLQ: the exchange routed them to no queue.',
     );
     expect(replayOutcome(answer({ skipped: { ...none, unroutable: 1 } })).tone).toBe('error');
+  });
+
+  it('says which of the ids asked for a consumer holds and which were no longer in the DLQ', () => {
+    const r = answer({ replayed: 1, skipped: { ...none, leased: ['a', 'b'], notFound: ['c'] } });
+    expect(replayOutcome(r, 'orders').text).toBe(
+      'Replayed 1 message: it is back in orders with attempts reset. ' +
+        '2 messages stayed in the DLQ: a consumer holds them now. ' +
+        '1 message was no longer in the DLQ: replayed, discarded or acked by a consumer meanwhile.',
+    );
+    expect(replayOutcome(answer({ skipped: { ...none, leased: ['a'] } }))).toEqual({ tone: 'error', text: '1 message stayed in the DLQ: a consumer holds it now.' });
+    expect(replayOutcome(answer({ skipped: { ...none, notFound: ['a', 'b'] } })).text).toBe(
+      '2 messages were no longer in the DLQ: replayed, discarded or acked by a consumer meanwhile.',
+    );
   });
 
   it('asks for another replay when one stopped at its limit', () => {

@@ -3,6 +3,7 @@ import { possibleDeadLetterQueues } from './dead-letter-targets';
 import { checkRoutingKey, DEFAULT_EXCHANGE } from './names';
 import { checkUserQueue } from './topology-checks';
 import type { HistoryTarget } from './pg/exchange-replay';
+import type { IdSkips } from './replay-ids';
 import type { TopologySnapshot } from './route';
 import type { Queue, ReplayRequest } from './types';
 
@@ -97,10 +98,21 @@ export function refuseDeadLetterQueueTarget(topology: TopologySnapshot, queue: s
   );
 }
 
-/** A named target queue of a DLQ replay: not a dead-letter queue, and of the DLQ's own tier. */
+/** A named target of a replay (a queue, or an exchange) must exist: 404 replay_target_not_found, on either tier, rather than a replay that moves none. */
+export function checkReplayTargetExists(topology: TopologySnapshot, target: ReplayRequest['target']): void {
+  if (target && typeof target === 'object' && 'queue' in target && !topology.queues.has(target.queue)) {
+    throw new BrokerError('replay_target_not_found', `Replay target queue '${target.queue}' does not exist`, { queue: target.queue });
+  }
+  if (target && typeof target === 'object' && 'exchange' in target && !topology.exchanges.has(target.exchange)) {
+    throw new BrokerError('replay_target_not_found', `Replay target exchange '${target.exchange}' does not exist`, { exchange: target.exchange });
+  }
+}
+
+/** A named target of a DLQ replay: one that exists, not a dead-letter queue, and of the DLQ's own tier. */
 export function checkReplayTarget(topology: TopologySnapshot, dlq: Queue, target: ReplayRequest['target']): void {
   checkUserQueue(dlq.name, 'replayed from');
   if (target && typeof target === 'object' && 'queue' in target) checkUserQueue(target.queue, 'replayed into');
+  checkReplayTargetExists(topology, target);
   const named = target && typeof target === 'object' && 'queue' in target ? topology.queues.get(target.queue) : undefined;
   if (!named) return;
   refuseDeadLetterQueueTarget(topology, named.name);
@@ -131,10 +143,13 @@ export function skipOrigin(skips: ReplaySkips, topology: TopologySnapshot, queue
   map.set(queue, (map.get(queue) ?? 0) + 1);
 }
 
-/** What a replay answers: how many moved, how many it matched but left, and whether it stopped at its limit. */
+/**
+ * What a replay answers: how many moved, how many it matched but left, the ids asked for that it
+ * could not take (replay-ids.ts; empty without `ids`), and whether it stopped at its limit.
+ */
 export interface ReplayResult {
   replayed: number;
-  skipped: { originMissing: Record<string, number>; originOtherTier: Record<string, number>; unroutable: number };
+  skipped: { originMissing: Record<string, number>; originOtherTier: Record<string, number>; unroutable: number } & IdSkips;
   /** True when the replay stopped at its limit (REPLAY_LIMIT a call on the database): more may match; call again. */
   more: boolean;
 }
@@ -145,7 +160,13 @@ export const REPLAY_LIMIT = 10_000;
 export function replayResult(replayed: number, skips: ReplaySkips, more: boolean): ReplayResult {
   return {
     replayed,
-    skipped: { originMissing: Object.fromEntries(skips.originMissing), originOtherTier: Object.fromEntries(skips.originOtherTier), unroutable: skips.unroutable },
+    skipped: {
+      originMissing: Object.fromEntries(skips.originMissing),
+      originOtherTier: Object.fromEntries(skips.originOtherTier),
+      unroutable: skips.unroutable,
+      notFound: [],
+      leased: [],
+    },
     more,
   };
 }

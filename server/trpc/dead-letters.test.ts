@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drivers } from '../../test/databases';
+import { uuidv7 } from '../broker/ids';
 import { sleep, startTestBroker, type TestBroker } from '../../test/broker';
 import { declareOrdersToWork, rejectIntoWorkDlq } from '../../test/broker-helpers';
 import { consoleCaller, type ConsoleCaller } from '../../test/console-caller';
@@ -89,6 +90,18 @@ describe.each(drivers)('dead-letter pages on %s', (driver) => {
         expect(page.matching).toBe(4);
         expect(page.messages.find((m) => m.id === held!.id)?.state).toBe('in_flight');
         expect(await api.deadLetters.replay({ dlq: 'work.dlq', all: true })).toMatchObject({ replayed: 4 });
+      });
+
+      it('names the ids it could not replay: held by a consumer, or not in the DLQ', async () => {
+        const died = await fiveDead(durability);
+        const [held] = await t.broker.receive('work.dlq', { max: 1, waitMs: 0, visibilityMs: 60_000 });
+        const free = died.find((id) => id !== held!.id)!;
+        const ghost = uuidv7();
+        expect(await api.deadLetters.replay({ dlq: 'work.dlq', ids: [free, held!.id, ghost] })).toEqual({
+          replayed: 1,
+          skipped: { originMissing: {}, originOtherTier: {}, unroutable: 0, notFound: [ghost], leased: [held!.id] },
+          more: false,
+        });
       });
     });
   }

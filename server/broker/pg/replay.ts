@@ -1,11 +1,11 @@
 import { uuidv7 } from '../ids';
 import type { Sql } from '../../../db/driver';
 import { jsonValue } from '../../../db/driver';
-import { BrokerError } from '../errors';
 import { route, type TopologySnapshot } from '../route';
 import { anyReplicated, inDatabase, REPLICATED_COMMIT, tierOf } from '../tiers';
 import type { Death, ReplayRequest } from '../types';
-import { checkReplayTargetKey, noSkips, REPLAY_LIMIT, replayResult, skipOrigin, throwIfOnlyMissingOrigins, type ReplayResult } from '../replay-checks';
+import { checkReplayTargetExists, checkReplayTargetKey, noSkips, REPLAY_LIMIT, replayResult, skipOrigin, throwIfOnlyMissingOrigins, type ReplayResult } from '../replay-checks';
+import { idSkipsOf, withIdSkips } from '../replay-ids';
 import { enforceMaxLength, type DeadLetterLog } from './dead-letter';
 import { messageInsertMany, type PreparedMessage } from './message-insert';
 import { notifyReady } from './notify';
@@ -22,6 +22,7 @@ import { MESSAGE_COLUMNS, rowToMessage } from './rows';
  * counted in the answer; at most REPLAY_LIMIT move in one call (`more` says when more may match).
  * `filter.arrivedBy` (a preview's `readAt`, milliseconds) leaves entries that arrived in the DLQ
  * after that millisecond: a replay confirmed from a preview moves no more than the preview saw.
+ * Ids asked for that are not in the DLQ, or that a consumer holds, are named in the answer.
  */
 export async function deadLetterReplay(
   q: Sql,
@@ -30,14 +31,7 @@ export async function deadLetterReplay(
   const { request: r, topology } = p;
   const target = r.target ?? 'origin';
   checkReplayTargetKey(target);
-  if (typeof target === 'object' && 'queue' in target && !topology.queues.has(target.queue)) {
-    throw new BrokerError('replay_target_not_found', `Replay target queue '${target.queue}' does not exist`, { queue: target.queue });
-  }
-  if (typeof target === 'object' && 'exchange' in target && !topology.exchanges.has(target.exchange)) {
-    throw new BrokerError('replay_target_not_found', `Replay target exchange '${target.exchange}' does not exist`, {
-      exchange: target.exchange,
-    });
-  }
+  checkReplayTargetExists(topology, target);
   const f = r.filter ?? {};
   const rows = await q.query(
     `SELECT e.id AS entry_id, e.death, ${MESSAGE_COLUMNS}
@@ -53,6 +47,8 @@ export async function deadLetterReplay(
      FOR UPDATE OF e SKIP LOCKED`,
     [p.dlq, r.ids ?? null, f.routingKey ?? null, f.error ?? null, f.from ?? null, f.to ?? null, REPLAY_LIMIT + 1, f.arrivedBy ?? null],
   );
+  // Read after the rows are locked, so an id asked for that a consumer took meanwhile counts as leased.
+  const ids = idSkipsOf(r.ids, await entriesOfIds(q, p.dlq, r.ids));
   const more = rows.length > REPLAY_LIMIT;
   if (more) rows.length = REPLAY_LIMIT;
   const moved: { entryId: number; messageId: string; to: string[]; newId: string | null }[] = [];
@@ -104,7 +100,7 @@ export async function deadLetterReplay(
     }
   }
   throwIfOnlyMissingOrigins(moved.length, skips, p.dlq);
-  if (moved.length === 0) return replayResult(0, skips, more);
+  if (moved.length === 0) return withIdSkips(replayResult(0, skips, more), ids);
   // Known only now: out of a replicated DLQ, or into a replicated queue, the move waits for the standby.
   if (anyReplicated(topology, [p.dlq, ...moved.flatMap((m) => m.to)])) await q.query(REPLICATED_COMMIT);
   await q.query('DELETE FROM queue_entries WHERE id = ANY($1::int8[])', [moved.map((m) => m.entryId)]);
@@ -128,7 +124,17 @@ export async function deadLetterReplay(
      SELECT 'replayed', m, $2, $3, d FROM unnest($1::uuid[], $4::text[]::jsonb[]) AS t(m, d)`,
     [moved.map((m) => m.messageId), p.dlq, p.node, moved.map((m) => JSON.stringify({ to: m.to, newMessageId: m.newId }))],
   );
-  return replayResult(moved.length, skips, more);
+  return withIdSkips(replayResult(moved.length, skips, more), ids);
+}
+
+/** The DLQ's entries of the ids asked for (by the id as asked), and whether a consumer holds each now. */
+async function entriesOfIds(q: Sql, dlq: string, ids: string[] | undefined): Promise<{ id: string; leased: boolean }[]> {
+  if (!ids) return [];
+  return q.query<{ id: string; leased: boolean }>(
+    `SELECT t.id, (e.lease IS NOT NULL AND e.visible_at > now()) AS leased
+     FROM unnest($2::text[]) AS t(id) JOIN queue_entries e ON e.queue = $1 AND e.message_id = t.id::uuid`,
+    [dlq, ids],
+  );
 }
 
 /** Which (queue, message) pairs an unchanged replay would write already exist, as `queue\u0000messageId`. */
