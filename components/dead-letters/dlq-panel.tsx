@@ -190,10 +190,10 @@ export function DlqPanel({
               <p className="small" style={{ margin: 0, marginRight: 'auto' }} aria-live="polite" data-testid="replay-preview">
                 {filtering ? (
                   <>
-                    <strong>{formatCount(plan.moves)}</strong> of {formatCount(total)} match this filter, in the whole queue
+                    <strong>{formatCount(plan.moves)}</strong> of {formatCount(total)} match this filter, in the whole queue.
                   </>
                 ) : (
-                  <>No filter: a replay of all moves <strong>{formatCount(plan.moves)}</strong> {plural(plan.moves, 'message')}, on every page</>
+                  <>No filter: a replay of all moves <strong>{formatCount(plan.moves)}</strong> {plural(plan.moves, 'message')}, on every page.</>
                 )}
                 {plan.notes.map((n) => (
                   <span key={n} className="muted"> {n}</span>
