@@ -1,32 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { HEAD_LENGTH, arrowTo, comesFromAbove, parsePath, pointAt } from './timeline-arrows';
+import { HEAD_LENGTH, arrowTo, comesFromAbove, pointAt, segmentsOf } from './timeline-arrows';
 import { labelY, liftLabels } from './timeline-lift';
-import { corridorRoute, routePath, sCurve } from './timeline-links';
+import { corridorRoute, sCurve, type LinkRoute } from './timeline-links';
 
 const distance = (a: { x: number; y: number }, b: { x: number; y: number }) => Math.hypot(a.x - b.x, a.y - b.y);
-const end = (d: string) => {
-  const segs = parsePath(d);
-  return segs[segs.length - 1]!.to;
-};
+const end = (r: LinkRoute) => r.segments[r.segments.length - 1]!.to;
 
 describe('arrowTo', () => {
   it('puts the tip on the dot’s edge and ends the line at the head’s base, on a straight link', () => {
-    const a = arrowTo('M 0 0 L 100 0', 8);
+    const a = arrowTo({ from: { x: 0, y: 0 }, segments: [{ to: { x: 100, y: 0 } }] }, 8);
     expect(a.tip.x).toBeCloseTo(91, 1);
     expect(a.tip.y).toBeCloseTo(0, 5);
-    expect(end(a.path).x).toBeCloseTo(91 - HEAD_LENGTH, 1);
+    expect(a.path).toBe(`M 0 0 L ${91 - HEAD_LENGTH} 0`);
+    expect(end(a.route).x).toBeCloseTo(91 - HEAD_LENGTH, 1);
     expect(a.head.split(' ')).toHaveLength(3);
   });
 
   it('follows an S-curve: the tip is the radius and a pixel from the centre, pointing along the curve', () => {
     const to = { x: 300, y: 144 };
-    const a = arrowTo(routePath(sCurve({ x: 100, y: 0 }, to)), 6);
+    const a = arrowTo(sCurve({ x: 100, y: 0 }, to), 6);
     expect(distance(a.tip, to)).toBeCloseTo(7, 0);
     // An S-curve arrives level.
     expect(a.direction.x).toBeGreaterThan(0.9);
     expect(comesFromAbove(a)).toBe(false);
     // The cut path keeps the same start and stays on the original curve.
-    const segs = parsePath(a.path);
+    const segs = segmentsOf(a.route);
     expect(segs[0]!.from).toEqual({ x: 100, y: 0 });
     expect(distance(pointAt(segs[segs.length - 1]!, 1), to)).toBeGreaterThan(7 + HEAD_LENGTH - 1);
   });
@@ -38,7 +36,7 @@ describe('arrowTo', () => {
     // A dot on the lane centre line in between forces a turn down the target's column.
     const route = corridorRoute(from, to, [{ x: 368, y: 180, r: 8 }, { x: 424, y: 180, r: 8 }], grid);
     expect(route).not.toBeNull();
-    const a = arrowTo(routePath(route!), 8);
+    const a = arrowTo(route!, 8);
     expect(distance(a.tip, to)).toBeCloseTo(9, 0);
     expect(Math.abs(a.direction.x) + Math.abs(a.direction.y)).toBeGreaterThan(0.99);
   });

@@ -1,17 +1,15 @@
+import { routePath, type LinkRoute, type Point } from './timeline-links';
+
 /**
  * Arrowheads that end at the edge of the step they point to, not under its dot or on its label.
- * timeline.ts gives each link's path ending at the dot's centre; the end is cut back so the tip
+ * timeline.ts gives each link's route ending at the dot's centre; the end is cut back so the tip
  * of a separately drawn head touches the dot's edge. The head is drawn above the steps' labels,
  * and a label that an arrow comes down onto moves up a row when that row is free.
  * Pure geometry, tested in timeline-arrows.test.ts.
  */
 
-export interface Pt {
-  x: number;
-  y: number;
-}
-
-type Seg = { from: Pt; c1?: Pt; c2?: Pt; to: Pt };
+/** A route's segment with its start: a line, or a cubic curve when it has control points. */
+type Seg = { from: Point; c1?: Point; c2?: Point; to: Point };
 
 /** Length of a head along the link, and its half width, in px. */
 export const HEAD_LENGTH = 8;
@@ -19,30 +17,19 @@ export const HEAD_HALF_WIDTH = 4;
 /** Room between the tip and the dot's edge. */
 const TIP_GAP = 1;
 
-/** The segments of a path made of M, L and C commands (as routePath in timeline-links.ts writes them). */
-export function parsePath(d: string): Seg[] {
-  const tokens = d.match(/[MLC]|-?\d*\.?\d+(?:e-?\d+)?/gi) ?? [];
-  const segs: Seg[] = [];
-  let at: Pt = { x: 0, y: 0 };
-  let k = 0;
-  const num = () => Number(tokens[k++]);
-  const pt = () => ({ x: num(), y: num() });
-  while (k < tokens.length) {
-    const cmd = tokens[k++];
-    if (cmd === 'M') at = pt();
-    else if (cmd === 'L') segs.push({ from: at, to: (at = pt()) });
-    else if (cmd === 'C') {
-      const c1 = pt();
-      const c2 = pt();
-      segs.push({ from: at, c1, c2, to: (at = pt()) });
-    } else return segs;
-  }
-  return segs;
+/** The route's segments, each with the point it starts from. */
+export function segmentsOf(r: LinkRoute): Seg[] {
+  let at = r.from;
+  return r.segments.map((s) => {
+    const seg = { from: at, ...s };
+    at = s.to;
+    return seg;
+  });
 }
 
-const lerp = (a: Pt, b: Pt, t: number): Pt => ({ x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t });
+const lerp = (a: Point, b: Point, t: number): Point => ({ x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t });
 
-export function pointAt(s: Seg, t: number): Pt {
+export function pointAt(s: Seg, t: number): Point {
   if (!s.c1 || !s.c2) return lerp(s.from, s.to, t);
   const [a, b, c] = [lerp(s.from, s.c1, t), lerp(s.c1, s.c2, t), lerp(s.c2, s.to, t)];
   return lerp(lerp(a, b, t), lerp(b, c, t), t);
@@ -56,10 +43,10 @@ function cut(s: Seg, t: number): Seg {
   return { from: s.from, c1: a, c2: ab, to: lerp(ab, bc, t) };
 }
 
-const dist = (a: Pt, b: Pt) => Math.hypot(a.x - b.x, a.y - b.y);
+const dist = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);
 
 /** The last t at which the segment is `d` away from `p` (searching back from its end, where it is nearer). */
-function tAtDistance(s: Seg, p: Pt, d: number, hi = 1): number {
+function tAtDistance(s: Seg, p: Point, d: number, hi = 1): number {
   let lo = 0;
   if (dist(pointAt(s, lo), p) < d) return 0;
   for (let i = 0; i < 40; i++) {
@@ -70,27 +57,31 @@ function tAtDistance(s: Seg, p: Pt, d: number, hi = 1): number {
   return lo;
 }
 
-const fmt = (n: number) => String(Math.round(n * 10) / 10);
-const write = (segs: Seg[]) =>
-  segs.length === 0
-    ? ''
-    : [`M ${fmt(segs[0]!.from.x)} ${fmt(segs[0]!.from.y)}`, ...segs.map((s) => (s.c1 && s.c2 ? `C ${fmt(s.c1.x)} ${fmt(s.c1.y)}, ${fmt(s.c2.x)} ${fmt(s.c2.y)}, ${fmt(s.to.x)} ${fmt(s.to.y)}` : `L ${fmt(s.to.x)} ${fmt(s.to.y)}`))].join(' ');
+const round = (p: Point): Point => ({ x: Math.round(p.x * 10) / 10, y: Math.round(p.y * 10) / 10 });
+/** The segments back as a route (to a tenth of a pixel: the SVG path stays short). */
+const routeOf = (segs: Seg[]): LinkRoute => ({
+  from: round(segs[0]!.from),
+  segments: segs.map((s) => (s.c1 && s.c2 ? { c1: round(s.c1), c2: round(s.c2), to: round(s.to) } : { to: round(s.to) })),
+});
 
 export interface ArrowedLink {
-  /** The path, ending at the head's base. */
+  /** The route, ending at the head's base, and the same as an SVG path. */
+  route: LinkRoute;
   path: string;
   /** The head, as an SVG polygon's points: tip first. */
   head: string;
-  tip: Pt;
+  tip: Point;
   /** Unit vector along the link at the tip. */
-  direction: Pt;
+  direction: Point;
 }
 
-/** Cuts a link's path (ending at the centre of a dot of radius `r`) so its head's tip touches the dot's edge. */
-export function arrowTo(d: string, r: number): ArrowedLink {
-  const segs = parsePath(d);
+const fmt = (n: number) => String(Math.round(n * 10) / 10);
+
+/** Cuts a link's route (ending at the centre of a dot of radius `r`) so its head's tip touches the dot's edge. */
+export function arrowTo(route: LinkRoute, r: number): ArrowedLink {
+  const segs = segmentsOf(route);
   const last = segs[segs.length - 1];
-  if (!last) return { path: d, head: '', tip: { x: 0, y: 0 }, direction: { x: 1, y: 0 } };
+  if (!last) return { route, path: routePath(route), head: '', tip: { x: 0, y: 0 }, direction: { x: 1, y: 0 } };
   const centre = last.to;
   const tTip = tAtDistance(last, centre, r + TIP_GAP);
   const tip = pointAt(last, tTip);
@@ -102,7 +93,8 @@ export function arrowTo(d: string, r: number): ArrowedLink {
   const b = { x: tip.x - direction.x * HEAD_LENGTH, y: tip.y - direction.y * HEAD_LENGTH };
   const n = { x: -direction.y * HEAD_HALF_WIDTH, y: direction.x * HEAD_HALF_WIDTH };
   const head = [tip, { x: b.x + n.x, y: b.y + n.y }, { x: b.x - n.x, y: b.y - n.y }].map((p) => `${fmt(p.x)},${fmt(p.y)}`).join(' ');
-  return { path: write([...segs.slice(0, -1), cut(last, tBase)]), head, tip, direction };
+  const cutRoute = routeOf([...segs.slice(0, -1), cut(last, tBase)]);
+  return { route: cutRoute, path: routePath(cutRoute), head, tip, direction };
 }
 
 /** Whether an arrow comes down onto its dot from above (through where the dot's label is written). */

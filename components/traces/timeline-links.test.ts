@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { dotRadius, layoutTimeline, linkPath, type Timeline, type TimelineEventInput } from './timeline';
+import { dotRadius, layoutTimeline, linkRoute, type Timeline, type TimelineEventInput } from './timeline';
 import { LINK_MARGIN, clearance, corridorRoute, routeLink, routePath, sCurve, sampleRoute, type LinkRoute, type Obstacle, type RouteGrid } from './timeline-links';
 
 const T = (ms: number) => new Date(Date.UTC(2025, 0, 1) + ms).toISOString();
 const ev = (ms: number, type: string, queue: string | null, extra: Partial<TimelineEventInput> = {}): TimelineEventInput => ({
   at: T(ms), type, messageId: 'm1', exchange: 'orders', queue, attempt: null, detail: null, ...extra,
 });
-
-/** Reads a path back as a route: what the timeline draws is what is measured. */
-function parsePath(d: string): LinkRoute {
-  const n = d.replace(/,/g, ' ').trim().split(/\s+/);
-  const num = (k: number) => Number(n[k]);
-  const route: LinkRoute = { from: { x: num(1), y: num(2) }, segments: [] };
-  for (let k = 3; k < n.length; ) {
-    if (n[k] === 'L') {
-      route.segments.push({ to: { x: num(k + 1), y: num(k + 2) } });
-      k += 3;
-    } else if (n[k] === 'C') {
-      route.segments.push({ c1: { x: num(k + 1), y: num(k + 2) }, c2: { x: num(k + 3), y: num(k + 4) }, to: { x: num(k + 5), y: num(k + 6) } });
-      k += 7;
-    } else throw new Error(`unexpected ${n[k]} in ${d}`);
-  }
-  return route;
-}
 
 /** For each link between lanes: how close its drawn path comes to a dot other than its own two ends. */
 function linkClearances(t: Timeline) {
@@ -31,7 +14,7 @@ function linkClearances(t: Timeline) {
     .filter((l) => byKey.get(l.from)!.y !== byKey.get(l.to)!.y)
     .map((l) => {
       const others: Obstacle[] = t.items.filter((i) => i.key !== l.from && i.key !== l.to).map((i) => ({ x: i.x, y: i.y, r: dotRadius(i.type) }));
-      return { link: l, drawn: clearance(parsePath(l.path), others), plain: clearance(parsePath(linkPath(byKey.get(l.from)!, byKey.get(l.to)!)), others) };
+      return { link: l, drawn: clearance(l.route, others), plain: clearance(linkRoute(byKey.get(l.from)!, byKey.get(l.to)!), others) };
     });
 }
 
@@ -62,7 +45,7 @@ describe('the timeline draws links clear of other steps', () => {
     expect(link.plain).toBeLessThan(0);
     expect(link.drawn).toBeGreaterThanOrEqual(LINK_MARGIN);
     // It still runs from the routing step to the delivery.
-    const drawn = parsePath(link.link.path);
+    const drawn = link.link.route;
     expect(drawn.from).toEqual({ x: routed.x, y: routed.y });
     expect(drawn.segments.at(-1)!.to).toEqual({ x: deliveredB.x, y: deliveredB.y });
   });
@@ -86,7 +69,7 @@ describe('the timeline draws links clear of other steps', () => {
     expect(all.length).toBeGreaterThanOrEqual(6);
     // The plain curves did run through dots here; the drawn ones do not.
     expect(all.some((c) => c.plain < 0)).toBe(true);
-    for (const c of all) expect(c.drawn, `${c.link.from} → ${c.link.to}: ${c.link.path}`).toBeGreaterThanOrEqual(LINK_MARGIN);
+    for (const c of all) expect(c.drawn, `${c.link.from} → ${c.link.to}: ${routePath(c.link.route)}`).toBeGreaterThanOrEqual(LINK_MARGIN);
   });
 
   it('keeps a fan-out clear of the staircase of first deliveries, each queue one column further', () => {
@@ -107,7 +90,7 @@ describe('the timeline draws links clear of other steps', () => {
     const t = layoutTimeline(fanOut);
     const byKey = new Map(t.items.map((i) => [i.key, i]));
     const first = t.links.find((l) => byKey.get(l.to)!.lane === 'queue:a')!;
-    expect(first.path).toBe(linkPath(byKey.get(first.from)!, byKey.get(first.to)!));
+    expect(first.route).toEqual(linkRoute(byKey.get(first.from)!, byKey.get(first.to)!));
   });
 });
 

@@ -4,7 +4,7 @@
  * routing microseconds apart must both stay readable), links between lanes for routing, dead
  * lettering, replay and request → reply. Pure: the .tsx only draws what this returns.
  */
-import { routeLink, routePath, sCurve } from './timeline-links';
+import { routeLink, routePath, sCurve, type LinkRoute } from './timeline-links';
 import { LABEL_CHAR_PX, NOTE_CHAR_PX, placeTexts } from './timeline-labels';
 
 export interface TimelineEventInput {
@@ -66,8 +66,8 @@ export interface TimelineLink {
   from: string;
   to: string;
   kind: 'route' | 'dead_letter' | 'replay' | 'reply';
-  /** The SVG path drawn, clear of every other step's dot (timeline-links.ts). */
-  path: string;
+  /** The route drawn (as an SVG path by timeline-arrows.ts), clear of every other step's dot (timeline-links.ts). */
+  route: LinkRoute;
 }
 
 export interface Timeline {
@@ -169,7 +169,7 @@ export function layoutTimeline(
   const events = [...input.events].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   const messages = new Map(input.messages.map((m) => [m.id, m]));
   const steps: Step[] = [];
-  const links: Omit<TimelineLink, 'path'>[] = [];
+  const links: Omit<TimelineLink, 'route'>[] = [];
   // The step that a later event of the same message in a lane continues from (route links).
   const awaiting = new Map<string, { key: string; kind: TimelineLink['kind'] }>(); // `${messageId}|${queue}` → the step that sent it there
   const publishedStep = new Map<string, string>(); // messageId → key of its published step
@@ -313,7 +313,7 @@ export function layoutTimeline(
     const to = byKey.get(l.to);
     if (!from || !to) return [];
     const others = dots.filter((d) => d.key !== l.from && d.key !== l.to);
-    return [{ ...l, path: routePath(routeLink(from, to, others, grid)) }];
+    return [{ ...l, route: routeLink({ x: from.x, y: from.y }, { x: to.x, y: to.y }, others, grid) }];
   });
 
   const last = events[events.length - 1];
@@ -333,9 +333,14 @@ export function layoutTimeline(
 /** The radius of a step's dot as trace-timeline.tsx draws it: an arrival is the smaller. */
 export const dotRadius = (type: string) => (type === 'arrived' ? 6 : 8);
 
-/** A link as the plain SVG path, heedless of other dots: straight within a lane, an S-curve between lanes. Links are drawn along `TimelineLink.path`. */
+/** A link as the plain SVG path, heedless of other dots: straight within a lane, an S-curve between lanes. Links are drawn along `TimelineLink.route`. */
 export function linkPath(from: Pick<TimelineItem, 'x' | 'y'>, to: Pick<TimelineItem, 'x' | 'y'>): string {
-  return routePath(sCurve({ x: from.x, y: from.y }, { x: to.x, y: to.y }));
+  return routePath(linkRoute(from, to));
+}
+
+/** linkPath's route. */
+export function linkRoute(from: Pick<TimelineItem, 'x' | 'y'>, to: Pick<TimelineItem, 'x' | 'y'>): LinkRoute {
+  return sCurve({ x: from.x, y: from.y }, { x: to.x, y: to.y });
 }
 
 /**

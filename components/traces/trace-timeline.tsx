@@ -31,7 +31,7 @@ export function TraceTimeline({
   // Links end at their dot's edge, with heads drawn over the labels (timeline-arrows.ts).
   const { arrows, rows, altLanes } = useMemo(() => {
     const byKey = new Map(timeline.items.map((i) => [i.key, i]));
-    const arrows = timeline.links.map((l) => ({ kind: l.kind, to: l.to, ...arrowTo(l.path, dotRadius(byKey.get(l.to)?.type ?? '')) }));
+    const arrows = timeline.links.map((l) => ({ kind: l.kind, to: l.to, ...arrowTo(l.route, dotRadius(byKey.get(l.to)?.type ?? '')) }));
     const rows = liftLabels(timeline.items, new Set(arrows.filter(comesFromAbove).map((a) => a.to)));
     const altLanes = new Set(timeline.lanes.filter((_, i) => i % 2 === 1).map((l) => l.key));
     return { arrows, rows, altLanes };
