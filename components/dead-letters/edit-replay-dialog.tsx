@@ -5,6 +5,7 @@ import type { BrowsedMessage } from '@/server/trpc/schemas';
 import { base64ToBytes, formatBody } from '../messages/body-format';
 import { headerLines, parseHeaderLines } from './replay-selection';
 import { FieldErrors } from '../ui/field-errors';
+import { formatTimestamp, shortId } from '../ui/format';
 import { jsonBodyProblem } from '../ui/json-body';
 
 type Edit = { body?: { text: string; contentType: string }; headers?: Record<string, string> };
@@ -52,6 +53,11 @@ export function EditReplayDialog({
     <dialog ref={ref} className="dialog dialog--wide" aria-labelledby={`${id}-t`} onCancel={(e) => (e.preventDefault(), onCancel())}>
       <form className="form" onSubmit={submit}>
         <h2 id={`${id}-t`}>Edit and replay</h2>
+        {/* The list behind keeps moving (live): say which dead letter this is. */}
+        <p className="small" style={{ margin: 0 }} data-testid="edit-replay-which">
+          Message <span className="mono" title={message.id}>{shortId(message.id)}</span> · {message.routingKey || '(no routing key)'}
+          {message.death ? <> · died {formatTimestamp(message.death.diedAt)} after {message.death.attempts} {message.death.attempts === 1 ? 'attempt' : 'attempts'}</> : null}
+        </p>
         <p className="muted small" style={{ margin: 0 }}>
           The edited message goes back to <strong>{message.death?.queue ?? 'its origin queue'}</strong> as a new message with the same correlation ID;
           the trace links it to this one. Unchanged fields are kept.

@@ -30,6 +30,7 @@ export function PublishForm({ queue }: { queue: string }) {
 
   function submit(e: React.FormEvent) {
     e.preventDefault();
+    publish.reset(); // a new attempt: the last one's notice goes, whatever this one's outcome
     const h = parseHeaderLines(headers);
     const errors = [...h.errors];
     const notJson = jsonBodyProblem(body, contentType);

@@ -23,7 +23,10 @@ export function TopologyLegend({ showDefault }: { showDefault: boolean }) {
       </li>
       {showDefault && (
         <li>
-          <code>{DEFAULT_EXCHANGE}</code>: {DEFAULT_EXCHANGE_WORDS}
+          {/* one item of the key: the name and its colon stay together */}
+          <span>
+            <code>{DEFAULT_EXCHANGE}</code>: {DEFAULT_EXCHANGE_WORDS}
+          </span>
         </li>
       )}
     </ul>
