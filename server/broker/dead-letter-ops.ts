@@ -10,8 +10,6 @@ import { queueEntryDiscard } from './pg/queue-read';
 import { deadLetterReplay } from './pg/replay';
 import { checkUserQueue } from './topology-checks';
 import { checkReplayBound, checkReplayRange, checkReplaySelection, checkReplayTarget, checkReplayTargetKey } from './replay-checks';
-import { idSkipsOf, withIdSkips } from './replay-ids';
-import type { TopologySnapshot } from './route';
 import type { Telemetry } from './telemetry';
 import { commitFor } from './tiers';
 import type { TopologyStore } from './topology';
@@ -39,12 +37,6 @@ const isMemory = (q: Queue) => q.settings.durability === 'memory';
  */
 export function createDeadLetterOps(d: DeadLetterOpsDeps): Pick<Broker, 'replay' | 'discard' | 'deadLetterPage' | 'exchangeReplay'> {
   const { db, node, topology, memory, waiters, telemetry, log, memoryLimits } = d;
-  /** A memory DLQ's replay; the ids asked for are judged in the same synchronous step, on what the replay sees. */
-  const replayInMemory = (dlq: string, request: ReplayRequest, snapshot: TopologySnapshot) => {
-    const entries = request.ids ? memory.browse(dlq, Number.MAX_SAFE_INTEGER) : [];
-    const ids = idSkipsOf(request.ids, entries.map((e) => ({ id: e.id, leased: e.state === 'in_flight' })));
-    return withIdSkips(memory.replay(dlq, request, snapshot, memoryLimits), ids);
-  };
   return {
     async replay(dlq, request: ReplayRequest) {
       const q = await topology.queueAfterReload(dlq);
@@ -58,7 +50,7 @@ export function createDeadLetterOps(d: DeadLetterOpsDeps): Pick<Broker, 'replay'
       const snapshot = topology.snapshot;
       checkReplayTarget(snapshot, q, request.target);
       const result = isMemory(q)
-        ? replayInMemory(dlq, request, snapshot)
+        ? memory.replay(dlq, request, snapshot, memoryLimits)
         : await db.tx((tx) => deadLetterReplay(tx, { dlq, request, topology: snapshot, node, log }));
       waiters.wakeAll();
       telemetry.replayed(dlq, result.replayed);

@@ -8,6 +8,7 @@ import { route, type TopologySnapshot } from '../route';
 import type { Death, DeathReason, Delivery, NackOptions, Queue, QueueDepth, ReplayRequest, StoredMessage } from '../types';
 import type { BrowsedEntry } from '../pg/queue-read';
 import { noSkips, replayResult, skipOrigin, throwIfOnlyMissingOrigins, type ReplayResult } from '../replay-checks';
+import { idSkipsOf, withIdSkips } from '../replay-ids';
 import { delivery } from '../stored-message';
 import { MemoryQueue, type MemoryEntry } from './memory-queue';
 import { checkMemoryRoom, type MemoryLimits } from './memory-room';
@@ -321,10 +322,14 @@ export class MemoryStore {
     // (queue, message id) pairs the planned moves write unchanged: a later dead letter of the same message is then new there
     const planned = new Set<string>();
     const adds = { entries: 0, bytes: 0 };
+    // The entries of the ids asked for, and whether a consumer holds each: the answer names the rest.
+    const asked: { id: string; leased: boolean }[] = [];
     for (const e of [...this.entries(dlq).values()]) {
-      if (e.lease && e.visibleAt > now) continue;
       // ids restrict even beside all: true (the broker refuses the two together)
       if (r.ids && !r.ids.includes(e.message.id)) continue;
+      const leased = e.lease !== null && e.visibleAt > now;
+      if (r.ids) asked.push({ id: e.message.id, leased });
+      if (leased) continue;
       if (f.routingKey && e.message.routingKey !== f.routingKey) continue;
       if (f.error && !(e.death?.lastError ?? '').toLowerCase().includes(f.error.toLowerCase())) continue;
       const diedAt = e.death ? Date.parse(e.death.diedAt) : 0;
@@ -371,6 +376,6 @@ export class MemoryStore {
       this.emit([{ type: 'replayed', messageId: e.message.id, queue: dlq, attempt: null, detail: { to: queues.map((q) => q.name), newMessageId: message.id === e.message.id ? null : message.id } }]);
       moved++;
     }
-    return replayResult(moved, skips, false);
+    return withIdSkips(replayResult(moved, skips, false), idSkipsOf(r.ids, asked));
   }
 }
