@@ -1,11 +1,9 @@
+import type { z } from 'zod';
+import type { replayResultSchema } from '@/server/fact-schemas';
 import { formatCount } from '../ui/format';
 
-/** What a dead-letter replay answered (server/fact-schemas.ts, replayResultSchema). */
-export interface ReplayAnswer {
-  replayed: number;
-  skipped: { originMissing: Record<string, number>; originOtherTier: Record<string, number>; unroutable: number; notFound: string[]; leased: string[] };
-  more: boolean;
-}
+/** What a dead-letter replay answered: the server's own schema of it, so the two cannot drift. */
+export type ReplayAnswer = z.infer<typeof replayResultSchema>;
 
 const messages = (n: number) => `${formatCount(n)} ${n === 1 ? 'message' : 'messages'}`;
 const names = (qs: string[]) => qs.map((q) => `'${q}'`).join(', ');
