@@ -4,7 +4,7 @@ import { jsonValue } from '../../../db/driver';
 import { route, type TopologySnapshot } from '../route';
 import { anyReplicated, inDatabase, REPLICATED_COMMIT, tierOf } from '../tiers';
 import type { Death, ReplayRequest } from '../types';
-import { checkReplayTargetExists, checkReplayTargetKey, noSkips, REPLAY_LIMIT, replayResult, skipOrigin, throwIfOnlyMissingOrigins, type ReplayResult } from '../replay-checks';
+import { noSkips, REPLAY_LIMIT, replayResult, skipOrigin, throwIfOnlyMissingOrigins, type ReplayResult } from '../replay-checks';
 import { idSkipsOf, withIdSkips } from '../replay-ids';
 import { enforceMaxLength, type DeadLetterLog } from './dead-letter';
 import { messageInsertMany, type PreparedMessage } from './message-insert';
@@ -23,6 +23,7 @@ import { MESSAGE_COLUMNS, rowToMessage } from './rows';
  * `filter.arrivedBy` (a preview's `readAt`, milliseconds) leaves entries that arrived in the DLQ
  * after that millisecond: a replay confirmed from a preview moves no more than the preview saw.
  * Ids asked for that are not in the DLQ, or that a consumer holds, are named in the answer.
+ * The request and its target were checked by the caller (dead-letter-ops.ts, for both tiers).
  */
 export async function deadLetterReplay(
   q: Sql,
@@ -30,8 +31,6 @@ export async function deadLetterReplay(
 ): Promise<ReplayResult> {
   const { request: r, topology } = p;
   const target = r.target ?? 'origin';
-  checkReplayTargetKey(target);
-  checkReplayTargetExists(topology, target);
   const f = r.filter ?? {};
   const rows = await q.query(
     `SELECT e.id AS entry_id, e.death, ${MESSAGE_COLUMNS}
