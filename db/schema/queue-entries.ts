@@ -24,5 +24,8 @@ export const queueEntries = pgTable(
     index('queue_entries_message').on(t.messageId),
     // The in-flight set is small: lets the sweeper find expired leases without reading ready entries.
     index('queue_entries_leased').on(t.queue, t.visibleAt).where(sql`lease IS NOT NULL`),
+    // Dead letters in the order they arrived in their DLQ (the console's dead-letter page): a
+    // lease moves visible_at, not this. Only dead letters carry it, so a publish pays nothing.
+    index('queue_entries_dead_arrival').on(t.queue, t.enqueuedAt, t.id).where(sql`death IS NOT NULL`),
   ],
 );

@@ -66,7 +66,7 @@ export function createDeadLetterOps(d: DeadLetterOpsDeps): Pick<Broker, 'replay'
       const q = await topology.queueAfterReload(dlq);
       checkStoredText({ 'filter.error': query.filter?.error, 'filter.routingKey': query.filter?.routingKey });
       const page = { ...query, limit: Math.min(1000, Math.max(1, query.limit)) };
-      return isMemory(q) ? deadLetterPageOf(memory.browse(dlq, Number.MAX_SAFE_INTEGER), page) : deadLetterPageRead(db, { ...page, queue: dlq });
+      return isMemory(q) ? deadLetterPageOf(memory.browse(dlq, Number.MAX_SAFE_INTEGER, 'arrival'), page) : deadLetterPageRead(db, { ...page, queue: dlq });
     },
     async exchangeReplay(exchange, request) {
       if ('queue' in request.target) checkUserQueue(request.target.queue, 'replayed into');

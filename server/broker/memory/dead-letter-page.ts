@@ -2,7 +2,7 @@ import type { BrowsedEntry } from '../pg/queue-read';
 import { badCursor, sortCounts, type DeadLetterPage, type DeadLetterPageQuery } from '../pg/dead-letter-page';
 
 /**
- * The same page over a memory DLQ's entries, given in delivery order (MemoryStore.browse). Its cursor is the last row's message id and position: the id
+ * The same page over a memory DLQ's entries, given in the order they arrived (MemoryStore.browse). Its cursor is the last row's message id and position: the id
  * finds the place again, the position serves when that entry has left meanwhile.
  */
 export function deadLetterPageOf(all: BrowsedEntry[], p: DeadLetterPageQuery): DeadLetterPage {

@@ -273,10 +273,12 @@ export class MemoryStore {
     return next ? Math.max(0, next.visibleAt - this.now()) : null;
   }
 
-  browse(queue: string, limit: number): BrowsedEntry[] {
+  /** A queue's entries without leasing them: in delivery order, or in the order they arrived (the dead-letter page). */
+  browse(queue: string, limit: number, order: 'delivery' | 'arrival' = 'delivery'): BrowsedEntry[] {
     const now = this.now();
-    return [...this.entries(queue).values()]
-      .sort((a, b) => a.visibleAt - b.visibleAt || a.id - b.id)
+    const all = [...this.entries(queue).values()]; // arrival order
+    if (order === 'delivery') all.sort((a, b) => a.visibleAt - b.visibleAt || a.id - b.id);
+    return all
       .slice(0, limit)
       .map((e) => ({
         ...e.message,
