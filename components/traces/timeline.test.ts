@@ -111,6 +111,24 @@ describe('layoutTimeline', () => {
     expect(inTime.items.find((i) => i.type === 'replied')).toMatchObject({ tone: 'ok', label: 'reply sent', note: null });
   });
 
+  it("says a second reply to a gateway request reached nobody, and numbers one to the caller's own queue", () => {
+    const events = (queue: string) => [
+      ev(0, 'published', null),
+      ev(5, 'replied', queue, { detail: { replyId: 'r1' } }),
+      ev(9, 'replied', queue, { detail: { replyId: 'r2', nth: 2 } }),
+    ];
+    const gateway = layoutTimeline({ messages: [{ id: 'm1', exchange: 'orders', replyTo: 'amq.reply.n1', routedTo: ['work'], replayOf: null }], events: events('amq.reply.n1') });
+    expect(gateway.items.filter((i) => i.type === 'replied').map((i) => [i.tone, i.label, i.note])).toEqual([
+      ['ok', 'reply sent', null],
+      ['warn', 'reply sent (#2)', 'the request had its answer already: this reply reached nobody'],
+    ]);
+    const own = layoutTimeline({ messages: [{ id: 'm1', exchange: 'orders', replyTo: 'answers', routedTo: ['work'], replayOf: null }], events: events('answers') });
+    expect(own.items.filter((i) => i.type === 'replied').map((i) => [i.tone, i.label, i.note])).toEqual([
+      ['ok', 'reply sent', null],
+      ['ok', 'reply sent (#2)', null],
+    ]);
+  });
+
   it('shows the dead letter arriving in the DLQ beside its cause, and links them', () => {
     const arrivals = t.items.filter((i) => i.type === 'arrived');
     expect(arrivals.map((a) => a.lane)).toEqual(['queue:work.dlq', 'queue:work']);

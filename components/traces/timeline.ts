@@ -115,6 +115,15 @@ export function exchangeLabel(name: string): string {
   return `exchange ${name}`;
 }
 
+/** The reply queue of a gateway request (POST /v1/request): the node's own, which takes one reply per request. */
+const isGatewayReply = (e: TimelineEventInput) => e.queue?.startsWith('amq.reply.') ?? false;
+
+function toneOf(e: TimelineEventInput): Tone {
+  if (e.type !== 'replied') return TONES[e.type] ?? 'info';
+  const d = e.detail ?? {};
+  return d.late || (typeof d.nth === 'number' && isGatewayReply(e)) ? 'warn' : 'ok';
+}
+
 function describe(e: TimelineEventInput): { label: string; note: string | null } {
   const d = e.detail ?? {};
   const n = e.attempt != null ? ` #${e.attempt}` : '';
@@ -140,7 +149,10 @@ function describe(e: TimelineEventInput): { label: string; note: string | null }
     case 'replayed':
       return { label: 'replayed', note: strings(d.to).length ? `to ${strings(d.to).join(', ')}` : null };
     case 'replied':
-      return d.late ? { label: 'reply sent (late)', note: 'after the request timed out: nobody was waiting' } : { label: 'reply sent', note: null };
+      if (d.late) return { label: 'reply sent (late)', note: 'after the request timed out: nobody was waiting' };
+      if (typeof d.nth !== 'number') return { label: 'reply sent', note: null };
+      // A gateway request (POST /v1/request) takes the first reply; its node's reply queue drops the rest.
+      return { label: `reply sent (#${d.nth})`, note: isGatewayReply(e) ? 'the request had its answer already: this reply reached nobody' : null };
     case 'reply_timeout':
       return { label: 'reply timeout', note: typeof d.timeoutMs === 'number' ? `no reply within ${d.timeoutMs} ms` : null };
     case 'unroutable':
@@ -180,7 +192,7 @@ export function layoutTimeline(
     const exchange = e.exchange ?? messages.get(e.messageId)?.exchange ?? 'unknown';
     const onQueue = e.queue != null && e.type !== 'published' && e.type !== 'routed' && e.type !== 'unroutable' && e.type !== 'deduplicated';
     const lane = onQueue ? { kind: 'queue' as const, name: e.queue! } : { kind: 'exchange' as const, name: exchange };
-    steps.push({ event: e, lane, type: e.type, label, note, tone: e.type === 'replied' && e.detail?.late ? 'warn' : (TONES[e.type] ?? 'info'), sameColumn: false, key });
+    steps.push({ event: e, lane, type: e.type, label, note, tone: toneOf(e), sameColumn: false, key });
 
     if (onQueue) {
       const from = awaiting.get(`${e.messageId}|${e.queue}`);

@@ -126,6 +126,19 @@ describe.each(drivers)('traces on %s', (driver) => {
     ]);
   });
 
+  it('a second reply to the same request is linked too, and says it is the second', async () => {
+    const { broker } = t;
+    await broker.declareQueue('answers', {});
+    const ask = await broker.publish(message('orders', 'order.paid', 'ask', { correlationId: 'trace-twice', replyTo: 'answers' }));
+    const first = await broker.publish(message('amq.default', 'answers', 'yes', { correlationId: 'trace-twice' }));
+    const second = await broker.publish(message('amq.default', 'answers', 'yes again', { correlationId: 'trace-twice' }));
+    const replied = (await broker.trace('trace-twice')).events.filter((e) => e.type === 'replied');
+    expect(replied.map((e) => [e.messageId, e.detail])).toEqual([
+      [ask.id, { replyId: first.id }],
+      [ask.id, { replyId: second.id, nth: 2 }],
+    ]);
+  });
+
   it('links a request to its reply with a replied event', async () => {
     const { broker } = t;
     await broker.declareQueue('rpc', {});

@@ -24,12 +24,6 @@ export interface TraceEvent {
 /** Order of events that share a timestamp: the order they happen in. */
 const RANK: Record<string, number> = { published: 0, routed: 1, unroutable: 1, deduplicated: 2, replied: 9 };
 
-/**
- * The whole story of a correlation ID: every stored message that carries it and every
- * lifecycle event of those messages, in time order. `published` and `routed` come from the
- * message rows themselves (publish writes no event rows), with the node that accepted the publish; `replied` links a request to the
- * message that was sent to its return address with the same correlation ID (not a replayed copy of it).
- */
 /** Whether `r` is `m` or a replayed copy of it (through any number of replays): no reply to it. */
 function sameMessage(r: TraceMessage, m: TraceMessage, byId: Map<string, TraceMessage>): boolean {
   for (let at: TraceMessage | undefined = r, hops = 0; at && hops <= byId.size; at = at.replayOf ? byId.get(at.replayOf) : undefined, hops++) {
@@ -38,6 +32,12 @@ function sameMessage(r: TraceMessage, m: TraceMessage, byId: Map<string, TraceMe
   return false;
 }
 
+/**
+ * The whole story of a correlation ID: every stored message that carries it and every
+ * lifecycle event of those messages, in time order. `published` and `routed` come from the
+ * message rows themselves (publish writes no event rows), with the node that accepted the publish; `replied` links a request to each
+ * message sent to its return address with the same correlation ID afterwards (not a replayed copy of it).
+ */
 export async function traceRead(q: Sql, p: { correlationId: string; limit?: number }): Promise<{ messages: TraceMessage[]; events: TraceEvent[] }> {
   const rows = await q.query(
     `SELECT ${MESSAGE_COLUMNS}, m.routed_to, m.replay_of, m.node FROM messages m WHERE m.correlation_id = $1 ORDER BY m.published_at, m.seq LIMIT $2`,
@@ -72,11 +72,13 @@ export async function traceRead(q: Sql, p: { correlationId: string; limit?: numb
       m.routedTo.length > 0 ? { ...base, type: 'routed', detail: { queues: m.routedTo } } : { ...base, type: 'unroutable', detail: null },
     );
     if (!m.replyTo) continue;
-    const reply = messages.find((r) => !sameMessage(r, m, byId) && r.publishedAt >= m.publishedAt && r.routedTo.includes(m.replyTo!));
-    if (reply && !events.some((e) => e.type === 'replied' && e.messageId === m.id)) {
+    const replies = messages.filter((r) => !sameMessage(r, m, byId) && r.publishedAt >= m.publishedAt && r.routedTo.includes(m.replyTo!));
+    for (const [i, reply] of replies.entries()) {
       // A reply sent after the request gave up reached nobody: the reply queue's consumer dropped it.
       const gaveUp = events.find((e) => e.type === 'reply_timeout' && e.messageId === m.id && e.at.getTime() <= reply.publishedAt.getTime());
-      events.push({ ...base, at: reply.publishedAt, type: 'replied', queue: m.replyTo, detail: { replyId: reply.id, ...(gaveUp ? { late: true } : {}) } });
+      // nth: a second (third…) reply; to a gateway request (amq.reply.*) it reached nobody either.
+      const detail = { replyId: reply.id, ...(gaveUp ? { late: true } : {}), ...(i > 0 ? { nth: i + 1 } : {}) };
+      events.push({ ...base, at: reply.publishedAt, type: 'replied', queue: m.replyTo, detail });
     }
   }
   events.sort((a, b) => a.at.getTime() - b.at.getTime() || (RANK[a.type] ?? 5) - (RANK[b.type] ?? 5));
