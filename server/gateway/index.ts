@@ -9,7 +9,7 @@ import type { Webhooks } from '../webhooks';
 import { GatewayError, logErrorAnswer, toErrorEnvelope } from './errors';
 import { checkUrlText, sendJson } from './http';
 import { buildOpenApi } from './openapi';
-import { createRouter, makeRequest, refuseUnknownQuery, type Route } from './router';
+import { createRouter, makeRequest, parseQuery, refuseUnknownQuery, type Route } from './router';
 import { consumeRoutes } from './routes-consume';
 import { deadLetterRoutes } from './routes-dead-letters';
 import { publishRoutes } from './routes-publish';
@@ -73,7 +73,8 @@ export function createGateway(options: GatewayOptions) {
       if (quorum && !quorum.ok) {
         throw new GatewayError('quorum_lost', `Publishing is paused: ${quorum.reason}`, quorum.details ?? { alive: quorum.alive, required: quorum.required });
       }
-      const reply = await route.handle(request);
+      // A route's query schema is checked here, once, and the parsed query handed to the route.
+      const reply = await route.handle(request, parseQuery(route, url.searchParams));
       const entry = await route.audit?.(request, reply);
       if (entry) await security.audit.record({ ...entry, actor: request.principal.actor, ip: security.clientIp(req) });
       if (res.destroyed) return;

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { needs } from '../auth/scopes';
 import { BUCKET_SECONDS, type Bucket } from '../broker/pg/exchange-log';
 import { checkStoredText } from '../broker/names';
-import { validate, queryObject, queryInt } from './http';
-import type { Route } from './router';
+import { queryInt } from './http';
+import { route, type Route } from './router';
 import { errorSchema, messageViewSchema } from './schemas';
 import { messageView } from './views';
 
@@ -39,7 +39,7 @@ export const exchangeReplaySchema = z
   .strict();
 
 export const logRoutes: Route[] = [
-  {
+  route({
     method: 'GET',
     path: '/v1/exchanges/{exchange}/log',
     access: () => needs.monitoring,
@@ -50,12 +50,11 @@ export const logRoutes: Route[] = [
       200: z.object({ messages: z.array(messageViewSchema.extend({ seq: z.number().int(), replayOf: z.string().nullable() })), nextAfter: z.number().int() }),
       404: errorSchema,
     },
-    async handle(r) {
-      const q = validate(logQuerySchema, queryObject(r.query));
+    async handle(r, q) {
       const log = await r.ctx.broker.exchangeLog(r.params.exchange!, { after: q.after, limit: q.limit, routingKey: q.key });
       return { status: 200, body: { messages: log.messages.map((m) => ({ seq: m.seq, ...messageView(m), replayOf: m.replayOf })), nextAfter: log.nextAfter } };
     },
-  },
+  }),
   {
     method: 'POST',
     path: '/v1/exchanges/{exchange}/replay',
@@ -77,7 +76,7 @@ export const logRoutes: Route[] = [
       return { status: 200, body: replayed };
     },
   },
-  {
+  route({
     method: 'GET',
     path: '/v1/exchanges/{exchange}/history',
     access: () => needs.monitoring,
@@ -88,15 +87,14 @@ export const logRoutes: Route[] = [
       200: z.object({ buckets: z.array(z.object({ at: z.string(), routingKey: z.string().nullable(), count: z.number(), bytes: z.number() })) }),
       404: errorSchema,
     },
-    async handle(r) {
-      const q = validate(historyQuerySchema, queryObject(r.query));
+    async handle(r, q) {
       const to = q.to ? new Date(q.to) : new Date();
       const from = q.from ? new Date(q.from) : new Date(to.getTime() - 3600_000);
       const buckets = await r.ctx.broker.exchangeHistory(r.params.exchange!, { from, to, bucket: q.bucket, groupByRoutingKey: q.groupBy === 'routingKey' });
       return { status: 200, body: { buckets: buckets.map((b) => ({ ...b, at: b.at.toISOString() })) } };
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     path: '/v1/queues/{name}/depth',
     access: () => needs.monitoring,
@@ -109,12 +107,11 @@ export const logRoutes: Route[] = [
       }),
       404: errorSchema,
     },
-    async handle(r) {
-      const q = validate(depthQuerySchema, queryObject(r.query));
+    async handle(r, q) {
       const to = q.to ? new Date(q.to) : new Date();
       const from = q.from ? new Date(q.from) : new Date(to.getTime() - 3600_000);
       const samples = await r.ctx.broker.queueDepthHistory(r.params.name!, { from, to });
       return { status: 200, body: { samples: samples.map((s) => ({ ...s, at: s.at.toISOString() })) } };
     },
-  },
+  }),
 ];

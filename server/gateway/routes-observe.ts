@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { needs } from '../auth/scopes';
 import { traceEventSchema } from '../fact-schemas';
 import { GatewayError } from './errors';
-import { queryInt, queryObject, queryText, validate } from './http';
-import type { Route } from './router';
+import { queryInt, queryText } from './http';
+import { route, type Route } from './router';
 import { errorSchema, messageViewSchema } from './schemas';
 import { messageView } from './views';
 
@@ -50,7 +50,7 @@ export const observeRoutes: Route[] = [
       };
     },
   },
-  {
+  route({
     method: 'GET',
     path: '/v1/messages',
     access: () => needs.monitoring,
@@ -58,8 +58,7 @@ export const observeRoutes: Route[] = [
     tag,
     summary: 'Search stored messages (newest first): correlationId, id, exchange, routingKey, queue, header=name:value, from, to; cursor pagination',
     responses: { 200: z.object({ messages: z.array(foundSchema), nextCursor: z.string().nullable() }), 400: errorSchema },
-    async handle(r) {
-      const q = validate(messageQuerySchema, queryObject(r.query, ['header']));
+    async handle(r, q) {
       // Every header=name:value must match (AND). A stored header has one value, so one name asked
       // with two different values could match nothing: refused rather than one value silently kept.
       // A Map, not a plain object: a name like constructor or __proto__ is a header, not a member of Object.prototype.
@@ -84,6 +83,6 @@ export const observeRoutes: Route[] = [
       });
       return { status: 200, body: { messages: found.messages.map((m) => ({ ...messageView(m), routedTo: m.routedTo, seq: m.seq })), nextCursor: found.nextCursor } };
     },
-  },
+  }),
 ];
 

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { needs } from '../auth/scopes';
-import { validate, queryObject } from './http';
 import { headerBytes } from './header-text';
 import { applyStructuredCloudEvent, cloudEventsMode } from './cloudevents';
 import { publishInputFromHeaders } from './publish-headers';
-import type { Route } from './router';
+import { route, type Route } from './router';
 import { errorSchema } from './schemas';
 
 const querySchema = z.object({
@@ -18,7 +17,7 @@ const querySchema = z.object({
 }).strict();
 
 export const requestRoutes: Route[] = [
-  {
+  route({
     method: 'POST',
     path: '/v1/exchanges/{exchange}/request',
     access: (r) => needs.publish(r.params.exchange!),
@@ -30,8 +29,7 @@ export const requestRoutes: Route[] = [
       '503 shutting_down when this node stops while waiting: details.published says whether the request went out)',
     rawBody: true,
     responses: { 200: null, 404: errorSchema, 409: errorSchema, 503: errorSchema, 504: errorSchema },
-    async handle(r) {
-      const q = validate(querySchema, queryObject(r.query));
+    async handle(r, q) {
       const input = publishInputFromHeaders(r.req.headers, r.query, r.params.exchange!);
       if (q.key !== undefined) input.routingKey = q.key;
       input.body = await r.body();
@@ -50,5 +48,5 @@ export const requestRoutes: Route[] = [
       }
       return { status: 200, body: reply.body, headers, raw: true };
     },
-  },
+  }),
 ];

@@ -3,8 +3,8 @@ import { apiKeySchema } from '../fact-schemas';
 import { keyCreateSchema } from '../auth/keys';
 import { needs } from '../auth/scopes';
 import { GatewayError } from './errors';
-import { queryInt, queryObject, queryText, validate } from './http';
-import type { Route } from './router';
+import { queryInt, queryText } from './http';
+import { route, type Route } from './router';
 import { errorSchema } from './schemas';
 
 const tag = 'Security';
@@ -64,7 +64,7 @@ export const securityRoutes: Route[] = [
       return { status: 204, body: null };
     },
   },
-  {
+  route({
     method: 'GET',
     path: '/v1/audit',
     tag,
@@ -79,8 +79,7 @@ export const securityRoutes: Route[] = [
     },
     access: () => needs.admin,
     query: auditQuerySchema,
-    async handle(r) {
-      const q = validate(auditQuerySchema, queryObject(r.query));
+    async handle(r, q) {
       const page = await r.ctx.security.audit.read({
         ...q,
         from: q.from ? new Date(q.from) : undefined,
@@ -88,5 +87,5 @@ export const securityRoutes: Route[] = [
       });
       return { status: 200, body: page };
     },
-  },
+  }),
 ];
