@@ -71,11 +71,12 @@ export const publishRoutes: Route[] = [
     method: 'POST',
     path: '/v1/exchanges/{exchange}/messages:batch',
     access: (r) => needs.publish(r.params.exchange!),
-    // the routing key of a CloudEvents batch's events that name none
+    // the routing key of a CloudEvents batch's events; a JSON batch with it is refused (jsonBatchKey)
     query: ['key'],
     tag,
     summary:
-      'Publish up to 1,000 messages in one request, all or nothing; or a CloudEvents batch (application/cloudevents-batch+json), one message per event',
+      'Publish up to 1,000 messages in one request, all or nothing; or a CloudEvents batch (application/cloudevents-batch+json), one message per event ' +
+      "(?key= is the routing key of a CloudEvents batch's events; a JSON batch gives each message its routingKey and is refused with ?key=)",
     request: batchPublishSchema,
     responses: { 201: z.object({ results: z.array(publishResultSchema) }), 400: errorSchema, 404: errorSchema, 415: errorSchema },
     async handle(r) {
@@ -89,6 +90,7 @@ export const publishRoutes: Route[] = [
       if (!isJsonType(contentType)) {
         throw new GatewayError('unsupported_media_type', 'A batch must be sent as application/json', { contentType: contentType ?? null });
       }
+      if (r.query.has('key')) throw jsonBatchKey(exchange);
       // Hatoba-Mandatory and Hatoba-Persistent on the request apply to each message that does not say otherwise.
       const mandatory = boolHeader('Hatoba-Mandatory', headerValue(r.req.headers, 'hatoba-mandatory'));
       const persistent = boolHeader('Hatoba-Persistent', headerValue(r.req.headers, 'hatoba-persistent'));
@@ -115,6 +117,16 @@ export const publishRoutes: Route[] = [
     },
   },
 ];
+
+/** `?key=` on a JSON batch: refused like an unknown query parameter rather than silently ignored. */
+function jsonBatchKey(exchange: string): GatewayError {
+  return new GatewayError(
+    'validation_failed',
+    `Query parameter 'key' is only read for a CloudEvents batch (application/cloudevents-batch+json) on POST /v1/exchanges/${exchange}/messages:batch; ` +
+      'a JSON batch gives each message its routing key in messages[].routingKey',
+    { field: 'key', issues: [{ path: 'key', message: 'only read for a CloudEvents batch; a JSON batch uses messages[].routingKey' }] },
+  );
+}
 
 /** A batch message's error names the message: `messages[3].body: …`, with its path in the details. */
 function atMessage<T>(i: number, fn: () => T): T {
