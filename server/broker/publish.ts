@@ -5,11 +5,12 @@ import type { GroupCommit } from './group-commit';
 import { createGroupCommit } from './group-commit';
 import type { Handoff } from './handoff';
 import type { MemoryStore } from './memory/memory-store';
-import { MemoryDedup, type FirstPublish } from './memory/memory-dedup';
+import { MemoryDedup } from './memory/memory-dedup';
 import { checkMemoryRoom } from './memory/memory-room';
 import { checkHeaders, checkName, checkRoutingKey, checkStoredText } from './names';
 import { reportDeadAfter, type DeadLetterLog, type OnDead } from './pg/dead-letter';
-import { insertNeedsTransaction, messageInsertMany, type InsertOutcome, type PreparedMessage } from './pg/message-insert';
+import { insertNeedsTransaction, messageInsertMany, storedFirstPublishes, type InsertOutcome, type PreparedMessage } from './pg/message-insert';
+import { BatchKeys, inStore } from './publish-keys';
 import { route, type TopologySnapshot } from './route';
 import { storedMessage } from './stored-message';
 import { anyReplicated, inDatabase, tierOf } from './tiers';
@@ -48,9 +49,6 @@ interface Flushed {
 const NONE_HANDED_OFF = new Set<string>();
 
 export const MAX_DELAY_MS = 7 * 86_400_000;
-
-/** Whether a message is written to the message store: it has a durable entry, or no queue took it (kept for the audit). */
-const inStore = (m: PreparedMessage) => m.durableQueues.length > 0 || m.queues.length === 0;
 
 /**
  * A batch message's error, naming the message and its field: `details.field` is the path in the
@@ -208,19 +206,11 @@ export class Publisher {
   async publishBatch(inputs: PublishInput[], { batch = inputs.length > 1 }: { batch?: boolean } = {}): Promise<PublishResult[]> {
     const prepared = inputs.map((input, i) => this.prepare(input, batch ? i : undefined));
     this.checkMemoryRoom(prepared);
-    // Messages that only reach memory queues are never written to the database; their
-    // idempotency keys are kept in memory with them (memory-dedup.ts), claimed now and given
-    // back if the batch fails. The others go through group commit: those with a durable entry,
-    // and those no queue took (kept for the audit).
-    const toStore = prepared.filter(inStore);
-    const firstPublish = new Map<PreparedMessage, FirstPublish>();
-    const claimed: PreparedMessage[] = [];
-    for (const m of prepared) {
-      if (inStore(m) || !m.idempotencyKey) continue;
-      const first = this.memoryKeys.claim(m.exchange, m.idempotencyKey, { id: m.id, correlationId: m.correlationId });
-      if (first) firstPublish.set(m, first);
-      else claimed.push(m);
-    }
+    // Messages that only reach memory queues are never written to the database (their keys
+    // stay in memory: publish-keys.ts). The others go through group commit: those with a
+    // durable entry, and those no queue took (kept for the audit).
+    const keys = await BatchKeys.claim(prepared, this.memoryKeys, (k) => storedFirstPublishes(this.deps.db, k, this.deps.dedupWindowMs));
+    const toStore = prepared.filter((m) => inStore(m) && !keys.firsts.has(m));
     let flushed: Flushed = { outcomes: [], handedOff: NONE_HANDED_OFF };
     try {
       if (toStore.length > 0) {
@@ -232,18 +222,15 @@ export class Publisher {
         });
       }
     } catch (e) {
-      for (const m of claimed) this.memoryKeys.release(m.exchange, m.idempotencyKey!, m.id);
+      keys.release();
       throw e;
     }
-    toStore.forEach((m, i) => {
-      const dup = flushed.outcomes[i]!.duplicateOf;
-      if (dup) firstPublish.set(m, { id: dup.id, correlationId: dup.correlationId ?? m.correlationId });
-    });
+    keys.committed(toStore, (i) => flushed.outcomes[i]!.duplicateOf);
     const { handedOff } = flushed;
     const topology = this.deps.topology();
     const touched = new Set<string>();
     const results = prepared.map((m): PublishResult => {
-      const dup = firstPublish.get(m);
+      const dup = keys.firsts.get(m);
       if (dup) return { id: dup.id, correlationId: dup.correlationId, queues: [], duplicate: true };
       let stored: StoredMessage | undefined; // one object for every memory queue the message reaches
       for (const name of m.queues) {

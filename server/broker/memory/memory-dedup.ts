@@ -11,7 +11,8 @@ export interface FirstPublish {
  * again after a restart is not answered `duplicate` for a message that is gone.
  *
  * At most `maxKeys` are kept: past that the oldest is forgotten first (a repeat of it is then
- * published again: at-least-once, never a loss). Keys are per exchange, as in the database.
+ * published again: at-least-once, never a loss). Keys are per exchange, as in the database, and
+ * one key space with it: the publisher looks in both (publish.ts).
  */
 export class MemoryDedup {
   /** Insertion order is publish order, so the oldest key is always first. */
@@ -37,6 +38,13 @@ export class MemoryDedup {
     this.keys.set(k, { ...first, at: now });
     while (this.keys.size > this.maxKeys) this.keys.delete(this.keys.keys().next().value!);
     return undefined;
+  }
+
+  /** The first publish of `key` on `exchange` within the window, without claiming it. */
+  peek(exchange: string, key: string): FirstPublish | undefined {
+    this.forgetOld(this.now());
+    const seen = this.keys.get(`${exchange}\u0000${key}`);
+    return seen && { id: seen.id, correlationId: seen.correlationId };
   }
 
   /** Gives back a key claimed by a publish that then failed (its batch was not stored). */

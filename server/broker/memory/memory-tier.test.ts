@@ -176,6 +176,41 @@ describe.each(drivers)('memory tier on %s', (driver) => {
     await expectCode(broker.getMessage(a.id), 'message_not_found');
   });
 
+  it('one key space per exchange across tiers: a key used on a durable queue is a duplicate on a memory queue, and the other way round', async () => {
+    const { broker } = t;
+    await broker.declareQueue('live', { ...memory });
+    await broker.declareQueue('kept', {});
+    const durableFirst = await broker.publish(message('amq.default', 'kept', 'one', { idempotencyKey: 'd-first', correlationId: 'c-d' }));
+    expect(await broker.publish(message('amq.default', 'live', 'two', { idempotencyKey: 'd-first' }))).toEqual({
+      id: durableFirst.id,
+      correlationId: 'c-d',
+      duplicate: true,
+      queues: [],
+    });
+    const memoryFirst = await broker.publish(message('amq.default', 'live', 'three', { idempotencyKey: 'm-first', correlationId: 'c-m' }));
+    expect(await broker.publish(message('amq.default', 'kept', 'four', { idempotencyKey: 'm-first' }))).toEqual({
+      id: memoryFirst.id,
+      correlationId: 'c-m',
+      duplicate: true,
+      queues: [],
+    });
+    // in one batch too
+    const [a, b] = await broker.publishBatch([
+      message('amq.default', 'live', 'five', { idempotencyKey: 'batch' }),
+      message('amq.default', 'kept', 'six', { idempotencyKey: 'batch' }),
+    ]);
+    expect(b).toMatchObject({ id: a!.id, duplicate: true });
+    const [c, d] = await broker.publishBatch([
+      message('amq.default', 'kept', 'seven', { idempotencyKey: 'batch2' }),
+      message('amq.default', 'live', 'eight', { idempotencyKey: 'batch2' }),
+    ]);
+    expect(d).toMatchObject({ id: c!.id, duplicate: true });
+    expect((await drain(broker, 'live')).map((m) => str(m.body))).toEqual(['three', 'five']);
+    expect((await drain(broker, 'kept')).map((m) => str(m.body))).toEqual(['one', 'seven']);
+    // the memory tier still writes nothing: only the durable firsts are stored
+    expect((await t.db.query<{ id: string }>('SELECT id FROM messages ORDER BY seq')).map((r) => r.id)).toEqual([durableFirst.id, c!.id]);
+  });
+
   it('a memory-tier idempotency key is forgotten with its message on a restart, and given back by a batch that failed', async () => {
     await t.broker.stop();
     let failStores = false;

@@ -219,6 +219,28 @@ async function claimIdempotencyKeys(
   return winners;
 }
 
+/**
+ * The stored first publish of each (exchange, key) still within the window, read without claiming
+ * anything: a message that reaches memory queues only is a duplicate of a stored one with its key.
+ */
+export async function storedFirstPublishes(
+  q: Sql,
+  keys: { exchange: string; key: string }[],
+  windowMs: number,
+): Promise<Map<string, { id: string; correlationId: string }>> {
+  const firsts = new Map<string, { id: string; correlationId: string }>();
+  if (keys.length === 0) return firsts;
+  const rows = await q.query<{ exchange: string; key: string; message_id: string; correlation_id: string | null }>(
+    `SELECT k.exchange, k.key, k.message_id, m.correlation_id
+     FROM idempotency_keys k JOIN unnest($1::text[], $2::text[]) AS t(ex, ik) ON k.exchange = t.ex AND k.key = t.ik
+     LEFT JOIN messages m ON m.id = k.message_id
+     WHERE k.created_at >= now() - $3::int8 * interval '1 millisecond'`,
+    [keys.map((k) => k.exchange), keys.map((k) => k.key), windowMs],
+  );
+  for (const r of rows) firsts.set(`${r.exchange}\u0000${r.key}`, { id: r.message_id, correlationId: r.correlation_id ?? '' });
+  return firsts;
+}
+
 /** This batch's share of the per-minute volume counts that history reads, per exchange and routing key. */
 function messageCounts(messages: PreparedMessage[]): { ex: string; rk: string; n: number; b: number }[] {
   const counts = new Map<string, { ex: string; rk: string; n: number; b: number }>();
