@@ -53,6 +53,8 @@ export const replayResultSchema = z.object({
     originMissing: z.record(z.string(), z.number().int()),
     originOtherTier: z.record(z.string(), z.number().int()),
     unroutable: z.number().int(),
+    /** Entries with no death record (published into the DLQ) that a replay to origin left: they have no origin. */
+    noOrigin: z.number().int(),
     notFound: z.array(z.string()),
     leased: z.array(z.string()),
   }),

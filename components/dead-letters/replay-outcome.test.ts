@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { replayOutcome, type ReplayAnswer } from './replay-outcome';
 
-const none = { originMissing: {}, originOtherTier: {}, unroutable: 0, notFound: [], leased: [] };
+const none = { originMissing: {}, originOtherTier: {}, unroutable: 0, noOrigin: 0, notFound: [], leased: [] };
 const answer = (r: Partial<ReplayAnswer>): ReplayAnswer => ({ replayed: 0, skipped: none, more: false, ...r });
 
 describe('replayOutcome', () => {
@@ -19,6 +19,9 @@ describe('replayOutcome', () => {
         '4 messages stayed in the DLQ: the exchange routed them to no queue.',
     );
     expect(replayOutcome(answer({ skipped: { ...none, unroutable: 1 } })).tone).toBe('error');
+    expect(replayOutcome(answer({ skipped: { ...none, noOrigin: 1 } })).text).toBe(
+      '1 message stayed in the DLQ: they have no death record, so no origin queue to go back to (replay them to a queue or an exchange).',
+    );
   });
 
   it('says which of the ids asked for a consumer holds and which were no longer in the DLQ', () => {

@@ -7,9 +7,9 @@ import { checkHeaders, checkName, checkStoredText } from './names';
 import { deadLetterPageRead } from './pg/dead-letter-page';
 import { exchangeHistoryReplay } from './pg/exchange-replay';
 import { queueEntryDiscard } from './pg/queue-read';
-import { deadLetterReplay } from './pg/replay';
+import { deadLetterReplay, holdsDeadLetters } from './pg/replay';
 import { checkUserQueue } from './topology-checks';
-import { checkReplayBound, checkReplayRange, checkReplaySelection, checkReplayTarget, checkReplayTargetKey } from './replay-checks';
+import { checkReplayBound, checkReplayRange, checkReplaySelection, checkReplaySource, checkReplayTarget, checkReplayTargetKey } from './replay-checks';
 import type { Telemetry } from './telemetry';
 import { commitFor } from './tiers';
 import type { TopologyStore } from './topology';
@@ -49,6 +49,7 @@ export function createDeadLetterOps(d: DeadLetterOpsDeps): Pick<Broker, 'replay'
       await topology.settled(); // route to its target on the newest topology
       const snapshot = topology.snapshot;
       checkReplayTarget(snapshot, q, request.target);
+      await checkReplaySource(snapshot, dlq, () => (isMemory(q) ? memory.holdsDeadLetters(dlq) : holdsDeadLetters(db, dlq)));
       const result = isMemory(q)
         ? memory.replay(dlq, request, snapshot, memoryLimits)
         : await db.tx((tx) => deadLetterReplay(tx, { dlq, request, topology: snapshot, node, log }));

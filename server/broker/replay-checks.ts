@@ -85,6 +85,20 @@ export function deadLetterSources(topology: TopologySnapshot, queue: string): st
 }
 
 /**
+ * A replay's source must be a dead-letter queue: named `….dlq`, one another queue dead-letters
+ * to, or one that holds dead letters (`holdsDeadLetters`, read only when the topology does not
+ * say). A work queue is none: a replay from it would move live messages past their consumers.
+ */
+export async function checkReplaySource(topology: TopologySnapshot, queue: string, holdsDeadLetters: () => Promise<boolean> | boolean): Promise<void> {
+  if (queue.endsWith('.dlq') || deadLetterSources(topology, queue).length > 0 || (await holdsDeadLetters())) return;
+  throw new BrokerError(
+    'validation_failed',
+    `'${queue}' is not a dead-letter queue: no queue dead-letters to it and it holds no dead letters. A replay moves dead letters; nothing was replayed`,
+    { queue },
+  );
+}
+
+/**
  * A replay never writes into a dead-letter queue: the copy would arrive there without a death
  * record (no origin, reason or error), and replaying it "to origin" later could not work.
  */
@@ -133,9 +147,19 @@ export interface ReplaySkips {
   originMissing: Map<string, number>;
   originOtherTier: Map<string, number>;
   unroutable: number;
+  /** Entries with no death record (published into the DLQ), replayed to their origin: they have none. */
+  noOrigin: number;
 }
 
-export const noSkips = (): ReplaySkips => ({ originMissing: new Map(), originOtherTier: new Map(), unroutable: 0 });
+export const noSkips = (): ReplaySkips => ({ originMissing: new Map(), originOtherTier: new Map(), unroutable: 0, noOrigin: 0 });
+
+/** Counts one dead letter a replay matched and left in the DLQ, by why; `death` null: it has no origin to go back to. */
+export function skipUnplaced(skips: ReplaySkips, topology: TopologySnapshot, target: ReplayRequest['target'] | 'origin', death: { queue: string } | null): void {
+  if (target === 'origin') {
+    if (death) skipOrigin(skips, topology, death.queue);
+    else skips.noOrigin++;
+  } else if (typeof target === 'object' && 'exchange' in target) skips.unroutable++;
+}
 
 /** Counts one dead letter left in the DLQ because its origin `queue` is gone or of the other tier. */
 export function skipOrigin(skips: ReplaySkips, topology: TopologySnapshot, queue: string): void {
@@ -149,7 +173,7 @@ export function skipOrigin(skips: ReplaySkips, topology: TopologySnapshot, queue
  */
 export interface ReplayResult {
   replayed: number;
-  skipped: { originMissing: Record<string, number>; originOtherTier: Record<string, number>; unroutable: number } & IdSkips;
+  skipped: { originMissing: Record<string, number>; originOtherTier: Record<string, number>; unroutable: number; noOrigin: number } & IdSkips;
   /** True when the replay stopped at its limit (REPLAY_LIMIT a call on the database): more may match; call again. */
   more: boolean;
 }
@@ -164,6 +188,7 @@ export function replayResult(replayed: number, skips: ReplaySkips, more: boolean
       originMissing: Object.fromEntries(skips.originMissing),
       originOtherTier: Object.fromEntries(skips.originOtherTier),
       unroutable: skips.unroutable,
+      noOrigin: skips.noOrigin,
       notFound: [],
       leased: [],
     },

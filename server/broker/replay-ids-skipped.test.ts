@@ -23,20 +23,20 @@ describe.each(drivers)('a replay by ids on %s', (driver) => {
     const waiting = (await broker.publish({ exchange: 'amq.default', routingKey: 'ids', body: new Uint8Array([1]), headers: {}, contentType: 'text/plain' })).id; // in 'ids', not in its DLQ
     expect(await broker.replay('ids.dlq', { ids: [free, leased, ghost, waiting, ghost] })).toEqual({
       replayed: 1,
-      skipped: { originMissing: {}, originOtherTier: {}, unroutable: 0, notFound: [ghost, waiting], leased: [leased] },
+      skipped: { originMissing: {}, originOtherTier: {}, unroutable: 0, noOrigin: 0, notFound: [ghost, waiting], leased: [leased] },
       more: false,
     });
     expect(await depth(broker, 'ids.dlq')).toEqual({ ready: 0, inFlight: 1, delayed: 0 });
     // Nothing movable asked for: the answer still says why, and nothing moved.
     expect(await broker.replay('ids.dlq', { ids: [leased, free] })).toEqual({
       replayed: 0,
-      skipped: { originMissing: {}, originOtherTier: {}, unroutable: 0, notFound: [free], leased: [leased] },
+      skipped: { originMissing: {}, originOtherTier: {}, unroutable: 0, noOrigin: 0, notFound: [free], leased: [leased] },
       more: false,
     });
     // Without ids there is nothing to name: the lists are empty.
     expect(await broker.replay('ids.dlq', { all: true })).toEqual({
       replayed: 0,
-      skipped: { originMissing: {}, originOtherTier: {}, unroutable: 0, notFound: [], leased: [] },
+      skipped: { originMissing: {}, originOtherTier: {}, unroutable: 0, noOrigin: 0, notFound: [], leased: [] },
       more: false,
     });
   });

@@ -7,7 +7,7 @@ import { formatReceipt, receiptsOf, type Receipt } from '../receipts';
 import { route, type TopologySnapshot } from '../route';
 import type { Death, DeathReason, Delivery, NackOptions, Queue, QueueDepth, ReplayRequest, StoredMessage } from '../types';
 import type { BrowsedEntry } from '../pg/queue-read';
-import { noSkips, replayResult, skipOrigin, throwIfOnlyMissingOrigins, type ReplayResult } from '../replay-checks';
+import { noSkips, replayResult, skipUnplaced, throwIfOnlyMissingOrigins, type ReplayResult } from '../replay-checks';
 import { idSkipsOf, withIdSkips } from '../replay-ids';
 import { delivery } from '../stored-message';
 import { MemoryQueue, type MemoryEntry } from './memory-queue';
@@ -288,6 +288,12 @@ export class MemoryStore {
       }));
   }
 
+  /** Whether `queue` holds a dead letter (an entry with a death record). */
+  holdsDeadLetters(queue: string): boolean {
+    for (const e of this.entries(queue).values()) if (e.death) return true;
+    return false;
+  }
+
   discard(queue: string, ids: string[]): number {
     const now = this.now();
     const wanted = new Set(ids);
@@ -359,8 +365,7 @@ export class MemoryStore {
         target === 'origin' ? (e.death ? [e.death.queue] : []) : 'queue' in target ? [target.queue] : route(topology, message.exchange, message.routingKey, message.headers);
       const queues = names.map((n) => topology.queues.get(n)).filter((q): q is Queue => q?.settings.durability === 'memory');
       if (queues.length === 0) {
-        if (target === 'origin' && e.death) skipOrigin(skips, topology, e.death.queue);
-        else if (reroute) skips.unroutable++;
+        skipUnplaced(skips, topology, target, e.death);
         continue;
       }
       if (message === e.message) for (const q of queues) planned.add(`${q.name}\u0000${message.id}`);

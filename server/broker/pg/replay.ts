@@ -4,7 +4,7 @@ import { jsonValue } from '../../../db/driver';
 import { route, type TopologySnapshot } from '../route';
 import { anyReplicated, inDatabase, REPLICATED_COMMIT, tierOf } from '../tiers';
 import type { Death, ReplayRequest } from '../types';
-import { noSkips, REPLAY_LIMIT, replayResult, skipOrigin, throwIfOnlyMissingOrigins, type ReplayResult } from '../replay-checks';
+import { noSkips, REPLAY_LIMIT, replayResult, skipUnplaced, throwIfOnlyMissingOrigins, type ReplayResult } from '../replay-checks';
 import { idSkipsOf, withIdSkips } from '../replay-ids';
 import { enforceMaxLength, type DeadLetterLog } from './dead-letter';
 import { messageInsertMany, type PreparedMessage } from './message-insert';
@@ -69,8 +69,7 @@ export async function deadLetterReplay(
     const durableQueues = queues.filter((qn) => inDatabase(tierOf(topology, qn)));
     if (durableQueues.length === 0) {
       // Nowhere to go: it stays in the DLQ, counted by why.
-      if (target === 'origin' && death) skipOrigin(skips, topology, death.queue);
-      else if (reroute) skips.unroutable++;
+      skipUnplaced(skips, topology, target, death);
       continue;
     }
     if (reroute || r.edit || durableQueues.some((qn) => held.has(`${qn}\u0000${message.id}`))) {
@@ -150,4 +149,10 @@ async function heldAlready(q: Sql, rows: Record<string, unknown>[], target: NonN
     [pairs.map((x) => x.qn), pairs.map((x) => x.mid)],
   );
   return new Set(found.map((f) => `${f.queue}\u0000${f.message_id}`));
+}
+
+/** Whether `queue` holds a dead letter (an entry with a death record): one row of the dead letters' arrival index. */
+export async function holdsDeadLetters(q: Sql, queue: string): Promise<boolean> {
+  const rows = await q.query('SELECT 1 FROM queue_entries WHERE queue = $1 AND death IS NOT NULL LIMIT 1', [queue]);
+  return rows.length > 0;
 }
