@@ -36,8 +36,26 @@ function sameMessage(r: TraceMessage, m: TraceMessage, byId: Map<string, TraceMe
  * The whole story of a correlation ID: every stored message that carries it and every
  * lifecycle event of those messages, in time order. `published` and `routed` come from the
  * message rows themselves (publish writes no event rows), with the node that accepted the publish; `replied` links a request to each
- * message sent to its return address with the same correlation ID afterwards (not a replayed copy of it).
+ * message sent to its return address with the same correlation ID afterwards (repliesByRequest).
  */
+/**
+ * Which request each reply answers: the latest message before it whose return address it
+ * reached (a request and its replay both ask; the reply answers the one that was handled, the
+ * later), never the reply itself or a replayed copy of it. `messages` are in publish order.
+ */
+function repliesByRequest(messages: TraceMessage[], byId: Map<string, TraceMessage>): Map<TraceMessage, TraceMessage[]> {
+  const answers = new Map<TraceMessage, TraceMessage[]>();
+  messages.forEach((r, at) => {
+    for (let i = at - 1; i >= 0; i--) {
+      const m = messages[i]!;
+      if (!m.replyTo || !r.routedTo.includes(m.replyTo) || sameMessage(r, m, byId)) continue;
+      answers.set(m, [...(answers.get(m) ?? []), r]);
+      return;
+    }
+  });
+  return answers;
+}
+
 export async function traceRead(q: Sql, p: { correlationId: string; limit?: number }): Promise<{ messages: TraceMessage[]; events: TraceEvent[] }> {
   const rows = await q.query(
     `SELECT ${MESSAGE_COLUMNS}, m.routed_to, m.replay_of, m.node FROM messages m WHERE m.correlation_id = $1 ORDER BY m.published_at, m.seq LIMIT $2`,
@@ -65,15 +83,14 @@ export async function traceRead(q: Sql, p: { correlationId: string; limit?: numb
     attempt: e.attempt,
     detail: jsonValue(e.detail) ?? null,
   }));
+  const answers = repliesByRequest(messages, byId);
   for (const m of messages) {
     const base = { at: m.publishedAt, messageId: m.id, exchange: m.exchange, queue: null, node: m.node, attempt: null };
     events.push({ ...base, type: 'published', detail: { routingKey: m.routingKey, replayOf: m.replayOf } });
     events.push(
       m.routedTo.length > 0 ? { ...base, type: 'routed', detail: { queues: m.routedTo } } : { ...base, type: 'unroutable', detail: null },
     );
-    if (!m.replyTo) continue;
-    const replies = messages.filter((r) => !sameMessage(r, m, byId) && r.publishedAt >= m.publishedAt && r.routedTo.includes(m.replyTo!));
-    for (const [i, reply] of replies.entries()) {
+    for (const [i, reply] of (answers.get(m) ?? []).entries()) {
       // A reply sent after the request gave up reached nobody: the reply queue's consumer dropped it.
       const gaveUp = events.find((e) => e.type === 'reply_timeout' && e.messageId === m.id && e.at.getTime() <= reply.publishedAt.getTime());
       // nth: a second (third…) reply; to a gateway request (amq.reply.*) it reached nobody either.
