@@ -97,6 +97,8 @@ export function checkBinding(b: Binding, topology: TopologySnapshot, action: 'bo
   if (!topology.exchanges.has(b.exchange)) throw notFound('exchange', b.exchange);
   if (!topology.queues.has(b.queue)) throw notFound('queue', b.queue);
   checkRoutingKey(b.key, { pattern: true });
+  // Unbinding takes what is stored, whatever it is; only a new binding must be able to match.
+  if (action === 'bound') refuseIneffectiveBinding(b, topology.exchanges.get(b.exchange)!);
   // Header-match names and values are stored as jsonb: NUL or a lone surrogate would fail the write.
   for (const [name, value] of Object.entries(b.headers?.values ?? {})) {
     const badName = unstorableText(name);
@@ -105,6 +107,32 @@ export function checkBinding(b: Binding, topology: TopologySnapshot, action: 'bo
       const what = badName ? `the name ${JSON.stringify(name)} in headers.values` : `headers.values.${name}`;
       throw new BrokerError('validation_failed', `${what} must not contain ${bad}`, { field: 'headers.values' });
     }
+  }
+}
+
+/**
+ * A binding that could never have an effect is refused rather than stored, where it would look
+ * like routing that is not there: a headers clause on an exchange that does not route by headers
+ * (it would be ignored), and on a direct exchange, which matches the routing key exactly, a key
+ * with `*` or `#`, which no publish's routing key may contain (checkRoutingKey). Checked when
+ * binding (and importing) only: bindings stored before the check still load, route as they did
+ * and can be unbound.
+ */
+function refuseIneffectiveBinding(b: Binding, exchange: Exchange): void {
+  if (b.headers !== undefined && exchange.type !== 'headers') {
+    throw new BrokerError(
+      'validation_failed',
+      `headers: a headers clause only routes on a headers exchange; '${b.exchange}' is a ${exchange.type} exchange, which would ignore it. Leave headers out, or bind to a headers exchange`,
+      { field: 'headers', exchange: b.exchange, exchangeType: exchange.type, issues: [{ path: 'headers', message: `ignored by a ${exchange.type} exchange` }] },
+    );
+  }
+  if (exchange.type === 'direct' && /[*#]/.test(b.key)) {
+    throw new BrokerError(
+      'validation_failed',
+      `key: a direct exchange matches the routing key exactly, and a publish's routing key cannot contain * or #, so the key '${b.key.slice(0, 300)}' on '${b.exchange}' could never match. ` +
+        'Use a topic exchange for patterns (* one word, # zero or more)',
+      { field: 'key', key: b.key.slice(0, 300), exchange: b.exchange, exchangeType: 'direct', issues: [{ path: 'key', message: 'contains * or #, which no routing key can' }] },
+    );
   }
 }
 
