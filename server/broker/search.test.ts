@@ -134,4 +134,22 @@ describe.each(drivers)('message search on %s', (driver) => {
     expect(capped.messages).toHaveLength(3);
     await expectCode(broker.searchMessages({ cursor: 'nope' }), 'validation_failed');
   });
+
+  it('from after to is validation_failed naming both in ISO 8601, as replay and history say it; equal is a range', async () => {
+    const { broker } = t;
+    await broker.publish(message('audit', 'login', 'a'));
+    const from = new Date('2030-01-01T00:00:00Z');
+    const to = new Date('2020-01-01T00:00:00Z');
+    await expect(broker.searchMessages({ from, to })).rejects.toMatchObject({
+      name: 'BrokerError',
+      code: 'validation_failed',
+      message: 'from must be a time before to',
+      details: { from: '2030-01-01T00:00:00.000Z', to: '2020-01-01T00:00:00.000Z' },
+    });
+    // with other filters too
+    await expectCode(broker.searchMessages({ exchange: 'audit', from, to }), 'validation_failed');
+    const now = new Date();
+    expect((await broker.searchMessages({ from: new Date(now.getTime() - 60_000), to: now })).messages).toHaveLength(1);
+    expect((await broker.searchMessages({ from: to, to: to })).messages).toEqual([]);
+  });
 });

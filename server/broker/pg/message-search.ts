@@ -1,4 +1,5 @@
 import type { Sql } from '../../../db/driver';
+import { BrokerError } from '../errors';
 import { MESSAGE_COLUMNS, rowToMessage } from './rows';
 import type { StoredMessage } from '../types';
 
@@ -26,8 +27,13 @@ export interface FoundMessage extends StoredMessage {
  * Message search, newest first, keyset-paginated by id (UUIDv7, so id order is time order):
  * each filter has an index (correlation, exchange+seq, published_at, GIN on headers and routed_to).
  * `to` is inclusive to the end of its millisecond (timestamps reach clients in ms, the store keeps µs).
+ * `from` after `to` is 400 validation_failed.
  */
 export async function messageSearch(q: Sql, p: MessageQuery): Promise<{ messages: FoundMessage[]; nextCursor: string | null }> {
+  // A range that runs backwards matches nothing: refused, as replay and history refuse it, rather than an empty page.
+  if (p.from && p.to && p.from.getTime() > p.to.getTime()) {
+    throw new BrokerError('validation_failed', 'from must be a time before to', { from: p.from.toISOString(), to: p.to.toISOString() });
+  }
   const rows = await q.query(
     `SELECT ${MESSAGE_COLUMNS}, m.routed_to, m.seq FROM messages m
      WHERE ($1::uuid IS NULL OR m.id = $1)
