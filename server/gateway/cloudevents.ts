@@ -6,7 +6,7 @@ import { decodeBody } from './bodies';
 import { GatewayError } from './errors';
 import { headerValue } from './header-text';
 import { isJsonType, jsonText } from './http';
-import { cloudEventKey, MAX_APP_HEADERS, NO_BODY, queryKey } from './publish-headers';
+import { boolHeader, cloudEventKey, MAX_APP_HEADERS, NO_BODY, routingKeyOf } from './publish-headers';
 
 /**
  * CloudEvents on the publish endpoints, structured mode and batches (binary mode, `ce-*`
@@ -133,7 +133,7 @@ export function applyStructuredCloudEvent(input: PublishInput, h: IncomingHttpHe
   if (count > MAX_APP_HEADERS) {
     throw new GatewayError('validation_failed', `At most ${MAX_APP_HEADERS} application headers per message (the event's attributes count as ce-* headers)`, {});
   }
-  input.routingKey = headerValue(h, 'hatoba-routing-key') ?? queryKey(query) ?? m.type;
+  input.routingKey = routingKeyOf(h, query) ?? m.type;
   input.idempotencyKey = headerValue(h, 'idempotency-key') ?? m.key;
   input.body = m.body;
   input.contentType = m.contentType;
@@ -142,14 +142,18 @@ export function applyStructuredCloudEvent(input: PublishInput, h: IncomingHttpHe
 /**
  * A CloudEvents batch (application/cloudevents-batch+json: a JSON array of structured events)
  * as one message per event, each as applyStructuredCloudEvent makes it; a routing key given
- * in Hatoba-Routing-Key or `?key=` applies to every event.
+ * in Hatoba-Routing-Key or `?key=`, Hatoba-Mandatory, Hatoba-Persistent and the trace context
+ * apply to every event (the route refuses the headers a batch does not read).
  */
 export function cloudEventsBatch(body: Uint8Array, h: IncomingHttpHeaders, query: URLSearchParams, exchange: string, max: number): PublishInput[] {
   const { value, text } = parseEventJson(body, 'a CloudEvents batch, application/cloudevents-batch+json');
   if (!Array.isArray(value) || value.length === 0 || value.length > max) {
     throw new GatewayError('validation_failed', `A CloudEvents batch (application/cloudevents-batch+json) is a JSON array of 1–${max} events`, {});
   }
-  const routingKey = headerValue(h, 'hatoba-routing-key') ?? queryKey(query);
+  const routingKey = routingKeyOf(h, query);
+  // Hatoba-Mandatory and Hatoba-Persistent apply to every event, as on a JSON batch.
+  const mandatory = boolHeader('Hatoba-Mandatory', headerValue(h, 'hatoba-mandatory'));
+  const persistent = boolHeader('Hatoba-Persistent', headerValue(h, 'hatoba-persistent'));
   const texts = valueTexts(text, ['*', 'data']);
   return value.map((event, i): PublishInput => {
     const m = eventMessage(event, texts.get(pathKey([i, 'data'])), `events[${i}]: `);
@@ -162,6 +166,8 @@ export function cloudEventsBatch(body: Uint8Array, h: IncomingHttpHeaders, query
       idempotencyKey: m.key,
       traceparent: headerValue(h, 'traceparent'),
       tracestate: headerValue(h, 'tracestate'),
+      mandatory,
+      persistent,
     };
   });
 }

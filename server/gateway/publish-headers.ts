@@ -71,6 +71,76 @@ export function queryKey(query: URLSearchParams): string | undefined {
 }
 
 /**
+ * The routing key a request gives in Hatoba-Routing-Key or `?key=`. Both at once with different
+ * values is refused rather than one of them silently ignored.
+ */
+export function routingKeyOf(h: IncomingHttpHeaders, query: URLSearchParams): string | undefined {
+  const header = headerValue(h, 'hatoba-routing-key');
+  const key = queryKey(query);
+  if (header !== undefined && key !== undefined && header !== key) {
+    throw new GatewayError(
+      'validation_failed',
+      `Header Hatoba-Routing-Key ('${header.slice(0, 300)}') and query parameter key ('${key.slice(0, 300)}') give two routing keys: give one`,
+      { header: 'Hatoba-Routing-Key', field: 'key' },
+    );
+  }
+  return header ?? key;
+}
+
+/**
+ * Request headers an endpoint does not read are refused (400, naming the header and where the
+ * endpoint takes that instead) rather than accepted and ignored. `refused` maps a lowercase
+ * header name, or a prefix ending in `-` or `*` (`hatoba-header-*`, `ce-*`), to why it is not read.
+ * The header is named as the client would write it (`Hatoba-Header-tenant`).
+ */
+export function refuseUnreadHeaders(h: IncomingHttpHeaders, refused: Record<string, string>, where: string): void {
+  for (const name of Object.keys(h)) {
+    let why = refused[name];
+    if (why === undefined) {
+      for (const [prefix, text] of Object.entries(refused)) {
+        if (prefix.endsWith('*') && name.startsWith(prefix.slice(0, -1)) && name.length > prefix.length - 1) {
+          why = text;
+          break;
+        }
+      }
+    }
+    if (why === undefined) continue;
+    const header = displayName(name);
+    throw new GatewayError('validation_failed', `Header ${header} is not read on ${where}: ${why}`, { header });
+  }
+}
+
+/**
+ * Endpoints that always publish as mandatory (a publish straight to a queue, a request): a
+ * Hatoba-Mandatory header must still be 'true' or 'false', and `false`, which they cannot honour,
+ * is refused rather than ignored.
+ */
+export function alwaysMandatory(h: IncomingHttpHeaders, why: string): void {
+  const value = headerValue(h, 'hatoba-mandatory');
+  if (boolHeader('Hatoba-Mandatory', value) === false) {
+    throw new GatewayError('validation_failed', `Header Hatoba-Mandatory: false is not read here: ${why}`, { header: 'Hatoba-Mandatory', value });
+  }
+  h['hatoba-mandatory'] = 'true';
+}
+
+const KNOWN_NAMES: Record<string, string> = {
+  'hatoba-routing-key': 'Hatoba-Routing-Key',
+  'hatoba-correlation-id': 'Hatoba-Correlation-Id',
+  'hatoba-reply-to': 'Hatoba-Reply-To',
+  'hatoba-delay-ms': 'Hatoba-Delay-Ms',
+  'hatoba-mandatory': 'Hatoba-Mandatory',
+  'hatoba-persistent': 'Hatoba-Persistent',
+  'idempotency-key': 'Idempotency-Key',
+};
+
+/** A request header's name as the API documents it; application headers keep their own name after the prefix, `ce-*` stays lowercase. */
+function displayName(name: string): string {
+  if (KNOWN_NAMES[name]) return KNOWN_NAMES[name];
+  if (name.startsWith(APP_PREFIX)) return `Hatoba-Header-${name.slice(APP_PREFIX.length)}`;
+  return name;
+}
+
+/**
  * A publish with `ce-*` headers is a CloudEvent in binary mode: it must carry what a structured
  * event must (CloudEvents 1.0: specversion 1.0, id, source, type), or its source and id, which
  * make its idempotency key, would be guessed. Refused as structured mode refuses it (400).
@@ -125,24 +195,24 @@ export function publishInputFromHeaders(h: IncomingHttpHeaders, query: URLSearch
     delayMs = Number(delay);
     if (!/^\d+$/.test(delay.trim()) || !Number.isSafeInteger(delayMs)) {
       const why = /^\d+$/.test(delay.trim()) ? `is too large (at most ${MAX_DELAY_MS}, 7 days)` : 'must be a whole number of milliseconds';
-      throw new GatewayError('validation_failed', `Header Hatoba-Delay-Ms ${why}`, { value: delay });
+      throw new GatewayError('validation_failed', `Header Hatoba-Delay-Ms ${why}`, { header: 'Hatoba-Delay-Ms', value: delay });
     }
   }
   const correlationId = headerValue(h, 'hatoba-correlation-id');
   if (correlationId !== undefined && (correlationId.length === 0 || correlationId.length > 255)) {
-    throw new GatewayError('validation_failed', 'Header Hatoba-Correlation-Id must be 1–255 characters', {});
+    throw new GatewayError('validation_failed', 'Header Hatoba-Correlation-Id must be 1–255 characters', { header: 'Hatoba-Correlation-Id', length: correlationId.length });
   }
   let idempotencyKey = headerValue(h, 'idempotency-key');
   if (idempotencyKey === undefined) {
     const ceId = headerValue(h, 'ce-id');
     if (ceId !== undefined) idempotencyKey = cloudEventKey(headerValue(h, 'ce-source') ?? '', ceId);
   } else if (idempotencyKey.length > 255) {
-    throw new GatewayError('validation_failed', 'Idempotency-Key must be at most 255 characters', {});
+    throw new GatewayError('validation_failed', 'Idempotency-Key must be at most 255 characters', { header: 'Idempotency-Key', length: idempotencyKey.length });
   }
   return {
     exchange,
     body: NO_BODY,
-    routingKey: headerValue(h, 'hatoba-routing-key') ?? queryKey(query) ?? headerValue(h, 'ce-type') ?? '',
+    routingKey: routingKeyOf(h, query) ?? headerValue(h, 'ce-type') ?? '',
     contentType: headerValue(h, 'content-type') ?? 'application/octet-stream',
     headers,
     correlationId,

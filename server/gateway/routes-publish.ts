@@ -10,7 +10,7 @@ import { headerValue } from './header-text';
 import { GatewayError } from './errors';
 import { isJsonType, jsonText, parseJson } from './http';
 import { applyStructuredCloudEvent, cloudEventsBatch, cloudEventsMode } from './cloudevents';
-import { boolHeader, checkContentEncoding, publishInputFromHeaders } from './publish-headers';
+import { alwaysMandatory, boolHeader, checkContentEncoding, publishInputFromHeaders, refuseUnreadHeaders } from './publish-headers';
 import type { Request, Route } from './router';
 import { batchPublishSchema, errorSchema, publishResultSchema } from './schemas';
 
@@ -52,12 +52,24 @@ export const publishRoutes: Route[] = [
     path: '/v1/queues/{queue}/messages',
     access: () => needs.publish(DEFAULT_EXCHANGE),
     tag,
-    summary: 'Publish one message straight to a queue (the default exchange)',
+    summary:
+      "Publish one message straight to a queue (the default exchange): the queue's name is its routing key (a Hatoba-Routing-Key header is refused) " +
+      'and it is always mandatory (404 queue_not_found; Hatoba-Mandatory: false is refused)',
     rawBody: true,
     responses: { 201: publishResultSchema, 400: errorSchema, 404: errorSchema, 413: errorSchema, 415: errorSchema },
     async handle(r) {
       const queue = r.params.queue!;
-      r.req.headers['hatoba-mandatory'] = 'true';
+      const where = `POST /v1/queues/${queue}/messages`;
+      refuseUnreadHeaders(
+        r.req.headers,
+        { 'hatoba-routing-key': `the queue's name ('${queue}') is its routing key; to publish with another, use POST /v1/exchanges/{exchange}/messages` },
+        where,
+      );
+      alwaysMandatory(
+        r.req.headers,
+        `a publish straight to a queue is always mandatory (404 queue_not_found when '${queue}' does not exist); ` +
+          `to publish with no error when no queue takes it, use POST /v1/exchanges/${DEFAULT_EXCHANGE}/messages?key=${queue}`,
+      );
       try {
         return await publishOne(r, DEFAULT_EXCHANGE, queue);
       } catch (e) {
@@ -76,7 +88,9 @@ export const publishRoutes: Route[] = [
     tag,
     summary:
       'Publish up to 1,000 messages in one request, all or nothing; or a CloudEvents batch (application/cloudevents-batch+json), one message per event ' +
-      "(?key= is the routing key of a CloudEvents batch's events; a JSON batch gives each message its routingKey and is refused with ?key=)",
+      "(?key= is the routing key of a CloudEvents batch's events; a JSON batch gives each message its routingKey and is refused with ?key=). " +
+      'Hatoba-Mandatory, Hatoba-Persistent and traceparent apply to every message; a header a message gives in its own fields (Hatoba-Routing-Key on a JSON batch, ' +
+      'Hatoba-Correlation-Id, Hatoba-Reply-To, Idempotency-Key, Hatoba-Delay-Ms, Hatoba-Header-*, ce-*) is 400 validation_failed',
     request: batchPublishSchema,
     responses: { 201: z.object({ results: z.array(publishResultSchema) }), 400: errorSchema, 404: errorSchema, 415: errorSchema },
     async handle(r) {
@@ -84,6 +98,7 @@ export const publishRoutes: Route[] = [
       const contentType = r.req.headers['content-type'];
       const exchange = r.params.exchange!;
       if (cloudEventsMode(contentType) === 'batch') {
+        refuseUnreadHeaders(r.req.headers, CLOUDEVENTS_BATCH_UNREAD, `a CloudEvents batch (POST /v1/exchanges/${exchange}/messages:batch)`);
         const inputs = cloudEventsBatch(await r.body(), r.req.headers, r.query, exchange, MAX_BATCH);
         return { status: 201, body: { results: await r.ctx.broker.publishBatch(inputs) } };
       }
@@ -91,6 +106,10 @@ export const publishRoutes: Route[] = [
         throw new GatewayError('unsupported_media_type', 'A batch must be sent as application/json', { contentType: contentType ?? null });
       }
       if (r.query.has('key')) throw jsonBatchKey(exchange);
+      refuseUnreadHeaders(r.req.headers, JSON_BATCH_UNREAD, `a JSON batch (POST /v1/exchanges/${exchange}/messages:batch)`);
+      // The trace context, like these two, is the request's: every message carries it (as on a CloudEvents batch).
+      const traceparent = headerValue(r.req.headers, 'traceparent');
+      const tracestate = headerValue(r.req.headers, 'tracestate');
       // Hatoba-Mandatory and Hatoba-Persistent on the request apply to each message that does not say otherwise.
       const mandatory = boolHeader('Hatoba-Mandatory', headerValue(r.req.headers, 'hatoba-mandatory'));
       const persistent = boolHeader('Hatoba-Persistent', headerValue(r.req.headers, 'hatoba-persistent'));
@@ -111,12 +130,42 @@ export const publishRoutes: Route[] = [
           delayMs: m.delayMs,
           persistent: m.persistent ?? persistent,
           mandatory: m.mandatory ?? mandatory,
+          traceparent,
+          tracestate,
         };
       });
       return { status: 201, body: { results: await r.ctx.broker.publishBatch(inputs) } };
     },
   },
 ];
+
+/**
+ * Request headers a JSON batch does not read, since each message says them in its own fields:
+ * refused (400, naming the header and the field) rather than ignored.
+ */
+const JSON_BATCH_UNREAD: Record<string, string> = {
+  'hatoba-routing-key': 'give each message its routing key in messages[].routingKey (the header is read for a CloudEvents batch only)',
+  'hatoba-correlation-id': "give each message's correlation ID in messages[].correlationId",
+  'hatoba-reply-to': "give each message's return address in messages[].replyTo",
+  'idempotency-key': "give each message's idempotency key in messages[].idempotencyKey",
+  'hatoba-delay-ms': "give each message's delay in messages[].delayMs",
+  'hatoba-header-*': "give each message's application headers in messages[].headers",
+  'ce-*': 'CloudEvents are batched as application/cloudevents-batch+json, each event with its own attributes',
+};
+
+/**
+ * Request headers a CloudEvents batch does not read: each event is a message of its own, with its
+ * attributes as ce-* headers and its source and id as its idempotency key. It reads
+ * Hatoba-Routing-Key (or ?key=), Hatoba-Mandatory, Hatoba-Persistent and the trace context.
+ */
+const CLOUDEVENTS_BATCH_UNREAD: Record<string, string> = {
+  'hatoba-correlation-id': 'each event is a message of its own, with a correlation ID of its own',
+  'hatoba-reply-to': 'a CloudEvents batch takes no return address',
+  'idempotency-key': "each event's idempotency key is its source and id",
+  'hatoba-delay-ms': 'a CloudEvents batch is published at once',
+  'hatoba-header-*': 'give each event an extension attribute instead (it travels as a ce-* header)',
+  'ce-*': 'each event carries its own attributes in the batch',
+};
 
 /** `?key=` on a JSON batch: refused like an unknown query parameter rather than silently ignored. */
 function jsonBatchKey(exchange: string): GatewayError {
@@ -134,6 +183,7 @@ function atMessage<T>(i: number, fn: () => T): T {
     return fn();
   } catch (e) {
     if (!(e instanceof GatewayError)) throw e;
-    throw new GatewayError(e.code, `messages[${i}].body: ${e.message}`, { ...e.details, path: `messages.${i}.body` });
+    // details.field, as every other error of a batch message names it; path as before.
+    throw new GatewayError(e.code, `messages[${i}].body: ${e.message}`, { ...e.details, field: `messages.${i}.body`, path: `messages.${i}.body` });
   }
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { needs } from '../auth/scopes';
 import { headerBytes } from './header-text';
 import { applyStructuredCloudEvent, cloudEventsMode } from './cloudevents';
-import { publishInputFromHeaders } from './publish-headers';
+import { alwaysMandatory, publishInputFromHeaders, refuseUnreadHeaders } from './publish-headers';
 import { route, type Route } from './router';
 import { errorSchema } from './schemas';
 
@@ -26,10 +26,22 @@ export const requestRoutes: Route[] = [
     summary:
       "Publish the body with a new correlation ID and this gateway's reply queue as return address; answer with the reply " +
       '(504 reply_timeout; 409 duplicate_request when the Idempotency-Key was already used: nothing is published; ' +
-      '503 shutting_down when this node stops while waiting: details.published says whether the request went out)',
+      '503 shutting_down when this node stops while waiting: details.published says whether the request went out; ' +
+      'Hatoba-Correlation-Id, Hatoba-Reply-To and Hatoba-Mandatory: false are 400 validation_failed, since a request uses its own)',
     rawBody: true,
     responses: { 200: null, 404: errorSchema, 409: errorSchema, 503: errorSchema, 504: errorSchema },
     async handle(r, q) {
+      const exchange = r.params.exchange!;
+      // A request's correlation ID and return address are its own: given ones would be ignored, so they are refused.
+      refuseUnreadHeaders(
+        r.req.headers,
+        {
+          'hatoba-correlation-id': "a request is published with a new correlation ID, answered in the reply's Hatoba-Correlation-Id",
+          'hatoba-reply-to': "a request's return address is this node's reply queue, which waits for the reply",
+        },
+        `POST /v1/exchanges/${exchange}/request`,
+      );
+      alwaysMandatory(r.req.headers, 'a request nobody can receive is refused at once (404 unroutable)');
       const input = publishInputFromHeaders(r.req.headers, r.query, r.params.exchange!);
       if (q.key !== undefined) input.routingKey = q.key;
       input.body = await r.body();
