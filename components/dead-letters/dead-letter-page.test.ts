@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deathChain, originQueues, pageCaption, pagerLabels, parseOrder, reasonSummary, replayAllPlan } from './dead-letter-page';
+import { deathChain, originQueues, pageCaption, pagerLabels, parseOrder, reasonSummary, replayAllPlan, replayBlocked } from './dead-letter-page';
 
 const counts = [
   { reason: 'max_deliveries', origin: 'notification', count: 200 },
@@ -57,5 +57,18 @@ describe('deathChain', () => {
     expect(deathChain({ queue: 'work', diedBefore: [] })).toBeNull();
     expect(deathChain({ queue: 'work' })).toBeNull();
     expect(deathChain(null)).toBeNull();
+  });
+});
+
+describe('replayBlocked', () => {
+  it('blocks the replay of a dead letter a consumer holds, and says why', () => {
+    const blocked = replayBlocked({ state: 'in_flight' });
+    expect(blocked?.full).toMatch(/^A consumer of this DLQ holds it now: replay it once/);
+    expect(blocked?.short).toBe('Not while a consumer holds it');
+  });
+
+  it('lets ready and delayed dead letters be replayed', () => {
+    expect(replayBlocked({ state: 'ready' })).toBeNull();
+    expect(replayBlocked({ state: 'delayed' })).toBeNull();
   });
 });

@@ -72,3 +72,16 @@ export function replayAllPlan(p: { matching: number; total: number; filtering: b
   const button = p.filtering ? `Replay ${formatCount(moves)} matching…` : `Replay all ${formatCount(moves)}…`;
   return { moves, button, notes };
 }
+
+/**
+ * Why a dead letter cannot be replayed from its row, or null when it can. A consumer of the DLQ
+ * that holds one (in flight) owns it until it acks, nacks or its lease runs out: the server
+ * leaves it where it is ("a consumer holds it now"), so the row's Replay and Edit are disabled.
+ */
+export function replayBlocked(m: { state: string }): { short: string; full: string } | null {
+  if (m.state !== 'in_flight') return null;
+  return {
+    short: 'Not while a consumer holds it',
+    full: 'A consumer of this DLQ holds it now: replay it once the consumer acks or nacks it, or its lease runs out.',
+  };
+}

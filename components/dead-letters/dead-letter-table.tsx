@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import type { BrowsedMessage } from '@/server/trpc/schemas';
 import { formatTimestamp, shortId } from '../ui/format';
-import { deathChain, reasonLabel } from './dead-letter-page';
+import { deathChain, reasonLabel, replayBlocked } from './dead-letter-page';
 
 /** One page of a DLQ's dead letters: why each died, with row selection, replay and edit. */
 export function DeadLetterTable({
@@ -85,20 +85,55 @@ export function DeadLetterTable({
               <td className="num">{m.death?.attempts ?? '—'}</td>
               <td>{m.death?.lastError ? <span className="mono">{m.death.lastError}</span> : <span className="muted">none recorded</span>}</td>
               <td className="nowrap">{m.death ? formatTimestamp(m.death.diedAt) : '—'}</td>
-              <td>
-                <div className="button-row" style={{ flexWrap: 'nowrap' }}>
-                  <button type="button" className="button button--small" disabled={busy} onClick={() => onReplay(m.id)} aria-label={`Replay ${m.id}`}>
-                    Replay
-                  </button>
-                  <button type="button" className="button button--quiet button--small" disabled={busy} onClick={() => onEdit(m)} aria-label={`Edit and replay ${m.id}`}>
-                    Edit…
-                  </button>
-                </div>
-              </td>
+              <RowActions message={m} busy={busy} onReplay={onReplay} onEdit={onEdit} />
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Replay and Edit for one row; a dead letter a consumer holds cannot be moved, and the row says why. */
+function RowActions({ message: m, busy, onReplay, onEdit }: { message: BrowsedMessage; busy: boolean; onReplay: (id: string) => void; onEdit: (message: BrowsedMessage) => void }) {
+  const blocked = replayBlocked(m);
+  const reasonId = `held-${m.id}`;
+  return (
+    <td>
+      <div className="button-row" style={{ flexWrap: 'nowrap' }} title={blocked?.full}>
+        <button
+          type="button"
+          className="button button--small"
+          disabled={busy || !!blocked}
+          onClick={() => onReplay(m.id)}
+          aria-label={`Replay ${m.id}`}
+          aria-describedby={blocked ? reasonId : undefined}
+          title={blocked?.full}
+        >
+          Replay
+        </button>
+        <button
+          type="button"
+          className="button button--quiet button--small"
+          disabled={busy || !!blocked}
+          onClick={() => onEdit(m)}
+          aria-label={`Edit and replay ${m.id}`}
+          aria-describedby={blocked ? reasonId : undefined}
+          title={blocked?.full}
+        >
+          Edit…
+        </button>
+      </div>
+      {blocked && (
+        <>
+          <span className="small muted nowrap" style={{ display: 'block' }} title={blocked.full} aria-hidden="true">
+            {blocked.short}
+          </span>
+          <span id={reasonId} className="visually-hidden">
+            {blocked.full}
+          </span>
+        </>
+      )}
+    </td>
   );
 }

@@ -6,7 +6,7 @@ import { useEffect, useId, useMemo, useState } from 'react';
 import type { BrowsedMessage } from '@/server/trpc/schemas';
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { ConfirmDialog } from '../ui/confirm-dialog';
-import { countOf, formatCount, plural } from '../ui/format';
+import { countOf, formatCount, formatTimestamp, plural } from '../ui/format';
 import { replayOutcome } from './replay-outcome';
 import { EmptyState, ErrorNotice, Loading, ResultNotice, errorMessage } from '../ui/query-state';
 import { DeadLetterTable } from './dead-letter-table';
@@ -279,7 +279,7 @@ export function DlqPanel({
         </p>
         {previewed && (
           <p className="muted small" data-testid="replay-bound">
-            Dead letters that arrive after the preview (read at {new Date(previewed.request.filter.arrivedBy).toLocaleTimeString()}) stay in {dlq}. Any of the {formatCount(confirmed)} replayed,
+            Dead letters that arrive after the preview (read at {formatTimestamp(previewed.request.filter.arrivedBy)}) stay in {dlq}. Any of the {formatCount(confirmed)} replayed,
             discarded or taken by a consumer meanwhile are not moved; the result says how many.
           </p>
         )}

@@ -10,13 +10,9 @@
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatCount } from '../ui/format';
 import { depthSampleLabel, depthTickLabel, depthTicks } from './depth-axis';
-import type { DepthPoint } from './depth-series';
+import { DEPTH_SERIES, depthLegendRank, type DepthPoint } from './depth-series';
 
-const SERIES = [
-  { key: 'ready', label: 'Ready', color: 'var(--chart-1)' },
-  { key: 'inFlight', label: 'In flight', color: 'var(--chart-2)' },
-  { key: 'delayed', label: 'Delayed', color: 'var(--chart-3)' },
-] as const;
+const SERIES = DEPTH_SERIES;
 
 export function DepthChart({ points, from, to, label }: { points: DepthPoint[]; from: number; to: number; label: string }) {
   const span = to - from;
@@ -40,6 +36,7 @@ export function DepthChart({ points, from, to, label }: { points: DepthPoint[]; 
             <YAxis allowDecimals={false} width={48} stroke="var(--text-muted)" tick={{ fill: 'var(--text-muted)', fontSize: 12 }} tickFormatter={(v: number) => formatCount(v)} />
             <Tooltip
               labelFormatter={(t) => depthSampleLabel(Number(t))}
+              itemSorter={depthLegendRank}
               formatter={(v, name) => [formatCount(Number(v)), SERIES.find((s) => s.key === name)?.label ?? String(name)]}
               contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)' }}
             />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEPTH_RANGES, depthRangeParam, depthSeries, parseDepthRange } from './depth-series';
+import { DEPTH_RANGES, DEPTH_SERIES, depthLegendRank, depthRangeParam, depthSeries, parseDepthRange } from './depth-series';
 
 const at = (s: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, s)).toISOString();
 
@@ -54,5 +54,21 @@ describe('parseDepthRange and depthRangeParam', () => {
   it('writes the default as no parameter, and reads back what it writes', () => {
     expect(depthRangeParam(DEPTH_RANGES[0])).toBe('');
     for (const r of DEPTH_RANGES.slice(1)) expect(parseDepthRange(depthRangeParam(r))).toBe(r);
+  });
+});
+
+describe('depthLegendRank', () => {
+  it('orders the tooltip items as the legend lists them, not by name', () => {
+    // Recharts hands the items over by name (delayed, inFlight, ready) and sorts by the rank ascending.
+    const items = [{ dataKey: 'delayed' }, { dataKey: 'inFlight' }, { dataKey: 'ready' }];
+    const sorted = [...items].sort((a, b) => depthLegendRank(a) - depthLegendRank(b));
+    const labels = sorted.map((i) => DEPTH_SERIES.find((s) => s.key === i.dataKey)!.label);
+    expect(labels).toEqual(['Ready', 'In flight', 'Delayed']);
+    expect(labels).toEqual(DEPTH_SERIES.map((s) => s.label));
+  });
+
+  it('reads the name when there is no data key, and puts unknown items last', () => {
+    expect(depthLegendRank({ name: 'inFlight' })).toBe(1);
+    expect(depthLegendRank({ dataKey: 'other' })).toBe(DEPTH_SERIES.length);
   });
 });

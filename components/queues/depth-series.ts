@@ -71,3 +71,20 @@ function bucketMax(points: DepthPoint[], buckets: number): DepthPoint[] {
   }
   return [...best.values()].sort((a, b) => a.t - b.t);
 }
+
+/** The chart's series, in the legend's order: the tooltip lists them in this order too. */
+export const DEPTH_SERIES = [
+  { key: 'ready', label: 'Ready', color: 'var(--chart-1)' },
+  { key: 'inFlight', label: 'In flight', color: 'var(--chart-2)' },
+  { key: 'delayed', label: 'Delayed', color: 'var(--chart-3)' },
+] as const;
+
+/**
+ * A tooltip item's place in the legend (Recharts' `itemSorter`): left alone, Recharts sorts the
+ * items by name, which put Delayed first and Ready last. Unknown items go after the known ones.
+ */
+export function depthLegendRank(item: { dataKey?: unknown; name?: unknown }): number {
+  const key = item.dataKey ?? item.name;
+  const i = DEPTH_SERIES.findIndex((s) => s.key === key);
+  return i === -1 ? DEPTH_SERIES.length : i;
+}

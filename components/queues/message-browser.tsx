@@ -8,6 +8,7 @@ import { BodyView, HeadersTable } from '../messages/body-view';
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { formatTimestamp, shortId } from '../ui/format';
 import { EmptyState, ErrorNotice, Loading } from '../ui/query-state';
+import { isInternalQueue } from './queue-signals';
 
 const STATE_LABEL = { ready: 'ready', in_flight: 'in flight', delayed: 'delayed' } as const;
 
@@ -24,7 +25,11 @@ export function MessageBrowser({ queue, depth }: { queue: string; depth: number 
   if (messages.length === 0) {
     return (
       <EmptyState title="This queue is empty">
-        <p>Publish a test message with the form on this page, or send one to <code>POST /v1/queues/{queue}/messages</code>.</p>
+        {isInternalQueue(queue) ? (
+          <p>Replies to the gateway&apos;s requests pass through here and are taken at once by the node waiting for them.</p>
+        ) : (
+          <p>Publish a test message with the form on this page, or send one to <code>POST /v1/queues/{queue}/messages</code>.</p>
+        )}
       </EmptyState>
     );
   }

@@ -16,7 +16,8 @@ import { DepthChart } from './depth-chart';
 import { DEPTH_RANGES, depthRangeParam, depthSeries, parseDepthRange, type DepthRange } from './depth-series';
 import { MessageBrowser } from './message-browser';
 import { PublishForm } from './publish-form';
-import { DEFAULT_SIGNAL_OPTIONS, depthOf, isDeadLetterQueue, pushTrend, queueSignals } from './queue-signals';
+import { purgeSummary } from './purge-summary';
+import { DEFAULT_SIGNAL_OPTIONS, depthOf, isDeadLetterQueue, isInternalQueue, pushTrend, queueSignals } from './queue-signals';
 import type { QueueInfoView } from '@/server/trpc/schemas';
 
 export function QueueDetail({ name }: { name: string }) {
@@ -65,6 +66,7 @@ export function QueueDetail({ name }: { name: string }) {
     );
   }
   const q = info.data!;
+  const internal = isInternalQueue(name);
   const dlqDepth = isDeadLetterQueue(name) ? depthOf(q) : dlq.data ? depthOf(dlq.data) : 0;
   const signals = queueSignals(q, dlqDepth, {
     ...DEFAULT_SIGNAL_OPTIONS,
@@ -80,6 +82,12 @@ export function QueueDetail({ name }: { name: string }) {
         lede={
           <>
             {{ durable: 'Durable', replicated: 'Replicated', memory: 'Memory' }[q.settings.durability]} queue
+            {internal && (
+              <>
+                {' '}· the gateway&apos;s own reply queue (<code>amq.</code> names are reserved): the API refuses to purge it or consume from it, and a
+                test message would only be taken for a reply, so this page offers neither
+              </>
+            )}
             {isDeadLetterQueue(name) && (
               <>
                 {' '}· dead letters of <Link href={`/queues/${encodeURIComponent(name.slice(0, -4))}`}>{name.slice(0, -4)}</Link> ·{' '}
@@ -91,7 +99,7 @@ export function QueueDetail({ name }: { name: string }) {
         actions={
           <>
             <LiveBadge fetching={info.isFetching} failed={info.isError} />
-            <PurgeButton queue={name} depth={q.ready + q.delayed} />
+            {!internal && <PurgeButton queue={name} counts={q} />}
           </>
         }
       />
@@ -127,11 +135,13 @@ export function QueueDetail({ name }: { name: string }) {
           <DepthHistory name={name} />
         </Suspense>
       </section>
-      <div className="grid-2 section">
-        <section aria-labelledby="publish-heading" className="card">
-          <h2 id="publish-heading">Publish a test message</h2>
-          <PublishForm queue={name} />
-        </section>
+      <div className={internal ? 'section' : 'grid-2 section'}>
+        {!internal && (
+          <section aria-labelledby="publish-heading" className="card">
+            <h2 id="publish-heading">Publish a test message</h2>
+            <PublishForm queue={name} />
+          </section>
+        )}
         <section aria-labelledby="settings-heading" className="card">
           <h2 id="settings-heading">Settings</h2>
           <Settings q={q} />
@@ -259,7 +269,8 @@ function PushSettings({ queue }: { queue: string }) {
   );
 }
 
-function PurgeButton({ queue, depth }: { queue: string; depth: number }) {
+function PurgeButton({ queue, counts }: { queue: string; counts: Pick<QueueInfoView, 'ready' | 'inFlight' | 'delayed'> }) {
+  const summary = purgeSummary(counts);
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
@@ -285,10 +296,17 @@ function PurgeButton({ queue, depth }: { queue: string; depth: number }) {
         onConfirm={() => purge.mutate({ name: queue })}
         onCancel={() => setOpen(false)}
       >
-        <p>
-          This deletes the {countOf(depth, 'waiting message')} of <strong>{queue}</strong> (ready and delayed). Messages in flight stay
-          with their consumers. It cannot be undone.
-        </p>
+        {summary.count === 0 ? (
+          <p>
+            <strong>{queue}</strong> is empty now; the purge deletes any message that arrives before you confirm. It cannot be undone.
+          </p>
+        ) : (
+          <p>
+            This deletes {summary.count === 1 ? 'the one message' : `all ${countOf(summary.count, 'message')}`} of <strong>{queue}</strong> ({summary.parts}), and
+            any that arrive before you confirm. It cannot be undone.
+          </p>
+        )}
+        {summary.inFlightWarning && <p data-testid="purge-in-flight">{summary.inFlightWarning}</p>}
         {purge.isError && <p role="alert" className="field-errors">{errorMessage(purge.error)}</p>}
       </ConfirmDialog>
       {purge.isSuccess && !open && (

@@ -11,6 +11,7 @@ import { SignalBadges } from '../ui/signal-badges';
 import { useSearchDraft } from '../ui/use-search-draft';
 import { countOf, formatCount, formatDuration, formatRate } from '../ui/format';
 import { depthOf, isDeadLetterQueue, pushTrend, queueSignals } from './queue-signals';
+import { ariaSort, nextQueueSort, readQueueSort, sortQueues, writeQueueSort, type QueueSort, type QueueSortColumn } from './queue-sort';
 
 /**
  * The name filter and the DLQ toggle live in the URL as on the topology page (`?q=orders&dlqs=0`,
@@ -39,13 +40,52 @@ function useListParams() {
       setShownDlq(v);
       write({ showDlq: v });
     });
-  return { draft, setDraft, flush, showDlq: shownDlq, setShowDlq };
+  // The order (`?sort=ready&dir=desc`) too: shown at once, written to the URL without a new history entry.
+  const [shownSort, setShownSort] = useOptimistic(readQueueSort(params));
+  const setSort = (next: QueueSort) =>
+    startTransition(() => {
+      setShownSort(next);
+      const query = writeQueueSort(window.location.search, next);
+      window.history.replaceState(null, '', query ? `${pathname}?${query}` : pathname);
+    });
+  return { draft, setDraft, flush, showDlq: shownDlq, setShowDlq, sort: shownSort, setSort };
+}
+
+/** The table's columns: header text, sort key, and whether the figures are right-aligned. */
+const COLUMNS: { label: string; sort: QueueSortColumn; num: boolean }[] = [
+  { label: 'Queue', sort: 'name', num: false },
+  { label: 'Ready', sort: 'ready', num: true },
+  { label: 'In flight', sort: 'inFlight', num: true },
+  { label: 'Delayed', sort: 'delayed', num: true },
+  { label: 'Consumers', sort: 'consumers', num: true },
+  { label: 'Publish', sort: 'publish', num: true },
+  { label: 'Deliver', sort: 'deliver', num: true },
+  { label: 'Oldest', sort: 'oldest', num: true },
+];
+
+/** A column header that sorts the table: a button inside the <th>, so keyboards reach it, and aria-sort on the <th>; the arrow is drawn by CSS (data-sort), so the header's text stays its label. */
+function SortHeader({ label, column, num, sort, onSort }: { label: string; column: QueueSortColumn; num: boolean; sort: QueueSort; onSort: (s: QueueSort) => void }) {
+  const state = ariaSort(sort, column);
+  const next = nextQueueSort(sort, column);
+  return (
+    <th scope="col" className={num ? 'num' : undefined} aria-sort={state}>
+      <button
+        type="button"
+        className="sort-button"
+        data-sort={state}
+        onClick={() => onSort(next)}
+        title={`Sort by ${label.toLowerCase()}, ${next.dir === 'asc' ? (column === 'name' ? 'A to Z' : 'smallest first') : column === 'name' ? 'Z to A' : 'biggest first'}`}
+      >
+        {label}
+      </button>
+    </th>
+  );
 }
 
 export function QueueList() {
   const trpc = useTRPC();
   const queues = useQuery(trpc.queues.list.queryOptions(undefined, { refetchInterval: LIVE_MS }));
-  const { draft: filter, setDraft: setFilter, flush, showDlq, setShowDlq } = useListParams();
+  const { draft: filter, setDraft: setFilter, flush, showDlq, setShowDlq, sort, setSort } = useListParams();
   const trends = useRef(new Map<string, number[]>());
   const lastData = useRef<unknown>(null);
   if (queues.data && queues.data !== lastData.current) {
@@ -57,10 +97,10 @@ export function QueueList() {
     const all = queues.data ?? [];
     const depth = new Map(all.map((q) => [q.name, depthOf(q)]));
     const needle = filter.trim().toLowerCase();
-    return all
-      .filter((q) => (showDlq || !isDeadLetterQueue(q.name)) && (!needle || q.name.toLowerCase().includes(needle)))
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((q) => ({
+    return sortQueues(
+      all.filter((q) => (showDlq || !isDeadLetterQueue(q.name)) && (!needle || q.name.toLowerCase().includes(needle))),
+      sort,
+    ).map((q) => ({
         q,
         signals: queueSignals(q, isDeadLetterQueue(q.name) ? depthOf(q) : (depth.get(`${q.name}.dlq`) ?? 0), {
           oldAfterMs: 60_000,
@@ -68,7 +108,7 @@ export function QueueList() {
           dlqTrend: isDeadLetterQueue(q.name) ? undefined : trends.current.get(`${q.name}.dlq`)?.slice(0, -1),
         }),
       }));
-  }, [queues.data, filter, showDlq]);
+  }, [queues.data, filter, showDlq, sort]);
 
   if (queues.isPending) return <Loading what="queues" />;
   if (queues.isError && !queues.data) return <ErrorNotice error={queues.error} title="Could not list the queues" />;
@@ -118,14 +158,9 @@ export function QueueList() {
               <caption className="visually-hidden">Queues</caption>
               <thead>
                 <tr>
-                  <th scope="col">Queue</th>
-                  <th scope="col" className="num">Ready</th>
-                  <th scope="col" className="num">In flight</th>
-                  <th scope="col" className="num">Delayed</th>
-                  <th scope="col" className="num">Consumers</th>
-                  <th scope="col" className="num">Publish</th>
-                  <th scope="col" className="num">Deliver</th>
-                  <th scope="col" className="num">Oldest</th>
+                  {COLUMNS.map((c) => (
+                    <SortHeader key={c.sort} label={c.label} column={c.sort} num={c.num} sort={sort} onSort={setSort} />
+                  ))}
                   <th scope="col">Attention</th>
                 </tr>
               </thead>

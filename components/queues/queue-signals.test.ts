@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueInfoView } from '@/server/trpc/schemas';
-import { DLQ_TREND_POLLS, deadLetterGain, isDeadLetterGrowing, isGrowing, nextSteps, pushTrend, queueSignals, queueTotals, queuesNeedingAttention } from './queue-signals';
+import { DLQ_TREND_POLLS, deadLetterGain, isDeadLetterGrowing, isGrowing, isInternalQueue, nextSteps, pushTrend, queueSignals, queueTotals, queuesNeedingAttention } from './queue-signals';
 
 const settings: QueueInfoView['settings'] = {
   durability: 'durable',
@@ -170,5 +170,15 @@ describe('nextSteps', () => {
       { text: 'Review the dead letters: replay or discard them', deadLetters: true },
       { text: 'Read the last errors of its dead letters: consumers keep failing', deadLetters: true },
     ]);
+  });
+});
+
+describe('isInternalQueue', () => {
+  it('marks the gateway’s reply queues (the reserved amq. space), and nothing else', () => {
+    expect(isInternalQueue('amq.reply.node-1')).toBe(true);
+    expect(isInternalQueue('amq.reply.3f2a')).toBe(true);
+    expect(isInternalQueue('orders')).toBe(false);
+    expect(isInternalQueue('orders.amq.reply')).toBe(false);
+    expect(isInternalQueue('amqp-bridge')).toBe(false);
   });
 });

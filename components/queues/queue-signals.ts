@@ -29,6 +29,8 @@ export interface SignalOptions {
 export const DEFAULT_SIGNAL_OPTIONS: SignalOptions = { oldAfterMs: 60_000 };
 
 export const isDeadLetterQueue = (name: string) => name.endsWith('.dlq');
+/** The broker's own queues (`amq.reply.*`, the gateway's reply queues): the API refuses to purge them or consume from them (`reserved_name`). */
+export const isInternalQueue = (name: string) => name.startsWith('amq.');
 export const depthOf = (q: Pick<QueueInfoView, 'ready' | 'inFlight' | 'delayed'>) => q.ready + q.inFlight + q.delayed;
 
 /**

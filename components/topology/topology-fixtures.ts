@@ -39,3 +39,14 @@ export function fanOut(n: number): TopologyInput {
     bindings: names.map((q) => ({ exchange: 'orders', queue: q, key: `order.${q}` })),
   };
 }
+
+/** `x` exchanges, each bound to `n` queues with their DLQs: many parts side by side (8 × 6 is 104 nodes). */
+export function manyParts(x: number, n: number): TopologyInput {
+  const exchanges = Array.from({ length: x }, (_, i) => `svc-${i + 1}`);
+  const names = exchanges.flatMap((e) => Array.from({ length: n }, (_, j) => `${e}-${j + 1}`));
+  return {
+    exchanges: exchanges.map((name) => ({ name, type: 'topic', publishRate: 1 })),
+    queues: [...names.map((q) => queue(q)), ...names.map((q) => queue(`${q}.dlq`))],
+    bindings: names.map((q) => ({ exchange: q.replace(/-\d+$/, ''), queue: q, key: `${q}.*` })),
+  };
+}

@@ -13,7 +13,7 @@ import { depthLevel, layoutTopology, structureKey, type LayoutOptions } from './
 import { edgeTypes, nodeTypes, type LinkData } from './topology-elements';
 import { TopologyLegend } from './topology-legend';
 import { readTopologyParams, writeTopologyParams, type TopologyParams } from './topology-params';
-import { initialViewport } from './viewport';
+import { MAX_FIT_ZOOM, fitViewPadding, initialViewport } from './viewport';
 
 const noop = () => {};
 /** Below this canvas width the minimap (200×150) would hide too much of the graph: it is left out. */
@@ -110,6 +110,8 @@ export function TopologyView() {
   const data = graph.data!;
   const big = nodes.length > 150;
   const minimap = !!viewport && !viewport.whole && (box?.width ?? 0) >= MINIMAP_MIN_WIDTH;
+  // The Controls' fit button passes its own options to fitView (not ReactFlow's), so both get them.
+  const fitViewOptions = layout && box ? { maxZoom: MAX_FIT_ZOOM, padding: fitViewPadding(layout, box, minimap) } : { maxZoom: MAX_FIT_ZOOM, padding: 0.1 };
 
   return (
     <>
@@ -177,11 +179,11 @@ export function TopologyView() {
                 colorMode="system"
                 minZoom={0.05}
                 defaultViewport={{ x: viewport.x, y: viewport.y, zoom: viewport.zoom }}
-                fitViewOptions={{ maxZoom: 1.1, padding: 0.1 }}
+                fitViewOptions={fitViewOptions}
                 proOptions={{ hideAttribution: false }}
               >
                 <Background gap={24} />
-                <Controls showInteractive={false} />
+                <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
                 {minimap && (
                   <MiniMap
                     pannable

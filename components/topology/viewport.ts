@@ -61,3 +61,44 @@ export function initialViewport(
 function coversNode(nodes: GraphLayout['nodes'], v: Viewport, box: { height: number }): boolean {
   return nodes.some((n) => v.x + n.x * v.zoom < CONTROLS_BOX.width && v.y + (n.y + n.height) * v.zoom > box.height - CONTROLS_BOX.height);
 }
+
+/** React Flow's MiniMap: 200×150 at the bottom-right, in a panel 15px from the edges. */
+export const MINIMAP_BOX = { width: 200 + 15, height: 150 + 15 } as const;
+
+export interface FitPadding {
+  top: `${number}px`;
+  right: `${number}px`;
+  bottom: `${number}px`;
+  left: `${number}px`;
+}
+
+const px = (n: number): `${number}px` => `${Math.round(n)}px`;
+
+/**
+ * The padding "fit view" (the Controls' button) leaves around the graph, in screen pixels: no
+ * node may end up under the zoom buttons (bottom-left) or, when it is shown, the minimap
+ * (bottom-right). Fitting into a box whose right strip or bottom strip is kept clear of the
+ * minimap both work; this takes whichever leaves the graph bigger (a wide graph keeps its
+ * width and gives up the bottom, a tall one the other way round).
+ */
+export function fitViewPadding(
+  layout: Pick<GraphLayout, 'nodes'>,
+  box: { width: number; height: number },
+  minimap: boolean,
+): FitPadding {
+  const clearControls = { top: px(PAD), right: px(PAD), bottom: px(PAD), left: px(LEFT) };
+  if (!minimap || layout.nodes.length === 0) return clearControls;
+  const minX = Math.min(...layout.nodes.map((n) => n.x));
+  const minY = Math.min(...layout.nodes.map((n) => n.y));
+  const w = Math.max(...layout.nodes.map((n) => n.x + n.width)) - minX || 1;
+  const h = Math.max(...layout.nodes.map((n) => n.y + n.height)) - minY || 1;
+  const right = MINIMAP_BOX.width + PAD / 2;
+  const bottom = MINIMAP_BOX.height + PAD / 2;
+  // Beside the minimap: the whole height, less its width (and the controls' on the left).
+  const besideZoom = Math.min((box.width - LEFT - right) / w, (box.height - 2 * PAD) / h);
+  // Above it: the whole width, less its height (the controls sit in that bottom strip too).
+  const aboveZoom = Math.min((box.width - 2 * PAD) / w, (box.height - PAD - bottom) / h);
+  return besideZoom >= aboveZoom
+    ? { top: px(PAD), right: px(right), bottom: px(PAD), left: px(LEFT) }
+    : { top: px(PAD), right: px(PAD), bottom: px(bottom), left: px(PAD) };
+}

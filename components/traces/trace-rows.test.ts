@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { layoutTimeline, type TimelineEventInput } from './timeline';
-import { traceRows } from './trace-rows';
+import { messageNotes, traceRows } from './trace-rows';
 
 const T = (ms: number) => new Date(Date.UTC(2025, 0, 1) + ms).toISOString();
 const ev = (ms: number, type: string, queue: string | null, extra: Partial<TimelineEventInput> = {}): TimelineEventInput => ({
@@ -27,5 +27,19 @@ describe('traceRows', () => {
 
   it('has no waiting rows when every queue has seen the message', () => {
     expect(traceRows([{ type: 'published' }, { type: 'arrived' }]).waiting).toEqual([]);
+  });
+});
+
+describe('messageNotes', () => {
+  it('gives a replayed request both its notes, as separate items in order', () => {
+    expect(messageNotes({ replayOf: '0190-aaaa-8fd46ee2', replyTo: 'my-replies' })).toEqual([
+      { kind: 'replay_of', id: '0190-aaaa-8fd46ee2' },
+      { kind: 'reply_to', queue: 'my-replies' },
+    ]);
+  });
+
+  it('gives one note or none when the message has one or none', () => {
+    expect(messageNotes({ replyTo: 'amq.reply.n1' })).toEqual([{ kind: 'reply_to', queue: 'amq.reply.n1' }]);
+    expect(messageNotes({ replayOf: null, replyTo: null })).toEqual([]);
   });
 });

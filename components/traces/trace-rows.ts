@@ -10,3 +10,13 @@ export function traceRows<T extends { type: string }>(items: readonly T[]): { ev
     waiting: items.filter((i) => i.type === 'waiting'),
   };
 }
+
+export type MessageNote = { kind: 'replay_of'; id: string } | { kind: 'reply_to'; queue: string };
+
+/** The Messages table's notes on one message, each drawn apart (with a separator), never run together. */
+export function messageNotes(m: { replayOf?: string | null; replyTo?: string | null }): MessageNote[] {
+  const notes: MessageNote[] = [];
+  if (m.replayOf) notes.push({ kind: 'replay_of', id: m.replayOf });
+  if (m.replyTo) notes.push({ kind: 'reply_to', queue: m.replyTo });
+  return notes;
+}

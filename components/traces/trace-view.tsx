@@ -2,14 +2,14 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { StatList } from '../stat-list';
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { formatClock, formatCount, formatDuration, formatTimestamp, shortId } from '../ui/format';
 import { EmptyState, ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
 import { exchangeLabel, fitTimelineOptions, layoutTimeline } from './timeline';
 import { TraceTimeline } from './trace-timeline';
-import { traceRows } from './trace-rows';
+import { messageNotes, traceRows } from './trace-rows';
 
 export function TraceView({ correlationId }: { correlationId: string }) {
   // Columns narrow to fit the page's width when they can; a long story scrolls sideways.
@@ -175,8 +175,20 @@ function TraceBody({ correlationId, available }: { correlationId: string; availa
                   <td className="mono">{m.routingKey}</td>
                   <td>{m.routedTo.join(', ') || <span className="event-type--error">nowhere</span>}</td>
                   <td className="small">
-                    {m.replayOf && <>replay of <Link href={`/messages/${m.replayOf}`} className="mono">{shortId(m.replayOf)}</Link></>}
-                    {m.replyTo && <>reply to <code>{m.replyTo}</code></>}
+                    {messageNotes(m).map((n, i) => (
+                      <Fragment key={n.kind}>
+                        {i > 0 && ' · '}
+                        {n.kind === 'replay_of' ? (
+                          <>
+                            replay of <Link href={`/messages/${n.id}`} className="mono">{shortId(n.id)}</Link>
+                          </>
+                        ) : (
+                          <>
+                            reply to <code>{n.queue}</code>
+                          </>
+                        )}
+                      </Fragment>
+                    ))}
                   </td>
                 </tr>
               ))}
