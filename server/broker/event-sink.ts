@@ -23,6 +23,8 @@ export interface LifecycleEvent {
   queue: string | null;
   attempt: number | null;
   detail?: Record<string, unknown> | null;
+  /** When it happened (ms since the epoch), where that is not when it is recorded: a lease that ran out earlier. */
+  at?: number;
 }
 
 /**
@@ -50,7 +52,7 @@ export class EventSink {
     const kept = events.slice(0, Math.max(0, room));
     this.buffer.push(...kept);
     const now = Date.now();
-    for (let i = 0; i < kept.length; i++) this.stamps.push(now);
+    for (const e of kept) this.stamps.push(e.at ?? now);
     this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs ?? 100);
   }
 

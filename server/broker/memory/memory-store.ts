@@ -79,7 +79,7 @@ export class MemoryStore {
         q.setAside(e);
         continue;
       }
-      if (e.lease) events.push({ type: 'lease_expired', messageId: e.message.id, queue: queue.name, attempt: e.attempt });
+      if (e.lease) events.push({ type: 'lease_expired', messageId: e.message.id, queue: queue.name, attempt: e.attempt, at: e.visibleAt });
       e.attempt++;
       q.lease(e, uuidv4(), now + visibilityMs);
       events.push({ type: 'delivered', messageId: e.message.id, queue: queue.name, attempt: e.attempt });
@@ -256,7 +256,7 @@ export class MemoryStore {
           if (!leased && !isSpent(e)) expired.push(e);
         }
       }
-      this.emit(spent.map((e) => ({ type: 'lease_expired', messageId: e.message.id, queue: name, attempt: e.attempt })));
+      this.emit(spent.map((e) => ({ type: 'lease_expired', messageId: e.message.id, queue: name, attempt: e.attempt, at: e.visibleAt })));
       for (const e of spent) e.lastError ??= 'lease expired';
       this.deadLetter(name, spent, 'max_deliveries', topology);
       this.deadLetter(name, expired, 'expired', topology);

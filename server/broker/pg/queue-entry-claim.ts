@@ -8,7 +8,7 @@ import { MESSAGE_COLUMNS, rowToDelivery } from './rows';
  * receives, each with its own visibility (claim-combiner.ts). hatoba_claimable (migration 0007)
  * walks the claim index and skips rows other consumers hold; the statement then sets each new
  * lease and visibility with the database clock, counts the attempt, and records `delivered`
- * (and `lease_expired` for entries whose earlier lease ran out). Expired leases that used their
+ * (and `lease_expired`, stamped when the earlier lease ran out, for entries whose lease did). Expired leases that used their
  * last attempt are left for the sweeper, which dead-letters them. Returns the deliveries in slot
  * order.
  *
@@ -31,17 +31,19 @@ export async function queueEntryClaim(
   if (p.visibilityMs.length === 0) return [];
   const rows = await q.query(
     `WITH c AS MATERIALIZED (
-       SELECT id, old_lease, row_number() OVER () AS slot
-       FROM hatoba_claimable($1, cardinality($2::int8[]), $3, $4)
+       SELECT h.id, h.old_lease, row_number() OVER () AS slot,
+         -- when the earlier lease ran out (its visible_at before this claim moves it); read only for those
+         CASE WHEN h.old_lease IS NOT NULL THEN (SELECT x.visible_at FROM queue_entries x WHERE x.id = h.id) END AS lease_ended
+       FROM hatoba_claimable($1, cardinality($2::int8[]), $3, $4) AS h
        WHERE (SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL
      ), u AS (
        UPDATE queue_entries e
        SET visible_at = now() + ($2::int8[])[c.slot] * interval '1 millisecond', lease = gen_random_uuid(), attempt = e.attempt + 1
        FROM c WHERE e.id = c.id
-       RETURNING e.id, e.message_id, e.lease, e.attempt, e.death, e.queue, c.old_lease, c.slot
+       RETURNING e.id, e.message_id, e.lease, e.attempt, e.death, e.queue, c.old_lease, c.lease_ended, c.slot
      ), ev AS (
-       INSERT INTO events (type, message_id, queue, node, attempt)
-       SELECT t.type, u.message_id, u.queue, $5, t.attempt
+       INSERT INTO events (at, type, message_id, queue, node, attempt)
+       SELECT CASE WHEN t.type = 'lease_expired' THEN coalesce(u.lease_ended, now()) ELSE now() END, t.type, u.message_id, u.queue, $5, t.attempt
        FROM u CROSS JOIN LATERAL (VALUES ('lease_expired', u.attempt - 1), ('delivered', u.attempt)) AS t(type, attempt)
        WHERE t.type = 'delivered' OR u.old_lease IS NOT NULL
      )

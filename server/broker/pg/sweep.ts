@@ -11,17 +11,18 @@ const BATCH = 1000;
  * node at once (SKIP LOCKED). Returns the queues that lost entries.
  */
 export async function spentLeaseSweep(q: Sql, p: { topology: TopologySnapshot; node: string; onDead?: OnDead; log: DeadLetterLog }): Promise<Set<string>> {
-  const spent = await q.query<{ id: number; message_id: string; queue: string; attempt: number; last_error: string | null }>(
-    `SELECT e.id, e.message_id, e.queue, e.attempt, e.last_error FROM queue_entries e JOIN queues qs ON qs.name = e.queue
+  const spent = await q.query<{ id: number; message_id: string; queue: string; attempt: number; last_error: string | null; ended: string }>(
+    `SELECT e.id, e.message_id, e.queue, e.attempt, e.last_error, e.visible_at::text AS ended FROM queue_entries e JOIN queues qs ON qs.name = e.queue
      WHERE e.lease IS NOT NULL AND e.visible_at <= now() AND e.attempt >= qs.max_deliveries AND qs.durability IN ('durable', 'replicated')
      LIMIT ${BATCH} FOR UPDATE OF e SKIP LOCKED`,
   );
   if (spent.length === 0) return new Set();
   if (anyReplicated(p.topology, spent.map((s) => s.queue))) await q.query(REPLICATED_COMMIT);
   await q.query(
-    `INSERT INTO events (type, message_id, queue, node, attempt)
-     SELECT 'lease_expired', m, qn, $3, a FROM unnest($1::uuid[], $2::text[], $4::int4[]) AS t(m, qn, a)`,
-    [spent.map((s) => s.message_id), spent.map((s) => s.queue), p.node, spent.map((s) => s.attempt)],
+    // Stamped when the lease ran out (its visible_at), not when the sweep came by.
+    `INSERT INTO events (at, type, message_id, queue, node, attempt)
+     SELECT at, 'lease_expired', m, qn, $3, a FROM unnest($1::uuid[], $2::text[], $4::int4[], $5::timestamptz[]) AS t(m, qn, a, at)`,
+    [spent.map((s) => s.message_id), spent.map((s) => s.queue), p.node, spent.map((s) => s.attempt), spent.map((s) => s.ended)],
   );
   await queueEntryDeadLetter(q, {
     entries: spent.map((s) => ({ id: Number(s.id), queue: s.queue, attempt: s.attempt, lastError: s.last_error ?? 'lease expired' })),
