@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueInfoView } from '@/server/trpc/schemas';
+import { queueView } from './queue-fixtures';
 import { DLQ_TREND_POLLS, deadLetterGain, isDeadLetterGrowing, isGrowing, isInternalQueue, nextSteps, pushTrend, queueSignals, queueTotals, queuesNeedingAttention } from './queue-signals';
 
-const settings: QueueInfoView['settings'] = {
-  durability: 'durable',
-  maxDeliveries: 5,
-  visibilityTimeoutMs: 30_000,
-  retry: { initialDelayMs: 1000, maxDelayMs: 60_000, multiplier: 2, jitter: 0.2 },
-  deadLetter: {},
-  messageTtlMs: null,
-  maxLength: null,
-};
-
-function q(name: string, over: Partial<QueueInfoView> = {}): QueueInfoView {
-  return { name, settings, ready: 0, inFlight: 0, delayed: 0, consumers: 1, publishRate: 0, deliverRate: 0, ackRate: 0, oldestReadyAgeMs: null, ...over };
-}
+const q = queueView;
 
 describe('queueSignals', () => {
   it('says nothing about a healthy queue', () => {

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueInfoView } from '@/server/trpc/schemas';
+import { queueView } from './queue-fixtures';
 import { DEFAULT_QUEUE_SORT, ariaSort, nextQueueSort, readQueueSort, sortQueues, writeQueueSort } from './queue-sort';
 
-const settings: QueueInfoView['settings'] = {
-  durability: 'durable',
-  maxDeliveries: 5,
-  visibilityTimeoutMs: 30_000,
-  retry: { initialDelayMs: 1000, maxDelayMs: 60_000, multiplier: 2, jitter: 0.2 },
-  deadLetter: {},
-  messageTtlMs: null,
-  maxLength: null,
-};
-
-function q(name: string, over: Partial<QueueInfoView> = {}): QueueInfoView {
-  return { name, settings, ready: 0, inFlight: 0, delayed: 0, consumers: 1, publishRate: 0, deliverRate: 0, ackRate: 0, oldestReadyAgeMs: null, ...over };
-}
+const q = queueView;
 
 const queues = [
   q('shipping', { ready: 5, inFlight: 1, consumers: 2, publishRate: 0.5, oldestReadyAgeMs: 90_000 }),
