@@ -113,12 +113,18 @@ export async function pushSend(o: SendOptions, target: PushTarget): Promise<Send
   });
 }
 
-/** Retry-After in milliseconds (seconds or an HTTP date), or undefined. */
+/**
+ * Retry-After in milliseconds, or undefined where it gives no delay to wait: RFC 9110 allows
+ * delay-seconds (digits only) or an HTTP date (with its day and month names). Anything else
+ * (`-5`, `0x10`, `1.5`, which Date.parse would take for dates) is ignored, and so is a
+ * delay of 0 or a date already past: the queue's own backoff applies then, so a receiver that
+ * answers "now" every time cannot spend every attempt within milliseconds.
+ */
 export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
+  const v = (Array.isArray(value) ? value[0] : value)?.trim();
   if (!v) return undefined;
-  const seconds = Number(v);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  if (/^\d+$/.test(v)) return Number(v) > 0 ? Number(v) * 1000 : undefined;
+  if (!/[A-Za-z]{3}/.test(v)) return undefined;
   const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  return Number.isNaN(at) || at <= now ? undefined : at - now;
 }

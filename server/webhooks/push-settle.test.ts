@@ -30,9 +30,16 @@ describe('what a push answer means for the lease', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
     expect(retryAfterMs('2', now)).toBe(2000);
     expect(retryAfterMs('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30_000);
-    expect(retryAfterMs('Wed, 31 Dec 2025 00:00:00 GMT', now)).toBe(0);
+    expect(retryAfterMs(' 3 ', now)).toBe(3000);
     expect(retryAfterMs('soon', now)).toBeUndefined();
     expect(retryAfterMs(undefined, now)).toBeUndefined();
+  });
+
+  it('ignores a Retry-After that gives no delay, so the queue backoff applies: not a delay-seconds or date, 0, a past date', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    for (const v of ['-5', '0x10', '+2', '1.5', '0', 'Wed, 31 Dec 2025 00:00:00 GMT']) expect(retryAfterMs(v, now), v).toBeUndefined();
+    expect(settle(response(429, { 'retry-after': '-5' }))).not.toHaveProperty('delayMs');
+    expect(settle(response(503, { 'retry-after': '0' }))).not.toHaveProperty('delayMs');
   });
 });
 
