@@ -2,13 +2,27 @@ import type { Socket } from 'node:net';
 import { z } from 'zod';
 import { needs } from '../auth/scopes';
 import type { Broker } from '../broker/api';
+import type { Delivery } from '../broker/types';
 import { headerValue } from './header-text';
-import type { Route } from './router';
+import type { Request, Route } from './router';
+import { GatewayError } from './errors';
 import { ackSchema, deliverySchema, errorSchema, extendSchema, nackSchema, receiveSchema } from './schemas';
 import { deliveryView } from './views';
 
 const tag = 'Consume';
 const staleList = z.array(z.string());
+
+/**
+ * A key revoked while its long poll waited (on any node) gets nothing: the leases the poll took go
+ * back unsettled, their attempts uncounted, and the answer is 401. The check reads the key cache,
+ * which a revocation clears on every node.
+ */
+async function refuseIfRevoked(r: Request, deliveries: Delivery[]): Promise<void> {
+  const { security, broker } = r.ctx;
+  if (deliveries.length === 0 || !security.enabled || (await security.authenticate(r.req))) return;
+  await broker.release(r.params.name!, deliveries.map((d) => d.receipt));
+  throw new GatewayError('unauthenticated', 'This API key was revoked while the receive waited: nothing was taken, and its messages stay in the queue');
+}
 
 export const consumeRoutes: Route[] = [
   {
@@ -24,6 +38,7 @@ export const consumeRoutes: Route[] = [
       // A client that hangs up ends its long poll: no lease is taken for nobody.
       const consumer = headerValue(r.req.headers, 'hatoba-consumer') ?? connectionConsumer(r.req.socket, r.ctx.broker);
       const deliveries = await r.ctx.broker.receive(r.params.name!, { ...o, consumer, signal: r.gone });
+      await refuseIfRevoked(r, deliveries);
       return { status: 200, body: { messages: deliveries.map(deliveryView) } };
     },
   },
