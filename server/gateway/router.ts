@@ -22,10 +22,10 @@ export interface Request<P extends string = string> {
   req: IncomingMessage;
   params: Record<P, string>;
   query: URLSearchParams;
-  /** The raw body (limited to maxBodyBytes). */
-  body(): Promise<Buffer>;
+  /** The raw body (limited to maxBodyBytes, or the route's own `limitBytes`). */
+  body(limitBytes?: number): Promise<Buffer>;
   /** The body parsed as JSON and validated by the route's request schema. */
-  json<S extends z.ZodType>(schema: S): Promise<z.infer<S>>;
+  json<S extends z.ZodType>(schema: S, limitBytes?: number): Promise<z.infer<S>>;
   ctx: GatewayContext;
   /** Aborted when the client goes away before its answer is sent. */
   gone: AbortSignal;
@@ -196,12 +196,12 @@ class GatewayRequest implements Request {
     public principal: Principal,
   ) {}
 
-  body(): Promise<Buffer> {
-    return (this.bodyRead ??= readBody(this.req, this.ctx.maxBodyBytes));
+  body(limitBytes = this.ctx.maxBodyBytes): Promise<Buffer> {
+    return (this.bodyRead ??= readBody(this.req, limitBytes));
   }
 
-  async json<S extends z.ZodType>(schema: S): Promise<z.infer<S>> {
-    return parseJson(await this.body(), schema);
+  async json<S extends z.ZodType>(schema: S, limitBytes?: number): Promise<z.infer<S>> {
+    return parseJson(await this.body(limitBytes), schema);
   }
 
   get gone(): AbortSignal {

@@ -17,6 +17,9 @@ const tag = 'Topology';
 const declared = (created: boolean, body: unknown) => ({ status: created ? 201 : 200, body });
 const bindingAudit = (action: string, b: z.infer<typeof bindingSchema>) => ({ action, target: `${b.exchange} → ${b.queue}`, detail: { key: b.key, ...(b.headers ? { headers: b.headers } : {}) } });
 
+/** The largest definitions document an import reads, unless HATOBA_MAX_BODY_BYTES is larger (about 80,000 queues). */
+const DEFINITIONS_MAX_BYTES = 64 * 1024 * 1024;
+
 export const topologyRoutes: Route[] = [
   {
     method: 'PUT',
@@ -156,7 +159,9 @@ export const topologyRoutes: Route[] = [
     request: definitionsSchema,
     responses: { 200: z.object({ exchanges: z.number(), queues: z.number(), bindings: z.number(), skipped: z.array(z.string()) }) },
     async handle(r) {
-      const defs = await r.json(definitionsSchema);
+      // The server's own export must come back in: it outgrows a message body (every queue with
+      // its .dlq and settings spelled out: about 2,000 queues pass 1 MB), so it has its own limit.
+      const defs = await r.json(definitionsSchema, Math.max(r.ctx.maxBodyBytes, DEFINITIONS_MAX_BYTES));
       return { status: 200, body: await r.ctx.broker.importDefinitions(defs as unknown as Definitions) };
     },
   },
