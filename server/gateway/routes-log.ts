@@ -59,7 +59,12 @@ export const logRoutes: Route[] = [
     method: 'POST',
     path: '/v1/exchanges/{exchange}/replay',
     access: () => needs.manage,
-    audit: (r, reply) => ({ action: 'exchange.replay', target: r.params.exchange!, detail: reply.body as Record<string, unknown> }),
+    // What was asked (range, key, target) beside what moved: the body was read and checked by handle.
+    audit: async (r, reply) => ({
+      action: 'exchange.replay',
+      target: r.params.exchange!,
+      detail: { ...(await r.json(exchangeReplaySchema)), ...(reply.body as Record<string, unknown>) },
+    }),
     tag,
     summary: 'Re-publish a time range of stored history into a queue or through an exchange',
     request: exchangeReplaySchema,

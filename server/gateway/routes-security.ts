@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { apiKeySchema } from '../fact-schemas';
+import { keyNamed } from '../auth/key-named';
 import { keyCreateSchema } from '../auth/keys';
 import { needs } from '../auth/scopes';
 import { GatewayError } from './errors';
@@ -56,7 +57,7 @@ export const securityRoutes: Route[] = [
     summary: 'Revoke an API key: refused at once, on every node',
     responses: { 204: null, 404: errorSchema },
     access: () => needs.admin,
-    audit: (r) => ({ action: 'key.revoke', target: r.params.id! }),
+    audit: async (r) => ({ action: 'key.revoke', target: r.params.id!, detail: await keyNamed(r.ctx.security.keys, r.params.id!) }),
     async handle(r) {
       if (!(await r.ctx.security.keys.revoke(r.params.id!))) {
         throw new GatewayError('key_not_found', `No active API key '${r.params.id}'`, { id: r.params.id });

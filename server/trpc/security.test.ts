@@ -91,7 +91,9 @@ describe.each(drivers)('the console API behind auth on %s', (driver) => {
     expect(listed).toMatchObject({ name: 'checkout', prefix: key.key.slice(0, 10), lastUsedAt: expect.any(String) });
     expect(JSON.stringify(listed)).not.toContain(key.key);
 
-    expect((await console_.mutate('keys.revoke', { id: key.id })).body.result.data).toEqual({ revoked: true });
+    expect((await console_.mutate('keys.revoke', { id: key.id })).body.result.data).toEqual({ revoked: true, key: { name: 'checkout', prefix: key.key.slice(0, 10) } });
+    const revoked = (await console_.query('audit.list', { action: 'key.revoke' })).body.result.data;
+    expect(JSON.stringify(revoked)).toContain('"name":"checkout"');
     expect((await call(s.url, 'GET', '/v1/queues', undefined, bearer)).status).toBe(401);
     const again = await console_.mutate('keys.revoke', { id: key.id });
     expect(again.status).toBe(404);

@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { keyNamed } from '../../auth/key-named';
 import { keyCreateSchema } from '../../auth/keys';
 import { apiKeySchema } from '../../fact-schemas';
 import { adminProcedure, router, type TrpcContext } from '../init';
@@ -34,11 +35,11 @@ export const keysRouter = router({
 
   /** Refused at once, on every node. */
   revoke: adminProcedure
-    .meta({ audit: { action: 'key.revoke', target: (i) => i.id } })
+    .meta({ audit: { action: 'key.revoke', target: (i) => i.id, detail: (_i, o) => o.key } })
     .input(z.object({ id: z.string().min(1).max(100) }))
-    .output(z.object({ revoked: z.literal(true) }))
+    .output(z.object({ revoked: z.literal(true), key: z.object({ name: z.string(), prefix: z.string() }).nullable() }))
     .mutation(async ({ ctx, input }) => {
       if (!(await keysOf(ctx).revoke(input.id))) throw new TRPCError({ code: 'NOT_FOUND', message: `No active API key '${input.id}'` });
-      return { revoked: true as const };
+      return { revoked: true as const, key: await keyNamed(keysOf(ctx), input.id) };
     }),
 });
