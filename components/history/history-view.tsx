@@ -10,6 +10,7 @@ import { ConfirmDialog } from '../ui/confirm-dialog';
 import { formatCount, formatTimestamp } from '../ui/format';
 import { EmptyState, ErrorNotice, Loading, ResultNotice, errorMessage } from '../ui/query-state';
 import { HistoryChart } from './history-chart';
+import { boundedReplayTo, rangeReplayOutcome } from './replay-range';
 import { HISTORY_RANGES, historySeries, historyWindow, replayTargets, toLocalInput, type HistoryRange } from './history-series';
 import { FieldErrors } from '../ui/field-errors';
 
@@ -123,6 +124,8 @@ function ReplayForm({ exchange, range }: { exchange: string; range: HistoryRange
   const [problems, setProblems] = useState<string[]>([]);
   // The replay waiting for the operator's confirmation (the dialog counts what it would re-publish).
   const [pending, setPending] = useState<ReplayRequest | null>(null);
+  // The count the operator confirmed, to compare with what the replay moved.
+  const [confirmed, setConfirmed] = useState<number | undefined>(undefined);
   const replay = useMutation(
     trpc.history.replay.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries(trpc.queues.pathFilter()),
@@ -185,9 +188,9 @@ function ReplayForm({ exchange, range }: { exchange: string; range: HistoryRange
         )}
         {replay.isSuccess && replay.variables && 'queue' in replay.variables.target && (
           <ResultNotice tone="success" onDismiss={() => replay.reset()}>
+            <p>{rangeReplayOutcome(replay.data.replayed, replay.variables.target.queue, confirmed)}</p>
             <p>
-              Replayed {formatCount(replay.data.replayed)} {replay.data.replayed === 1 ? 'message' : 'messages'} into{' '}
-              <Link href={`/queues/${encodeURIComponent(replay.variables.target.queue)}`}>{replay.variables.target.queue}</Link>.
+              <Link href={`/queues/${encodeURIComponent(replay.variables.target.queue)}`}>Open {replay.variables.target.queue}</Link>
             </p>
           </ResultNotice>
         )}
@@ -197,7 +200,15 @@ function ReplayForm({ exchange, range }: { exchange: string; range: HistoryRange
           </button>
         </div>
       </form>
-      <ConfirmReplay request={pending} busy={replay.isPending} onConfirm={(r) => replay.mutate(r)} onCancel={() => setPending(null)} />
+      <ConfirmReplay
+        request={pending}
+        busy={replay.isPending}
+        onConfirm={(r, count) => {
+          setConfirmed(count);
+          replay.mutate(r);
+        }}
+        onCancel={() => setPending(null)}
+      />
     </section>
   );
 }
@@ -211,7 +222,8 @@ function ConfirmReplay({
 }: {
   request: ReplayRequest | null;
   busy: boolean;
-  onConfirm: (r: ReplayRequest) => void;
+  /** Called with the request to send, its `to` bounded by when the count was read, and the count confirmed. */
+  onConfirm: (r: ReplayRequest, count: number | undefined) => void;
   onCancel: () => void;
 }) {
   const trpc = useTRPC();
@@ -229,7 +241,7 @@ function ConfirmReplay({
       title={n === undefined ? 'Replay this range?' : n === 0 ? 'Nothing to replay' : `Replay ${what}?`}
       confirmLabel={n === undefined ? 'Replay' : n === 0 ? 'OK' : `Replay ${formatCount(n)}`}
       busy={busy || count.isPending}
-      onConfirm={() => (n === 0 ? onCancel() : request && onConfirm(request))}
+      onConfirm={() => (n === 0 ? onCancel() : request && onConfirm({ ...request, to: boundedReplayTo(request.to, count.data?.readAt) }, n))}
       onCancel={onCancel}
     >
       {request && (
@@ -255,7 +267,8 @@ function ConfirmReplay({
             )}
           </p>
           <p className="muted small">
-            From {formatTimestamp(request.from)} to {formatTimestamp(request.to)}. The originals stay as they are; each copy keeps its correlation ID.
+            From {formatTimestamp(request.from)} to {formatTimestamp(count.data ? boundedReplayTo(request.to, count.data.readAt) : request.to)}
+            {count.data && boundedReplayTo(request.to, count.data.readAt) !== request.to && ' (when they were counted: later messages are not replayed)'}. The originals stay as they are; each copy keeps its correlation ID.
           </p>
         </>
       )}

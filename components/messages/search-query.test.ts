@@ -6,13 +6,35 @@ describe('search fields and the URL', () => {
     const f = { ...EMPTY_FIELDS, correlationId: 'c-1', headers: 'tenant:acme\nregion: eu' };
     const params = paramsFromFields(f);
     expect(params.toString()).toBe('correlationId=c-1&header=tenant%3Aacme&header=region%3A+eu');
-    expect(fieldsFromParams(params)).toEqual({ ...f, headers: 'tenant:acme\nregion: eu' });
+    expect(fieldsFromParams(params)).toEqual({ ...f, headers: 'tenant:acme, region: eu' });
+  });
+
+  it('restores repeated header parameters with their separator (the field is one line)', () => {
+    const params = new URLSearchParams('header=tenant%3At1&header=tenant%3Aacme2');
+    expect(fieldsFromParams(params).headers).toBe('tenant:t1, tenant:acme2');
+    // and back to the same URL
+    expect(paramsFromFields(fieldsFromParams(params)).toString()).toBe('header=tenant%3At1&header=tenant%3Aacme2');
   });
 });
 
 describe('parseHeaderFilter', () => {
   it('lowercases names and keeps colons in values', () => {
     expect(parseHeaderFilter('Tenant: acme, url:http://x')).toEqual({ headers: { tenant: 'acme', url: 'http://x' }, errors: [] });
+  });
+
+  it('refuses one header name given two different values (a message has one value per name)', () => {
+    expect(parseHeaderFilter('tenant:t1, tenant:t2')).toEqual({
+      headers: { tenant: 't1' },
+      errors: ['"tenant" is given twice, as "t1" and "t2": a message has one value per header, so search for one value at a time'],
+    });
+    expect(parseHeaderFilter('Tenant:t1, tenant:t2').errors).toHaveLength(1);
+    expect(toSearchInput({ ...EMPTY_FIELDS, headers: 'tenant:t1, tenant:t2' }).errors).toEqual([
+      'Header "tenant" is given twice, as "t1" and "t2": a message has one value per header, so search for one value at a time',
+    ]);
+  });
+
+  it('accepts the same name and value twice', () => {
+    expect(parseHeaderFilter('tenant:t1, Tenant: t1')).toEqual({ headers: { tenant: 't1' }, errors: [] });
   });
 
   it('reports lines without a name', () => {

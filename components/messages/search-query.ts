@@ -8,7 +8,7 @@ export interface SearchFields {
   routingKey: string;
   exchange: string;
   queue: string;
-  /** `name:value`, one per line (or separated by commas). */
+  /** `name:value`, separated by commas (the field is one line; newlines also separate). */
   headers: string;
   /** `datetime-local` values (local time, no zone). */
   from: string;
@@ -33,7 +33,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function fieldsFromParams(params: URLSearchParams): SearchFields {
   const f = { ...EMPTY_FIELDS };
   for (const key of Object.keys(f) as (keyof SearchFields)[]) {
-    if (key === 'headers') f.headers = params.getAll('header').join('\n');
+    // The field is a one-line input, which drops newlines: join with the separator it reads.
+    if (key === 'headers') f.headers = params.getAll('header').map((h) => h.trim()).filter(Boolean).join(', ');
     else f[key] = params.get(key) ?? '';
   }
   return f;
@@ -55,7 +56,11 @@ function splitHeaders(s: string): string[] {
     .filter(Boolean);
 }
 
-/** `name:value` lines → a header map (names lowercased, as the broker stores them). */
+/**
+ * `name:value` lines → a header map (names lowercased, as the broker stores them). One name with two
+ * different values is refused, as the API refuses it: a message has one value per header, and
+ * keeping only the last would search for something other than what was typed.
+ */
 export function parseHeaderFilter(s: string): { headers: Record<string, string>; errors: string[] } {
   const headers: Record<string, string> = {};
   const errors: string[] = [];
@@ -65,7 +70,14 @@ export function parseHeaderFilter(s: string): { headers: Record<string, string>;
       errors.push(`"${line}" is not name:value`);
       continue;
     }
-    headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+    const name = line.slice(0, i).trim().toLowerCase();
+    const value = line.slice(i + 1).trim();
+    const had = Object.hasOwn(headers, name) ? headers[name] : undefined;
+    if (had !== undefined && had !== value) {
+      errors.push(`"${name}" is given twice, as "${had}" and "${value}": a message has one value per header, so search for one value at a time`);
+      continue;
+    }
+    headers[name] = value;
   }
   return { headers, errors };
 }

@@ -8,6 +8,7 @@ import { BodyView, HeadersTable } from '../messages/body-view';
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { formatTimestamp, shortId } from '../ui/format';
 import { EmptyState, ErrorNotice, Loading } from '../ui/query-state';
+import { browseCaption } from './browse-caption';
 import { isInternalQueue } from './queue-signals';
 
 const STATE_LABEL = { ready: 'ready', in_flight: 'in flight', delayed: 'delayed' } as const;
@@ -38,9 +39,7 @@ export function MessageBrowser({ queue, depth }: { queue: string; depth: number 
       {browse.isError && <ErrorNotice error={browse.error} title="The last refresh failed" />}
       <div className="table-wrap">
         <table className="table" aria-label={`Messages in ${queue}`}>
-          <caption>
-            The oldest {messages.length} of {depth} messages, without taking them: consumers are not affected.
-          </caption>
+          <caption>{browseCaption(messages.length, depth)}</caption>
           <thead>
             <tr>
               <th scope="col">Message</th>

@@ -9,11 +9,13 @@ import { shortId } from '../ui/format';
 import { errorMessage, ResultNotice } from '../ui/query-state';
 import { FieldErrors } from '../ui/field-errors';
 import { jsonBodyProblem } from '../ui/json-body';
+import { publishErrorNotice } from './publish-error';
+import type { Durability } from './tier-promise';
 
 const CONTENT_TYPES = ['application/json', 'text/plain; charset=utf-8'];
 
 /** Publishes a test message straight to the queue (default exchange, routing key = queue name). */
-export function PublishForm({ queue }: { queue: string }) {
+export function PublishForm({ queue, durability }: { queue: string; durability?: Durability }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const id = useId();
@@ -69,12 +71,16 @@ export function PublishForm({ queue }: { queue: string }) {
         <span id={`${id}-headers-hint`} className="hint">One <code>name: value</code> per line.</span>
       </div>
       <FieldErrors problems={problems} />
-      {publish.isError && (
-        <ResultNotice tone="error" onDismiss={() => publish.reset()}>
-          <p className="alert__title">Not published</p>
-          <p>{errorMessage(publish.error)}</p>
-        </ResultNotice>
-      )}
+      {publish.isError &&
+        (() => {
+          const notice = publishErrorNotice({ brokerCode: publish.error.data?.brokerCode, message: errorMessage(publish.error) }, durability);
+          return (
+            <ResultNotice tone="error" onDismiss={() => publish.reset()}>
+              <p className="alert__title">{notice.title}</p>
+              <p>{notice.text}</p>
+            </ResultNotice>
+          );
+        })()}
       {publish.isSuccess && (
         <ResultNotice tone="success" onDismiss={() => publish.reset()}>
           <p>

@@ -17,6 +17,7 @@ import { DEPTH_RANGES, depthRangeParam, depthSeries, parseDepthRange, type Depth
 import { MessageBrowser } from './message-browser';
 import { PublishForm } from './publish-form';
 import { purgeSummary } from './purge-summary';
+import { tierPromise } from './tier-promise';
 import { DEFAULT_SIGNAL_OPTIONS, depthOf, isDeadLetterQueue, isInternalQueue, pushTrend, queueSignals } from './queue-signals';
 import type { QueueInfoView } from '@/server/trpc/schemas';
 
@@ -81,7 +82,7 @@ export function QueueDetail({ name }: { name: string }) {
         title={name}
         lede={
           <>
-            {{ durable: 'Durable', replicated: 'Replicated', memory: 'Memory' }[q.settings.durability]} queue
+            {{ durable: 'Durable', replicated: 'Replicated', memory: 'Memory' }[q.settings.durability]} queue: {tierPromise(q.settings.durability)}
             {internal && (
               <>
                 {' '}· the gateway&apos;s own reply queue (<code>amq.</code> names are reserved): the API refuses to purge it or consume from it, and a
@@ -139,7 +140,7 @@ export function QueueDetail({ name }: { name: string }) {
         {!internal && (
           <section aria-labelledby="publish-heading" className="card">
             <h2 id="publish-heading">Publish a test message</h2>
-            <PublishForm queue={name} />
+            <PublishForm queue={name} durability={q.settings.durability} />
           </section>
         )}
         <section aria-labelledby="settings-heading" className="card">

@@ -56,15 +56,15 @@ describe.each(drivers)('console reads for confirmations on %s', (driver) => {
       const minute = Math.floor(Date.now() / 60_000) * 60_000;
       const range = { exchange: 'billing', from: new Date(minute - 60 * 60_000).toISOString(), to: new Date(minute + 60_000).toISOString() };
 
-      expect(await api.history.replayCount(range)).toEqual({ count: 4 });
-      expect(await api.history.replayCount({ ...range, routingKey: 'invoice.refunded' })).toEqual({ count: 1 });
-      expect(await api.history.replayCount({ ...range, routingKey: 'invoice.none' })).toEqual({ count: 0 });
+      expect(await api.history.replayCount(range)).toMatchObject({ count: 4 });
+      expect(await api.history.replayCount({ ...range, routingKey: 'invoice.refunded' })).toMatchObject({ count: 1 });
+      expect(await api.history.replayCount({ ...range, routingKey: 'invoice.none' })).toMatchObject({ count: 0 });
       // A range that ends where this minute begins holds none of them.
-      expect(await api.history.replayCount({ ...range, to: new Date(minute).toISOString() })).toEqual({ count: 0 });
+      expect(await api.history.replayCount({ ...range, to: new Date(minute).toISOString() })).toMatchObject({ count: 0 });
 
       // What the confirmation announced is what the replay does.
       expect(await api.history.replay({ ...range, routingKey: 'invoice.paid', target: { queue: 'rebuild' } })).toEqual({ replayed: 3 });
-      expect(await api.history.replayCount({ ...range, routingKey: 'invoice.paid' })).toEqual({ count: 3 });
+      expect(await api.history.replayCount({ ...range, routingKey: 'invoice.paid' })).toMatchObject({ count: 3 });
       expect((await api.queues.get({ name: 'rebuild' })).ready).toBe(3);
     });
 

@@ -25,24 +25,28 @@ export const historyRouter = router({
    * How many stored messages a replay of this range would re-publish, for its confirmation. Read
    * from the per-minute counts (cheap at any size), so whole minutes count: the range the console
    * sends runs from one minute edge to another, and `to` itself is left out as the replay's last
-   * millisecond can hardly hold a message of its own.
+   * millisecond can hardly hold a message of its own. `readAt` is this server's time just before the
+   * count was read: the console sends `to = min(to, readAt)` with the confirmed replay, so nothing
+   * published after the count is re-published.
    */
   replayCount: procedure
     .input(z.object({ exchange: nameSchema, ...range, routingKey: routingKeySchema.min(1).optional() }))
-    .output(z.object({ count: z.number() }))
+    .output(z.object({ count: z.number(), readAt: z.string() }))
     .query(async ({ ctx, input }) => {
+      // Taken before the read, so the count holds everything published up to it.
+      const readAt = new Date().toISOString();
       const from = new Date(input.from);
       const end = Date.parse(input.to);
       // A reversed range goes through unchanged, for the broker to refuse as it refuses the replay.
       const to = new Date(end > from.getTime() ? end - 1 : end);
       const buckets = await ctx.broker.exchangeHistory(input.exchange, { from, to, bucket: '1d', groupByRoutingKey: input.routingKey !== undefined });
       const count = buckets.filter((b) => input.routingKey === undefined || b.routingKey === input.routingKey).reduce((n, b) => n + b.count, 0);
-      return { count };
+      return { count, readAt };
     }),
 
   /** Re-publishes stored messages of a time range into a queue (or through an exchange). */
   replay: procedure
-    .meta({ audit: { action: 'exchange.replay', target: (i) => i.exchange, detail: (i, o) => ({ ...o, from: i.from, to: i.to, target: i.target }) } })
+    .meta({ audit: { action: 'exchange.replay', target: (i) => i.exchange, detail: (i, o) => ({ ...o, from: i.from, to: i.to, routingKey: i.routingKey, target: i.target }) } })
     .input(
       z.object({
         exchange: nameSchema,
