@@ -32,6 +32,12 @@ export interface HttpServerOptions {
   readyTimeoutMs?: number;
 }
 
+/** 405 method_not_allowed for an ops path, in the shape the /v1 router gives (details.allowed, and the Allow header from it). */
+function opsMethodNotAllowed(method: string | undefined, path: string): GatewayError {
+  const allowed = ['GET', 'HEAD'];
+  return new GatewayError('method_not_allowed', `${method} is not allowed on ${path}; use ${allowed.join(', ')}`, { allowed });
+}
+
 /** How long /readyz waits for the database's answer by default. */
 export const READY_TIMEOUT_MS = 3000;
 
@@ -58,6 +64,9 @@ export function createHttpServer(o: HttpServerOptions) {
     });
     const url = parseRequestUrl(req.url ?? '/');
     try {
+      // The ops paths (/metrics when metrics are on) answer GET and HEAD only, before anything else, as /v1 routes do.
+      const opsPath = url.pathname === '/healthz' || url.pathname === '/readyz' || (url.pathname === '/metrics' && o.metrics !== undefined);
+      if (opsPath && req.method !== 'GET' && req.method !== 'HEAD') throw opsMethodNotAllowed(req.method, url.pathname);
       if (draining && url.pathname === '/readyz') return sendJson(res, 503, notReadyStopping, { connection: 'close' });
       if (draining) throw new GatewayError('shutting_down', 'This node is shutting down; retry on another node');
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
@@ -88,8 +97,9 @@ export function createHttpServer(o: HttpServerOptions) {
     } catch (err) {
       const { status, body } = toErrorEnvelope(err);
       logErrorAnswer(o.logger, err, { status, body }, { method: req.method, path: url.pathname });
-      const retry: Record<string, string> = status === 429 ? { 'retry-after': String(body.error.details?.retryAfterS ?? 1) } : {};
-      if (!res.headersSent) sendJson(res, status, body, { connection: 'close', ...retry });
+      const extra: Record<string, string> = status === 429 ? { 'retry-after': String(body.error.details?.retryAfterS ?? 1) } : {};
+      if (status === 405) extra.allow = String((body.error.details?.allowed as string[] | undefined)?.join(', ') ?? '');
+      if (!res.headersSent) sendJson(res, status, body, { connection: 'close', ...extra });
     }
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerUnparsed(err, socket, maxHeaderSize));

@@ -40,6 +40,16 @@ export interface SecurityOptions {
   trustProxy?: string[];
 }
 
+/**
+ * The token of an `Authorization: Bearer <token>` header, or null. RFC 7235: the scheme is
+ * case-insensitive and one or more spaces separate it from the credentials; a header with
+ * anything after the token (a second word) names no token.
+ */
+export function bearerToken(header: string): string | null {
+  const m = /^([^ \t]+) +([^ \t]+) *$/.exec(header.trim());
+  return m && m[1]!.toLowerCase() === 'bearer' ? m[2]! : null;
+}
+
 const LOCAL: Principal = { actor: 'local', limitKey: null, scopes: ['admin'] };
 
 const sameSecret = (given: string, expected: string | undefined) =>
@@ -57,8 +67,8 @@ export function createSecurity(o: SecurityOptions) {
   async function authenticate(req: Pick<IncomingMessage, 'headers' | 'method'>): Promise<Principal | null> {
     const header = req.headers.authorization;
     if (header) {
-      const [scheme, token] = header.split(' ');
-      if (scheme?.toLowerCase() !== 'bearer' || !token) return null;
+      const token = bearerToken(header);
+      if (!token) return null;
       if (sameSecret(token, o.adminToken)) return { actor: 'admin-token', limitKey: null, scopes: ['admin'] };
       const key = await keys.find(token);
       if (!key) return null;

@@ -9,6 +9,7 @@ import type { Webhooks } from '../webhooks';
 import { GatewayError, logErrorAnswer, toErrorEnvelope } from './errors';
 import { checkUrlText, sendJson } from './http';
 import { buildOpenApi } from './openapi';
+import { isPublishing } from './publishing';
 import { createRouter, makeRequest, parseQuery, refuseUnknownQuery, type Route } from './router';
 import { consumeRoutes } from './routes-consume';
 import { deadLetterRoutes } from './routes-dead-letters';
@@ -34,8 +35,8 @@ export const routes: Route[] = [
   ...nodeRoutes,
 ];
 
-/** Routes that publish (inbound webhooks too): refused while the cluster is below quorum. */
-const publishing = new Set<Route>([...publishRoutes, ...requestRoutes, ...webhookRoutes.filter((r) => r.path === '/v1/hooks/{name}')]);
+/** Routes that publish (inbound webhooks too, publishing.ts): refused while the cluster is below quorum. */
+const publishing = new Set<Route>(routes.filter(isPublishing));
 
 export interface GatewayOptions {
   broker: Broker;

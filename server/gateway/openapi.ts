@@ -1,6 +1,9 @@
+import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 import { describeNeed, type Need } from '../auth/scopes';
 import { queryNames, type Request, type Route } from './router';
+import { isPublishing } from './publishing';
+import { errorSchema } from './schemas';
 
 const schemaOf = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
 
@@ -45,6 +48,66 @@ function security(route: Route) {
   return { security: [{ bearerAuth: [scope] }], 'x-hatoba-scope': scope, note };
 }
 
+/** Replays re-publish stored messages: they can take the memory tier past its limit (507 memory_limit). */
+const isReplay = (route: Route) => route.method === 'POST' && route.path.endsWith('/replay');
+
+/** Codes a route's own declared statuses stand for, where the status alone does not say. */
+const DECLARED_CODES: Record<number, string[]> = {
+  413: ['payload_too_large'],
+  415: ['unsupported_media_type'],
+  504: ['reply_timeout'],
+};
+
+/** Codes particular to one operation, by `METHOD path`. */
+const ROUTE_CODES: Record<string, Record<number, string[]>> = {
+  'POST /v1/hooks/{name}': { 401: ['signature_missing', 'signature_invalid', 'timestamp_out_of_tolerance'], 404: ['source_not_found'] },
+  'PUT /v1/queues/{name}/push': { 400: ['push_target_forbidden'] },
+};
+
+/**
+ * The error statuses the gateway can answer `route` with, each with the codes it may carry,
+ * found from what every request goes through (http-server.ts, index.ts, router.ts, auth) and
+ * what the route reads; the route's own `responses` add the rest (404, 409, 415, ...).
+ */
+export function errorAnswers(route: Route): Map<number, Set<string>> {
+  const answers = new Map<number, Set<string>>();
+  const add = (status: number, ...codes: string[]) => {
+    const set = answers.get(status) ?? answers.set(status, new Set()).get(status)!;
+    for (const code of codes) set.add(code);
+  };
+  // Every route: an unknown query parameter, a path that is not valid percent-encoding, text a URL cannot carry.
+  add(400, 'validation_failed');
+  if (route.request) add(400, 'invalid_json');
+  if (route.request || route.rawBody) add(413, 'payload_too_large');
+  const need = declaredNeed(route);
+  if (need?.kind !== 'public') {
+    // With auth on: no valid key, scopes that do not cover the request, the key's own rate.
+    add(401, 'unauthenticated');
+    add(403, 'forbidden');
+    add(429, 'rate_limited');
+  }
+  add(500, 'internal_error');
+  // Every request: a node that is stopping; the database (keys, topology, messages) unreachable.
+  add(503, 'shutting_down', 'database_unavailable');
+  const consumes = need?.kind === 'consume';
+  if (isPublishing(route)) add(503, 'quorum_lost');
+  // Publishes and acks wait for their commit, and reads of the topology for its reload, at most HATOBA_COMMIT_TIMEOUT_MS.
+  if (isPublishing(route) || consumes || isReplay(route)) add(503, 'database_timeout');
+  if (isPublishing(route) || isReplay(route)) add(507, 'memory_limit');
+  for (const status of Object.keys(route.responses).map(Number)) {
+    if (status >= 400) add(status, ...(DECLARED_CODES[status] ?? []));
+  }
+  for (const [status, codes] of Object.entries(ROUTE_CODES[`${route.method} ${route.path}`] ?? {})) add(Number(status), ...codes);
+  return answers;
+}
+
+const ERROR_REF = { $ref: '#/components/schemas/Error' };
+
+function errorResponse(status: number, codes: Set<string>) {
+  const text = codes.size > 0 ? `: ${[...codes].join(', ')}` : '';
+  return { description: `${STATUS_CODES[status] ?? `HTTP ${status}`}${text}`, content: { 'application/json': { schema: ERROR_REF } } };
+}
+
 /** OpenAPI 3.1 made from the routes' own zod schemas and access needs, so the document cannot drift from the code. */
 export function buildOpenApi(routes: Route[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -55,10 +118,12 @@ export function buildOpenApi(routes: Route[], version: string) {
     ];
     const responses: Record<string, unknown> = {};
     for (const [status, schema] of Object.entries(route.responses)) {
+      if (Number(status) >= 400) continue;
       responses[status] = schema
         ? { description: `HTTP ${status}`, content: { 'application/json': { schema: schemaOf(schema) } } }
         : { description: `HTTP ${status}` };
     }
+    for (const [status, codes] of [...errorAnswers(route)].sort(([a], [b]) => a - b)) responses[status] = errorResponse(status, codes);
     const requestBody = route.request
       ? { required: false, content: { 'application/json': { schema: schemaOf(route.request) } } }
       : route.rawBody
@@ -81,6 +146,7 @@ export function buildOpenApi(routes: Route[], version: string) {
     info: { title: 'Hatoba gateway API', version, description: 'HTTP-to-queue gateway. Errors: {error: {code, message, details}}.' },
     servers: [{ url: '/' }],
     components: {
+      schemas: { Error: schemaOf(errorSchema) },
       securitySchemes: {
         bearerAuth: {
           type: 'http',

@@ -21,35 +21,73 @@ export interface Source {
   updatedAt: Date;
 }
 
+/** 10000000 as a reader writes it: 10,000,000. */
+const figure = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * A number field whose every refusal (not a number, not whole, out of range) states the whole
+ * rule, `burst must be a whole number of webhooks from 1 to 10,000,000`: zod's own messages
+ * would say only the part that failed, or (with one custom message) a part that did not.
+ */
+export function numberIn(field: string, o: { whole: boolean; unit: string; min: number; max: number }) {
+  const rule = `${field} must be ${o.whole ? 'a whole number' : 'a number'} ${o.unit} from ${figure(o.min)} to ${figure(o.max)}`;
+  const n = z.number({ error: rule });
+  return (o.whole ? n.int() : n).min(o.min).max(o.max);
+}
+
+/** A string field of `min`–`max` characters whose refusals say so. */
+function textIn(field: string, min: number, max: number) {
+  return z.string({ error: `${field} must be a string of ${figure(min)} to ${figure(max)} characters` }).min(min).max(max);
+}
+
 /**
  * A source's own token bucket: `perSecond` webhooks a second (0: not limited), bursts of `burst`
  * (default twice the rate, at least 1).
  */
 export const sourceRateLimitSchema = z
   .object({
-    perSecond: z.number({ error: 'perSecond must be a number of webhooks per second' }).min(0).max(1_000_000),
-    burst: z.number({ error: 'burst must be a whole number of webhooks' }).int().min(1).max(10_000_000).optional(),
+    perSecond: numberIn('perSecond', { whole: false, unit: 'of webhooks per second', min: 0, max: 1_000_000 }),
+    burst: numberIn('burst', { whole: true, unit: 'of webhooks', min: 1, max: 10_000_000 }).optional(),
   })
   .strict()
   .transform(({ perSecond, burst }): RateLimit => ({ perSecond, burst: burst ?? Math.max(1, Math.ceil(perSecond * 2)) }));
 
-const headerName = z.string().min(1).max(100).regex(HEADER_NAME, `must be ${HEADER_NAME_RULE}`);
+/**
+ * An HTTP header name: one message whether it is empty, too long or holds a character a header
+ * name cannot (the pattern takes at least one character, so an empty name is one issue, not two).
+ */
+const HEADER_NAME_MESSAGE = `a header name must be 1 to 100 characters, ${HEADER_NAME_RULE}`;
+const headerName = z.string({ error: HEADER_NAME_MESSAGE }).max(100, HEADER_NAME_MESSAGE).regex(HEADER_NAME, HEADER_NAME_MESSAGE);
 
-const secretField = z.union([z.string().min(1).max(500), z.array(z.string().min(1).max(500)).min(1).max(5)]);
+/** Most secrets a source holds at once: the current one and those being rotated out. */
+const MAX_SECRETS = 5;
+const SECRET_RULE = `a secret must be a string of 1 to 500 characters, or a list of 1 to ${MAX_SECRETS} of them (while rotating)`;
+const secretText = z.string({ error: SECRET_RULE }).min(1, SECRET_RULE).max(500, SECRET_RULE);
+
+/**
+ * One secret or a list of them. zod reports a union that no option takes as "Invalid input";
+ * the error map says which rule the value broke instead.
+ */
+const secretField = z.union([secretText, z.array(secretText, { error: SECRET_RULE }).min(1, SECRET_RULE).max(MAX_SECRETS, SECRET_RULE)], {
+  error: (issue) =>
+    Array.isArray(issue.input) && issue.input.length > MAX_SECRETS
+      ? `at most ${MAX_SECRETS} secrets (${issue.input.length} given): ${SECRET_RULE}`
+      : SECRET_RULE,
+});
 
 /** `PUT /v1/sources/{name}`. A secret may be a list while it is rotated; omitted, one is generated and shown once. */
 export const sourceDeclarationSchema = z
   .object({
     exchange: z.string(),
     verify: z.discriminatedUnion('scheme', [
-      z.object({ scheme: z.literal('standard-webhooks'), secret: secretField.optional(), timestampToleranceS: z.number().int().min(1).max(86_400).optional() }).strict(),
+      z.object({ scheme: z.literal('standard-webhooks'), secret: secretField.optional(), timestampToleranceS: numberIn('timestampToleranceS', { whole: true, unit: 'of seconds', min: 1, max: 86_400 }).optional() }).strict(),
       z.object({ scheme: z.literal('hmac-sha256'), secret: secretField.optional(), header: headerName.optional() }).strict(),
       z.object({ scheme: z.literal('none') }).strict(),
     ]),
     routingKey: z
       .discriminatedUnion('from', [
         z.object({ from: z.literal('header'), name: headerName }).strict(),
-        z.object({ from: z.literal('json'), path: z.string().min(1).max(200) }).strict(),
+        z.object({ from: z.literal('json'), path: textIn('a JSON path', 1, 200) }).strict(),
         z.object({ from: z.literal('cloudevents') }).strict(),
       ])
       .optional(),
