@@ -5,7 +5,7 @@ import { checkName } from '../broker/names';
 import { hookMessages } from '../webhooks/inbound';
 import { checkContentEncoding } from './publish-headers';
 import { pushView, pushViewSchema } from '../webhooks/push-view';
-import { checkSourceExchange, sourceDeclarationSchema, sourceViewSchema } from '../webhooks/sources';
+import { checkSourceExchange, numberIn, sourceDeclarationSchema, sourceViewSchema } from '../webhooks/sources';
 import { DEFAULT_HMAC_HEADER, newWebhookSecret, standardSecretKey, verifyWebhook, type VerifyConfig } from '../webhooks/verify';
 import { GatewayError } from './errors';
 import { textHeaders } from './header-text';
@@ -36,9 +36,9 @@ function verifyConfig(v: z.infer<typeof sourceDeclarationSchema>['verify']): { c
 const pushDeclarationSchema = z
   .object({
     url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
-    secret: z.string().optional(),
-    concurrency: z.number().int().min(1).max(100).default(4),
-    timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    secret: z.string({ error: 'secret must be a string (the key push signatures are made with)' }).optional(),
+    concurrency: numberIn('concurrency', { whole: true, unit: 'of requests at once', min: 1, max: 100 }).default(4),
+    timeoutMs: numberIn('timeoutMs', { whole: true, unit: 'of milliseconds', min: 100, max: 120_000 }).default(10_000),
   })
   .strict();
 

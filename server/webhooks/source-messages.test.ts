@@ -41,6 +41,20 @@ describe.each(drivers)('source declaration messages name the broken limit on %s'
     expect(r.body.error.message).toMatch(message);
   });
 
+  it.each([
+    ['concurrency 1.5', { concurrency: 1.5 }, 'concurrency', /whole number.*1 to 100/],
+    ['concurrency 101', { concurrency: 101 }, 'concurrency', /1 to 100/],
+    ['timeoutMs 1.5', { timeoutMs: 1.5 }, 'timeoutMs', /whole number.*100 to 120,000/],
+    ['a secret that is a number', { secret: 5 }, 'secret', /must be a string/],
+  ] as [string, Record<string, unknown>, string, RegExp][])('a push endpoint with %s', async (_name, extra, field, message) => {
+    await call(s.url, 'PUT', '/v1/queues/pushed', {});
+    const r = await call(s.url, 'PUT', '/v1/queues/pushed/push', { url: 'http://127.0.0.1:9/x', ...extra });
+    expect(r.status).toBe(400);
+    const issues = (r.body.error.details.issues as { path: string; message: string }[]).filter((i) => i.path === field);
+    expect(issues, JSON.stringify(r.body.error)).toHaveLength(1);
+    expect(issues[0]!.message).toMatch(message);
+  });
+
   it('the limits themselves are accepted', async () => {
     for (const body of [
       { ...none, rateLimit: { perSecond: 0, burst: 1 } },
