@@ -5,7 +5,7 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import { useMemo } from 'react';
 import { formatCount } from '../ui/format';
 import { bucketLabel, historyAxis } from './history-axis';
-import type { HistorySeries } from './history-series';
+import { keyLegendRank, type HistorySeries } from './history-series';
 
 export const KEY_COLORS = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)', 'var(--chart-4)', 'var(--chart-5)', 'var(--chart-6)', 'var(--chart-7)', 'var(--chart-8)'];
 
@@ -30,6 +30,7 @@ export function HistoryChart({ series, label }: { series: HistorySeries; label: 
             <Tooltip
               labelFormatter={(t) => bucketLabel(Number(t), series.bucketMs)}
               formatter={(v, name) => [formatCount(Number(v)), String(name)]}
+              itemSorter={keyLegendRank(series.keys)}
               contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)' }}
               cursor={{ fill: 'var(--accent-soft)' }}
             />

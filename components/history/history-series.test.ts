@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { historySeries, historyWindow, OTHER_KEY, replayTargets } from './history-series';
+import { historySeries, historyWindow, keyLegendRank, OTHER_KEY, replayTargets } from './history-series';
 
 const iso = (min: number) => new Date(Date.UTC(2025, 0, 1, 0, min)).toISOString();
 
@@ -49,5 +49,13 @@ describe('replayTargets', () => {
   it('offers ordinary stored queues only: no DLQs, no amq.* reply queues, no memory queues', () => {
     const offered = replayTargets([q('payments'), q('payments.dlq'), q('amq.reply.vm:3941'), q('cache', 'memory'), q('audit', 'replicated'), q('no-dlq')]);
     expect(offered).toEqual(['audit', 'no-dlq', 'payments']);
+  });
+});
+
+describe('keyLegendRank', () => {
+  it("orders a tooltip's items as the legend lists the keys, unknown ones last", () => {
+    const rank = keyLegendRank(['order.paid', 'order.created', 'other']);
+    const items = [{ dataKey: 'other' }, { dataKey: 'order.created' }, { dataKey: 'nope' }, { dataKey: 'order.paid' }];
+    expect([...items].sort((a, b) => rank(a) - rank(b)).map((i) => i.dataKey)).toEqual(['order.paid', 'order.created', 'other', 'nope']);
   });
 });

@@ -85,3 +85,14 @@ export function replayTargets(queues: readonly { name: string; settings: { durab
     .map((q) => q.name)
     .sort((a, b) => a.localeCompare(b));
 }
+
+/**
+ * A tooltip item's place (Recharts' `itemSorter`): the legend's order, the chart's keys as
+ * ranked by volume. Left alone, Recharts sorts the items by name. Unknown items go last.
+ */
+export function keyLegendRank(keys: readonly string[]) {
+  return (item: { dataKey?: unknown; name?: unknown }): number => {
+    const i = keys.indexOf(String(item.dataKey ?? item.name));
+    return i === -1 ? keys.length : i;
+  };
+}
