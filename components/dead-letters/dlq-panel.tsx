@@ -98,7 +98,7 @@ export function DlqPanel({
         setEditing(null);
         void refresh();
       },
-      onError: (e) => setOutcome({ tone: 'error', text: `Replay failed: ${errorMessage(e)}` }),
+      onError: (e) => setOutcome({ tone: 'error', text: `Replay failed: ${errorMessage(e, 'action')}` }),
     }),
   );
   const discard = useMutation(
@@ -109,7 +109,7 @@ export function DlqPanel({
         setConfirm(null);
         void refresh();
       },
-      onError: (e) => setOutcome({ tone: 'error', text: `Discard failed: ${errorMessage(e)}` }),
+      onError: (e) => setOutcome({ tone: 'error', text: `Discard failed: ${errorMessage(e, 'action')}` }),
     }),
   );
   const busy = replay.isPending || discard.isPending;
@@ -308,7 +308,7 @@ export function DlqPanel({
         <EditLoader
           message={editing}
           busy={replay.isPending}
-          error={replay.isError ? errorMessage(replay.error) : null}
+          error={replay.isError ? errorMessage(replay.error, 'action') : null}
           onCancel={() => setEditing(null)}
           onReplay={(edit) => replay.mutate({ dlq, ids: [editing.id], edit })}
         />

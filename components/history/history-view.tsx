@@ -183,7 +183,7 @@ function ReplayForm({ exchange, range }: { exchange: string; range: HistoryRange
         {replay.isError && (
           <ResultNotice tone="error" onDismiss={() => replay.reset()}>
             <p className="alert__title">Replay failed</p>
-            <p>{errorMessage(replay.error)}</p>
+            <p>{errorMessage(replay.error, 'action')}</p>
           </ResultNotice>
         )}
         {replay.isSuccess && replay.variables && 'queue' in replay.variables.target && (

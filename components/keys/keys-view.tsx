@@ -204,7 +204,7 @@ function CreateKey({ onCreated }: { onCreated: (key: FreshKey) => void }) {
       <FieldErrors problems={problems} />
       {create.isError && (
         <ResultNotice tone="error">
-          <p>{errorMessage(create.error)}</p>
+          <p>{errorMessage(create.error, 'action')}</p>
         </ResultNotice>
       )}
       <div className="button-row">
@@ -292,7 +292,7 @@ function RevokeDialog({
       </p>
       {revoke.isError && (
         <ResultNotice tone="error">
-          <p>{errorMessage(revoke.error)}</p>
+          <p>{errorMessage(revoke.error, 'action')}</p>
         </ResultNotice>
       )}
     </ConfirmDialog>

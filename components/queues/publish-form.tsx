@@ -73,7 +73,7 @@ export function PublishForm({ queue, durability }: { queue: string; durability?:
       <FieldErrors problems={problems} />
       {publish.isError &&
         (() => {
-          const notice = publishErrorNotice({ brokerCode: publish.error.data?.brokerCode, message: errorMessage(publish.error) }, durability);
+          const notice = publishErrorNotice({ brokerCode: publish.error.data?.brokerCode, message: errorMessage(publish.error, 'action') }, durability);
           return (
             <ResultNotice tone="error" onDismiss={() => publish.reset()}>
               <p className="alert__title">{notice.title}</p>

@@ -308,7 +308,7 @@ function PurgeButton({ queue, counts }: { queue: string; counts: Pick<QueueInfoV
           </p>
         )}
         {summary.inFlightWarning && <p data-testid="purge-in-flight">{summary.inFlightWarning}</p>}
-        {purge.isError && <p role="alert" className="field-errors">{errorMessage(purge.error)}</p>}
+        {purge.isError && <p role="alert" className="field-errors">{errorMessage(purge.error, 'action')}</p>}
       </ConfirmDialog>
       {purge.isSuccess && !open && (
         <div style={{ flexBasis: '100%' }}>

@@ -19,7 +19,7 @@ describe('checkedFetch (the console’s tRPC link)', () => {
     const client = createTRPCUntypedClient({ links: [httpBatchLink({ url: 'http://127.0.0.1:9/trpc', fetch: f })] });
     const failure = await client.query('queues.list').catch((e: unknown) => e);
     expect(errorMessage(failure)).toBe(
-      'The Hatoba server did not answer: something in between (a proxy or load balancer) replied with HTTP 502 Bad Gateway instead, so the server may be down or restarting. The page keeps retrying.',
+      'The Hatoba server did not answer: something in between (a proxy or load balancer) replied with HTTP 502 Bad Gateway instead, so the server may be down or restarting; the page keeps retrying.',
     );
     const plain = checkedFetch(answering('down', { status: 503, headers: {} }));
     expect(errorMessage(await plain('http://127.0.0.1/trpc/x').catch((e: unknown) => e))).toContain('replied with HTTP 503 instead');

@@ -16,6 +16,14 @@ describe('errorMessage', () => {
     expect(errorMessage(TRPCClientError.from(new TypeError('NetworkError when attempting to fetch resource.')))).toMatch(/^Cannot reach the Hatoba server/);
   });
 
+  it('promises a retry only for what the page polls; an action is not repeated, and may have happened', () => {
+    const down = TRPCClientError.from(new TypeError('Failed to fetch'));
+    expect(errorMessage(down)).toMatch(/the page keeps retrying\.$/);
+    expect(errorMessage(down, 'action')).toMatch(/it was not repeated: check whether it took effect before trying again\.$/);
+    expect(errorMessage(down, 'action')).not.toMatch(/retrying/);
+    expect(errorMessage(TRPCClientError.from(new SyntaxError('Unexpected end of JSON input')), 'action')).not.toMatch(/retrying/);
+  });
+
   it("keeps a server's own message, and has words for anything else", () => {
     const refused = TRPCClientError.from({ error: { code: -32004, message: "Queue 'missing' does not exist", data: { code: 'NOT_FOUND' } } });
     expect(errorMessage(refused)).toBe("Queue 'missing' does not exist");

@@ -10,21 +10,25 @@ import { NotTheServer } from '../trpc/checked-fetch';
  *   it was not used, the tRPC client only keeps the JSON parser's complaint.
  * A request the server refused for its input (a tRPC BAD_REQUEST from the procedure's zod
  * schema) carries the issues as JSON text: they are said in words, "Invalid name: use …".
+ * `after`: what happens next. A page's polls retry by themselves ('poll'); an operator's action
+ * (a purge, a replay, a key) is not repeated for them ('action'), and may have reached the server
+ * before the connection failed, so the words say to look before trying again.
  */
-export function errorMessage(error: unknown): string {
+export function errorMessage(error: unknown, after: 'poll' | 'action' = 'poll'): string {
+  const next = after === 'poll' ? 'the page keeps retrying.' : 'it was not repeated: check whether it took effect before trying again.';
   const message = messageOf(error);
   const cause = error && typeof error === 'object' && 'cause' in error ? error.cause : undefined;
   const other = [error, cause].find((e) => e instanceof NotTheServer);
   if (other) {
-    return `The Hatoba server did not answer: something in between (a proxy or load balancer) replied with ${other.message} instead, so the server may be down or restarting. The page keeps retrying.`;
+    return `The Hatoba server did not answer: something in between (a proxy or load balancer) replied with ${other.message} instead, so the server may be down or restarting; ${next}`;
   }
   const issues = inputIssues(error);
   if (issues) return issues.map((i) => (i.path ? `Invalid ${i.path}: ${i.message}` : i.message)).join('; ');
   if (isParseFailure(cause) || isParseFailure(error) || NOT_JSON.test(message ?? '')) {
-    return 'The Hatoba server did not answer: something in between (a proxy or load balancer) replied instead, so the server may be down or restarting. The page keeps retrying.';
+    return `The Hatoba server did not answer: something in between (a proxy or load balancer) replied instead, so the server may be down or restarting; ${next}`;
   }
   if (isNetworkFailure(cause) || isNetworkFailure(error)) {
-    return 'Cannot reach the Hatoba server: no answer over the network. Check that it is running; the page keeps retrying.';
+    return `Cannot reach the Hatoba server: no answer over the network. Check that it is running; ${next}`;
   }
   return message || 'The request failed';
 }
