@@ -24,6 +24,7 @@ export function NodesView() {
         </h2>
         <LiveBadge fetching={nodes.isFetching} failed={nodes.isError} />
       </div>
+      {nodes.isError && <ErrorNotice error={nodes.error} title="The last refresh failed: the statuses below are as last read, and may no longer hold" />}
       <div className="table-wrap">
         <table className="table" aria-labelledby="nodes-heading">
           <thead>
@@ -45,7 +46,13 @@ export function NodesView() {
                 </th>
                 <td>{n.role === 'leader' ? <span className="badge badge--ok">leader</span> : 'member'}</td>
                 <td>
-                  <span className={`badge ${n.status === 'alive' ? 'badge--ok' : 'badge--critical'}`}>{n.status}</span>
+                  {nodes.isError ? (
+                    <span className="badge badge--neutral" title={`${n.status} when last read`}>
+                      unknown
+                    </span>
+                  ) : (
+                    <span className={`badge ${n.status === 'alive' ? 'badge--ok' : 'badge--critical'}`}>{n.status}</span>
+                  )}
                 </td>
                 <td>
                   <time dateTime={n.startedAt}>{formatTimestamp(n.startedAt)}</time>
