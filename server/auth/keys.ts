@@ -62,6 +62,17 @@ export async function apiKeyInsert(q: Sql, p: { id: string; name: string; scopes
   return rowKey(row!);
 }
 
+/**
+ * A name an active key already has. Audit entries name a key's actor by its name (`key:<name>`),
+ * so two active keys of one name could not be told apart there; a revoked key's name is free.
+ */
+export class KeyNameTaken extends Error {
+  constructor(readonly keyName: string) {
+    super(`An active API key is already named '${keyName}': audit entries name keys by name, so choose another, or revoke that key first`);
+    this.name = 'KeyNameTaken';
+  }
+}
+
 export async function apiKeyList(q: Sql): Promise<ApiKey[]> {
   return (await q.query('SELECT * FROM api_keys ORDER BY created_at, id')).map(rowKey);
 }
@@ -84,7 +95,9 @@ export function createKeys(db: Db, onError: (err: unknown) => void = () => {}) {
   return {
     start: () => cache.start(),
     stop: () => cache.stop(),
+    /** Throws KeyNameTaken when an active key has that name. */
     async create(p: { name: string; scopes: string[]; createdBy: string }): Promise<ApiKey & { key: string }> {
+      if ((await db.query('SELECT 1 FROM api_keys WHERE name = $1 AND revoked_at IS NULL', [p.name])).length > 0) throw new KeyNameTaken(p.name);
       const key = `hk_${randomBytes(32).toString('base64url')}`;
       const hash = hashKey(key);
       const created = await apiKeyInsert(db, { ...p, id: randomUUID(), hash, prefix: key.slice(0, 10) });

@@ -4,7 +4,7 @@ import { call, startTestServer, type TestServer } from '../../test/server';
 
 const ADMIN = 'test-admin-token-0123456789';
 
-/** An audit entry says what was done, not only to what: a reader should not need a second lookup. */
+/** An audit entry says what was done, not only to what, and by a key its name tells apart: a reader should not need a second lookup. */
 describe.each(drivers)('what the audit log records on %s', (driver) => {
   let s: TestServer;
   const admin = (method: string, path: string, body?: unknown) => call(s.url, method, path, body, { authorization: `Bearer ${ADMIN}` });
@@ -22,6 +22,15 @@ describe.each(drivers)('what the audit log records on %s', (driver) => {
     const request = { from: '2020-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z', routingKey: 'order.paid', target: { queue: 'again' } };
     expect((await admin('POST', '/v1/exchanges/orders/replay', request)).body).toEqual({ replayed: 1 });
     expect(await entry('exchange.replay')).toMatchObject({ target: 'orders', detail: { ...request, replayed: 1 } });
+  });
+
+  it('an active key name is not given twice (audit names keys by name); a revoked key frees it', async () => {
+    const first = (await admin('POST', '/v1/keys', { name: 'svc-a', scopes: ['monitoring'] })).body;
+    const twice = await admin('POST', '/v1/keys', { name: 'svc-a', scopes: ['manage'] });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error).toMatchObject({ code: 'key_name_taken', details: { name: 'svc-a' } });
+    expect((await admin('DELETE', `/v1/keys/${first.id}`)).status).toBe(204);
+    expect((await admin('POST', '/v1/keys', { name: 'svc-a', scopes: ['manage'] })).status).toBe(201);
   });
 
   it("a key's revocation: its name and prefix", async () => {

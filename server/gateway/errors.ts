@@ -26,7 +26,8 @@ export type GatewayCode =
   | 'source_not_found'
   | 'push_not_found'
   | 'push_target_forbidden'
-  | 'key_not_found';
+  | 'key_not_found'
+  | 'key_name_taken';
 
 export class GatewayError extends Error {
   constructor(
@@ -62,6 +63,7 @@ export const STATUS: Record<GatewayCode | ErrorCode, number> = {
   exchange_in_use: 409,
   replication_unavailable: 409,
   duplicate_request: 409,
+  key_name_taken: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   internal_error: 500,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { apiKeySchema } from '../fact-schemas';
 import { keyNamed } from '../auth/key-named';
-import { keyCreateSchema } from '../auth/keys';
+import { KeyNameTaken, keyCreateSchema } from '../auth/keys';
 import { needs } from '../auth/scopes';
 import { GatewayError } from './errors';
 import { queryInt, queryText } from './http';
@@ -29,7 +29,7 @@ export const securityRoutes: Route[] = [
     tag,
     summary: 'Make an API key with scopes; the key is in this answer only (it is stored hashed)',
     request: keyCreateSchema,
-    responses: { 201: apiKeySchema.extend({ key: z.string() }), 400: errorSchema },
+    responses: { 201: apiKeySchema.extend({ key: z.string() }), 400: errorSchema, 409: errorSchema },
     access: () => needs.admin,
     audit: (_r, reply) => {
       const k = reply.body as { id: string; name: string; scopes: string[] };
@@ -37,8 +37,13 @@ export const securityRoutes: Route[] = [
     },
     async handle(r) {
       const { name, scopes } = await r.json(keyCreateSchema);
-      const created = await r.ctx.security.keys.create({ name, scopes: [...new Set(scopes)], createdBy: r.principal.actor });
-      return { status: 201, body: created };
+      try {
+        const created = await r.ctx.security.keys.create({ name, scopes: [...new Set(scopes)], createdBy: r.principal.actor });
+        return { status: 201, body: created };
+      } catch (e) {
+        if (e instanceof KeyNameTaken) throw new GatewayError('key_name_taken', e.message, { name: e.keyName });
+        throw e;
+      }
     },
   },
   {

@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { keyNamed } from '../../auth/key-named';
-import { keyCreateSchema } from '../../auth/keys';
+import { KeyNameTaken, keyCreateSchema } from '../../auth/keys';
 import { apiKeySchema } from '../../fact-schemas';
 import { adminProcedure, router, type TrpcContext } from '../init';
 
@@ -31,7 +31,14 @@ export const keysRouter = router({
     .meta({ audit: { action: 'key.create', target: (_i, o) => o.id, detail: (_i, o) => ({ name: o.name, scopes: o.scopes }) } })
     .input(keyCreateSchema)
     .output(apiKeySchema.extend({ key: z.string() }))
-    .mutation(({ ctx, input }) => keysOf(ctx).create({ name: input.name, scopes: [...new Set(input.scopes)], createdBy: ctx.actor })),
+    .mutation(async ({ ctx, input }) => {
+      try {
+        return await keysOf(ctx).create({ name: input.name, scopes: [...new Set(input.scopes)], createdBy: ctx.actor });
+      } catch (e) {
+        if (e instanceof KeyNameTaken) throw new TRPCError({ code: 'CONFLICT', message: e.message, cause: e });
+        throw e;
+      }
+    }),
 
   /** Refused at once, on every node. */
   revoke: adminProcedure
