@@ -7,7 +7,7 @@ export const inStore = (m: PreparedMessage) => m.durableQueues.length > 0 || m.q
 const keyOf = (m: { exchange: string; idempotencyKey: string | null }) => `${m.exchange}\u0000${m.idempotencyKey}`;
 
 /** Reads the stored first publishes of keys within the dedup window (pg/message-insert.ts). */
-export type StoredFirsts = (keys: { exchange: string; key: string }[]) => Promise<Map<string, FirstPublish>>;
+export type StoredFirsts = (keys: { exchange: string; key: string }[]) => Promise<Map<string, { id: string; correlationId: string | null }>>;
 
 /**
  * A batch's idempotency keys, before and after its commit. An exchange has one key space over
@@ -50,7 +50,10 @@ export class BatchKeys {
     try {
       const stored = await storedFirsts(keys.claimed.map((m) => ({ exchange: m.exchange, key: m.idempotencyKey! })));
       const repeats = keys.claimed.filter((m) => stored.has(keyOf(m)));
-      for (const m of repeats) keys.firsts.set(m, stored.get(keyOf(m))!);
+      for (const m of repeats) {
+        const first = stored.get(keyOf(m))!;
+        keys.firsts.set(m, { id: first.id, correlationId: first.correlationId ?? m.correlationId });
+      }
       keys.release(repeats);
     } catch (e) {
       keys.release(keys.claimed);

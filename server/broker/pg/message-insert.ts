@@ -206,29 +206,25 @@ async function claimIdempotencyKeys(
     const key = `${r.exchange}\u0000${r.key}`;
     winners.set(key, { id: r.message_id, correlationId: firsts.get(key)?.correlationId ?? null });
   }
+  // A key not claimed is held by a first publish within the window (an older one is taken over above).
   const lost = list.filter((m) => !winners.has(dedupKey(m)));
-  if (lost.length > 0) {
-    const existing = await q.query<{ exchange: string; key: string; message_id: string; correlation_id: string | null }>(
-      `SELECT k.exchange, k.key, k.message_id, m.correlation_id
-       FROM idempotency_keys k JOIN unnest($1::text[], $2::text[]) AS t(ex, ik) ON k.exchange = t.ex AND k.key = t.ik
-       LEFT JOIN messages m ON m.id = k.message_id`,
-      [lost.map((m) => m.exchange), lost.map((m) => m.idempotencyKey)],
-    );
-    for (const r of existing) winners.set(`${r.exchange}\u0000${r.key}`, { id: r.message_id, correlationId: r.correlation_id });
-  }
+  const existing = await storedFirstPublishes(q, lost.map((m) => ({ exchange: m.exchange, key: m.idempotencyKey! })), windowMs);
+  for (const [key, first] of existing) winners.set(key, first);
   return winners;
 }
 
 /**
  * The stored first publish of each (exchange, key) still within the window, read without claiming
- * anything: a message that reaches memory queues only is a duplicate of a stored one with its key.
+ * anything: for the keys a batch lost to an earlier publish, and for a message that reaches memory
+ * queues only (a duplicate of a stored one with its key). correlationId is null once retention
+ * has removed that message.
  */
 export async function storedFirstPublishes(
   q: Sql,
   keys: { exchange: string; key: string }[],
   windowMs: number,
-): Promise<Map<string, { id: string; correlationId: string }>> {
-  const firsts = new Map<string, { id: string; correlationId: string }>();
+): Promise<Map<string, { id: string; correlationId: string | null }>> {
+  const firsts = new Map<string, { id: string; correlationId: string | null }>();
   if (keys.length === 0) return firsts;
   const rows = await q.query<{ exchange: string; key: string; message_id: string; correlation_id: string | null }>(
     `SELECT k.exchange, k.key, k.message_id, m.correlation_id
@@ -237,7 +233,7 @@ export async function storedFirstPublishes(
      WHERE k.created_at >= now() - $3::int8 * interval '1 millisecond'`,
     [keys.map((k) => k.exchange), keys.map((k) => k.key), windowMs],
   );
-  for (const r of rows) firsts.set(`${r.exchange}\u0000${r.key}`, { id: r.message_id, correlationId: r.correlation_id ?? '' });
+  for (const r of rows) firsts.set(`${r.exchange}\u0000${r.key}`, { id: r.message_id, correlationId: r.correlation_id });
   return firsts;
 }
 
