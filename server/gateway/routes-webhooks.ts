@@ -20,7 +20,10 @@ async function sourceOr404(r: Request) {
   return source;
 }
 
-/** A declaration's verify block as stored: secrets as a list, generated when omitted (and then shown once). */
+/**
+ * A declaration's verify block as stored: secrets as a list, generated when omitted (shown once,
+ * unless the source exists with the same scheme and keeps its own: see `secretsOmitted`).
+ */
 function verifyConfig(v: z.infer<typeof sourceDeclarationSchema>['verify']): { config: VerifyConfig; generated?: string } {
   if (v.scheme === 'none') return { config: { scheme: 'none', secrets: [] } };
   const generated = v.secret === undefined ? newWebhookSecret() : undefined;
@@ -61,15 +64,16 @@ export const webhookRoutes: Route[] = [
       checkSourceExchange(body.exchange);
       const { config, generated } = verifyConfig(body.verify);
       const { sources } = r.ctx.webhooks;
-      const { created } = await sources.upsert({
+      const { created, secretsKept } = await sources.upsert({
         name,
         exchange: body.exchange,
         verify: config,
         routingKey: body.routingKey ?? null,
         rateLimit: body.rateLimit ?? null,
+        secretsOmitted: generated !== undefined,
       });
       const view = sources.view((await sources.get(name))!);
-      return { status: created ? 201 : 200, body: generated ? { ...view, secret: generated } : view };
+      return { status: created ? 201 : 200, body: generated && !secretsKept ? { ...view, secret: generated } : view };
     },
   },
   {

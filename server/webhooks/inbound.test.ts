@@ -118,6 +118,26 @@ describe.each(drivers)('inbound webhooks over HTTP on %s', (driver) => {
     expect((await drain()).map((m) => [m.routingKey, m.headers['hatoba-source']])).toEqual([['pull_request', 'github']]);
   });
 
+  it('a re-declaration without a secret keeps the secrets the source has; a new source or a changed scheme gets a generated one', async () => {
+    const kept = newWebhookSecret();
+    await api('PUT', '/v1/sources/keeps', { exchange: 'events', verify: { scheme: 'standard-webhooks', secret: kept } });
+    const again = await api('PUT', '/v1/sources/keeps', { exchange: 'events', verify: { scheme: 'standard-webhooks' }, routingKey: { from: 'json', path: 'kind' } });
+    expect(again.status).toBe(200);
+    expect(again.body.secret).toBeUndefined();
+    expect(again.body.routingKey).toEqual({ from: 'json', path: 'kind' });
+    const body = JSON.stringify({ kind: 'kept' });
+    expect((await api('POST', '/v1/hooks/keeps', body, signed('keep-1', body, new Date(), kept))).status).toBe(202);
+    expect((await drain()).map((m) => m.routingKey)).toEqual(['kept']);
+
+    const changed = await api('PUT', '/v1/sources/keeps', { exchange: 'events', verify: { scheme: 'hmac-sha256' } });
+    expect(changed.body.secret).toEqual(expect.any(String));
+    const hmac = createHmac('sha256', changed.body.secret).update(body).digest('hex');
+    expect((await api('POST', '/v1/hooks/keeps', body, { 'content-type': 'application/json', 'x-hub-signature-256': hmac })).status).toBe(202);
+    expect((await api('POST', '/v1/hooks/keeps', body, signed('keep-2', body, new Date(), kept))).body.error.code).toBe('signature_missing');
+    await drain();
+    expect((await api('DELETE', '/v1/sources/keeps')).status).toBe(204);
+  });
+
   it('reads CloudEvents attributes and routing-key headers sent as UTF-8 as their text', async () => {
     const utf8Bytes = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
     await api('PUT', '/v1/sources/ce-utf8', { exchange: 'events', verify: { scheme: 'none' }, routingKey: { from: 'cloudevents' } });

@@ -118,7 +118,15 @@ const rowSource = (r: Record<string, unknown>): Source => ({
   updatedAt: new Date(r.updated_at as string),
 });
 
-type SourceDeclaration = Pick<Source, 'name' | 'exchange' | 'verify' | 'routingKey'> & Partial<Pick<Source, 'rateLimit'>>;
+type SourceDeclaration = Pick<Source, 'name' | 'exchange' | 'verify' | 'routingKey'> &
+  Partial<Pick<Source, 'rateLimit'>> & {
+    /**
+     * The declaration named no secret (`verify.secrets` holds a generated one): a source that
+     * exists with the same scheme keeps its secrets, so re-declaring it (to change its routing
+     * key, say) does not lock its sender out. A new source, or a changed scheme, takes the generated one.
+     */
+    secretsOmitted?: boolean;
+  };
 
 /**
  * The exchange a source publishes to: a declared one. The default exchange (`amq.default`) is
@@ -142,7 +150,7 @@ export function checkSourceExchange(exchange: string): void {
  * deleted meanwhile (which locks its row and refuses while a source names it) is either seen
  * gone here (404) or sees this source, never neither.
  */
-export async function sourceUpsert(db: Db, s: SourceDeclaration): Promise<{ created: boolean }> {
+export async function sourceUpsert(db: Db, s: SourceDeclaration): Promise<SourceWritten> {
   checkSourceExchange(s.exchange);
   return db.tx(async (q) => {
     const found = await q.query('SELECT name FROM exchanges WHERE name = $1 FOR SHARE', [s.exchange]);
@@ -151,15 +159,21 @@ export async function sourceUpsert(db: Db, s: SourceDeclaration): Promise<{ crea
   });
 }
 
-async function sourceWrite(q: Sql, s: SourceDeclaration): Promise<{ created: boolean }> {
-  const [row] = await q.query<{ created: boolean }>(
+/** `created`: the source is new; `secretsKept`: it existed and kept its secrets (see `secretsOmitted`). */
+export type SourceWritten = { created: boolean; secretsKept: boolean };
+
+async function sourceWrite(q: Sql, s: SourceDeclaration): Promise<SourceWritten> {
+  const [row] = await q.query<{ created: boolean; secrets_kept: boolean }>(
     `INSERT INTO sources (name, exchange, verify, routing_key, rate_limit) VALUES ($1, $2, $3::text::jsonb, $4::text::jsonb, $5::text::jsonb)
-     ON CONFLICT (name) DO UPDATE SET exchange = EXCLUDED.exchange, verify = EXCLUDED.verify,
+     ON CONFLICT (name) DO UPDATE SET exchange = EXCLUDED.exchange,
+       verify = CASE WHEN $6 AND sources.verify ->> 'scheme' = EXCLUDED.verify ->> 'scheme'
+                     THEN jsonb_set(EXCLUDED.verify, '{secrets}', sources.verify -> 'secrets')
+                     ELSE EXCLUDED.verify END,
        routing_key = EXCLUDED.routing_key, rate_limit = EXCLUDED.rate_limit, updated_at = now()
-     RETURNING (xmax = 0) AS created`,
-    [s.name, s.exchange, JSON.stringify(s.verify), s.routingKey ? JSON.stringify(s.routingKey) : null, s.rateLimit ? JSON.stringify(s.rateLimit) : null],
+     RETURNING (xmax = 0) AS created, (verify -> 'secrets') IS DISTINCT FROM ($3::text::jsonb -> 'secrets') AS secrets_kept`,
+    [s.name, s.exchange, JSON.stringify(s.verify), s.routingKey ? JSON.stringify(s.routingKey) : null, s.rateLimit ? JSON.stringify(s.rateLimit) : null, Boolean(s.secretsOmitted)],
   );
-  return { created: Boolean(row?.created) };
+  return { created: Boolean(row?.created), secretsKept: Boolean(row?.secrets_kept) };
 }
 
 export async function sourceGet(q: Sql, p: { name: string }): Promise<Source | null> {
