@@ -66,6 +66,9 @@ export async function apiKeyInsert(q: Sql, p: { id: string; name: string; scopes
  * A name an active key already has. Audit entries name a key's actor by its name (`key:<name>`),
  * so two active keys of one name could not be told apart there; a revoked key's name is free.
  */
+/** Held while a key is created: see `create`. */
+const KEY_NAME_LOCK: [number, number] = [0x4861746b, 0];
+
 export class KeyNameTaken extends Error {
   constructor(readonly keyName: string) {
     super(`An active API key is already named '${keyName}': audit entries name keys by name, so choose another, or revoke that key first`);
@@ -97,10 +100,16 @@ export function createKeys(db: Db, onError: (err: unknown) => void = () => {}) {
     stop: () => cache.stop(),
     /** Throws KeyNameTaken when an active key has that name. */
     async create(p: { name: string; scopes: string[]; createdBy: string }): Promise<ApiKey & { key: string }> {
-      if ((await db.query('SELECT 1 FROM api_keys WHERE name = $1 AND revoked_at IS NULL', [p.name])).length > 0) throw new KeyNameTaken(p.name);
       const key = `hk_${randomBytes(32).toString('base64url')}`;
       const hash = hashKey(key);
-      const created = await apiKeyInsert(db, { ...p, id: randomUUID(), hash, prefix: key.slice(0, 10) });
+      // The check and the insert under one lock, so two creations of one name at once (two
+      // nodes, or two requests) cannot both pass the check. A unique index would need every
+      // database to hold no duplicate active names first, and older versions allowed them.
+      const created = await db.tx(async (q) => {
+        await q.query('SELECT pg_advisory_xact_lock($1, $2)', KEY_NAME_LOCK);
+        if ((await q.query('SELECT 1 FROM api_keys WHERE name = $1 AND revoked_at IS NULL', [p.name])).length > 0) throw new KeyNameTaken(p.name);
+        return apiKeyInsert(q, { ...p, id: randomUUID(), hash, prefix: key.slice(0, 10) });
+      });
       await cache.invalidate(hash); // an earlier miss for this key may be cached
       return { ...created, key };
     },
