@@ -54,6 +54,11 @@ export interface Broker {
   start(): Promise<void>;
   /** Stops loops, answers pending long polls empty, flushes pending writes. Does not close the database. */
   stop(): Promise<void>;
+  /**
+   * Runs the sweep now, as it runs every `sweepIntervalMs`: dead-letters spent leases and
+   * expired entries, forgets old idempotency keys.
+   */
+  sweep(): Promise<void>;
 
   declareExchange(name: string, type: ExchangeType): Promise<{ created: boolean }>;
   deleteExchange(name: string): Promise<void>;

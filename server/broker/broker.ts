@@ -273,6 +273,8 @@ export function createBroker(options: BrokerOptions): Broker {
       await events.flush();
     },
 
+    sweep: () => housekeeping.sweep(),
+
     declareExchange: (name, type) => topology.declareExchange(name, type),
     deleteExchange: (name) => topology.deleteExchange(name),
     async listExchanges(): Promise<ExchangeInfo[]> {
