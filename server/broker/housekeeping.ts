@@ -115,16 +115,22 @@ export function createHousekeeping(d: HousekeepingDeps) {
   };
 }
 
-/** Runs `fn` every `ms`, never two at once; returns the stop function. */
-export function every(ms: number, fn: () => Promise<unknown>, onError: (e: unknown) => void): () => void {
-  let running = false;
+/**
+ * Runs `fn` every `ms`, never two at once. Returns the stop function, which resolves once a run
+ * in progress has ended: the broker's stop, and the database's close after it, do not cut a
+ * sweep or a VACUUM off halfway (it would fail and be logged as a failure of a clean shutdown).
+ */
+export function every(ms: number, fn: () => Promise<unknown>, onError: (e: unknown) => void): () => Promise<void> {
+  let running: Promise<void> | undefined;
   const timer = setInterval(() => {
     if (running) return;
-    running = true;
-    fn()
-      .catch(onError)
-      .finally(() => (running = false));
+    running = fn()
+      .then(() => undefined, onError)
+      .finally(() => (running = undefined));
   }, ms);
   timer.unref?.();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }
