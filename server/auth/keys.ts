@@ -80,6 +80,12 @@ export async function apiKeyList(q: Sql): Promise<ApiKey[]> {
   return (await q.query('SELECT * FROM api_keys ORDER BY created_at, id')).map(rowKey);
 }
 
+/** The key with this id, revoked or not. */
+export async function apiKeyById(q: Sql, p: { id: string }): Promise<ApiKey | null> {
+  const [row] = await q.query('SELECT * FROM api_keys WHERE id = $1', [p.id]);
+  return row ? rowKey(row) : null;
+}
+
 /** The key with this hash, unless revoked. */
 export async function apiKeyByHash(q: Sql, p: { hash: string }): Promise<ApiKey | null> {
   const [row] = await q.query('SELECT * FROM api_keys WHERE hash = $1 AND revoked_at IS NULL', [p.hash]);
@@ -114,6 +120,8 @@ export function createKeys(db: Db, onError: (err: unknown) => void = () => {}) {
       return { ...created, key };
     },
     list: () => apiKeyList(db),
+    /** The key with this id, revoked or not; null when there is none. */
+    byId: (id: string) => apiKeyById(db, { id }),
     async revoke(id: string): Promise<boolean> {
       const hash = await apiKeyRevoke(db, { id });
       if (hash) await cache.invalidate(hash);
