@@ -34,7 +34,9 @@ export function jsonPath(value: unknown, path: string): string | undefined {
   const parts = (path.startsWith('$.') ? path.slice(2) : path).split('.');
   let at: unknown = value;
   for (const part of parts) {
-    if (at === null || typeof at !== 'object') return undefined;
+    // The JSON's own fields and array indexes only: `constructor.name` must not find "Object" in
+    // any body, nor `items.length` a count.
+    if (at === null || typeof at !== 'object' || !Object.hasOwn(at, part) || (Array.isArray(at) && !/^\d+$/.test(part))) return undefined;
     at = (at as Record<string, unknown>)[part];
   }
   return typeof at === 'string' || typeof at === 'number' || typeof at === 'boolean' ? String(at) : undefined;
