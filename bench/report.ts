@@ -31,6 +31,8 @@ function notes(r: MeasurementResult): string {
   if (pr !== undefined) parts.push(`publish ${fmt(pr)}/s`);
   const und = Math.max(0, ...extras.map((e) => (typeof e.undelivered === 'number' ? e.undelivered : 0)));
   if (extras.some((e) => 'undelivered' in e)) parts.push(und ? `undelivered after drain: up to ${und}` : 'all delivered');
+  const written = med('diskBytesPerMessage');
+  if (written !== undefined) parts.push(`${fmt(written)} B written per message`);
   const rps = med('requestsPerSecond');
   if (rps !== undefined && r.median && Math.abs(rps - r.median.value) > 1) parts.push(`${fmt(rps)} req/s`);
   if (r.median?.errors) parts.push(`${r.median.errors} errors`);

@@ -2,6 +2,7 @@
  * Case 3 (and case 4's consume side): publish → receive → ack, throughput and
  * publish-to-delivery latency at a fixed offered rate and at saturation.
  */
+import { walMeter, withDiskWrites, type WriteMeter } from '../disk-writes';
 import { runE2E, type E2EDriver } from '../e2e';
 import { packageVersion } from '../facts';
 import { HatobaClient } from '../hatoba';
@@ -11,6 +12,7 @@ import { connectRabbit } from '../peers/rabbitmq';
 import { dropDatabase, freePort, freshDatabase, startHatoba } from '../server';
 import type { BenchContext, CaseGroup, GroupSetup, Measurement, Subject } from '../types';
 import { measurement, Teardown } from './common';
+import { rabbitWrites } from './peers';
 
 export const OFFERED_RATE = 5000;
 /** A rate every subject here serves without queueing: its latency is the delivery path's own. */
@@ -21,24 +23,27 @@ export const CONSUMERS = 4;
 /** The e2e measurements of one subject: two fixed rates (moderate, and the target's) and saturation. */
 export function e2eCases(
   ctx: BenchContext,
-  o: { idPrefix: string; subject: Subject; label: string; tags: string[]; down?: string; driver: () => E2EDriver },
+  o: { idPrefix: string; subject: Subject; label: string; tags: string[]; down?: string; driver: () => E2EDriver; writes?: WriteMeter },
 ): Measurement[] {
   const base = { warmupMs: ctx.warmupMs, durationMs: ctx.durationMs, drainMs: ctx.quick ? 5000 : 15000, consumers: CONSUMERS, concurrency: PUBLISHERS };
+  // What the subject wrote per message published, over the run (bench/disk-writes.ts).
+  const run = (rep: number, rate?: number) =>
+    withDiskWrites(o.writes, (counted) => {
+      const d = o.driver();
+      const driver: E2EDriver = { ...d, publish: (queue, seq, worker) => counted(d.publish(queue, seq, worker)) };
+      return runE2E(driver, rep, rate === undefined ? base : { ...base, rate });
+    });
   return [
-    measurement(
-      { id: `${o.idPrefix}.rate${MODERATE_RATE}`, subject: o.subject, label: `${o.label}, offered ${MODERATE_RATE}/s`, tags: o.tags },
-      o.down,
-      (rep) => runE2E(o.driver(), rep, { ...base, rate: MODERATE_RATE }),
+    measurement({ id: `${o.idPrefix}.rate${MODERATE_RATE}`, subject: o.subject, label: `${o.label}, offered ${MODERATE_RATE}/s`, tags: o.tags }, o.down, (rep) =>
+      run(rep, MODERATE_RATE),
     ),
-    measurement(
-      { id: `${o.idPrefix}.rate${OFFERED_RATE}`, subject: o.subject, label: `${o.label}, offered ${OFFERED_RATE}/s`, tags: o.tags },
-      o.down,
-      (rep) => runE2E(o.driver(), rep, { ...base, rate: OFFERED_RATE }),
+    measurement({ id: `${o.idPrefix}.rate${OFFERED_RATE}`, subject: o.subject, label: `${o.label}, offered ${OFFERED_RATE}/s`, tags: o.tags }, o.down, (rep) =>
+      run(rep, OFFERED_RATE),
     ),
     measurement(
       { id: `${o.idPrefix}.saturation`, subject: o.subject, label: `${o.label}, saturation (${PUBLISHERS} publishers)`, tags: o.tags },
       o.down,
-      (rep) => runE2E(o.driver(), rep, base),
+      (rep) => run(rep),
     ),
   ];
 }
@@ -67,6 +72,8 @@ async function setup(ctx: BenchContext): Promise<GroupSetup> {
     }
     const hatoba = started instanceof Error ? undefined : new HatobaClient(started.url);
     if (hatoba) td.add(() => hatoba.close());
+    const wal = walMeter(ctx.pgBase);
+    td.add(wal.close);
     ms.push(
       ...e2eCases(ctx, {
         idPrefix: 'e2e.hatoba',
@@ -74,6 +81,7 @@ async function setup(ctx: BenchContext): Promise<GroupSetup> {
         label: 'Hatoba HTTP publish → receive 100 (long poll) → ack',
         tags: ['e2e'],
         driver: () => (hatoba ? hatoba.e2eDriver(PUBLISHERS) : failing(started)),
+        writes: wal.read,
       }),
     );
   }
@@ -93,6 +101,7 @@ async function setup(ctx: BenchContext): Promise<GroupSetup> {
         tags: ['peers', 'e2e'],
         down: rabbitDown,
         driver: () => (rabbit && !(rabbit instanceof Error) ? rabbit.e2eDriver() : failing(rabbit)),
+        writes: rabbitWrites,
       }),
     );
 

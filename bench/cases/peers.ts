@@ -1,4 +1,5 @@
 /** Case 4, publish side: the peers, measured in the same run as Hatoba's publish cases. */
+import { processWriteMeter, withDiskWrites } from '../disk-writes';
 import { packageVersion } from '../facts';
 import { connectNats } from '../peers/nats';
 import { startPgBoss } from '../peers/pgboss';
@@ -7,6 +8,9 @@ import { connectRabbit, rabbitHttp } from '../peers/rabbitmq';
 import { dropDatabase, freshDatabase } from '../server';
 import type { BenchContext, Measurement } from '../types';
 import { loadSample, measurement, type Teardown } from './common';
+
+/** What RabbitMQ's Erlang VM writes to storage (bench/disk-writes.ts). */
+export const rabbitWrites = processWriteMeter('beam.smp');
 
 /** Case 4, publish side: RabbitMQ (AMQP and HTTP), NATS JetStream, pg-boss. */
 export async function peerPublishCases(ctx: BenchContext, td: Teardown, facts: Record<string, string>): Promise<Measurement[]> {
@@ -27,7 +31,7 @@ export async function peerPublishCases(ctx: BenchContext, td: Teardown, facts: R
       const q = await rabbit.freshQueue(`bench.publish.${rep}`);
       let seq = 0;
       try {
-        return await loadSample(ctx, 64, () => rabbit.publish(q, seq++));
+        return await withDiskWrites(rabbitWrites, (counted) => loadSample(ctx, 64, () => counted(rabbit.publish(q, seq++))));
       } finally {
         await rabbit.deleteQueue(q).catch(() => {});
       }

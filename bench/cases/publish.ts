@@ -2,6 +2,7 @@
  * Cases 1, 2, 4 (publish side) and the group-commit reference: how many 1 KiB publishes per
  * second each subject confirms, all in the same run so that their ratios hold.
  */
+import { walMeter, withDiskWrites } from '../disk-writes';
 import { HatobaClient } from '../hatoba';
 import { fire, httpPool, messageJson } from '../http';
 import { dropDatabase, freePort, freshDatabase, startHatoba, startProcess } from '../server';
@@ -77,6 +78,8 @@ async function hatobaCases(ctx: BenchContext, td: Teardown, figures: { get: () =
     return undefined;
   });
   td.add(() => dropDatabase(ctx.pgBase, DB));
+  const wal = walMeter(ctx.pgBase);
+  td.add(wal.close);
   const hatoba = server && new HatobaClient(server.url);
   if (server && hatoba) {
     td.add(server.stop);
@@ -97,7 +100,7 @@ async function hatobaCases(ctx: BenchContext, td: Teardown, figures: { get: () =
       await hatoba.declareQueue(q, durability, settings);
       let seq = 0;
       try {
-        return await loadSample(ctx, clients, () => op(q, seq++));
+        return await withDiskWrites(wal.read, (counted) => loadSample(ctx, clients, () => counted(op(q, seq++))));
       } finally {
         await hatoba.deleteQueue(q).catch(() => {});
       }
