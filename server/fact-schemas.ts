@@ -47,7 +47,8 @@ export const replayResultSchema = z.object({
   replayed: z.number().int(),
   /**
    * Dead letters the replay matched but left in the DLQ: per origin queue that is gone or now of the other tier, and those an exchange routed nowhere.
-   * Of the ids asked for (empty without ids): those not in the DLQ, and those a consumer holds now; both stay as they are.
+   * Of the ids asked for (empty without ids): those not in the DLQ, those a consumer holds now, and those another
+   * replay or discard was moving at that moment (its answer has them); all stay as they are here.
    */
   skipped: z.object({
     originMissing: z.record(z.string(), z.number().int()),
@@ -57,6 +58,7 @@ export const replayResultSchema = z.object({
     noOrigin: z.number().int(),
     notFound: z.array(z.string()),
     leased: z.array(z.string()),
+    busy: z.array(z.string()),
   }),
   /** The replay stopped at its limit (10,000 a call on the database): more may match; send it again. */
   more: z.boolean(),

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { replayOutcome, type ReplayAnswer } from './replay-outcome';
 
-const none = { originMissing: {}, originOtherTier: {}, unroutable: 0, noOrigin: 0, notFound: [], leased: [] };
+const none = { originMissing: {}, originOtherTier: {}, unroutable: 0, noOrigin: 0, notFound: [], leased: [], busy: [] };
 const answer = (r: Partial<ReplayAnswer>): ReplayAnswer => ({ replayed: 0, skipped: none, more: false, ...r });
 
 describe('replayOutcome', () => {
+  it('says which of the ids asked for another replay or discard was moving at that moment, and does not count them as gone', () => {
+    const r = replayOutcome(answer({ replayed: 1, skipped: { ...none, busy: ['b'] } }), 'orders', 2);
+    expect(r.text).toBe(
+      'Replayed 1 message: it is back in orders with attempts reset. 1 message was being replayed or discarded by another request at that moment: its result says what became of it.',
+    );
+  });
+
   it('says what moved and where', () => {
     expect(replayOutcome(answer({ replayed: 1 }), 'orders')).toEqual({ tone: 'success', text: 'Replayed 1 message: it is back in orders with attempts reset.' });
     expect(replayOutcome(answer({ replayed: 3 })).text).toBe('Replayed 3 messages: they are back in their queues with attempts reset.');
@@ -24,14 +31,14 @@ describe('replayOutcome', () => {
     );
   });
 
-  it('says which of the ids asked for a consumer holds and which were no longer in the DLQ', () => {
+  it('says which of the ids asked for are leased by a receive and which were no longer in the DLQ', () => {
     const r = answer({ replayed: 1, skipped: { ...none, leased: ['a', 'b'], notFound: ['c'] } });
     expect(replayOutcome(r, 'orders').text).toBe(
       'Replayed 1 message: it is back in orders with attempts reset. ' +
-        '2 messages stayed in the DLQ: a consumer holds them now. ' +
+        '2 messages stayed in the DLQ: they are leased by a receive (in flight) until acked, nacked or the lease runs out. ' +
         '1 message was no longer in the DLQ: replayed, discarded or acked by a consumer meanwhile.',
     );
-    expect(replayOutcome(answer({ skipped: { ...none, leased: ['a'] } }))).toEqual({ tone: 'error', text: '1 message stayed in the DLQ: a consumer holds it now.' });
+    expect(replayOutcome(answer({ skipped: { ...none, leased: ['a'] } }))).toEqual({ tone: 'error', text: '1 message stayed in the DLQ: it is leased by a receive (in flight) until acked, nacked or the lease runs out.' });
     expect(replayOutcome(answer({ skipped: { ...none, notFound: ['a', 'b'] } })).text).toBe(
       '2 messages were no longer in the DLQ: replayed, discarded or acked by a consumer meanwhile.',
     );
@@ -46,7 +53,7 @@ describe('replayOutcome', () => {
   it('explains an empty replay', () => {
     expect(replayOutcome(answer({}))).toEqual({
       tone: 'error',
-      text: 'Nothing was replayed: the messages may have been replayed or discarded meanwhile, or a consumer holds them.',
+      text: 'Nothing was replayed: the messages may have been replayed or discarded meanwhile, or leased by a receive.',
     });
   });
 });

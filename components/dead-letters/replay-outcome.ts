@@ -10,7 +10,7 @@ const names = (qs: string[]) => qs.map((q) => `'${q}'`).join(', ');
 
 /**
  * The sentence the dead-letter page shows after a replay: what moved and where, what stayed in
- * the DLQ and why (origin gone, origin now of the other tier, routed nowhere, no origin, held by a consumer),
+ * the DLQ and why (origin gone, origin now of the other tier, routed nowhere, no origin, leased by a receive),
  * which of the ids asked for were no longer in the DLQ, whether some of
  * those previewed were gone by then, and whether more match than one replay moves. `origin` names
  * the queue they went back to when it is one; `confirmed`, the count the operator confirmed from
@@ -36,13 +36,18 @@ export function replayOutcome(r: ReplayAnswer, origin?: string, confirmed?: numb
   if (otherTier.length > 0) stayed(sum(r.skipped.originOtherTier), `their origin queue ${names(otherTier)} is now of the other tier (memory or database)`);
   if (r.skipped.unroutable > 0) stayed(r.skipped.unroutable, 'the exchange routed them to no queue');
   if (r.skipped.noOrigin > 0) stayed(r.skipped.noOrigin, 'they have no death record, so no origin queue to go back to (replay them to a queue or an exchange)');
-  const { leased, notFound } = r.skipped;
-  if (leased.length > 0) stayed(leased.length, `a consumer holds ${leased.length === 1 ? 'it' : 'them'} now`);
+  const { leased, notFound, busy } = r.skipped;
+  if (leased.length > 0) stayed(leased.length, `${leased.length === 1 ? 'it is' : 'they are'} leased by a receive (in flight) until acked, nacked or the lease runs out`);
+  if (busy.length > 0) {
+    parts.push(
+      `${messages(busy.length)} ${busy.length === 1 ? 'was' : 'were'} being replayed or discarded by another request at that moment: its result says what became of ${busy.length === 1 ? 'it' : 'them'}.`,
+    );
+  }
   if (notFound.length > 0) {
     parts.push(`${messages(notFound.length)} ${notFound.length === 1 ? 'was' : 'were'} no longer in the DLQ: replayed, discarded or acked by a consumer meanwhile.`);
   }
   // Previewed, but neither moved nor left for a reason: replayed, discarded or taken by a consumer since the preview.
-  const left = sum(r.skipped.originMissing) + sum(r.skipped.originOtherTier) + r.skipped.unroutable + r.skipped.noOrigin + leased.length + notFound.length;
+  const left = sum(r.skipped.originMissing) + sum(r.skipped.originOtherTier) + r.skipped.unroutable + r.skipped.noOrigin + leased.length + busy.length + notFound.length;
   const gone = confirmed === undefined || r.more ? 0 : confirmed - r.replayed - left;
   if (gone > 0) {
     parts.push(
@@ -50,6 +55,6 @@ export function replayOutcome(r: ReplayAnswer, origin?: string, confirmed?: numb
     );
   }
   if (r.more) parts.push('More match than one replay moves: replay again for the next ones.');
-  if (parts.length === 0) parts.push('Nothing was replayed: the messages may have been replayed or discarded meanwhile, or a consumer holds them.');
+  if (parts.length === 0) parts.push('Nothing was replayed: the messages may have been replayed or discarded meanwhile, or leased by a receive.');
   return { tone: r.replayed > 0 ? 'success' : 'error', text: parts.join(' ') };
 }

@@ -191,6 +191,7 @@ export function replayResult(replayed: number, skips: ReplaySkips, more: boolean
       noOrigin: skips.noOrigin,
       notFound: [],
       leased: [],
+      busy: [],
     },
     more,
   };

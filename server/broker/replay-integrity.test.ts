@@ -92,7 +92,7 @@ describe.each(drivers)('replay integrity on %s', (driver) => {
     expect(await depth(broker, 'ml5.dlq')).toMatchObject({ ready: 10_001 });
     await broker.declareQueue('ml5.back', {});
     const first = await broker.replay('ml5.dlq', { all: true, target: { queue: 'ml5.back' } });
-    expect(first).toEqual({ replayed: 10_000, skipped: { originMissing: {}, originOtherTier: {}, unroutable: 0, noOrigin: 0, notFound: [], leased: [] }, more: true });
+    expect(first).toEqual({ replayed: 10_000, skipped: { originMissing: {}, originOtherTier: {}, unroutable: 0, noOrigin: 0, notFound: [], leased: [], busy: [] }, more: true });
     expect(await broker.replay('ml5.dlq', { all: true, target: { queue: 'ml5.back' } })).toMatchObject({ replayed: 1, more: false });
     expect(await depth(broker, 'ml5.back')).toMatchObject({ ready: 10_001 });
   }, 120_000);
@@ -134,7 +134,7 @@ describe.each(drivers)('replay integrity on %s', (driver) => {
       // Partial: b's comes back; a's stays, and the answer counts it by origin.
       expect(await broker.replay(parked, { all: true })).toEqual({
         replayed: 1,
-        skipped: { originMissing: { [a]: 1 }, originOtherTier: {}, unroutable: 0, noOrigin: 0, notFound: [], leased: [] },
+        skipped: { originMissing: { [a]: 1 }, originOtherTier: {}, unroutable: 0, noOrigin: 0, notFound: [], leased: [], busy: [] },
         more: false,
       });
       expect(await depth(broker, b)).toMatchObject({ ready: 1 });
@@ -149,7 +149,7 @@ describe.each(drivers)('replay integrity on %s', (driver) => {
       await deadLetterOne('amq.default', b, b);
       expect(await broker.replay(parked, { all: true })).toEqual({
         replayed: 1,
-        skipped: { originMissing: {}, originOtherTier: { [a]: 1 }, unroutable: 0, noOrigin: 0, notFound: [], leased: [] },
+        skipped: { originMissing: {}, originOtherTier: { [a]: 1 }, unroutable: 0, noOrigin: 0, notFound: [], leased: [], busy: [] },
         more: false,
       });
       await expect(broker.replay(parked, { all: true })).rejects.toMatchObject({

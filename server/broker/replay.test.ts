@@ -147,12 +147,12 @@ describe.each(drivers)('replay on %s', (driver) => {
     // A key the exchange routes nowhere leaves the dead letter in the DLQ, and the answer says so.
     expect(await broker.replay('work.dlq', { all: true, target: { exchange: 'orders', routingKey: 'nowhere' } })).toEqual({
       replayed: 0,
-      skipped: { originMissing: {}, originOtherTier: {}, unroutable: 1, noOrigin: 0, notFound: [], leased: [] },
+      skipped: { originMissing: {}, originOtherTier: {}, unroutable: 1, noOrigin: 0, notFound: [], leased: [], busy: [] },
       more: false,
     });
     expect(await broker.replay('work.dlq', { all: true, target: { exchange: 'orders', routingKey: 'retry.a' } })).toEqual({
       replayed: 1,
-      skipped: { originMissing: {}, originOtherTier: {}, unroutable: 0, noOrigin: 0, notFound: [], leased: [] },
+      skipped: { originMissing: {}, originOtherTier: {}, unroutable: 0, noOrigin: 0, notFound: [], leased: [], busy: [] },
       more: false,
     });
     const d = await receiveOne(broker, 'other');

@@ -86,7 +86,7 @@ describe.each(drivers)('gateway v1 over HTTP on %s', (driver) => {
     expect(detail.body).toMatchObject({ id, death: { reason: 'max_deliveries' }, routedTo: ['inventory', 'notification', 'shipping'] });
     await new Promise((r) => setTimeout(r, 150)); // let the DLQ lease above lapse
     const replay = await api('POST', '/v1/queues/notification.dlq/replay', { ids: [id] });
-    expect(replay.body).toEqual({ replayed: 1, skipped: { originMissing: {}, originOtherTier: {}, unroutable: 0, noOrigin: 0, notFound: [], leased: [] }, more: false });
+    expect(replay.body).toEqual({ replayed: 1, skipped: { originMissing: {}, originOtherTier: {}, unroutable: 0, noOrigin: 0, notFound: [], leased: [], busy: [] }, more: false });
     const back = await api('POST', '/v1/queues/notification/receive', { max: 1 });
     expect(back.body.messages[0]).toMatchObject({ id, correlationId: 'corr-42', attempt: 1, death: null });
   });

@@ -49,7 +49,7 @@ describe.each(drivers)('POST /v1/queues/{dlq}/replay on %s', (driver) => {
       const r = await api('POST', '/v1/queues/ids.dlq/replay', { ids: [held === a ? b : a, held, ghost] });
       expect({ status: r.status, body: r.body }).toEqual({
         status: 200,
-        body: { replayed: 1, skipped: { originMissing: {}, originOtherTier: {}, unroutable: 0, noOrigin: 0, notFound: [ghost], leased: [held] }, more: false },
+        body: { replayed: 1, skipped: { originMissing: {}, originOtherTier: {}, unroutable: 0, noOrigin: 0, notFound: [ghost], leased: [held], busy: [] }, more: false },
       });
     });
   }

@@ -99,7 +99,7 @@ describe.each(drivers)('dead-letter pages on %s', (driver) => {
         const ghost = uuidv7();
         expect(await api.deadLetters.replay({ dlq: 'work.dlq', ids: [free, held!.id, ghost] })).toEqual({
           replayed: 1,
-          skipped: { originMissing: {}, originOtherTier: {}, unroutable: 0, noOrigin: 0, notFound: [ghost], leased: [held!.id] },
+          skipped: { originMissing: {}, originOtherTier: {}, unroutable: 0, noOrigin: 0, notFound: [ghost], leased: [held!.id], busy: [] },
           more: false,
         });
       });

@@ -5,7 +5,7 @@ import { route, type TopologySnapshot } from '../route';
 import { anyReplicated, inDatabase, REPLICATED_COMMIT, tierOf } from '../tiers';
 import type { Death, ReplayRequest } from '../types';
 import { noSkips, REPLAY_LIMIT, replayResult, skipUnplaced, throwIfOnlyMissingOrigins, type ReplayResult } from '../replay-checks';
-import { idSkipsOf, withIdSkips } from '../replay-ids';
+import { idSkipsOf, withIdSkips, type PresentEntry } from '../replay-ids';
 import { enforceMaxLength, type DeadLetterLog } from './dead-letter';
 import { messageInsertMany, type PreparedMessage } from './message-insert';
 import { notifyReady } from './notify';
@@ -126,13 +126,25 @@ export async function deadLetterReplay(
 }
 
 /** The DLQ's entries of the ids asked for (by the id as asked), and whether a consumer holds each now. */
-async function entriesOfIds(q: Sql, dlq: string, ids: string[] | undefined): Promise<{ id: string; leased: boolean }[]> {
+/**
+ * The DLQ entries of the asked ids, each with whether a consumer holds it and, for the others,
+ * whether another transaction (a concurrent replay or discard) has it locked: those the replay's
+ * SKIP LOCKED passed over. Trying their locks here takes the ones free of them, which this
+ * transaction then holds to its end; nothing waits.
+ */
+async function entriesOfIds(q: Sql, dlq: string, ids: string[] | undefined): Promise<PresentEntry[]> {
   if (!ids) return [];
-  return q.query<{ id: string; leased: boolean }>(
-    `SELECT t.id, (e.lease IS NOT NULL AND e.visible_at > now()) AS leased
+  const found = await q.query<{ id: string; entry: string; leased: boolean }>(
+    `SELECT t.id, e.id::text AS entry, (e.lease IS NOT NULL AND e.visible_at > now()) AS leased
      FROM unnest($2::text[]) AS t(id) JOIN queue_entries e ON e.queue = $1 AND e.message_id = t.id::uuid`,
     [dlq, ids],
   );
+  const unleased = found.filter((e) => !e.leased).map((e) => e.entry);
+  if (unleased.length === 0) return found;
+  const free = new Set(
+    (await q.query<{ id: string }>('SELECT id::text AS id FROM queue_entries WHERE id = ANY($1::int8[]) FOR UPDATE SKIP LOCKED', [unleased])).map((r) => r.id),
+  );
+  return found.map((e) => ({ id: e.id, leased: e.leased, busy: !e.leased && !free.has(e.entry) }));
 }
 
 /** Which (queue, message) pairs an unchanged replay would write already exist, as `queue\u0000messageId`. */
