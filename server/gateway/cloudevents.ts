@@ -6,7 +6,7 @@ import { decodeBody } from './bodies';
 import { GatewayError } from './errors';
 import { headerValue } from './header-text';
 import { isJsonType, jsonText } from './http';
-import { boolHeader, cloudEventKey, MAX_APP_HEADERS, NO_BODY, routingKeyOf } from './publish-headers';
+import { boolHeader, cloudEventKey, MAX_APP_HEADERS, NO_BODY, routingKeyOf, traceContext } from './publish-headers';
 
 /**
  * CloudEvents on the publish endpoints, structured mode and batches (binary mode, `ce-*`
@@ -155,6 +155,7 @@ export function cloudEventsBatch(body: Uint8Array, h: IncomingHttpHeaders, query
   const mandatory = boolHeader('Hatoba-Mandatory', headerValue(h, 'hatoba-mandatory'));
   const persistent = boolHeader('Hatoba-Persistent', headerValue(h, 'hatoba-persistent'));
   const texts = valueTexts(text, ['*', 'data']);
+  const trace = traceContext(h);
   return value.map((event, i): PublishInput => {
     const m = eventMessage(event, texts.get(pathKey([i, 'data'])), `events[${i}]: `);
     return {
@@ -164,8 +165,7 @@ export function cloudEventsBatch(body: Uint8Array, h: IncomingHttpHeaders, query
       contentType: m.contentType,
       headers: m.headers,
       idempotencyKey: m.key,
-      traceparent: headerValue(h, 'traceparent'),
-      tracestate: headerValue(h, 'tracestate'),
+      ...trace,
       mandatory,
       persistent,
     };

@@ -60,8 +60,21 @@ export function createGateway(options: GatewayOptions) {
 
   return async function handle(req: IncomingMessage, res: ServerResponse, url: RequestUrl): Promise<void> {
     try {
-      if (url.pathname === '/v1/openapi.json' && req.method === 'GET') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(openapi);
+      if (url.pathname === '/v1/openapi.json') {
+        // GET and HEAD, as every other read; anything else is 405 (not "no route … see /v1/openapi.json").
+        if (req.method !== 'GET' && req.method !== 'HEAD') {
+          throw new GatewayError('method_not_allowed', `${req.method} is not allowed on /v1/openapi.json; use GET, HEAD`, { allowed: ['GET', 'HEAD'] });
+        }
+        const [key] = url.searchParams.keys();
+        if (key !== undefined) {
+          throw new GatewayError('validation_failed', `Unknown query parameter '${key}': GET /v1/openapi.json takes no query parameters`, {
+            field: key,
+            issues: [{ path: key, message: 'unknown query parameter' }],
+            accepted: [],
+          });
+        }
+        // Node leaves the body out of a HEAD answer; the length says what GET would send.
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(openapi)) }).end(openapi);
         return;
       }
       const { route, params } = match(req.method ?? 'GET', url.pathname);
@@ -90,6 +103,10 @@ export function createGateway(options: GatewayOptions) {
       const headers: Record<string, string> = req.complete ? {} : { connection: 'close' };
       if (status === 405) headers.allow = String((body.error.details?.allowed as string[] | undefined)?.join(', ') ?? '');
       if (status === 429) headers['retry-after'] = String(body.error.details?.retryAfterS ?? 1);
+      // 503s are passing (a node stopping, quorum or the database away): say when to try again, as 429 does.
+      if (status === 503) headers['retry-after'] = '1';
+      // RFC 9110 §15.5.2: a 401 names the scheme that would be accepted (RFC 6750 for a bearer key).
+      if (body.error.code === 'unauthenticated') headers['www-authenticate'] = 'Bearer realm="hatoba"';
       sendJson(res, status, body, headers);
     }
   };

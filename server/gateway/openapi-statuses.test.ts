@@ -32,7 +32,7 @@ describe('error statuses in the OpenAPI document', () => {
     expect(statuses('GET', '/v1/queues')).toEqual([200, 400, 401, 403, 429, 500, 503]);
     expect(description('GET', '/v1/queues', 401)).toContain('unauthenticated');
     expect(description('GET', '/v1/queues', 403)).toContain('forbidden');
-    expect(statuses('POST', '/v1/queues/{dlq}/replay')).toEqual([200, 400, 401, 403, 404, 413, 429, 500, 503, 507]);
+    expect(statuses('POST', '/v1/queues/{dlq}/replay')).toEqual([200, 400, 401, 403, 404, 409, 413, 429, 500, 503, 507]);
   });
 
   it('inbound webhooks: the signature refusals under 401, quorum_lost under 503', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { PublishInput } from '../broker/types';
 import { MAX_DELAY_MS } from '../broker/publish';
 import { GatewayError } from './errors';
@@ -7,6 +7,10 @@ import { headerText, headerValue } from './header-text';
 
 const APP_PREFIX = 'hatoba-header-';
 export const MAX_APP_HEADERS = 64;
+/** Application headers in a JSON body (batch, replay edit): at most this many bytes of names and values, what fits Node's 16 KB of request headers. */
+export const MAX_APP_HEADER_BYTES = 16 * 1024;
+/** The longest content type a message may carry, on every publish path (schemas.ts has the same for JSON bodies). */
+export const MAX_CONTENT_TYPE = 255;
 
 export const NO_BODY = new Uint8Array(0);
 
@@ -16,6 +20,20 @@ export const NO_BODY = new Uint8Array(0);
  * property like any other).
  */
 const RESERVED_APP_HEADER = '__proto__';
+
+/**
+ * The application header Hatoba sets on messages from webhook sources (server/webhooks/inbound.ts),
+ * naming the source whose signature they passed: a publisher cannot set it, or any key with
+ * `publish:` on the exchange could pass a message off as a verified webhook.
+ */
+const SOURCE_APP_HEADER = 'hatoba-source';
+
+const sourceHeader = (name: string, where?: { field: string; text: string }) =>
+  new GatewayError(
+    'validation_failed',
+    `${where ? `${where.text}: header '${name}'` : `Header ${name}`} is refused: '${SOURCE_APP_HEADER}' is set by Hatoba on messages from webhook sources, naming the source that verified them`,
+    where ? { field: where.field, header: SOURCE_APP_HEADER } : { header: name, name: SOURCE_APP_HEADER },
+  );
 
 const reservedHeader = (header: string) =>
   new GatewayError('validation_failed', `Header ${header} is refused: the application header name '${RESERVED_APP_HEADER}' is reserved`, {
@@ -176,9 +194,16 @@ export function publishInputFromHeaders(h: IncomingHttpHeaders, query: URLSearch
   for (const [name, raw] of Object.entries(h)) {
     const value = Array.isArray(raw) ? raw[0] : raw;
     if (value === undefined) continue;
-    if (name.startsWith(APP_PREFIX) && name.length > APP_PREFIX.length) {
+    if (name.startsWith(APP_PREFIX)) {
       const key = name.slice(APP_PREFIX.length);
+      // `Hatoba-Header-: v` names no header: refused rather than dropped without a word.
+      if (key === '') {
+        throw new GatewayError('validation_failed', 'Header Hatoba-Header- names no application header: write its name after the prefix (Hatoba-Header-Tenant: acme)', {
+          header: 'Hatoba-Header-',
+        });
+      }
       if (key === RESERVED_APP_HEADER) throw reservedHeader(`Hatoba-Header-${RESERVED_APP_HEADER}`);
+      if (key === SOURCE_APP_HEADER) throw sourceHeader(`Hatoba-Header-${name.slice(APP_PREFIX.length)}`);
       headers[key] = headerText(value);
     } else if (name.startsWith('ce-')) {
       headers[name] = headerText(value);
@@ -206,14 +231,26 @@ export function publishInputFromHeaders(h: IncomingHttpHeaders, query: URLSearch
   if (idempotencyKey === undefined) {
     const ceId = headerValue(h, 'ce-id');
     if (ceId !== undefined) idempotencyKey = cloudEventKey(headerValue(h, 'ce-source') ?? '', ceId);
+  } else if (idempotencyKey.length === 0) {
+    // An empty key would publish every retry again, the caller believing it deduplicated: refused, as in a batch (1–255).
+    throw new GatewayError('validation_failed', 'Idempotency-Key is empty: give a key of 1–255 characters, or leave the header out', { header: 'Idempotency-Key', length: 0 });
   } else if (idempotencyKey.length > 255) {
     throw new GatewayError('validation_failed', 'Idempotency-Key must be at most 255 characters', { header: 'Idempotency-Key', length: idempotencyKey.length });
+  }
+  const contentType = headerValue(h, 'content-type');
+  if (contentType !== undefined && contentType.length > MAX_CONTENT_TYPE) {
+    // the limit a batch message's or a replay edit's contentType has
+    throw new GatewayError('validation_failed', `Header Content-Type must be at most ${MAX_CONTENT_TYPE} characters`, {
+      header: 'Content-Type',
+      length: contentType.length,
+    });
   }
   return {
     exchange,
     body: NO_BODY,
     routingKey: routingKeyOf(h, query) ?? headerValue(h, 'ce-type') ?? '',
-    contentType: headerValue(h, 'content-type') ?? 'application/octet-stream',
+    // An empty Content-Type says no more than none: stored as the default, not as ''.
+    contentType: contentType || 'application/octet-stream',
     headers,
     correlationId,
     replyTo: headerValue(h, 'hatoba-reply-to'),
@@ -221,7 +258,112 @@ export function publishInputFromHeaders(h: IncomingHttpHeaders, query: URLSearch
     delayMs,
     persistent: boolHeader('Hatoba-Persistent', headerValue(h, 'hatoba-persistent')),
     mandatory: boolHeader('Hatoba-Mandatory', headerValue(h, 'hatoba-mandatory')),
-    traceparent: headerValue(h, 'traceparent'),
-    tracestate: headerValue(h, 'tracestate'),
+    ...traceContext(h),
   };
+}
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+
+/**
+ * The W3C trace context of a request, as the Trace Context spec has a receiver take it: a
+ * `traceparent` that does not parse (not lowercase hex, an all-zero trace-id or parent-id, version
+ * ff, version 00 with more fields) is not stored or passed on to consumers, push endpoints and
+ * replies, and `tracestate` goes with it (it means nothing without a valid traceparent).
+ * The publish is not refused for it: tracing must not break a producer.
+ */
+export function traceContext(h: IncomingHttpHeaders): { traceparent: string | undefined; tracestate: string | undefined } {
+  const traceparent = headerValue(h, 'traceparent')?.trim();
+  if (traceparent === undefined || !validTraceparent(traceparent)) return { traceparent: undefined, tracestate: undefined };
+  return { traceparent, tracestate: headerValue(h, 'tracestate') };
+}
+
+function validTraceparent(value: string): boolean {
+  const m = TRACEPARENT.exec(value);
+  if (!m) return false;
+  const [, version, traceId, parentId, , rest] = m;
+  if (version === 'ff' || (version === '00' && rest !== undefined)) return false;
+  return !/^0+$/.test(traceId!) && !/^0+$/.test(parentId!);
+}
+
+/**
+ * Application headers given in a JSON body (a batch message's `headers`, a replay's
+ * `edit.headers`) with their names lowercased, as every message's headers are stored. Two names
+ * that differ only in case (`Tenant` and `tenant`) are one header: refused (400, naming the
+ * field) rather than one of the values silently dropped.
+ */
+export function lowercaseHeaderNames(
+  headers: Record<string, string>,
+  field: string,
+  where: string,
+  { allowSource = false }: { allowSource?: boolean } = {},
+): Record<string, string> {
+  const entries = Object.entries(headers);
+  // The limits a single publish's Hatoba-Header-* have (64, and Node's 16 KB of request headers), since
+  // push and request-reply send these back out as HTTP headers: without them a batch stored headers no
+  // receiver would take.
+  if (entries.length > MAX_APP_HEADERS) {
+    throw new GatewayError('validation_failed', `${where}: at most ${MAX_APP_HEADERS} application headers per message (${entries.length} given)`, {
+      field,
+      count: entries.length,
+    });
+  }
+  let bytes = 0;
+  for (const [name, value] of entries) bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+  if (bytes > MAX_APP_HEADER_BYTES) {
+    throw new GatewayError(
+      'validation_failed',
+      `${where}: application headers may take at most ${MAX_APP_HEADER_BYTES} bytes of names and values together (${bytes} given), as on a single publish, where they travel as HTTP headers`,
+      { field, bytes, limitBytes: MAX_APP_HEADER_BYTES },
+    );
+  }
+  const out: [string, string][] = [];
+  const given = new Map<string, string>();
+  for (const [name, value] of entries) {
+    const lower = name.toLowerCase();
+    const earlier = given.get(lower);
+    if (earlier !== undefined) {
+      throw new GatewayError(
+        'validation_failed',
+        `${where}: header names '${earlier}' and '${name}' differ only in case, and header names are case-insensitive (stored lowercased as '${lower}'): give it once`,
+        { field, header: lower },
+      );
+    }
+    // A replay edit may keep it (it replaces the headers as a whole); a publish may not forge it.
+    if (lower === SOURCE_APP_HEADER && !allowSource) throw sourceHeader(name, { field, text: where });
+    given.set(lower, name);
+    out.push([lower, value]);
+  }
+  // fromEntries, not assignment: a name is an own property whatever it is (the broker checks names).
+  return Object.fromEntries(out);
+}
+
+/** Publish headers that hold one value: given twice, Node would join them ("k1, k2") into one that neither sender meant. */
+const SINGLE_VALUED = ['idempotency-key', 'hatoba-correlation-id', 'hatoba-reply-to', 'hatoba-routing-key', 'hatoba-delay-ms', 'hatoba-mandatory', 'hatoba-persistent'];
+
+/**
+ * 400 validation_failed naming the first single-valued publish header the request repeats
+ * (`Idempotency-Key: a` and `Idempotency-Key: b`), rather than publishing with "a, b" as its key
+ * or correlation ID. Cheap: Node builds headersDistinct only when asked, and only then.
+ */
+export function refuseRepeatedHeaders(req: IncomingMessage): void {
+  let repeated = false;
+  const raw = req.rawHeaders;
+  // rawHeaders is [name, value, name, value, …]: look only when a name appears twice.
+  const seen = new Set<string>();
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (seen.has(name) && SINGLE_VALUED.includes(name)) {
+      repeated = true;
+      break;
+    }
+    seen.add(name);
+  }
+  if (!repeated) return;
+  for (const name of SINGLE_VALUED) {
+    const values = req.headersDistinct[name];
+    if (values && values.length > 1) {
+      const header = displayName(name);
+      throw new GatewayError('validation_failed', `Header ${header} is given ${values.length} times: give it once`, { header, count: values.length });
+    }
+  }
 }

@@ -5,6 +5,7 @@ import type { ReplayRequest } from '../broker/types';
 import { pathKey, valueTexts } from '../json-source';
 import { decodeBody } from './bodies';
 import { jsonText, parseJson } from './http';
+import { lowercaseHeaderNames } from './publish-headers';
 import type { Route } from './router';
 import { errorSchema, messageDetailSchema, replaySchema } from './schemas';
 import { messageDetailView } from './views';
@@ -18,7 +19,8 @@ export const deadLetterRoutes: Route[] = [
     tag: 'Dead letters',
     summary: 'Move dead letters back (to their origin, a queue, or an exchange), optionally edited',
     request: replaySchema,
-    responses: { 200: replayResultSchema, 404: errorSchema },
+    // 409 queue_in_use: the target queue is a dead-letter queue (the copy would lose its death record)
+    responses: { 200: replayResultSchema, 404: errorSchema, 409: errorSchema },
     async handle(r) {
       const text = jsonText(await r.body());
       const body = parseJson(text, replaySchema);
@@ -41,7 +43,7 @@ export const deadLetterRoutes: Route[] = [
         request.edit = {
           body: decoded?.bytes,
           contentType: body.edit.contentType ?? decoded?.contentType,
-          headers: body.edit.headers && Object.fromEntries(Object.entries(body.edit.headers).map(([k, v]) => [k.toLowerCase(), v])),
+          headers: body.edit.headers && lowercaseHeaderNames(body.edit.headers, 'edit.headers', 'edit.headers', { allowSource: true }),
         };
       }
       return { status: 200, body: await r.ctx.broker.replay(r.params.dlq!, request) };

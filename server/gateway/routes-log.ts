@@ -68,7 +68,8 @@ export const logRoutes: Route[] = [
     tag,
     summary: 'Re-publish a time range of stored history into a queue or through an exchange',
     request: exchangeReplaySchema,
-    responses: { 200: z.object({ replayed: z.number().int() }), 404: errorSchema },
+    // 409 queue_in_use: the target queue is a dead-letter queue
+    responses: { 200: z.object({ replayed: z.number().int() }), 404: errorSchema, 409: errorSchema },
     async handle(r) {
       const b = await r.json(exchangeReplaySchema);
       checkStoredText({ routingKey: b.routingKey, 'target.routingKey': 'routingKey' in b.target ? b.target.routingKey : undefined });

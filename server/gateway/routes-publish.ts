@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { needs } from '../auth/scopes';
 import { BrokerError, notFound } from '../broker/errors';
-import { DEFAULT_EXCHANGE } from '../broker/names';
+import { checkName, DEFAULT_EXCHANGE } from '../broker/names';
 import { REPLY_QUEUE_PREFIX, replyQueueGone } from '../broker/request-reply';
 import type { PublishInput } from '../broker/types';
 import { pathKey, valueTexts } from '../json-source';
@@ -10,7 +10,7 @@ import { headerValue } from './header-text';
 import { GatewayError } from './errors';
 import { isJsonType, jsonText, parseJson } from './http';
 import { applyStructuredCloudEvent, cloudEventsBatch, cloudEventsMode } from './cloudevents';
-import { alwaysMandatory, boolHeader, checkContentEncoding, publishInputFromHeaders, refuseUnreadHeaders } from './publish-headers';
+import { alwaysMandatory, boolHeader, checkContentEncoding, lowercaseHeaderNames, publishInputFromHeaders, refuseRepeatedHeaders, refuseUnreadHeaders, traceContext } from './publish-headers';
 import type { Request, Route } from './router';
 import { batchPublishSchema, errorSchema, publishResultSchema } from './schemas';
 
@@ -19,6 +19,7 @@ const tag = 'Publish';
 const MAX_BATCH = 1000;
 
 async function publishOne(r: Request, exchange: string, routingKey?: string) {
+  refuseRepeatedHeaders(r.req);
   const input = publishInputFromHeaders(r.req.headers, r.query, exchange);
   const mode = cloudEventsMode(input.contentType);
   if (mode === 'batch') {
@@ -59,6 +60,8 @@ export const publishRoutes: Route[] = [
     responses: { 201: publishResultSchema, 400: errorSchema, 404: errorSchema, 413: errorSchema, 415: errorSchema },
     async handle(r) {
       const queue = r.params.queue!;
+      // The path names a queue: a name no queue can have is invalid_name, as on receive, not an invalid routing key.
+      checkName('queue', queue);
       const where = `POST /v1/queues/${queue}/messages`;
       refuseUnreadHeaders(
         r.req.headers,
@@ -95,6 +98,7 @@ export const publishRoutes: Route[] = [
     responses: { 201: z.object({ results: z.array(publishResultSchema) }), 400: errorSchema, 404: errorSchema, 415: errorSchema },
     async handle(r) {
       if (r.req.headers['content-encoding'] !== undefined) checkContentEncoding(r.req.headers);
+      refuseRepeatedHeaders(r.req);
       const contentType = r.req.headers['content-type'];
       const exchange = r.params.exchange!;
       if (cloudEventsMode(contentType) === 'batch') {
@@ -108,8 +112,7 @@ export const publishRoutes: Route[] = [
       if (r.query.has('key')) throw jsonBatchKey(exchange);
       refuseUnreadHeaders(r.req.headers, JSON_BATCH_UNREAD, `a JSON batch (POST /v1/exchanges/${exchange}/messages:batch)`);
       // The trace context, like these two, is the request's: every message carries it (as on a CloudEvents batch).
-      const traceparent = headerValue(r.req.headers, 'traceparent');
-      const tracestate = headerValue(r.req.headers, 'tracestate');
+      const { traceparent, tracestate } = traceContext(r.req.headers);
       // Hatoba-Mandatory and Hatoba-Persistent on the request apply to each message that does not say otherwise.
       const mandatory = boolHeader('Hatoba-Mandatory', headerValue(r.req.headers, 'hatoba-mandatory'));
       const persistent = boolHeader('Hatoba-Persistent', headerValue(r.req.headers, 'hatoba-persistent'));
@@ -123,7 +126,7 @@ export const publishRoutes: Route[] = [
           routingKey: m.routingKey ?? '',
           body: bytes,
           contentType: m.contentType ?? derived,
-          headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+          headers: lowercaseHeaderNames(m.headers ?? {}, `messages.${i}.headers`, `messages[${i}].headers`),
           correlationId: m.correlationId,
           replyTo: m.replyTo,
           idempotencyKey: m.idempotencyKey,

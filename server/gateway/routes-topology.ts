@@ -3,8 +3,9 @@ import { needs } from '../auth/scopes';
 import type { Definitions } from '../broker/types';
 import type { Route } from './router';
 import {
+  bindingDeclaredSchema,
   bindingSchema,
-  declaredSchema,
+  exchangeDeclaredSchema,
   definitionsSchema,
   errorSchema,
   exchangeDeclareSchema,
@@ -15,7 +16,12 @@ import {
 
 const tag = 'Topology';
 const declared = (created: boolean, body: unknown) => ({ status: created ? 201 : 200, body });
-const bindingAudit = (action: string, b: z.infer<typeof bindingSchema>) => ({ action, target: `${b.exchange} → ${b.queue}`, detail: { key: b.key, ...(b.headers ? { headers: b.headers } : {}) } });
+/** A binding's audit entry; its detail starts with the outcome (created, or deleted: false when there was no such binding). */
+const bindingAudit = (action: string, b: z.infer<typeof bindingSchema>, outcome: Record<string, unknown>) => ({
+  action,
+  target: `${b.exchange} → ${b.queue}`,
+  detail: { ...outcome, key: b.key, ...(b.headers ? { headers: b.headers } : {}) },
+});
 
 /** The largest definitions document an import reads, unless HATOBA_MAX_BODY_BYTES is larger (about 80,000 queues). */
 const DEFINITIONS_MAX_BYTES = 64 * 1024 * 1024;
@@ -29,7 +35,7 @@ export const topologyRoutes: Route[] = [
     tag,
     summary: 'Declare an exchange (idempotent)',
     request: exchangeDeclareSchema,
-    responses: { 200: declaredSchema, 201: declaredSchema, 409: errorSchema },
+    responses: { 200: exchangeDeclaredSchema, 201: exchangeDeclaredSchema, 409: errorSchema },
     async handle(r) {
       const { type } = await r.json(exchangeDeclareSchema);
       const { created } = await r.ctx.broker.declareExchange(r.params.name!, type);
@@ -52,7 +58,8 @@ export const topologyRoutes: Route[] = [
     audit: (r) => ({ action: 'exchange.delete', target: r.params.name! }),
     tag,
     summary: 'Delete an exchange and its bindings',
-    responses: { 204: null, 404: errorSchema },
+    // 409 exchange_in_use: a queue dead-letters through it, or a webhook source publishes to it
+    responses: { 204: null, 404: errorSchema, 409: errorSchema },
     async handle(r) {
       await r.ctx.broker.deleteExchange(r.params.name!);
       return { status: 204, body: null };
@@ -62,11 +69,17 @@ export const topologyRoutes: Route[] = [
     method: 'PUT',
     path: '/v1/queues/{name}',
     access: () => needs.manage,
-    audit: (r, reply) => ({ action: 'queue.declare', target: r.params.name!, detail: { created: reply.status === 201 } }),
+    // A PUT replaces the settings: the entry says what they are now, so the log shows who changed what.
+    audit: (r, reply) => ({
+      action: 'queue.declare',
+      target: r.params.name!,
+      detail: { created: reply.status === 201, settings: (reply.body as { settings: unknown }).settings },
+    }),
     tag,
     summary: 'Declare or update a queue; creates {name}.dlq unless deadLetter is false',
     request: queueDeclarationSchema,
-    responses: { 200: queueInfoSchema, 201: queueInfoSchema, 409: errorSchema },
+    // 404 exchange_not_found: deadLetter.exchange is not declared
+    responses: { 200: queueInfoSchema, 201: queueInfoSchema, 404: errorSchema, 409: errorSchema },
     async handle(r) {
       const declaration = await r.json(queueDeclarationSchema);
       const { created } = await r.ctx.broker.declareQueue(r.params.name!, declaration);
@@ -98,7 +111,8 @@ export const topologyRoutes: Route[] = [
     audit: (r) => ({ action: 'queue.delete', target: r.params.name! }),
     tag,
     summary: 'Delete a queue, its entries and its bindings',
-    responses: { 204: null, 404: errorSchema },
+    // 409 queue_in_use: another queue dead-letters to it
+    responses: { 204: null, 404: errorSchema, 409: errorSchema },
     async handle(r) {
       await r.ctx.broker.deleteQueue(r.params.name!);
       return { status: 204, body: null };
@@ -118,11 +132,11 @@ export const topologyRoutes: Route[] = [
     method: 'POST',
     path: '/v1/bindings',
     access: () => needs.manage,
-    audit: async (r) => bindingAudit('binding.declare', await r.json(bindingSchema)),
+    audit: async (r, reply) => bindingAudit('binding.declare', await r.json(bindingSchema), { created: reply.status === 201 }),
     tag,
     summary: 'Bind a queue to an exchange (idempotent)',
     request: bindingSchema,
-    responses: { 200: declaredSchema, 201: declaredSchema, 404: errorSchema },
+    responses: { 200: bindingDeclaredSchema, 201: bindingDeclaredSchema, 404: errorSchema },
     async handle(r) {
       const b = await r.json(bindingSchema);
       const { created } = await r.ctx.broker.bind(b);
@@ -133,7 +147,7 @@ export const topologyRoutes: Route[] = [
     method: 'DELETE',
     path: '/v1/bindings',
     access: () => needs.manage,
-    audit: async (r) => bindingAudit('binding.delete', await r.json(bindingSchema)),
+    audit: async (r, reply) => bindingAudit('binding.delete', await r.json(bindingSchema), { deleted: (reply.body as { deleted: boolean }).deleted }),
     tag,
     summary: 'Remove a binding (same body as POST)',
     request: bindingSchema,
@@ -157,7 +171,8 @@ export const topologyRoutes: Route[] = [
     tag,
     summary: "Import a topology document, all or nothing (idempotent); nodes' own amq. queues are skipped and named",
     request: definitionsSchema,
-    responses: { 200: z.object({ exchanges: z.number(), queues: z.number(), bindings: z.number(), skipped: z.array(z.string()) }) },
+    // as the declares it stands for: 404 (a binding's exchange or queue is in neither the document nor the server), 409 (type, durability)
+    responses: { 200: z.object({ exchanges: z.number(), queues: z.number(), bindings: z.number(), skipped: z.array(z.string()) }), 404: errorSchema, 409: errorSchema },
     async handle(r) {
       // The server's own export must come back in: it outgrows a message body (every queue with
       // its .dlq and settings spelled out: about 2,000 queues pass 1 MB), so it has its own limit.

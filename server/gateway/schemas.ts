@@ -16,6 +16,8 @@ export const exchangeSchema = z.object({
   publishRate: z.number(),
 });
 export const declaredSchema = z.object({ created: z.boolean() });
+/** What PUT /v1/exchanges/{name} answers: the exchange as declared. */
+export const exchangeDeclaredSchema = z.object({ name: z.string(), type: exchangeDeclareSchema.shape.type, created: z.boolean() });
 
 export { queueDeclarationSchema };
 const retrySchema = z.object({ initialDelayMs: z.number(), maxDelayMs: z.number(), multiplier: z.number(), jitter: z.number() });
@@ -52,6 +54,14 @@ export const bindingSchema = z
       .optional(),
   })
   .strict();
+/** What POST /v1/bindings answers: the binding as stored (key defaulted) and whether it is new. */
+export const bindingDeclaredSchema = z.object({
+  exchange: z.string(),
+  queue: z.string(),
+  key: z.string(),
+  headers: z.object({ match: z.enum(['all', 'any']), values: z.record(z.string(), z.string()) }).optional(),
+  created: z.boolean(),
+});
 
 /**
  * The topology document (GET and POST /v1/definitions), strict at every level as each declare
@@ -105,7 +115,7 @@ export const batchPublishSchema = z
             routingKey: z.string().optional(),
             body: z.unknown(),
             encoding: encodingSchema.optional(),
-            contentType: z.string().max(255).optional(),
+            contentType: z.string().min(1).max(255).optional(),
             headers: z.record(z.string(), z.string()).optional(),
             correlationId: z.string().min(1).max(255).optional(),
             replyTo: z.string().optional(),
@@ -167,7 +177,12 @@ export const nackSchema = z
     delayMs: z.number().int().min(0).max(7 * 86_400_000).optional(),
     requeue: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  // requeue: false dead-letters at once, so a delay would be ignored: refused, not dropped without a word.
+  .refine((n) => !(n.requeue === false && n.delayMs !== undefined), {
+    path: ['delayMs'],
+    message: 'a delay is for a retry, and requeue: false dead-letters at once: leave out delayMs, or requeue',
+  });
 export const extendSchema = z.object({ receipts, visibilityMs: z.number().int().min(100).max(43_200_000) }).strict();
 
 export const replaySchema = z
@@ -196,10 +211,15 @@ export const replaySchema = z
       .object({
         body: z.unknown().optional(),
         encoding: encodingSchema.optional(),
-        contentType: z.string().max(255).optional(),
+        contentType: z.string().min(1).max(255).optional(),
         headers: z.record(z.string(), z.string()).optional(),
       })
       .strict()
+      // encoding says how edit.body is written: without a body it would change nothing, unseen.
+      .refine((e) => e.encoding === undefined || e.body !== undefined, {
+        path: ['encoding'],
+        message: 'encoding says how edit.body is written: give the body with it, or leave encoding out',
+      })
       .optional(),
   })
   .strict()
