@@ -58,7 +58,7 @@ export default function OverviewPage() {
           <GettingStarted />
         </Suspense>
         <p className="muted small">
-          When auth is on (a <code>HATOBA_ADMIN_TOKEN</code> is set, or the server listens beyond loopback),
+          When auth is on (<code>HATOBA_ADMIN_TOKEN</code> or <code>HATOBA_ADMIN_PASSWORD</code> is set, or the server listens beyond loopback),
           add <code>-H &quot;Authorization: Bearer $HATOBA_KEY&quot;</code> to each request.
         </p>
       </section>

@@ -132,11 +132,11 @@ function AuditLog({
       </form>
 
       {at.seekError ? (
-        <ErrorNotice error={at.seekError} title={`Could not find page ${wanted + 1} of the audit log`} />
+        <ErrorNotice error={at.seekError} title={`Could not find page ${wanted + 1} of the audit log`} polled={false} />
       ) : page.isPending ? (
         <Loading what={at.ready ? 'the audit log' : `page ${wanted + 1} of the audit log`} />
       ) : page.isError && !page.data ? (
-        <ErrorNotice error={page.error} title="Could not read the audit log" />
+        <ErrorNotice error={page.error} title="Could not read the audit log" polled={false} />
       ) : page.data.entries.length === 0 ? (
         <EmptyState title={filter.actor || filter.action ? 'No entries match this filter' : 'Nothing recorded yet'}>
           {actionsLike(filter.action).length > 0 ? (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deathChain, originQueues, pageCaption, pagerLabels, parseOrder, reasonSummary, replayAllPlan, replayBlocked } from './dead-letter-page';
+import { deathChain, LEASED_BADGE, originQueues, pageCaption, pagerLabels, parseOrder, reasonSummary, replayAllPlan, replayBlocked } from './dead-letter-page';
 
 const counts = [
   { reason: 'max_deliveries', origin: 'notification', count: 200 },
@@ -41,8 +41,8 @@ describe('replayAllPlan', () => {
     expect(replayAllPlan({ matching: 7, total: 253, filtering: true, durable: true })).toEqual({ moves: 7, button: 'Replay 7 matching…', notes: [] });
   });
 
-  it('says what stays: held by a consumer, or past one request of the database tier', () => {
-    expect(replayAllPlan({ matching: 250, total: 253, filtering: false, durable: true }).notes).toEqual(['3 held by a consumer now stay in the queue.']);
+  it('says what stays: leased by a receive, or past one request of the database tier', () => {
+    expect(replayAllPlan({ matching: 250, total: 253, filtering: false, durable: true }).notes).toEqual(['3 leased by a receive (in flight) now stay in the queue.']);
     const big = replayAllPlan({ matching: 12_000, total: 12_000, filtering: false, durable: true });
     expect(big.moves).toBe(10_000);
     expect(big.button).toBe('Replay all 10,000…');
@@ -61,10 +61,18 @@ describe('deathChain', () => {
 });
 
 describe('replayBlocked', () => {
-  it('blocks the replay of a dead letter a consumer holds, and says why', () => {
+  it('blocks the replay of a leased (in-flight) dead letter, and says why', () => {
     const blocked = replayBlocked({ state: 'in_flight' });
-    expect(blocked?.full).toMatch(/^A consumer of this DLQ holds it now: replay it once/);
-    expect(blocked?.short).toBe('Not while a consumer holds it');
+    expect(blocked?.full).toMatch(/^A receive from this DLQ leased it \(in flight\): replay it once the lease is acked or nacked, or runs out/);
+    expect(blocked?.short).toBe('Not while leased');
+  });
+
+  it('does not say a consumer holds it: the lease outlives the receive, and the same DLQ may count 0 consumers', () => {
+    const blocked = replayBlocked({ state: 'in_flight' })!;
+    for (const text of [blocked.short, blocked.full, LEASED_BADGE, ...replayAllPlan({ matching: 1, total: 2, filtering: false, durable: true }).notes]) {
+      expect(text).not.toMatch(/consumer holds|held by a consumer/);
+    }
+    expect(blocked.full).toMatch(/0 consumers/);
   });
 
   it('lets ready and delayed dead letters be replayed', () => {

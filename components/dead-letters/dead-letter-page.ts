@@ -57,7 +57,7 @@ export function pagerLabels(order: PageOrder): { back: string; forward: string }
 
 /**
  * What "Replay all" or "Replay matching" will move, said before the click: the server's exact
- * count of matching dead letters not held by a consumer, capped by one request's batch.
+ * count of matching dead letters not leased by a receive (in flight), capped by one request's batch.
  */
 export function replayAllPlan(p: { matching: number; total: number; filtering: boolean; durable: boolean }): {
   moves: number;
@@ -68,20 +68,31 @@ export function replayAllPlan(p: { matching: number; total: number; filtering: b
   const notes: string[] = [];
   if (moves < p.matching) notes.push(`One replay moves at most ${formatCount(REPLAY_BATCH_MAX)}; replay again for the remaining ${formatCount(p.matching - moves)}.`);
   const held = p.filtering ? 0 : p.total - p.matching;
-  if (held > 0) notes.push(`${formatCount(held)} held by a consumer now ${held === 1 ? 'stays' : 'stay'} in the queue.`);
+  if (held > 0) notes.push(`${formatCount(held)} leased by a receive (in flight) now ${held === 1 ? 'stays' : 'stay'} in the queue.`);
   const button = p.filtering ? `Replay ${formatCount(moves)} matching…` : `Replay all ${formatCount(moves)}…`;
   return { moves, button, notes };
 }
 
 /**
- * Why a dead letter cannot be replayed from its row, or null when it can. A consumer of the DLQ
- * that holds one (in flight) owns it until it acks, nacks or its lease runs out: the server
- * leaves it where it is ("a consumer holds it now"), so the row's Replay and Edit are disabled.
+ * What the page calls a dead letter in flight: a receive from the DLQ leased it, and the lease
+ * lasts until it is acked, nacked or its visibility timeout runs out. Not "held by a consumer":
+ * the lease outlives the receive request, while the queue's consumers count is only who received
+ * in the last 30 s (an unnamed client stops counting when its connection closes) or is waiting in
+ * a long poll now, so the same DLQ often shows 0 consumers while one of its dead letters is leased.
+ */
+export const LEASED_BADGE = 'leased by a receive';
+
+/**
+ * Why a dead letter cannot be replayed from its row, or null when it can. One in flight is leased
+ * to whoever received it until the lease is acked, nacked or runs out: the server leaves it where
+ * it is (`skipped.leased`), so the row's Replay and Edit are disabled.
  */
 export function replayBlocked(m: { state: string }): { short: string; full: string } | null {
   if (m.state !== 'in_flight') return null;
   return {
-    short: 'Not while a consumer holds it',
-    full: 'A consumer of this DLQ holds it now: replay it once the consumer acks or nacks it, or its lease runs out.',
+    short: 'Not while leased',
+    full:
+      'A receive from this DLQ leased it (in flight): replay it once the lease is acked or nacked, or runs out at the visibility timeout. ' +
+      'The lease outlives the receive request, so the DLQ may show 0 consumers meanwhile.',
   };
 }

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import type { BrowsedMessage } from '@/server/trpc/schemas';
 import { formatTimestamp, shortId } from '../ui/format';
-import { deathChain, reasonLabel, replayBlocked } from './dead-letter-page';
+import { deathChain, LEASED_BADGE, reasonLabel, replayBlocked } from './dead-letter-page';
 
 /** One page of a DLQ's dead letters: why each died, with row selection, replay and edit. */
 export function DeadLetterTable({
@@ -75,7 +75,7 @@ export function DeadLetterTable({
               <td className="mono">{m.routingKey || <span className="muted">(empty)</span>}</td>
               <td>
                 <span className="badge badge--critical">{m.death ? reasonLabel(m.death.reason) : 'unknown'}</span>
-                {m.state === 'in_flight' && <span className="badge"> held by a consumer</span>}
+                {m.state === 'in_flight' && <span className="badge" title={replayBlocked(m)?.full}> {LEASED_BADGE}</span>}
                 {deathChain(m.death) && (
                   <div className="small muted" title="Each of these queues expired it or pushed it out by max length, in turn">
                     chain: {deathChain(m.death)}
@@ -94,7 +94,7 @@ export function DeadLetterTable({
   );
 }
 
-/** Replay and Edit for one row; a dead letter a consumer holds cannot be moved, and the row says why. */
+/** Replay and Edit for one row; a leased (in-flight) dead letter cannot be moved, and the row says why. */
 function RowActions({ message: m, busy, onReplay, onEdit }: { message: BrowsedMessage; busy: boolean; onReplay: (id: string) => void; onEdit: (message: BrowsedMessage) => void }) {
   const blocked = replayBlocked(m);
   const reasonId = `held-${m.id}`;

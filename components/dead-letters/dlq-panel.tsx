@@ -151,7 +151,7 @@ export function DlqPanel({
       {page.isError && <ErrorNotice error={page.error} title={page.data ? 'The last refresh failed; showing older rows' : `Could not read ${dlq}`} />}
 
       {at.seekError ? (
-        <ErrorNotice error={at.seekError} title={`Could not find page ${wanted + 1} of ${dlq}`} />
+        <ErrorNotice error={at.seekError} title={`Could not find page ${wanted + 1} of ${dlq}`} polled={false} />
       ) : page.isPending ? (
         <Loading what={at.ready ? `the dead letters of ${dlq}` : `page ${wanted + 1} of ${dlq}`} />
       ) : total === 0 && !page.isError ? (
@@ -280,7 +280,7 @@ export function DlqPanel({
         {previewed && (
           <p className="muted small" data-testid="replay-bound">
             Dead letters that arrive after the preview (read at {formatTimestamp(previewed.request.filter.arrivedBy)}) stay in {dlq}. Any of the {formatCount(confirmed)} replayed,
-            discarded or taken by a consumer meanwhile are not moved; the result says how many.
+            discarded or leased by a receive meanwhile are not moved; the result says how many.
           </p>
         )}
         {plan.notes.map((n) => (

@@ -7,6 +7,7 @@ import { headerLines, parseHeaderLines } from './replay-selection';
 import { FieldErrors } from '../ui/field-errors';
 import { formatTimestamp, shortId } from '../ui/format';
 import { jsonBodyProblem } from '../ui/json-body';
+import { rememberFocus } from '../ui/focus-return';
 
 type Edit = { body?: { text: string; contentType: string }; headers?: Record<string, string> };
 
@@ -32,7 +33,12 @@ export function EditReplayDialog({
   const [contentType, setContentType] = useState(message.contentType);
   const [headers, setHeaders] = useState(headerLines(message.headers));
   const [problems, setProblems] = useState<string[]>([]);
-  useEffect(() => ref.current?.showModal(), []);
+  useEffect(() => {
+    // Rendered only while editing: unmounted on Cancel or Escape, so focus is handed back here.
+    const restoreFocus = rememberFocus(document);
+    ref.current?.showModal();
+    return restoreFocus;
+  }, []);
 
   function submit(e: React.FormEvent) {
     e.preventDefault();

@@ -37,4 +37,12 @@ describe('selection and headers', () => {
     expect(parseHeaderLines('Tenant: acme\n\nbad')).toEqual({ headers: { tenant: 'acme' }, errors: ['"bad" is not name: value'] });
     expect(headerLines({ a: '1', b: '2' })).toBe('a: 1\nb: 2');
   });
+
+  it('refuses a header named twice (names are case-insensitive) rather than keep only the last value', () => {
+    expect(parseHeaderLines('tenant: acme\nTenant: globex')).toEqual({ headers: { tenant: 'acme' }, errors: ['"tenant" is given twice: keep one line for it'] });
+  });
+
+  it('refuses the name __proto__, which an assignment would drop unseen', () => {
+    expect(parseHeaderLines('__proto__: x')).toEqual({ headers: {}, errors: ['"__proto__" is a reserved name'] });
+  });
 });

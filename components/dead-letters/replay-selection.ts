@@ -47,8 +47,17 @@ export function parseHeaderLines(s: string): { headers: Record<string, string>; 
     const line = raw.trim();
     if (!line) continue;
     const i = line.indexOf(':');
-    if (i <= 0) errors.push(`"${line}" is not name: value`);
-    else headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+    if (i <= 0) {
+      errors.push(`"${line}" is not name: value`);
+      continue;
+    }
+    const name = line.slice(0, i).trim().toLowerCase();
+    // Names are case-insensitive and a message keeps one value per name: a second line would
+    // silently replace the first, so it is refused instead.
+    // An object's own `__proto__` cannot be set by assignment: the line would vanish unseen (the server refuses the name too).
+    if (name === '__proto__') errors.push('"__proto__" is a reserved name');
+    else if (Object.hasOwn(headers, name)) errors.push(`"${name}" is given twice: keep one line for it`);
+    else headers[name] = line.slice(i + 1).trim();
   }
   return { headers, errors };
 }

@@ -5,7 +5,7 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import { useMemo } from 'react';
 import { formatCount } from '../ui/format';
 import { bucketLabel, historyAxis } from './history-axis';
-import { keyLegendRank, type HistorySeries } from './history-series';
+import { bucketTooltip, type HistorySeries } from './history-series';
 
 export const KEY_COLORS = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)', 'var(--chart-4)', 'var(--chart-5)', 'var(--chart-6)', 'var(--chart-7)', 'var(--chart-8)'];
 
@@ -28,10 +28,7 @@ export function HistoryChart({ series, label }: { series: HistorySeries; label: 
             />
             <YAxis allowDecimals={false} width={48} stroke="var(--text-muted)" tick={{ fill: 'var(--text-muted)', fontSize: 12 }} tickFormatter={(v: number) => formatCount(v)} />
             <Tooltip
-              labelFormatter={(t) => bucketLabel(Number(t), series.bucketMs)}
-              formatter={(v, name) => [formatCount(Number(v)), String(name)]}
-              itemSorter={keyLegendRank(series.keys)}
-              contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)' }}
+              content={({ active, label }) => (active && label !== undefined ? <BucketTooltip series={series} t={Number(label)} /> : null)}
               cursor={{ fill: 'var(--accent-soft)' }}
             />
             {series.keys.map((k, i) => (
@@ -49,5 +46,33 @@ export function HistoryChart({ series, label }: { series: HistorySeries; label: 
         ))}
       </ul>
     </figure>
+  );
+}
+
+/** One bucket's keys with messages, in legend order: a key with none in it is not listed. */
+function BucketTooltip({ series, t }: { series: HistorySeries; t: number }) {
+  const items = bucketTooltip(
+    series.rows.find((r) => r.t === t),
+    series.keys,
+  );
+  return (
+    <div style={{ background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)', padding: '0.5rem 0.75rem', fontSize: '0.875rem' }}>
+      <p style={{ margin: 0, fontWeight: 600 }}>{bucketLabel(t, series.bucketMs)}</p>
+      {items.length === 0 ? (
+        <p style={{ margin: '0.25rem 0 0' }} className="muted">
+          no messages
+        </p>
+      ) : (
+        <ul style={{ margin: '0.25rem 0 0', padding: 0, listStyle: 'none' }}>
+          {items.map((i) => (
+            <li key={i.key} style={{ display: 'flex', alignItems: 'center', gap: '0.375rem' }}>
+              <span className="swatch" style={{ background: KEY_COLORS[i.index % KEY_COLORS.length] }} aria-hidden="true" />
+              <span className="mono">{i.key}</span>
+              <span style={{ marginLeft: 'auto', paddingLeft: '0.75rem', fontVariantNumeric: 'tabular-nums' }}>{formatCount(i.count)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }

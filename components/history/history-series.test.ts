@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { historySeries, historyWindow, keyLegendRank, OTHER_KEY, replayTargets } from './history-series';
+import { bucketTooltip, historySeries, historyWindow, keyLegendRank, OTHER_KEY, replayTargets } from './history-series';
 
 const iso = (min: number) => new Date(Date.UTC(2025, 0, 1, 0, min)).toISOString();
 
@@ -57,5 +57,22 @@ describe('keyLegendRank', () => {
     const rank = keyLegendRank(['order.paid', 'order.created', 'other']);
     const items = [{ dataKey: 'other' }, { dataKey: 'order.created' }, { dataKey: 'nope' }, { dataKey: 'order.paid' }];
     expect([...items].sort((a, b) => rank(a) - rank(b)).map((i) => i.dataKey)).toEqual(['order.paid', 'order.created', 'other', 'nope']);
+  });
+});
+
+describe('bucketTooltip', () => {
+  const keys = ['order.completed', 'order.refunded', 'order.cancelled'];
+
+  it('lists only the keys with messages in the bucket, in legend order', () => {
+    const row = { t: 0, 'order.completed': 147, 'order.refunded': 0, 'order.cancelled': 2 };
+    expect(bucketTooltip(row, keys)).toEqual([
+      { key: 'order.completed', index: 0, count: 147 },
+      { key: 'order.cancelled', index: 2, count: 2 },
+    ]);
+  });
+
+  it('lists nothing for a quiet bucket, so the tooltip can say so', () => {
+    expect(bucketTooltip({ t: 0, 'order.completed': 0, 'order.refunded': 0, 'order.cancelled': 0 }, keys)).toEqual([]);
+    expect(bucketTooltip(undefined, keys)).toEqual([]);
   });
 });

@@ -96,3 +96,16 @@ export function keyLegendRank(keys: readonly string[]) {
     return i === -1 ? keys.length : i;
   };
 }
+
+/**
+ * What the tooltip of one bucket lists: the keys that carried messages in it, in the legend's
+ * order, with their counts. A key with none in this bucket is left out (it is drawn in other
+ * buckets, not this one); an empty list means the bucket had no messages at all.
+ */
+export function bucketTooltip(row: Record<string, number> | undefined, keys: readonly string[]): { key: string; index: number; count: number }[] {
+  if (!row) return [];
+  return keys.flatMap((key, index) => {
+    const count = row[key] ?? 0;
+    return count > 0 ? [{ key, index, count }] : [];
+  });
+}

@@ -250,7 +250,7 @@ function ConfirmReplay({
             {count.isPending ? (
               'Counting the messages in this range…'
             ) : count.isError ? (
-              <>Could not count the messages: {errorMessage(count.error)}</>
+              <>Could not count the messages: {errorMessage(count.error, 'once')}</>
             ) : n === 0 ? (
               <>No message is stored for this exchange{request.routingKey ? ' and routing key' : ''} in this range.</>
             ) : (

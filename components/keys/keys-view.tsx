@@ -52,7 +52,7 @@ export function KeysView() {
         {keys.isPending ? (
           <Loading what="API keys" />
         ) : keys.isError ? (
-          <ErrorNotice error={keys.error} title="Could not read the API keys" />
+          <ErrorNotice error={keys.error} title="Could not read the API keys" polled={false} />
         ) : (
           <KeyTable rows={keys.data.filter((k) => showRevoked || !k.revokedAt)} total={keys.data.length} onRevoke={setRevoking} />
         )}

@@ -80,38 +80,41 @@ export function MessageDetail({ id }: { id: string }) {
           {m.entries.length === 0 ? (
             <p className="muted">In no queue: every queue it was routed to has acked it (or it was purged or discarded). The store keeps it for replay and audit.</p>
           ) : (
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Queue</th>
-                  <th scope="col">State</th>
-                  <th scope="col" className="num">Attempt</th>
-                  <th scope="col">Death</th>
-                </tr>
-              </thead>
-              <tbody>
-                {m.entries.map((e, i) => (
-                  <tr key={`${e.queue}-${i}`}>
-                    <td>
-                      <Link href={`/queues/${encodeURIComponent(e.queue)}`}>{e.queue}</Link>
-                    </td>
-                    <td>{STATE[e.state]}</td>
-                    <td className="num">{e.attempt}</td>
-                    <td className="small">
-                      {e.death ? (
-                        <span className="event-type--error">
-                          {reasonLabel(e.death.reason)} in {e.death.queue} after {e.death.attempts} {e.death.attempts === 1 ? 'attempt' : 'attempts'}
-                          {e.death.lastError ? `: ${e.death.lastError}` : ''}
-                          {deathChain(e.death) ? ` (chain: ${deathChain(e.death)})` : ''}
-                        </span>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
+            // Scrolls inside itself on a phone: four columns and a long death text are wider than the card.
+            <div className="table-wrap">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">Queue</th>
+                    <th scope="col">State</th>
+                    <th scope="col" className="num">Attempt</th>
+                    <th scope="col">Death</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {m.entries.map((e, i) => (
+                    <tr key={`${e.queue}-${i}`}>
+                      <td>
+                        <Link href={`/queues/${encodeURIComponent(e.queue)}`}>{e.queue}</Link>
+                      </td>
+                      <td>{STATE[e.state]}</td>
+                      <td className="num">{e.attempt}</td>
+                      <td className="small">
+                        {e.death ? (
+                          <span className="event-type--error">
+                            {reasonLabel(e.death.reason)} in {e.death.queue} after {e.death.attempts} {e.death.attempts === 1 ? 'attempt' : 'attempts'}
+                            {e.death.lastError ? `: ${e.death.lastError}` : ''}
+                            {deathChain(e.death) ? ` (chain: ${deathChain(e.death)})` : ''}
+                          </span>
+                        ) : (
+                          '—'
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </section>
       </div>

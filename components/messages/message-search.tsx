@@ -1,6 +1,6 @@
 'use client';
 
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useId, useMemo, useState } from 'react';
@@ -8,7 +8,7 @@ import { useTRPC } from '../trpc/client';
 import { formatBytes, formatTimestamp, shortId } from '../ui/format';
 import { EmptyState, ErrorNotice, Loading } from '../ui/query-state';
 import { base64ToBytes, bodyPreview } from './body-format';
-import { fieldsFromParams, hasCriteria, paramsFromFields, resultsCaption, toSearchInput, type SearchFields } from './search-query';
+import { fieldsFromParams, hasCriteria, paramsFromFields, resultsCaption, resultsProblem, searchSubmit, toSearchInput, type SearchFields } from './search-query';
 import { FieldErrors } from '../ui/field-errors';
 
 const PAGE = 50;
@@ -30,11 +30,14 @@ export function MessageSearch() {
   const id = useId();
   const { input, errors } = useMemo(() => toSearchInput(fromUrl), [fromUrl]);
 
-  // Each new search is a history entry, so Back returns to the one before; the same search again adds none.
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  // Each new search is a history entry, so Back returns to the one before; the same search again
+  // adds none and refreshes the results instead (its address alone would fetch nothing).
   const go = (next: string) => {
     const href = next ? `${pathname}?${next}` : pathname;
-    if (next === query) router.replace(href, { scroll: false });
-    else router.push(href, { scroll: false });
+    if (searchSubmit(next, query) === 'push') router.push(href, { scroll: false });
+    else void queryClient.refetchQueries(trpc.messages.search.pathFilter());
   };
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
@@ -101,8 +104,9 @@ function Results({ input }: { input: ReturnType<typeof toSearchInput>['input'] }
       { getNextPageParam: (last) => last.nextCursor ?? undefined, placeholderData: keepPreviousData },
     ),
   );
+  const problem = resultsProblem({ isError: results.isError, hasData: !!results.data, isFetchNextPageError: results.isFetchNextPageError });
   if (results.isPending) return <Loading what="messages" />;
-  if (results.isError && !results.data) return <ErrorNotice error={results.error} title="The search failed" />;
+  if (results.isError && !results.data) return <ErrorNotice error={results.error} title={problem!} polled={false} />;
   const messages = results.data?.pages.flatMap((p) => p.messages) ?? [];
   if (messages.length === 0) {
     return (
@@ -113,6 +117,7 @@ function Results({ input }: { input: ReturnType<typeof toSearchInput>['input'] }
   }
   return (
     <>
+      {problem && <ErrorNotice error={results.error} title={problem} polled={false} />}
       <div className="table-wrap">
         <table className="table">
           <caption>{resultsCaption(messages.length, results.hasNextPage)}</caption>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FIELDS, fieldsFromParams, paramsFromFields, parseHeaderFilter, resultsCaption, toSearchInput } from './search-query';
+import { EMPTY_FIELDS, fieldsFromParams, paramsFromFields, parseHeaderFilter, resultsCaption, resultsProblem, searchSubmit, toSearchInput } from './search-query';
 
 describe('search fields and the URL', () => {
   it('round-trips through URL parameters, headers repeated', () => {
@@ -64,5 +64,22 @@ describe('resultsCaption', () => {
     expect(resultsCaption(1, false)).toBe('1 message');
     expect(resultsCaption(0, false)).toBe('0 messages');
     expect(resultsCaption(50, true)).toBe('50 messages (more below)');
+  });
+});
+
+describe('searchSubmit', () => {
+  it('refreshes the results when the search on show is submitted again, and goes to a new one otherwise', () => {
+    expect(searchSubmit('', '')).toBe('refresh');
+    expect(searchSubmit('routingKey=order.completed', 'routingKey=order.completed')).toBe('refresh');
+    expect(searchSubmit('routingKey=order.paid', 'routingKey=order.completed')).toBe('push');
+  });
+});
+
+describe('resultsProblem', () => {
+  it('says when loading older messages or a refresh failed while results are shown', () => {
+    expect(resultsProblem({ isError: false, hasData: true, isFetchNextPageError: false })).toBeNull();
+    expect(resultsProblem({ isError: true, hasData: false, isFetchNextPageError: false })).toBe('The search failed');
+    expect(resultsProblem({ isError: true, hasData: true, isFetchNextPageError: true })).toMatch(/^Could not load older messages/);
+    expect(resultsProblem({ isError: true, hasData: true, isFetchNextPageError: false })).toBe('The last refresh failed; showing older results');
   });
 });

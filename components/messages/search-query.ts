@@ -121,3 +121,23 @@ export const hasCriteria = (input: SearchInput) => Object.keys(input).length > 0
 export function resultsCaption(count: number, more: boolean): string {
   return `${count} ${count === 1 ? 'message' : 'messages'}${more ? ' (more below)' : ''}`;
 }
+
+/**
+ * What Search does with the query it builds. A new search is a new address (a history entry, and
+ * new results); the search on show again is the same address, which would change nothing, not
+ * even fetch: the "Latest messages" stayed those of when the page opened however often Search
+ * was pressed. So the same search again refreshes the results in place.
+ */
+export function searchSubmit(next: string, current: string): 'push' | 'refresh' {
+  return next === current ? 'refresh' : 'push';
+}
+
+/**
+ * The notice over the results, or null. With results on show, a failed "Load older messages" or
+ * refresh said nothing: the button came back as if there were simply nothing more.
+ */
+export function resultsProblem(s: { isError: boolean; hasData: boolean; isFetchNextPageError: boolean }): string | null {
+  if (!s.isError) return null;
+  if (!s.hasData) return 'The search failed';
+  return s.isFetchNextPageError ? 'Could not load older messages' : 'The last refresh failed; showing older results';
+}

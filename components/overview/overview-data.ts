@@ -37,9 +37,8 @@ export function overviewStats(overview: Overview): Stat[] {
     { label: 'Version', value: overview.version, mono: true },
     { label: 'Node', value: overview.node, mono: true },
     { label: 'Database', ...DATABASES[overview.database] },
-    // Totals above count queues and DLQs apart and declared exchanges only: say what these include.
-    { label: 'Queues', value: overview.queues.toLocaleString('en-US'), hint: `including ${overview.deadLetterQueues.toLocaleString('en-US')} DLQs` },
-    { label: 'Exchanges', value: overview.exchanges.toLocaleString('en-US'), hint: 'including the default exchange' },
+    // No queue or exchange counts here: this section is read once, when the page loads, and the
+    // live totals above count them too, so a queue declared since would make the two disagree.
   ];
 }
 

@@ -10,17 +10,18 @@
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatCount } from '../ui/format';
 import { depthSampleLabel, depthTickLabel, depthTicks } from './depth-axis';
-import { DEPTH_SERIES, depthLegendRank, type DepthPoint } from './depth-series';
+import { DEPTH_SERIES, depthChartRows, depthLegendRank, type DepthPoint } from './depth-series';
 
 const SERIES = DEPTH_SERIES;
 
 export function DepthChart({ points, from, to, label }: { points: DepthPoint[]; from: number; to: number; label: string }) {
   const span = to - from;
+  const rows = depthChartRows(points);
   return (
     <figure className="chart-figure" style={{ margin: 0 }}>
       <div className="chart" role="img" aria-label={label}>
         <ResponsiveContainer width="100%" height="100%">
-          <AreaChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+          <AreaChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
             <XAxis
               dataKey="t"
@@ -37,11 +38,22 @@ export function DepthChart({ points, from, to, label }: { points: DepthPoint[]; 
             <Tooltip
               labelFormatter={(t) => depthSampleLabel(Number(t))}
               itemSorter={depthLegendRank}
+              // A 0 is drawn as null (depthChartRows): keep it in the tooltip, as 0.
+              filterNull={false}
               formatter={(v, name) => [formatCount(Number(v)), SERIES.find((s) => s.key === name)?.label ?? String(name)]}
               contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)' }}
             />
             {SERIES.map((s) => (
-              <Area key={s.key} type="stepAfter" dataKey={s.key} stackId="depth" stroke={s.color} fill={s.color} fillOpacity={0.35} isAnimationActive={false} />
+              <Area
+                key={s.key}
+                type="stepAfter"
+                dataKey={s.key}
+                stackId="depth"
+                stroke={s.color}
+                fill={s.color}
+                fillOpacity={0.35}
+                isAnimationActive={false}
+              />
             ))}
           </AreaChart>
         </ResponsiveContainer>

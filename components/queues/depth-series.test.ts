@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEPTH_RANGES, DEPTH_SERIES, depthLegendRank, depthRangeParam, depthSeries, parseDepthRange } from './depth-series';
+import { DEPTH_RANGES, DEPTH_SERIES, depthLegendRank, depthRangeParam, depthSeries, depthChartRows, parseDepthRange } from './depth-series';
 
 const at = (s: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, s)).toISOString();
 
@@ -70,5 +70,21 @@ describe('depthLegendRank', () => {
   it('reads the name when there is no data key, and puts unknown items last', () => {
     expect(depthLegendRank({ name: 'inFlight' })).toBe(1);
     expect(depthLegendRank({ dataKey: 'other' })).toBe(DEPTH_SERIES.length);
+  });
+});
+
+describe('depthChartRows', () => {
+  it('gives a 0 as null, so a series with nothing does not outline the stack under it in its colour', () => {
+    const rows = depthChartRows([
+      { t: 0, ready: 10, inFlight: 0, delayed: 0 },
+      { t: 1, ready: 12, inFlight: 1, delayed: 0 },
+      { t: 2, ready: 12, inFlight: 0, delayed: 0 },
+      { t: 3, ready: 0, inFlight: 0, delayed: 0 },
+    ]);
+    expect(rows.map((r) => r.delayed)).toEqual([null, null, null, null]);
+    // The first 0 after a non-zero sample is kept: it closes the step down.
+    expect(rows.map((r) => r.inFlight)).toEqual([null, 1, 0, null]);
+    expect(rows.map((r) => r.ready)).toEqual([10, 12, 12, 0]);
+    expect(rows.map((r) => r.t)).toEqual([0, 1, 2, 3]);
   });
 });

@@ -88,3 +88,21 @@ export function depthLegendRank(item: { dataKey?: unknown; name?: unknown }): nu
   const i = DEPTH_SERIES.findIndex((s) => s.key === key);
   return i === -1 ? DEPTH_SERIES.length : i;
 }
+
+export type DepthLayerKey = (typeof DEPTH_SERIES)[number]['key'];
+export type DepthChartRow = { t: number } & Record<DepthLayerKey, number | null>;
+
+/**
+ * The rows the stacked chart draws. The areas are stacked, so a series at 0 lies along the top
+ * of the ones under it, and its outline, drawn after theirs, traced the whole stack in its colour:
+ * a queue that never had a delayed message looked outlined in "Delayed". A 0 is therefore given
+ * as null (Recharts stacks a null as nothing and leaves a gap in that series' own line), except
+ * the first 0 after a non-zero sample, which closes the step down. The tooltip shows null as 0.
+ */
+export function depthChartRows(points: readonly DepthPoint[]): DepthChartRow[] {
+  return points.map((p, i) => {
+    const prev = points[i - 1];
+    const layer = (key: DepthLayerKey) => (p[key] === 0 && !(prev && prev[key] > 0) ? null : p[key]);
+    return { t: p.t, ready: layer('ready'), inFlight: layer('inFlight'), delayed: layer('delayed') };
+  });
+}

@@ -1,6 +1,6 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { Fragment, useState } from 'react';
 import { base64ToBytes, bodyPreview } from '../messages/body-format';
@@ -8,7 +8,7 @@ import { BodyView, HeadersTable } from '../messages/body-view';
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { formatTimestamp, shortId } from '../ui/format';
 import { EmptyState, ErrorNotice, Loading } from '../ui/query-state';
-import { browseCaption } from './browse-caption';
+import { browseCaption, showMoreControl } from './browse-caption';
 import { isInternalQueue } from './queue-signals';
 
 const STATE_LABEL = { ready: 'ready', in_flight: 'in flight', delayed: 'delayed' } as const;
@@ -18,7 +18,8 @@ export function MessageBrowser({ queue, depth }: { queue: string; depth: number 
   const trpc = useTRPC();
   const [limit, setLimit] = useState(25);
   const [open, setOpen] = useState<string | null>(null);
-  const browse = useQuery(trpc.queues.browse.queryOptions({ name: queue, limit }, { refetchInterval: LIVE_MS }));
+  // The rows shown stay while more load ("Show more"): the page keeps its place.
+  const browse = useQuery(trpc.queues.browse.queryOptions({ name: queue, limit }, { refetchInterval: LIVE_MS, placeholderData: keepPreviousData }));
 
   if (browse.isPending) return <Loading what="messages" />;
   if (browse.isError && !browse.data) return <ErrorNotice error={browse.error} title="Could not browse this queue" />;
@@ -97,13 +98,18 @@ export function MessageBrowser({ queue, depth }: { queue: string; depth: number 
           </tbody>
         </table>
       </div>
-      {messages.length === limit && depth > limit && (
-        <p>
-          <button type="button" className="button button--quiet button--small" onClick={() => setLimit(Math.min(500, limit * 2))}>
-            Show more (up to {Math.min(500, limit * 2)})
-          </button>
-        </p>
-      )}
+      {(() => {
+        const more = showMoreControl({ shown: messages.length, limit, depth, loading: browse.isPlaceholderData });
+        if (!more) return null;
+        if (more.kind === 'max') return <p className="muted small">{more.text}</p>;
+        return (
+          <p>
+            <button type="button" className="button button--quiet button--small" disabled={more.disabled} onClick={() => setLimit(more.next)}>
+              {more.label}
+            </button>
+          </p>
+        );
+      })()}
     </>
   );
 }

@@ -12,10 +12,10 @@ describe('purgeSummary', () => {
 
   it('warns that acks of in-flight messages come back stale, in the right number', () => {
     expect(purgeSummary({ ready: 2, inFlight: 1, delayed: 0 }).inFlightWarning).toBe(
-      'The message in flight is deleted too: its consumer’s ack of it will come back stale.',
+      'The message in flight is deleted too: whoever received it gets its ack back as stale (its lease outlives the receive, so the queue may show 0 consumers).',
     );
     expect(purgeSummary({ ready: 0, inFlight: 1200, delayed: 0 }).inFlightWarning).toBe(
-      'The 1,200 messages in flight are deleted too: their consumers’ acks of them will come back stale.',
+      'The 1,200 messages in flight are deleted too: whoever received them gets their acks back as stale (a lease outlives the receive, so the queue may show 0 consumers).',
     );
   });
 

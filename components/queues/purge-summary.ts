@@ -6,7 +6,7 @@ export interface PurgeSummary {
   count: number;
   /** "2 ready and 1 in flight": the parts that are not zero, in the order the queue page lists them. */
   parts: string;
-  /** Said only when some are in flight: their consumers' acks come back stale. */
+  /** Said only when some are in flight: acks of their leases come back stale. */
   inFlightWarning: string | null;
 }
 
@@ -27,8 +27,8 @@ export function purgeSummary(q: Pick<QueueInfoView, 'ready' | 'inFlight' | 'dela
   const inFlightWarning =
     q.inFlight > 0
       ? q.inFlight === 1
-        ? 'The message in flight is deleted too: its consumer’s ack of it will come back stale.'
-        : `The ${countOf(q.inFlight, 'message')} in flight are deleted too: their consumers’ acks of them will come back stale.`
+        ? 'The message in flight is deleted too: whoever received it gets its ack back as stale (its lease outlives the receive, so the queue may show 0 consumers).'
+        : `The ${countOf(q.inFlight, 'message')} in flight are deleted too: whoever received them gets their acks back as stale (a lease outlives the receive, so the queue may show 0 consumers).`
       : null;
   return { count, parts, inFlightWarning };
 }

@@ -153,7 +153,8 @@ export function QueueDetail({ name }: { name: string }) {
         <div className="section-heading">
           <h2 id="browse-heading">Messages</h2>
         </div>
-        <MessageBrowser queue={name} depth={depthOf(q)} />
+        {/* Keyed by queue: another queue's rows are never kept on show while this one's load. */}
+        <MessageBrowser key={name} queue={name} depth={depthOf(q)} />
       </section>
     </>
   );

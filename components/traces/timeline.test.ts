@@ -38,7 +38,7 @@ describe('layoutTimeline', () => {
     expect(item('nacked').lane).toBe('queue:work');
     expect(item('nacked')).toMatchObject({ tone: 'error', label: 'nacked #1', note: 'SMTP timeout' });
     expect(item('retry_scheduled')).toMatchObject({ tone: 'warn', note: 'in 500 ms' });
-    expect(item('dead_lettered')).toMatchObject({ tone: 'error', note: 'max_deliveries: SMTP timeout' });
+    expect(item('dead_lettered')).toMatchObject({ tone: 'error', note: 'max deliveries: SMTP timeout' });
     const columns = t.items.map((i) => i.column);
     expect(columns).toEqual([...columns].sort((a, b) => a - b));
     expect(t.errors).toBe(3);
@@ -175,7 +175,7 @@ describe('layoutTimeline', () => {
     expect(nacked.labelRow).not.toBe(retry.labelRow);
     expect([nacked.labelText, retry.labelText]).toEqual(['nacked #1', 'retry scheduled']);
     // The full note stays on the item for the tooltip and the table, whatever is drawn.
-    expect(fitted.items.find((i) => i.type === 'dead_lettered')!.note).toBe('max_deliveries: SMTP timeout');
+    expect(fitted.items.find((i) => i.type === 'dead_lettered')!.note).toBe('max deliveries: SMTP timeout');
   });
 
   it('is wide enough for the texts of the last column', () => {

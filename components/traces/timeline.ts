@@ -6,6 +6,7 @@
  */
 import { routeLink, routePath, sCurve, type LinkRoute } from './timeline-links';
 import { LABEL_CHAR_PX, NOTE_CHAR_PX, placeTexts } from './timeline-labels';
+import { reasonLabel } from '../dead-letters/dead-letter-page';
 
 export interface TimelineEventInput {
   at: string;
@@ -145,7 +146,8 @@ function describe(e: TimelineEventInput): { label: string; note: string | null }
     case 'released':
       return { label: `released${n}`, note: 'the receiver went away before the delivery reached it' };
     case 'dead_lettered':
-      return { label: 'dead-lettered', note: [str(d.reason), str(d.lastError)].filter(Boolean).join(': ') || null };
+      // The reason in words, as the dead-letter page and message detail write it ("max deliveries", not "max_deliveries").
+      return { label: 'dead-lettered', note: [str(d.reason) && reasonLabel(str(d.reason)!), str(d.lastError)].filter(Boolean).join(': ') || null };
     case 'replayed':
       return { label: 'replayed', note: strings(d.to).length ? `to ${strings(d.to).join(', ')}` : null };
     case 'replied':

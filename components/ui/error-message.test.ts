@@ -24,6 +24,12 @@ describe('errorMessage', () => {
     expect(errorMessage(TRPCClientError.from(new SyntaxError('Unexpected end of JSON input')), 'action')).not.toMatch(/retrying/);
   });
 
+  it('promises no retry for a read the page makes once and does not poll (a search, an audit page, the key list)', () => {
+    const down = TRPCClientError.from(new TypeError('Failed to fetch'));
+    expect(errorMessage(down, 'once')).toMatch(/this is not retried by itself: try again once it is back \(or reload the page\)\.$/);
+    expect(errorMessage(down, 'once')).not.toMatch(/keeps retrying/);
+  });
+
   it("keeps a server's own message, and has words for anything else", () => {
     const refused = TRPCClientError.from({ error: { code: -32004, message: "Queue 'missing' does not exist", data: { code: 'NOT_FOUND' } } });
     expect(errorMessage(refused)).toBe("Queue 'missing' does not exist");

@@ -12,10 +12,17 @@ import { NotTheServer } from '../trpc/checked-fetch';
  * schema) carries the issues as JSON text: they are said in words, "Invalid name: use …".
  * `after`: what happens next. A page's polls retry by themselves ('poll'); an operator's action
  * (a purge, a replay, a key) is not repeated for them ('action'), and may have reached the server
- * before the connection failed, so the words say to look before trying again.
+ * before the connection failed, so the words say to look before trying again. A read the page
+ * makes once and does not poll (a search, a page of the audit log, the key list, a count) is not
+ * retried either ('once'): the operator has to ask again.
  */
-export function errorMessage(error: unknown, after: 'poll' | 'action' = 'poll'): string {
-  const next = after === 'poll' ? 'the page keeps retrying.' : 'it was not repeated: check whether it took effect before trying again.';
+export function errorMessage(error: unknown, after: 'poll' | 'action' | 'once' = 'poll'): string {
+  const next =
+    after === 'poll'
+      ? 'the page keeps retrying.'
+      : after === 'once'
+        ? 'this is not retried by itself: try again once it is back (or reload the page).'
+        : 'it was not repeated: check whether it took effect before trying again.';
   const message = messageOf(error);
   const cause = error && typeof error === 'object' && 'cause' in error ? error.cause : undefined;
   const other = [error, cause].find((e) => e instanceof NotTheServer);

@@ -6,11 +6,12 @@ import { errorMessage } from './error-message';
 /** What a failed request says, shown to the operator rather than swallowed (readable when the server is unreachable). */
 export { errorMessage };
 
-export function ErrorNotice({ error, title = 'Could not load this' }: { error: unknown; title?: string }) {
+/** `polled`: false for a read the page does not repeat by itself, so the words promise no retry. */
+export function ErrorNotice({ error, title = 'Could not load this', polled = true }: { error: unknown; title?: string; polled?: boolean }) {
   return (
     <div className="alert alert--error" role="alert">
       <p className="alert__title">{title}</p>
-      <p>{errorMessage(error)}</p>
+      <p>{errorMessage(error, polled ? 'poll' : 'once')}</p>
     </div>
   );
 }
