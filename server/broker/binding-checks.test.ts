@@ -50,6 +50,16 @@ describe.each(drivers)('bindings that could never match, on %s', (driver) => {
     await expectCode(t.broker.bind({ exchange: 'dx', queue: 'q', key: 'a b' }), 'invalid_routing_key');
   });
 
+  it('a topic exchange binding key with * or # inside a word is validation_failed; as whole words they are wildcards', async () => {
+    for (const [key, word] of [['a.b*', 'b*'], ['#x', '#x'], ['a.*b.c', '*b'], ['a.b#.#', 'b#']]) {
+      await expect(t.broker.bind({ exchange: 'tx', queue: 'q', key: key! })).rejects.toMatchObject({
+        code: 'validation_failed',
+        details: { field: 'key', key, exchange: 'tx', exchangeType: 'topic', issues: [{ path: 'key', message: expect.stringContaining(`'${word}'`) }] },
+      });
+    }
+    for (const key of ['*', '#', 'a.*.c', 'a.#', '#.b', '*.*', '']) expect(await t.broker.bind({ exchange: 'tx', queue: 'q', key })).toEqual({ created: true });
+  });
+
   it('a definitions import with such a binding is refused the same way, and writes nothing', async () => {
     const cases: [Binding, string][] = [
       [{ exchange: 'ix', queue: 'iq', key: 'k', headers }, 'headers'],

@@ -114,7 +114,8 @@ export function checkBinding(b: Binding, topology: TopologySnapshot, action: 'bo
  * A binding that could never have an effect is refused rather than stored, where it would look
  * like routing that is not there: a headers clause on an exchange that does not route by headers
  * (it would be ignored), and on a direct exchange, which matches the routing key exactly, a key
- * with `*` or `#`, which no publish's routing key may contain (checkRoutingKey). Checked when
+ * with `*` or `#`, which no publish's routing key may contain (checkRoutingKey), and on a topic
+ * exchange a key with `*` or `#` inside a word (`a.b*`), where they are not wildcards. Checked when
  * binding (and importing) only: bindings stored before the check still load, route as they did
  * and can be unbound.
  */
@@ -132,6 +133,17 @@ function refuseIneffectiveBinding(b: Binding, exchange: Exchange): void {
       `key: a direct exchange matches the routing key exactly, and a publish's routing key cannot contain * or #, so the key '${b.key.slice(0, 300)}' on '${b.exchange}' could never match. ` +
         'Use a topic exchange for patterns (* one word, # zero or more)',
       { field: 'key', key: b.key.slice(0, 300), exchange: b.exchange, exchangeType: 'direct', issues: [{ path: 'key', message: 'contains * or #, which no routing key can' }] },
+    );
+  }
+  // On a topic exchange * and # are wildcards only as whole words; inside a word ('b*', 'a#b')
+  // they are plain characters, which no routing key may contain: such a key never matches.
+  const word = exchange.type === 'topic' ? b.key.split('.').find((w) => w !== '*' && w !== '#' && /[*#]/.test(w)) : undefined;
+  if (word !== undefined) {
+    throw new BrokerError(
+      'validation_failed',
+      `key: on a topic exchange * and # are wildcards only as whole words between dots (orders.*.eu, orders.#); in the word '${word.slice(0, 100)}' of '${b.key.slice(0, 300)}' they are plain characters, which a publish's routing key cannot contain, so it could never match. ` +
+        `Write ${word.includes('*') ? "'*' as a word of its own" : "'#' as a word of its own"}`,
+      { field: 'key', key: b.key.slice(0, 300), exchange: b.exchange, exchangeType: 'topic', issues: [{ path: 'key', message: `the word '${word.slice(0, 100)}' mixes * or # with other characters` }] },
     );
   }
 }
