@@ -53,6 +53,7 @@ describe.each(drivers)('inputs that were silently dropped (%s)', (driver) => {
       ['/v1/queues/sq/messages', { 'Idempotency-Key': ['k1', 'k2'] }, 'Idempotency-Key'],
       ['/v1/exchanges/sx/messages?key=k', { 'Hatoba-Correlation-Id': ['c1', 'c2'] }, 'Hatoba-Correlation-Id'],
       ['/v1/exchanges/sx/messages:batch', { 'content-type': 'application/json', 'Hatoba-Mandatory': ['true', 'true'] }, 'Hatoba-Mandatory'],
+      ['/v1/exchanges/sx/request?key=k&timeoutMs=100', { 'Idempotency-Key': ['r1', 'r2'] }, 'Idempotency-Key'],
     ];
     for (const [path, headers, header] of cases) {
       const body = path.endsWith(':batch') ? JSON.stringify({ messages: [{ routingKey: 'k', body: 1 }] }) : 'x';

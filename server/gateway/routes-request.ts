@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { needs } from '../auth/scopes';
 import { headerBytes } from './header-text';
 import { applyStructuredCloudEvent, cloudEventsMode } from './cloudevents';
-import { alwaysMandatory, publishInputFromHeaders, refuseUnreadHeaders } from './publish-headers';
+import { alwaysMandatory, publishInputFromHeaders, refuseRepeatedHeaders, refuseUnreadHeaders } from './publish-headers';
 import { GatewayError } from './errors';
 import { route, type Request, type Route } from './router';
 import { errorSchema } from './schemas';
@@ -49,6 +49,7 @@ export const requestRoutes: Route[] = [
     responses: { 200: null, 401: errorSchema, 404: errorSchema, 409: errorSchema, 503: errorSchema, 504: errorSchema },
     async handle(r, q) {
       const exchange = r.params.exchange!;
+      refuseRepeatedHeaders(r.req);
       // A request's correlation ID and return address are its own: given ones would be ignored, so they are refused.
       refuseUnreadHeaders(
         r.req.headers,
