@@ -138,6 +138,23 @@ describe.each(drivers)('inbound webhooks over HTTP on %s', (driver) => {
     expect((await api('DELETE', '/v1/sources/keeps')).status).toBe(204);
   });
 
+  it('an empty webhook-id is 400 (it would deduplicate nothing); an invalid traceparent is dropped, a valid one kept', async () => {
+    await api('PUT', '/v1/sources/open', { exchange: 'events', verify: { scheme: 'none' }, routingKey: { from: 'json', path: 'kind' } });
+    const body = JSON.stringify({ kind: 'traced' });
+    const empty = await api('POST', '/v1/hooks/open', body, { 'content-type': 'application/json', 'webhook-id': '' });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error).toMatchObject({ code: 'validation_failed', details: { header: 'webhook-id' } });
+    const valid = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    expect((await api('POST', '/v1/hooks/open', body, { 'content-type': 'application/json', traceparent: 'garbage', tracestate: 'a=1' })).status).toBe(202);
+    expect((await api('POST', '/v1/hooks/open', body, { 'content-type': 'application/json', traceparent: valid, tracestate: 'a=1' })).status).toBe(202);
+    const got = (await drain()) as unknown as { traceparent?: string; tracestate?: string }[];
+    expect(got.map((m) => [m.traceparent ?? null, m.tracestate ?? null])).toEqual([
+      [null, null],
+      [valid, 'a=1'],
+    ]);
+    expect((await api('DELETE', '/v1/sources/open')).status).toBe(204);
+  });
+
   it('reads CloudEvents attributes and routing-key headers sent as UTF-8 as their text', async () => {
     const utf8Bytes = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
     await api('PUT', '/v1/sources/ce-utf8', { exchange: 'events', verify: { scheme: 'none' }, routingKey: { from: 'cloudevents' } });

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { CloudEvent, HTTP, ValidationError } from 'cloudevents';
 import type { PublishInput } from '../broker/types';
 import { GatewayError } from '../gateway/errors';
+import { traceContext } from '../gateway/publish-headers';
 import { pathKey, valueTexts } from '../json-source';
 import type { RoutingKeyRule, Source } from './sources';
 
@@ -88,13 +89,17 @@ function routingKey(rule: RoutingKeyRule | null, h: IncomingHttpHeaders, json: (
 export function hookMessages(source: Source, headers: IncomingHttpHeaders, body: Uint8Array): PublishInput[] {
   const type = mediaType(headers);
   const webhookId = one(headers, 'webhook-id') ?? one(headers, 'idempotency-key');
+  // An empty id would deduplicate nothing: every retry of the sender would publish again.
+  if (webhookId === '') {
+    const header = one(headers, 'webhook-id') !== undefined ? 'webhook-id' : 'Idempotency-Key';
+    throw new GatewayError('validation_failed', `Header ${header} is empty: a webhook's id is what its retries are recognised by; send one, or leave the header out`, { header });
+  }
   // Decoded once, and only if a reading below needs the text.
   let decoded: string | undefined;
   const text = () => (decoded ??= Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
   const base = {
     exchange: source.exchange,
-    traceparent: one(headers, 'traceparent'),
-    tracestate: one(headers, 'tracestate'),
+    ...traceContext(headers),
   };
   const common = { [SOURCE_HEADER]: source.name, ...(webhookId ? { 'webhook-id': webhookId } : {}) };
 
