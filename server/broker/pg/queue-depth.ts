@@ -65,11 +65,25 @@ export interface DepthSample {
   oldestReadyAgeMs: number | null;
 }
 
-export async function queueDepthHistory(q: Sql, p: { queue: string; from: Date; to: Date }): Promise<DepthSample[]> {
+/** The most samples one depth-history read answers (a chart's worth: 24 h at the 5 s default is 17,280). */
+export const DEPTH_HISTORY_MAX = 20_000;
+
+/**
+ * A queue's depth samples from `from` to `to`, oldest first. A range that could hold more than
+ * `max` samples (a week at the 5 s default, or a day sampled every second) is read in `max`
+ * equal slices of time, each answered as one sample: its first time and its highest figures, so
+ * a spike stays visible and the newest samples are there (a LIMIT kept the oldest and dropped
+ * the rest without a sign).
+ */
+export async function queueDepthHistory(q: Sql, p: { queue: string; from: Date; to: Date; max?: number }): Promise<DepthSample[]> {
+  const sliceMs = Math.max(1, Math.ceil((p.to.getTime() - p.from.getTime() + 1) / (p.max ?? DEPTH_HISTORY_MAX)));
   const rows = await q.query<{ at: Date; ready: number; in_flight: number; delayed: number; oldest_ready_age_ms: string | null }>(
-    `SELECT at, ready, in_flight, delayed, oldest_ready_age_ms FROM queue_depth_samples
-     WHERE queue = $1 AND at BETWEEN $2 AND $3 ORDER BY at LIMIT 20000`,
-    [p.queue, p.from, p.to],
+    `SELECT min(at) AS at, max(ready) AS ready, max(in_flight) AS in_flight, max(delayed) AS delayed, max(oldest_ready_age_ms) AS oldest_ready_age_ms
+     FROM queue_depth_samples
+     WHERE queue = $1 AND at BETWEEN $2 AND $3
+     GROUP BY floor(extract(epoch FROM at - $2::timestamptz) * 1000 / $4)
+     ORDER BY 1`,
+    [p.queue, p.from, p.to, sliceMs],
   );
   return rows.map((r) => ({
     at: new Date(r.at),
