@@ -8,7 +8,7 @@ import { PAGE_PATH_HEADER } from './auth/runtime';
 import { needs } from './auth/scopes';
 import type { Logger } from './broker/broker';
 import type { Quorum } from './cluster/types';
-import { GatewayError, logErrorAnswer, toErrorEnvelope } from './gateway/errors';
+import { errorHeaders, GatewayError, logErrorAnswer, toErrorEnvelope } from './gateway/errors';
 import { sendJson } from './gateway/http';
 import { parseRequestUrl, type RequestUrl } from './request-url';
 import { withinMs } from './time-limit';
@@ -97,9 +97,7 @@ export function createHttpServer(o: HttpServerOptions) {
     } catch (err) {
       const { status, body } = toErrorEnvelope(err);
       logErrorAnswer(o.logger, err, { status, body }, { method: req.method, path: url.pathname });
-      const extra: Record<string, string> = status === 429 ? { 'retry-after': String(body.error.details?.retryAfterS ?? 1) } : {};
-      if (status === 405) extra.allow = String((body.error.details?.allowed as string[] | undefined)?.join(', ') ?? '');
-      if (!res.headersSent) sendJson(res, status, body, { connection: 'close', ...extra });
+      if (!res.headersSent) sendJson(res, status, body, { connection: 'close', ...errorHeaders({ status, body }) });
     }
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerUnparsed(err, socket, maxHeaderSize));

@@ -59,7 +59,10 @@ describe.each(drivers)('API keys, scopes and the audit log on %s', (driver) => {
     expect((await as(null)('GET', '/v1/queues')).status).toBe(401);
     expect((await as('hk_not-a-key')('GET', '/v1/queues')).status).toBe(401);
     expect((await as(null)('GET', '/v1/queues', undefined, { authorization: 'Basic abc' })).status).toBe(401);
-    expect((await as(null)('GET', '/metrics')).status).toBe(401);
+    const metrics = await as(null)('GET', '/metrics');
+    expect(metrics.status).toBe(401);
+    // as on /v1: a 401 names the scheme that would be accepted
+    expect(metrics.headers.get('www-authenticate')).toBe('Bearer realm="hatoba"');
     expect((await as(null)('GET', '/healthz')).status).toBe(200);
     expect((await as(null)('GET', '/v1/openapi.json')).status).toBe(200);
     expect((await admin('GET', '/v1/queues')).status).toBe(200);

@@ -91,6 +91,21 @@ export interface ErrorEnvelope {
 }
 
 /** Maps any thrown value to the API's error envelope; an unknown error's message never reaches the client. */
+/**
+ * The headers an error answer carries beside its body, wherever it is answered (/v1, /metrics,
+ * the ops paths): `Allow` with a 405, `Retry-After` with a 429 (its wait) and a 503 (a node
+ * stopping, quorum or the database away: passing), and with a 401 the scheme that would be
+ * accepted (RFC 9110 §15.5.2; RFC 6750 for a bearer key).
+ */
+export function errorHeaders({ status, body }: ErrorEnvelope): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (status === 405) headers.allow = String((body.error.details?.allowed as string[] | undefined)?.join(', ') ?? '');
+  if (status === 429) headers['retry-after'] = String(body.error.details?.retryAfterS ?? 1);
+  if (status === 503) headers['retry-after'] = '1';
+  if (body.error.code === 'unauthenticated') headers['www-authenticate'] = 'Bearer realm="hatoba"';
+  return headers;
+}
+
 export function toErrorEnvelope(err: unknown): ErrorEnvelope {
   if (err instanceof BrokerError || err instanceof GatewayError) {
     const body = { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };

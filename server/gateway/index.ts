@@ -6,7 +6,7 @@ import type { Logger } from '../broker/broker';
 import type { ClusterView } from '../cluster/types';
 import type { RequestUrl } from '../request-url';
 import type { Webhooks } from '../webhooks';
-import { GatewayError, logErrorAnswer, toErrorEnvelope } from './errors';
+import { errorHeaders, GatewayError, logErrorAnswer, toErrorEnvelope } from './errors';
 import { checkUrlText, sendJson } from './http';
 import { buildOpenApi } from './openapi';
 import { isPublishing } from './publishing';
@@ -100,13 +100,7 @@ export function createGateway(options: GatewayOptions) {
       logErrorAnswer(options.logger, err, { status, body }, { method: req.method, path: url.pathname });
       if (res.headersSent || res.destroyed) return;
       // An unread body (413, early errors) would stall a keep-alive connection: close it.
-      const headers: Record<string, string> = req.complete ? {} : { connection: 'close' };
-      if (status === 405) headers.allow = String((body.error.details?.allowed as string[] | undefined)?.join(', ') ?? '');
-      if (status === 429) headers['retry-after'] = String(body.error.details?.retryAfterS ?? 1);
-      // 503s are passing (a node stopping, quorum or the database away): say when to try again, as 429 does.
-      if (status === 503) headers['retry-after'] = '1';
-      // RFC 9110 §15.5.2: a 401 names the scheme that would be accepted (RFC 6750 for a bearer key).
-      if (body.error.code === 'unauthenticated') headers['www-authenticate'] = 'Bearer realm="hatoba"';
+      const headers: Record<string, string> = { ...(req.complete ? {} : { connection: 'close' }), ...errorHeaders({ status, body }) };
       sendJson(res, status, body, headers);
     }
   };
