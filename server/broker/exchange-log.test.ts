@@ -222,4 +222,22 @@ describe.each(drivers)('exchange log on %s', (driver) => {
     expect(await broker.exchangeReplay('events', { from: at, to: at, target: { queue: 'rebuild' } })).toEqual({ replayed: 1 });
     expect((await broker.searchMessages({ exchange: 'events', from: at, to: at })).messages.map((m) => m.id)).toEqual([only.id]);
   });
+  it('filtered by a key, a page that is not full continues after the last message of the exchange, not the last match', async () => {
+    const { broker } = t;
+    const a = await broker.publish(message('events', 'a', 'one'));
+    await broker.publish(message('events', 'b', 'two'));
+    const last = await broker.publish(message('events', 'b', 'three'));
+    const seqOf = async (id: string) => (await broker.exchangeLog('events', { after: 0, limit: 10 })).messages.find((m) => m.id === id)!.seq;
+    const onlyA = await broker.exchangeLog('events', { after: 0, limit: 10, routingKey: 'a' });
+    expect(onlyA.messages.map((m) => m.id)).toEqual([a.id]);
+    expect(onlyA.nextAfter).toBe(await seqOf(last.id));
+    const none = await broker.exchangeLog('events', { after: 0, limit: 10, routingKey: 'zzz' });
+    expect(none).toEqual({ messages: [], nextAfter: await seqOf(last.id) });
+    // a full page may have more matches after it: it continues from its last match
+    const fullPage = await broker.exchangeLog('events', { after: 0, limit: 1, routingKey: 'b' });
+    expect(fullPage.nextAfter).toBe(fullPage.messages[0]!.seq);
+    // a later message is still found from there
+    const later = await broker.publish(message('events', 'a', 'four'));
+    expect((await broker.exchangeLog('events', { after: none.nextAfter, limit: 10, routingKey: 'a' })).messages.map((m) => m.id)).toEqual([later.id]);
+  });
 });

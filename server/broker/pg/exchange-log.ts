@@ -33,7 +33,13 @@ export async function exchangeLogRead(
     [p.exchange, p.after, p.routingKey ?? null, p.limit],
   );
   const messages = rows.map(logged);
-  return { messages, nextAfter: messages.length > 0 ? messages[messages.length - 1]!.seq : p.after };
+  const last = messages.length > 0 ? messages[messages.length - 1]!.seq : p.after;
+  if (p.routingKey === undefined || messages.length === p.limit) return { messages, nextAfter: last };
+  // Filtered by key, and the page not full: every message of the exchange up to now was looked
+  // at, so a follower goes on from the exchange's last seq, not from its last match (it would
+  // scan the same non-matching messages on every poll). Safe: seq order is commit order.
+  const [top] = await q.query<{ seq: string | null }>('SELECT max(seq)::text AS seq FROM messages WHERE exchange = $1 AND seq > $2', [p.exchange, last]);
+  return { messages, nextAfter: top?.seq == null ? last : Number(top.seq) };
 }
 
 export type Bucket = '1m' | '5m' | '15m' | '1h' | '6h' | '1d';
