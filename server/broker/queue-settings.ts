@@ -20,10 +20,19 @@ export const queueDeclarationSchema = z
       .strict()
       .optional(),
     deadLetter: z
-      .union([
-        z.literal(false),
-        z.object({ exchange: z.string().optional(), routingKey: z.string().optional() }).strict(),
-      ])
+      .union(
+        [
+          z.literal(false),
+          z.object({ exchange: z.string().optional(), routingKey: z.string().optional() }).strict(),
+        ],
+        {
+          // zod says "Invalid input" when no option takes it: say what the options are.
+          error: (issue) =>
+            issue.code === 'invalid_union' && !(issue.input !== null && typeof issue.input === 'object')
+              ? "deadLetter must be {} (its own '<queue>.dlq'), {exchange, routingKey?} (through an exchange) or false (dropped)"
+              : undefined,
+        },
+      )
       .optional(),
     messageTtlMs: z.number().int().min(1).max(365 * 86_400_000).nullable().optional(),
     maxLength: z.number().int().min(1).max(1_000_000_000).nullable().optional(),
