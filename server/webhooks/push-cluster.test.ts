@@ -12,7 +12,7 @@ import { createPush, PUSH_CHANNEL, type Push } from './push';
 /**
  * Push on several nodes sharing one database, as a cluster runs it: each node a broker and its
  * push loops, in this process. The receiver listens on 127.0.0.1 only; it answers 200, or 410
- * after 300 ms on paths ending in /slow-gone.
+ * after 300 ms on paths ending in /slow-gone, and never on paths ending in /hang.
  */
 async function startReceiver() {
   const hits: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
@@ -23,6 +23,7 @@ async function startReceiver() {
       const path = new URL(req.url!, 'http://x').pathname;
       hits.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString() });
       if (path.endsWith('/slow-gone')) setTimeout(() => res.writeHead(410).end(), 300);
+      else if (path.endsWith('/hang')) return; // never answers
       else res.writeHead(200).end();
     });
   });
@@ -53,6 +54,26 @@ async function until<T>(what: () => Promise<T> | T, ok: (v: T) => boolean, timeo
     if (ok(v) || Date.now() > deadline) return v;
     await sleep(25);
   }
+}
+
+/**
+ * The same database, except that the push loop's endpoint check (asked after every claim) takes
+ * `ms` longer, `times` times once armed: a database slow to answer between a claim and its send.
+ */
+function slowChecks(db: Db, ms: number, times = 1) {
+  let armed = false;
+  let left = times;
+  const wrapped: Db = {
+    ...db,
+    async query(text, params) {
+      if (armed && left > 0 && text.includes('xmin::text = $2')) {
+        left--;
+        await sleep(ms);
+      }
+      return db.query(text, params);
+    },
+  };
+  return { db: wrapped, arm: () => (armed = true) };
 }
 
 describe.each(drivers)('push on two nodes sharing one database on %s', (driver) => {
@@ -172,5 +193,49 @@ describe.each(drivers)('push on two nodes sharing one database on %s', (driver) 
     expect(hit).toMatchObject({ body: 'm0', headers: { 'hatoba-attempt': '1' } });
     expect(await a.push.get('pd')).toMatchObject({ url: receiver.url('/pd/ok'), status: 'active', disabledReason: null });
     expect(a.push.running('pd')).toBe(true);
+  });
+
+  it('a claim whose lease ran out before it was sent (its endpoint check was slow) is not pushed: the node that took it over pushes it, once', async () => {
+    const slow = slowChecks(db, 6500);
+    const a = await node('a', { pushDb: slow.db });
+    await a.broker.declareQueue('pd', {});
+    // The push lease is timeoutMs + 5 s: 5.2 s here.
+    await a.push.declare('pd', { url: receiver.url('/pd/ok'), concurrency: 4, timeoutMs: 200 });
+    expect(await until(() => a.push.running('pd'), (r) => r, 3000)).toBe(true);
+    await sleep(200); // in its long poll
+    slow.arm();
+    await publish(a.broker, 1); // a claims it, then waits 6.5 s for its endpoint check
+    await sleep(1000);
+    const b = await node('b'); // b's loop takes the message over when a's lease runs out, and pushes it
+    const [hit] = await until(() => receiver.hits('/pd/ok'), (h) => h.length >= 1, 9000);
+    expect(hit).toMatchObject({ body: 'm0', headers: { 'hatoba-attempt': '2' } });
+    expect(await until(() => b.broker.queueInfo('pd'), (q) => q.inFlight + q.ready === 0, 3000)).toMatchObject({ ready: 0, inFlight: 0 });
+    await sleep(2000); // a's check has answered
+    // a's lease is gone and the message acked: a must not push it again.
+    expect(receiver.hits().map((h) => h.headers['hatoba-attempt'])).toEqual(['2']);
+  });
+
+  it('replacing or deleting an endpoint answers at once while a request to the old one hangs; the new one gets the message when the old request times out', async () => {
+    const a = await node('a');
+    await a.broker.declareQueue('pd', { retry: { initialDelayMs: 100, maxDelayMs: 100, multiplier: 1, jitter: 0 } });
+    await a.push.declare('pd', { url: receiver.url('/pd/hang'), concurrency: 1, timeoutMs: 4000 });
+    await publish(a.broker, 1);
+    await until(() => receiver.hits('/pd/hang'), (h) => h.length >= 1);
+    let began = performance.now();
+    await a.push.declare('pd', { url: receiver.url('/pd/ok'), concurrency: 1, timeoutMs: 4000 });
+    expect(performance.now() - began).toBeLessThan(2500); // not the 4 s the old request has left
+    expect(await a.push.get('pd')).toMatchObject({ url: receiver.url('/pd/ok'), status: 'active' });
+    // The old request times out (nacked); the new endpoint's loop, started once it ended, pushes the retry.
+    const [hit] = await until(() => receiver.hits('/pd/ok'), (h) => h.length >= 1, 8000);
+    expect(hit).toMatchObject({ body: 'm0', headers: { 'hatoba-attempt': '2' } });
+    expect(await until(() => a.push.running('pd'), (r) => r, 3000)).toBe(true);
+
+    await a.push.declare('pd', { url: receiver.url('/pd/hang'), concurrency: 1, timeoutMs: 4000 });
+    await publish(a.broker, 1);
+    await until(() => receiver.hits('/pd/hang'), (h) => h.length >= 2);
+    began = performance.now();
+    await a.push.remove('pd');
+    expect(performance.now() - began).toBeLessThan(2500);
+    expect(await a.push.find('pd')).toBeNull();
   });
 });

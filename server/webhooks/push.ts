@@ -43,6 +43,16 @@ import { pause } from '../pause';
 export const PUSH_CHANNEL = 'hatoba_push';
 const MAX_RETRY_AFTER_MS = 3600_000;
 const LONG_POLL_MS = 20_000;
+/** A push lease lasts the request's timeout and this much more, so a slow answer is never delivered twice meanwhile. */
+const LEASE_SPARE_MS = 5000;
+/**
+ * A claim not sent within this long of its receive (the endpoint check, or the database, was
+ * slow) has its leases extended before anything is sent: the spare time may be used up, or the
+ * leases lost already, and then another consumer has the message.
+ */
+const STALE_CLAIM_MS = 1000;
+/** How long a declare or delete waits for this node's loop to follow the change (the rest goes on behind). */
+const CHANGE_WAIT_MS = 1000;
 /** How long stop() waits for deliveries in flight by default. */
 export const PUSH_STOP_GRACE_MS = 10_000;
 
@@ -154,7 +164,7 @@ class PushLoop {
           max: concurrency - this.inFlight.size,
           waitMs: LONG_POLL_MS,
           // The lease outlives the request, so a slow answer is never delivered twice meanwhile.
-          visibilityMs: timeoutMs + 5000,
+          visibilityMs: timeoutMs + LEASE_SPARE_MS,
           consumer: `push:${this.o.node}`,
           signal,
         });
@@ -167,6 +177,7 @@ class PushLoop {
         await pause(1000, signal);
         continue;
       }
+      const claimedAt = performance.now();
       if (deliveries.length === 0 && Date.now() - asked < 50) await pause(200, signal); // a poll that did not wait (broker stopping)
       // Nothing is sent on a claim before the endpoint it is for is known to be still stored.
       const verdict = signal.aborted ? 'stopping' : await this.check();
@@ -179,7 +190,7 @@ class PushLoop {
         this.stopping.abort();
         break;
       }
-      for (const d of deliveries) {
+      for (const d of await this.stillLeased(deliveries, claimedAt)) {
         const p: Promise<void> = this.deliver(d).finally(() => this.inFlight.delete(p));
         this.inFlight.add(p);
       }
@@ -200,6 +211,42 @@ class PushLoop {
       this.o.logger.warn({ err, queue }, 'push: endpoint check failed');
       return 'unknown';
     }
+  }
+
+  /**
+   * The deliveries whose leases still outlast a request. A claim sent at once has the whole
+   * lease (timeoutMs + LEASE_SPARE_MS); one held up (a slow endpoint check or database, a
+   * paused process) may have lost its leases to the sweeper and another consumer, which may
+   * have pushed and acked the message already. Its leases are extended first, and only those
+   * still held are sent; a lost one is left to whoever holds it now.
+   */
+  private async stillLeased(deliveries: Delivery[], claimedAt: number): Promise<Delivery[]> {
+    const { queue, timeoutMs } = this.endpoint;
+    let held = deliveries;
+    for (let since = claimedAt, tries = 0; held.length > 0 && performance.now() - since >= STALE_CLAIM_MS; tries++) {
+      if (tries === 3) {
+        // The database keeps answering too slowly to start a request within the lease.
+        await this.giveBack(held);
+        return [];
+      }
+      since = performance.now();
+      try {
+        const { stale } = await this.o.broker.extend(queue, held.map((d) => d.receipt), timeoutMs + LEASE_SPARE_MS);
+        if (stale.length > 0) {
+          const lost = new Set(stale);
+          this.o.logger.warn(
+            { queue, messageIds: held.filter((d) => lost.has(d.receipt)).map((d) => d.id) },
+            'push: not sending messages whose leases ran out before they could be sent; another consumer has them',
+          );
+          held = held.filter((d) => !lost.has(d.receipt));
+        }
+      } catch (err) {
+        this.o.logger.warn({ err, queue }, 'push: could not extend the leases of a claim held up before sending; not sending it');
+        await this.giveBack(held);
+        return [];
+      }
+    }
+    return held;
   }
 
   /** Leases taken but not to be sent go back with their attempt, ready at once. */
@@ -255,10 +302,16 @@ export function createPush(o: PushOptions) {
   const pending = new Map<string, Promise<void>>();
 
   const notify = (queue: string) => o.db.query('SELECT pg_notify($1, $2)', [PUSH_CHANNEL, queue]);
-  /** After a change to `queue`'s endpoint here: this node's loop now, the others through NOTIFY. */
+  /**
+   * After a change to `queue`'s endpoint here: this node's loop now, the others through NOTIFY.
+   * A loop for the old endpoint stops leasing at once, but the new one starts only when its
+   * requests in flight have ended (up to PUSH_STOP_GRACE_MS), so `concurrency` holds across the
+   * change. The PUT or DELETE does not wait for those: an operator replacing an endpoint that
+   * hangs would otherwise wait as long as its requests do.
+   */
   const changed = async (queue: string) => {
     await notify(queue);
-    await reload(queue);
+    await withinMs(reload(queue), CHANGE_WAIT_MS, () => undefined);
   };
 
   const wanted = (e: PushEndpoint | null | undefined): e is PushEndpoint => e?.status === 'active' && !isInternalQueue(e.queue);
@@ -340,6 +393,8 @@ export function createPush(o: PushOptions) {
         loops.clear();
         const stops = Promise.all([
           ...all.map((l) => l.stop(graceMs)),
+          // Loops being replaced are no longer in `loops`; their reloads wait for their deliveries.
+          ...pending.values(),
           ...unlisten.splice(0).map((u) => u().catch((err) => o.logger.warn({ err }, 'push: unlisten failed'))),
         ]);
         await withinMs(stops, graceMs + 100, () => undefined);
