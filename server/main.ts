@@ -99,6 +99,7 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
       sampleIntervalMs: config.sampleIntervalMs,
       telemetry: metrics.telemetry,
       isLeader: cluster.isLeader,
+      ownsNodeId: () => !cluster.displaced(),
       memoryLimit: config.memoryLimit,
       commitTimeoutMs: config.commitTimeoutMs,
       memoryMaxBytes: config.memoryMaxBytes,

@@ -52,6 +52,12 @@ export interface BrokerOptions {
   telemetry?: Telemetry;
   /** Singleton work (depth sampling, retention) runs only while this says so (default: always). */
   isLeader?: () => boolean;
+  /**
+   * False while another live process holds this node's id (the cluster took it over while this
+   * one was silent): the node's reply queue is then that process's, and this one neither
+   * consumes it (it would take that process's replies) nor deletes it when it stops (default: always true).
+   */
+  ownsNodeId?: () => boolean;
   /** Most entries all memory-tier queues may hold together (default 200,000). */
   memoryLimit?: number;
   /** Most body bytes all memory-tier entries may hold together (default 256 MiB). */
@@ -153,9 +159,11 @@ export function createBroker(options: BrokerOptions): Broker {
       return name;
     },
     deleteReplyQueue: (name) => topology.deleteQueue(name, { internal: true }),
+    owns: options.ownsNodeId ?? (() => true),
     publish: (input) => broker.publish(input),
     receive: (queue, o) => consume.receive(queue, o),
     ack: (queue, r) => consume.ack(queue, r),
+    release: (queue, r) => consume.release(queue, r),
     record: (e) => events.record(e),
     onError: (err) => log.warn({ err }, 'reply consumer'),
   });
@@ -172,8 +180,8 @@ export function createBroker(options: BrokerOptions): Broker {
 
   const info = (q: Queue, d: QueueDepth | undefined) => queueInfo(q, d, { consumers, waiters, rates });
 
-  /** Receive and ack on any queue, this node's own reply queue included: the API's receive and ack refuse `amq.` queues. */
-  const consume: Pick<Broker, 'receive' | 'ack'> = {
+  /** Receive, ack and release on any queue, this node's own reply queue included: the API's refuse `amq.` queues. */
+  const consume: Pick<Broker, 'receive' | 'ack' | 'release'> = {
     async receive(name, options) {
       checkName('queue', name);
       await topology.queueAfterReload(name);
@@ -203,6 +211,14 @@ export function createBroker(options: BrokerOptions): Broker {
       const { n, stale } = settlement(list, rs, settled);
       telemetry.acked(name, n);
       return { acked: n, stale };
+    },
+    async release(name, list) {
+      const q = await topology.queueAfterReload(name);
+      const rs = receipts(list);
+      if (isMemory(q)) return { released: memory.release(name, rs) };
+      const released = await queueEntryRelease(db, { queue: name, receipts: rs, node });
+      if (released > 0) waiters.wake([name]);
+      return { released };
     },
   };
 
@@ -361,12 +377,7 @@ export function createBroker(options: BrokerOptions): Broker {
     },
     async release(name, list) {
       checkUserQueue(name, 'consumed');
-      const q = await topology.queueAfterReload(name);
-      const rs = receipts(list);
-      if (isMemory(q)) return { released: memory.release(name, rs) };
-      const released = await queueEntryRelease(db, { queue: name, receipts: rs, node });
-      if (released > 0) waiters.wake([name]);
-      return { released };
+      return consume.release(name, list);
     },
 
     ...deadLetterOps,

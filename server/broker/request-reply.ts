@@ -7,9 +7,13 @@ export interface RequestReplyDeps {
   /** Declares this node's reply queue (durable, so a reply published on any node reaches it) and returns its name. */
   declareReplyQueue(): Promise<string>;
   deleteReplyQueue(name: string): Promise<void>;
+  /** False while another process holds this node's id: its reply queue is not this process's to consume or delete. */
+  owns(): boolean;
   publish(input: PublishInput): Promise<PublishResult>;
   receive(queue: string, options: ReceiveOptions): Promise<Delivery[]>;
   ack(queue: string, receipts: string[]): Promise<unknown>;
+  /** Gives leases back unspent (replies taken by a poll that was waiting when this process was displaced). */
+  release(queue: string, receipts: string[]): Promise<unknown>;
   /** Records `reply_timeout` on a request that gave up waiting: its trace then marks a later reply as late. */
   record(events: LifecycleEvent[]): void;
   onError(err: unknown): void;
@@ -123,8 +127,18 @@ export class RequestReply {
 
   private async consume(queue: string): Promise<void> {
     while (!this.stopped.signal.aborted) {
+      // Displaced (another process holds this node's id): the queue's replies are that process's.
+      if (!this.deps.owns()) {
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
       try {
         const replies = await this.deps.receive(queue, { max: 100, waitMs: 10_000, signal: this.stopped.signal });
+        if (replies.length > 0 && !this.deps.owns()) {
+          // Displaced while this poll waited: the replies are for the process that has the id now.
+          await this.deps.release(queue, replies.map((r) => r.receipt));
+          continue;
+        }
         for (const r of replies) this.pending.get(r.correlationId)?.resolve(r);
         if (replies.length > 0) await this.deps.ack(queue, replies.map((r) => r.receipt));
       } catch (e) {
@@ -145,7 +159,8 @@ export class RequestReply {
     for (const waiting of [...this.pending.values()]) waiting.stop();
     await this.loop;
     const name = this.queue && (await this.queue.catch(() => undefined));
-    if (name) await this.deps.deleteReplyQueue(name).catch(this.deps.onError);
+    // A displaced process leaves the queue to the process that holds the node's id now.
+    if (name && this.deps.owns()) await this.deps.deleteReplyQueue(name).catch(this.deps.onError);
   }
 }
 

@@ -37,6 +37,8 @@ export interface Cluster extends ClusterView {
   stop(): Promise<void>;
   /** One heartbeat round now (tests). */
   tick(): Promise<void>;
+  /** True while another live process holds this node's id (it registered while this one was silent). */
+  displaced(): boolean;
 }
 
 /**
@@ -162,6 +164,7 @@ export function createCluster(o: ClusterOptions): Cluster {
     nodeId: o.node.id,
     isLeader,
     tick,
+    displaced: () => displaced !== undefined,
 
     claim,
 
