@@ -73,7 +73,16 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
   const db =
     injected.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, maxConnections: config.dbPool }));
   const metrics = createMetrics({ pool: () => db.stats() });
-  const cluster = createCluster({ db, logger, node: { id: config.nodeId, version }, minNodes: config.minNodes, replyQueue: replyQueueName });
+  /** Set once the broker runs: what a node the cluster forgot left behind (its reply queue) goes. */
+  let forgetNodes = async (_ids: string[]): Promise<void> => {};
+  const cluster = createCluster({
+    db,
+    logger,
+    node: { id: config.nodeId, version },
+    minNodes: config.minNodes,
+    replyQueue: replyQueueName,
+    onPruned: (ids) => forgetNodes(ids),
+  });
   const urlAt = (port: number) => nodeUrl(config.host, port);
   /** What a failed start undoes, last started first: nothing of it may outlive the failure (no "alive" row, no loops). */
   const undo: { what: string; run: () => Promise<unknown> }[] = [];
@@ -106,6 +115,9 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
     });
     await broker.start();
     undo.push({ what: 'broker', run: () => broker.stop() });
+    forgetNodes = async (ids) => {
+      for (const id of ids) if (await broker.forgetNode(id)) logger.info({ node: id }, 'deleted the reply queue of a node gone for an hour');
+    };
     const security = createSecurity({
       db,
       enabled: config.authEnabled,

@@ -59,6 +59,12 @@ export interface Broker {
    * expired entries, forgets old idempotency keys.
    */
   sweep(): Promise<void>;
+  /**
+   * A node gone for good (the cluster forgot it after an hour dead): deletes its reply queue
+   * (`amq.reply.<node>`), with replies no call waits for any more. Returns whether there was one.
+   * Never this node's own.
+   */
+  forgetNode(node: string): Promise<boolean>;
 
   declareExchange(name: string, type: ExchangeType): Promise<{ created: boolean }>;
   deleteExchange(name: string): Promise<void>;

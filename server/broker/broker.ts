@@ -290,6 +290,16 @@ export function createBroker(options: BrokerOptions): Broker {
     },
 
     sweep: () => housekeeping.sweep(),
+    async forgetNode(gone) {
+      if (gone === node) return false;
+      const name = replyQueueName(gone);
+      const found = await topology.queueAfterReload(name).then(
+        () => true,
+        (e: unknown) => (e instanceof BrokerError && e.code === 'queue_not_found' ? false : Promise.reject(e)),
+      );
+      if (found) await topology.deleteQueue(name, { internal: true });
+      return found;
+    },
 
     declareExchange: (name, type) => topology.declareExchange(name, type),
     deleteExchange: (name) => topology.deleteExchange(name),

@@ -36,4 +36,33 @@ describe.each(drivers)("a displaced node and its reply queue, on %s", (driver) =
       await db.close();
     }
   });
+
+  it("forgetNode deletes a gone node's reply queue with its replies, once; never this node's own", async () => {
+    const db = await openTestDb(driver);
+    const broker = createBroker({ db, node: 'n1', sweepIntervalMs: 100 });
+    let goneOwns = true;
+    const gone = createBroker({ db, node: 'gone', sweepIntervalMs: 100, ownsNodeId: () => goneOwns });
+    try {
+      await broker.start();
+      await gone.start();
+      await broker.declareExchange('rpc', 'direct');
+      await broker.declareQueue('rpc.requests', {});
+      await broker.bind({ exchange: 'rpc', queue: 'rpc.requests', key: 'q' });
+      await expect(gone.request(message('rpc', 'q', 'ask'), 200)).rejects.toMatchObject({ code: 'reply_timeout' });
+      await expect(broker.request(message('rpc', 'q', 'ask'), 200)).rejects.toMatchObject({ code: 'reply_timeout' });
+      // 'gone' ends without removing its queue, as a killed process does; a late reply waits there.
+      goneOwns = false;
+      await gone.stop();
+      await broker.publish({ ...message(DEFAULT_EXCHANGE, replyQueueName('gone'), 'late'), correlationId: 'c-late' });
+      expect(await broker.forgetNode('gone')).toBe(true);
+      expect(await db.query('SELECT name FROM queues WHERE name = $1', [replyQueueName('gone')])).toHaveLength(0);
+      expect(await broker.forgetNode('gone')).toBe(false);
+      expect(await broker.forgetNode('n1')).toBe(false);
+      expect(await db.query('SELECT name FROM queues WHERE name = $1', [replyQueueName('n1')])).toHaveLength(1);
+    } finally {
+      await gone.stop().catch(() => {});
+      await broker.stop().catch(() => {});
+      await db.close();
+    }
+  });
 });

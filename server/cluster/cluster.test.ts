@@ -28,7 +28,7 @@ describe('cluster on pglite (one process, one node)', () => {
   });
 
   /** The one node of an embedded database, started. */
-  async function solo(options: { minNodes?: number } = {}): Promise<void> {
+  async function solo(options: { minNodes?: number; keepDeadMs?: number; onPruned?: (ids: string[]) => Promise<void> } = {}): Promise<void> {
     db = await openTestDb('pglite');
     cluster = createCluster({ db, logger: silent, node: { id: 'solo', version: 't' }, heartbeatMs: 100, ...options });
     await cluster.start('http://127.0.0.1:3000');
@@ -44,6 +44,17 @@ describe('cluster on pglite (one process, one node)', () => {
     await cluster.stop();
     expect(cluster.isLeader()).toBe(false);
     expect(await cluster.nodes()).toEqual([expect.objectContaining({ id: 'solo', status: 'dead', role: 'member' })]);
+  });
+
+  it('the leader forgets nodes dead for keepDeadMs and tells onPruned their ids, once', async () => {
+    const pruned: string[][] = [];
+    await solo({ keepDeadMs: 60_000, onPruned: async (ids) => void pruned.push(ids) });
+    await nodeRegister(db, { id: 'old-1', url: 'http://127.0.0.1:1', version: 't' });
+    await db.query(`UPDATE nodes SET last_heartbeat_at = now() - interval '2 minutes' WHERE id = 'old-1'`);
+    await cluster.tick();
+    await cluster.tick();
+    expect(pruned).toEqual([['old-1']]);
+    expect((await cluster.nodes()).map((n) => n.id)).toEqual(['solo']);
   });
 
   it('HATOBA_MIN_NODES above 1 is never met by one node: quorum lost, with the reason', async () => {

@@ -17,6 +17,11 @@ export interface ClusterOptions {
   /** Dead nodes stay listed this long, then the leader forgets them. */
   keepDeadMs?: number;
   /**
+   * Called by the leader with the ids of the nodes it forgot (dead for `keepDeadMs`): what they
+   * left behind, such as their reply queues, can go. A failure is logged; the next prune does not repeat it.
+   */
+  onPruned?: (ids: string[]) => Promise<void>;
+  /**
    * The reply queue a node id gives (the broker's `replyQueueName`): two live nodes must not
    * share one, so a node whose id gives a live node's queue refuses to start.
    */
@@ -134,7 +139,10 @@ export function createCluster(o: ClusterOptions): Cluster {
       }
     }
     count = { alive: await nodeAliveCount(o.db, { deadAfterMs }), at: performance.now() };
-    if (isLeader()) await nodePrune(o.db, { keepMs: keepDeadMs });
+    if (isLeader()) {
+      const gone = await nodePrune(o.db, { keepMs: keepDeadMs });
+      if (gone.length > 0) await o.onPruned?.(gone).catch((err) => o.logger.warn({ err, nodes: gone }, 'could not clean up after forgotten nodes'));
+    }
   }
 
   async function round(): Promise<void> {

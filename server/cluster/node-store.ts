@@ -101,7 +101,8 @@ export async function nodeList(q: Sql, p: { deadAfterMs: number; keepMs: number 
 }
 
 /** Forgets nodes not heard from for `keepMs` (run by the leader). */
-export async function nodePrune(q: Sql, p: { keepMs: number }): Promise<number> {
-  const rows = await q.query(`DELETE FROM nodes WHERE last_heartbeat_at < now() - $1::int * interval '1 millisecond' RETURNING id`, [p.keepMs]);
-  return rows.length;
+/** Forgets the nodes not heard from for `keepMs`; returns their ids. */
+export async function nodePrune(q: Sql, p: { keepMs: number }): Promise<string[]> {
+  const rows = await q.query<{ id: string }>(`DELETE FROM nodes WHERE last_heartbeat_at < now() - $1::int * interval '1 millisecond' RETURNING id`, [p.keepMs]);
+  return rows.map((r) => r.id);
 }
