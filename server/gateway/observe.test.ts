@@ -219,7 +219,9 @@ describe.each(drivers)('observability API over HTTP on %s', (driver) => {
 
       const keyed = await api('GET', '/v1/exchanges/stream/log?key=batch&limit=1000');
       expect(keyed.body.messages).toHaveLength(30);
-      expect(keyed.body.nextAfter).toBe(keyed.body.messages[29].seq);
+      // The page is not full, so every message of the exchange was looked at: a follower goes on
+      // from the exchange's last seq, not from its last match.
+      expect(keyed.body.nextAfter).toBe(seqs.at(-1));
       expect((await api('GET', '/v1/exchanges/missing/log')).status).toBe(404);
       expect((await api('GET', '/v1/exchanges/stream/log?after=-1')).status).toBe(400);
 
