@@ -32,7 +32,7 @@ test.describe('accessibility (axe-core: no critical or serious violations)', () 
     ['queue', () => `/queues/${queue}`, 'Depth over time'],
     ['dead-letters', () => `/dead-letters?queue=${queue}.dlq`, 'boom'],
     ['traces', () => '/traces', 'Recent traces'],
-    ['trace', () => `/traces/${correlationId}`, 'max_deliveries: boom'],
+    ['trace', () => `/traces/${correlationId}`, 'max deliveries: boom'],
     ['messages', () => '/messages', 'Latest messages'],
     ['message', () => `/messages/${messageId}`, 'Where it waits now'],
     ['topology', () => '/topology', 'a11y-orders'],

@@ -100,7 +100,7 @@ test('a trace shows the events of a retried and dead-lettered message', async ({
   for (const label of ['published', 'routed', 'delivered #1', 'nacked #1', 'retry scheduled', 'delivered #2', 'nacked #2', 'dead-lettered']) {
     await expect(events.getByRole('cell', { name: label, exact: true })).toBeVisible();
   }
-  await expect(events.getByRole('cell', { name: 'max_deliveries: SMTP timeout' })).toBeVisible();
+  await expect(events.getByRole('cell', { name: 'max deliveries: SMTP timeout' })).toBeVisible();
   // The timeline has a lane for the queue and one for its DLQ, where the message ended.
   const timeline = page.getByRole('img', { name: /Timeline: .* 3 lanes, 3 errors/ });
   await expect(timeline).toBeVisible();
