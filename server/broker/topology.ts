@@ -1,7 +1,7 @@
 import type { Db, Sql } from '../../db/driver';
 import { jsonValue } from '../../db/driver';
 import { BrokerError, DEFAULT_COMMIT_TIMEOUT_MS, notFound, reloadTimeout } from './errors';
-import { checkDeclarableName, DEFAULT_EXCHANGE } from './names';
+import { checkDeclarableName, checkName, DEFAULT_EXCHANGE } from './names';
 import { withinMs } from '../time-limit';
 import { replicationStatusRead } from './pg/replication-status';
 import { bindingSignature, rowSettings, writeBinding, writeExchange, writeQueue } from './pg/topology-write';
@@ -96,16 +96,20 @@ export class TopologyStore {
     this.current = { exchanges, queues, bindingsByExchange };
   }
 
+  /** The exchange; 404 when there is none, 400 invalid_name when no exchange could have that name. */
   exchange(name: string): Exchange {
     const e = this.current.exchanges.get(name);
-    if (!e) throw notFound('exchange', name);
-    return e;
+    if (e) return e;
+    checkName('exchange', name);
+    throw notFound('exchange', name);
   }
 
+  /** The queue; 404 when there is none, 400 invalid_name when no queue could have that name (as receive says). */
   queue(name: string): Queue {
     const q = this.current.queues.get(name);
-    if (!q) throw notFound('queue', name);
-    return q;
+    if (q) return q;
+    checkName('queue', name);
+    throw notFound('queue', name);
   }
 
   /**
