@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { formatDuration, formatTimestamp } from '../ui/format';
 import { ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
+import { nodesHeading } from './nodes-heading';
 
 const DATABASE = { pglite: 'PGlite (embedded)', postgres: 'PostgreSQL' } as const;
 
@@ -18,10 +19,7 @@ export function NodesView() {
   return (
     <>
       <div className="section-heading">
-        <h2 id="nodes-heading">
-          {list.length === 1 ? 'One node' : `${list.length} nodes`}
-          {alive !== list.length && `, ${alive} alive`}
-        </h2>
+        <h2 id="nodes-heading">{nodesHeading(list.length, alive, nodes.isError)}</h2>
         <LiveBadge fetching={nodes.isFetching} failed={nodes.isError} />
       </div>
       {nodes.isError && <ErrorNotice error={nodes.error} title="The last refresh failed: the statuses below are as last read, and may no longer hold" />}
