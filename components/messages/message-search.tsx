@@ -47,10 +47,18 @@ export function MessageSearch() {
     go(paramsFromFields(fields).toString());
   };
   const set = (k: keyof SearchFields) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setFields({ ...fields, [k]: e.target.value });
-  const field = (k: keyof SearchFields, label: string, placeholder: string, type = 'text') => (
+  const field = (k: keyof SearchFields, label: string, placeholder: string, type = 'text', maxLength?: number) => (
     <div className="field field--grow">
       <label htmlFor={`${id}-${k}`}>{label}</label>
-      <input id={`${id}-${k}`} className={`input ${type === 'text' ? 'mono' : ''}`} type={type} value={fields[k]} onChange={set(k)} placeholder={placeholder} />
+      <input
+        id={`${id}-${k}`}
+        className={`input ${type === 'text' ? 'mono' : ''}`}
+        type={type}
+        value={fields[k]}
+        onChange={set(k)}
+        placeholder={placeholder}
+        maxLength={maxLength}
+      />
     </div>
   );
 
@@ -58,7 +66,8 @@ export function MessageSearch() {
     <>
       <form className="card form" role="search" onSubmit={submit} aria-label="Search messages">
         <div className="form-row">
-          {field('correlationId', 'Correlation ID', 'c0ffee…')}
+          {/* a correlation ID is at most 255 characters (the API refuses longer) */}
+          {field('correlationId', 'Correlation ID', 'c0ffee…', 'text', 255)}
           {field('id', 'Message ID', '0190a1b2-…')}
         </div>
         <div className="form-row">

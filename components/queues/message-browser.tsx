@@ -46,7 +46,9 @@ export function MessageBrowser({ queue, depth }: { queue: string; depth: number 
               <th scope="col">Message</th>
               <th scope="col">Routing key</th>
               <th scope="col">State</th>
-              <th scope="col" className="num">Attempt</th>
+              <th scope="col" className="num" title="How often it was delivered so far: 0 for one no receive has had yet">
+                Deliveries
+              </th>
               <th scope="col">Published</th>
               <th scope="col">Body</th>
             </tr>
