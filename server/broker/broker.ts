@@ -19,7 +19,7 @@ import { queueDepthRead } from './pg/queue-depth';
 import { queueEntryAck, queueEntryExtend, queueEntryNack, queueEntryRelease } from './pg/queue-entry-settle';
 import { createHousekeeping, every, VACUUM_INTERVAL_MS } from './housekeeping';
 import { createReads } from './reads';
-import { REPLY_QUEUE_PREFIX, RequestReply } from './request-reply';
+import { forgetReplyQueue, replyQueueName, RequestReply } from './request-reply';
 import { fanOut, noTelemetry, type Telemetry } from './telemetry';
 import { Publisher } from './publish';
 import { RateMeter } from './rates';
@@ -290,16 +290,7 @@ export function createBroker(options: BrokerOptions): Broker {
     },
 
     sweep: () => housekeeping.sweep(),
-    async forgetNode(gone) {
-      if (gone === node) return false;
-      const name = replyQueueName(gone);
-      const found = await topology.queueAfterReload(name).then(
-        () => true,
-        (e: unknown) => (e instanceof BrokerError && e.code === 'queue_not_found' ? false : Promise.reject(e)),
-      );
-      if (found) await topology.deleteQueue(name, { internal: true });
-      return found;
-    },
+    forgetNode: (gone) => forgetReplyQueue(topology, node, gone),
 
     declareExchange: (name, type) => topology.declareExchange(name, type),
     deleteExchange: (name) => topology.deleteExchange(name),
@@ -397,7 +388,4 @@ export function createBroker(options: BrokerOptions): Broker {
   return broker;
 }
 
-/** This node's reply queue: `amq.reply.` and the node id, made a valid queue name. */
-export function replyQueueName(node: string): string {
-  return `${REPLY_QUEUE_PREFIX}${node.replace(/[^A-Za-z0-9_.:-]/g, '-')}`.slice(0, 200);
-}
+export { replyQueueName } from './request-reply';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BrokerError } from './errors';
 import type { LifecycleEvent } from './event-sink';
+import type { TopologyStore } from './topology';
 import type { Delivery, PublishInput, PublishResult, ReceiveOptions } from './types';
 
 export interface RequestReplyDeps {
@@ -23,6 +24,11 @@ export const MAX_REPLY_TIMEOUT_MS = 300_000;
 
 /** Reply queues (`amq.reply.<node>`) are the broker's own: only a node declares one, for itself. */
 export const REPLY_QUEUE_PREFIX = 'amq.reply.';
+
+/** A node's reply queue: `amq.reply.` and the node id, made a valid queue name. */
+export function replyQueueName(node: string): string {
+  return `${REPLY_QUEUE_PREFIX}${node.replace(/[^A-Za-z0-9_.:-]/g, '-')}`.slice(0, 200);
+}
 
 /**
  * What a reply sent to a reply queue that is not there is told: the node that sent the request
@@ -185,4 +191,16 @@ function duplicateRequest(input: Pick<PublishInput, 'exchange' | 'idempotencyKey
       'Its trace (by correlation ID) shows what became of it; to ask again, send the request with a new idempotency key',
     { messageId: first.id, correlationId: first.correlationId, idempotencyKey: input.idempotencyKey ?? null },
   );
+}
+
+/** broker.forgetNode: deletes a gone node's reply queue, with what waits in it; never this node's own. */
+export async function forgetReplyQueue(topology: TopologyStore, self: string, gone: string): Promise<boolean> {
+  if (gone === self) return false;
+  const name = replyQueueName(gone);
+  const found = await topology.queueAfterReload(name).then(
+    () => true,
+    (e: unknown) => (e instanceof BrokerError && e.code === 'queue_not_found' ? false : Promise.reject(e)),
+  );
+  if (found) await topology.deleteQueue(name, { internal: true });
+  return found;
 }

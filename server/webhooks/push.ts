@@ -24,6 +24,7 @@ import { withinMs } from '../time-limit';
 import { displayUrl } from './push-view';
 import { newWebhookSecret, signStandard, standardSecretKey } from './verify';
 import { pause } from '../pause';
+import { giveBack, stillLeased, type ClaimDeps } from './push-claims';
 
 /**
  * Push delivery: for each queue with an endpoint, a loop leases messages (a long-polling
@@ -45,12 +46,6 @@ const MAX_RETRY_AFTER_MS = 3600_000;
 const LONG_POLL_MS = 20_000;
 /** A push lease lasts the request's timeout and this much more, so a slow answer is never delivered twice meanwhile. */
 const LEASE_SPARE_MS = 5000;
-/**
- * A claim not sent within this long of its receive (the endpoint check, or the database, was
- * slow) has its leases extended before anything is sent: the spare time may be used up, or the
- * leases lost already, and then another consumer has the message.
- */
-const STALE_CLAIM_MS = 1000;
 /** How long a declare or delete waits for this node's loop to follow the change (the rest goes on behind). */
 const CHANGE_WAIT_MS = 1000;
 /** How long stop() waits for deliveries in flight by default. */
@@ -213,51 +208,16 @@ class PushLoop {
     }
   }
 
-  /**
-   * The deliveries whose leases still outlast a request. A claim sent at once has the whole
-   * lease (timeoutMs + LEASE_SPARE_MS); one held up (a slow endpoint check or database, a
-   * paused process) may have lost its leases to the sweeper and another consumer, which may
-   * have pushed and acked the message already. Its leases are extended first, and only those
-   * still held are sent; a lost one is left to whoever holds it now.
-   */
-  private async stillLeased(deliveries: Delivery[], claimedAt: number): Promise<Delivery[]> {
-    const { queue, timeoutMs } = this.endpoint;
-    let held = deliveries;
-    for (let since = claimedAt, tries = 0; held.length > 0 && performance.now() - since >= STALE_CLAIM_MS; tries++) {
-      if (tries === 3) {
-        // The database keeps answering too slowly to start a request within the lease.
-        await this.giveBack(held);
-        return [];
-      }
-      since = performance.now();
-      try {
-        const { stale } = await this.o.broker.extend(queue, held.map((d) => d.receipt), timeoutMs + LEASE_SPARE_MS);
-        if (stale.length > 0) {
-          const lost = new Set(stale);
-          this.o.logger.warn(
-            { queue, messageIds: held.filter((d) => lost.has(d.receipt)).map((d) => d.id) },
-            'push: not sending messages whose leases ran out before they could be sent; another consumer has them',
-          );
-          held = held.filter((d) => !lost.has(d.receipt));
-        }
-      } catch (err) {
-        this.o.logger.warn({ err, queue }, 'push: could not extend the leases of a claim held up before sending; not sending it');
-        await this.giveBack(held);
-        return [];
-      }
-    }
-    return held;
+  private stillLeased(deliveries: Delivery[], claimedAt: number): Promise<Delivery[]> {
+    return stillLeased(this.claimDeps(), deliveries, claimedAt);
   }
 
-  /** Leases taken but not to be sent go back with their attempt, ready at once. */
-  private async giveBack(deliveries: Delivery[]): Promise<void> {
-    if (deliveries.length === 0) return;
-    try {
-      await this.o.broker.release(this.endpoint.queue, deliveries.map((d) => d.receipt));
-    } catch (err) {
-      // They come back when their leases run out.
-      this.o.logger.warn({ err, queue: this.endpoint.queue }, 'push: leases could not be given back');
-    }
+  private giveBack(deliveries: Delivery[]): Promise<void> {
+    return giveBack(this.claimDeps(), deliveries);
+  }
+
+  private claimDeps(): ClaimDeps {
+    return { broker: this.o.broker, logger: this.o.logger, queue: this.endpoint.queue, leaseMs: this.endpoint.timeoutMs + LEASE_SPARE_MS };
   }
 
   private async deliver(d: Delivery): Promise<void> {
