@@ -96,10 +96,10 @@ describe.each(drivers)('push on two nodes sharing one database on %s', (driver) 
    * a node notices a queue gone only if it is gone when a publish wakes it, as in a delete and
    * re-create that land between two of its checks.
    */
-  async function node(id: string, o: { pushDb?: Db } = {}): Promise<{ broker: Broker; push: Push }> {
+  async function node(id: string, o: { pushDb?: Db; pushBroker?: (b: Broker) => Broker } = {}): Promise<{ broker: Broker; push: Push }> {
     const broker = createBroker({ db, node: id, sweepIntervalMs: 100, recheckMs: 60_000 });
     await broker.start();
-    const push = createPush({ db: o.pushDb ?? db, broker, node: id, logger: quiet, target: { allow: parseAllowList('127.0.0.1') }, userAgent: 'test' });
+    const push = createPush({ db: o.pushDb ?? db, broker: o.pushBroker?.(broker) ?? broker, node: id, logger: quiet, target: { allow: parseAllowList('127.0.0.1') }, userAgent: 'test' });
     await push.start();
     stops.push(async () => {
       await push.stop();
@@ -193,6 +193,28 @@ describe.each(drivers)('push on two nodes sharing one database on %s', (driver) 
     expect(hit).toMatchObject({ body: 'm0', headers: { 'hatoba-attempt': '1' } });
     expect(await a.push.get('pd')).toMatchObject({ url: receiver.url('/pd/ok'), status: 'active', disabledReason: null });
     expect(a.push.running('pd')).toBe(true);
+  });
+
+  it('after a 410 the node reports its loop running until the lease is given back: running false means the message waits in the queue', async () => {
+    let releasing = 0;
+    // The broker as the push loop sees it, slow to give leases back.
+    const slowRelease = (b: Broker): Broker =>
+      Object.assign(Object.create(b) as Broker, {
+        release: async (queue: string, receipts: string[]) => {
+          releasing++;
+          await sleep(600);
+          return b.release(queue, receipts);
+        },
+      });
+    const a = await node('a', { pushBroker: slowRelease });
+    await a.broker.declareQueue('pd', { maxDeliveries: 1 });
+    await a.push.declare('pd', { url: receiver.url('/pd/slow-gone'), concurrency: 1, timeoutMs: 2000 });
+    await publish(a.broker, 1);
+    await until(() => receiver.hits('/pd/slow-gone'), (h) => h.length >= 1);
+    await until(() => a.push.get('pd'), (e) => e.status === 'disabled');
+    expect(await until(() => a.push.running('pd'), (r) => !r, 3000)).toBe(false);
+    expect(releasing).toBe(1);
+    expect(await a.broker.queueInfo('pd')).toMatchObject({ ready: 1, inFlight: 0 });
   });
 
   it('a claim whose lease ran out before it was sent (its endpoint check was slow) is not pushed: the node that took it over pushes it, once', async () => {

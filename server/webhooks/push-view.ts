@@ -12,7 +12,7 @@ export const pushViewSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   secret: z.string().optional().describe('Only in the answer to the PUT that generated it'),
-  running: z.boolean().optional().describe('Whether this node runs its delivery loop'),
+  running: z.boolean().optional().describe('Whether this node runs its delivery loop (true until a stopped loop has settled its requests in flight)'),
 });
 
 /**

@@ -260,6 +260,8 @@ export function createPush(o: PushOptions) {
   let stopping: Promise<void> | undefined;
   // Reloads of one queue run one after another, so two quick changes cannot start two loops.
   const pending = new Map<string, Promise<void>>();
+  /** Loops told to stop that are still settling their requests in flight, per queue. */
+  const winding = new Map<string, number>();
 
   const notify = (queue: string) => o.db.query('SELECT pg_notify($1, $2)', [PUSH_CHANNEL, queue]);
   /**
@@ -292,7 +294,14 @@ export function createPush(o: PushOptions) {
       if (current && endpoint && endpoint.version === current.endpoint.version) return;
       if (current) {
         loops.delete(queue);
-        await current.stop();
+        winding.set(queue, (winding.get(queue) ?? 0) + 1);
+        try {
+          await current.stop();
+        } finally {
+          const left = winding.get(queue)! - 1;
+          if (left === 0) winding.delete(queue);
+          else winding.set(queue, left);
+        }
       }
       if (endpoint && !stopped) {
         const loop = new PushLoop(endpoint, o, disable);
@@ -392,7 +401,8 @@ export function createPush(o: PushOptions) {
       if (!(await pushEndpointDelete(o.db, { queue }))) throw new GatewayError('push_not_found', `Queue '${queue}' has no push endpoint`, { queue });
       await changed(queue);
     },
-    running: (queue: string) => loops.has(queue),
+    /** Whether this node runs a loop for `queue`, counting one still settling the requests it has in flight. */
+    running: (queue: string) => loops.has(queue) || winding.has(queue),
   };
 }
 
