@@ -2,7 +2,7 @@
 
 import { keepPreviousData, skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { BrowsedMessage } from '@/server/trpc/schemas';
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { ConfirmDialog } from '../ui/confirm-dialog';
@@ -14,6 +14,7 @@ import { EditReplayDialog } from './edit-replay-dialog';
 import { originQueues, PAGE_SIZE, pageCaption, pagerLabels, reasonSummary, replayAllPlan, type PageOrder } from './dead-letter-page';
 import { filterRequest, isFiltering, liveSelection, previewedRequest, type DeadLetterFilter } from './replay-selection';
 import { useCursorPage } from '../ui/use-cursor-page';
+import { focusFirst } from '../ui/focus-return';
 
 type Outcome = { tone: 'success' | 'error'; text: string; origin?: string };
 
@@ -51,6 +52,14 @@ export function DlqPanel({
   const confirmed = previewed?.count ?? 0;
   const [editing, setEditing] = useState<BrowsedMessage | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  // After an edit and replay the dialog goes at once and its row (the opener) with the next refresh:
+  // focus moves to the notice that announces the replay, not to <body>. An effect, so it runs after
+  // the dialog's own unmount has tried to give focus back to the opener.
+  const noticeRef = useRef<HTMLDivElement>(null);
+  const [edited, setEdited] = useState(0);
+  useEffect(() => {
+    if (edited > 0) focusFirst(noticeRef.current);
+  }, [edited]);
 
   const filtering = isFiltering(filter);
   const request = filterRequest(filter);
@@ -96,6 +105,7 @@ export function DlqPanel({
         setSelected(new Set());
         setConfirm(null);
         setEditing(null);
+        if (input.edit) setEdited((n) => n + 1);
         void refresh();
       },
       onError: (e) => setOutcome({ tone: 'error', text: `Replay failed: ${errorMessage(e, 'action')}` }),
@@ -137,7 +147,7 @@ export function DlqPanel({
       </div>
 
       {outcome && (
-        <ResultNotice tone={outcome.tone} onDismiss={() => setOutcome(null)}>
+        <ResultNotice ref={noticeRef} tone={outcome.tone} onDismiss={() => setOutcome(null)}>
           <p>
             {outcome.text}{' '}
             {outcome.origin && (

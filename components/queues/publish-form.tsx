@@ -10,12 +10,17 @@ import { errorMessage, ResultNotice } from '../ui/query-state';
 import { FieldErrors } from '../ui/field-errors';
 import { jsonBodyProblem } from '../ui/json-body';
 import { publishErrorNotice } from './publish-error';
+import { publishNoticeHolds } from './publish-notice';
 import type { Durability } from './tier-promise';
 
 const CONTENT_TYPES = ['application/json', 'text/plain; charset=utf-8'];
 
-/** Publishes a test message straight to the queue (default exchange, routing key = queue name). */
-export function PublishForm({ queue, durability }: { queue: string; durability?: Durability }) {
+/**
+ * Publishes a test message straight to the queue (default exchange, routing key = queue name).
+ * `purges`: how many purges of this queue the page has seen succeed; one after the publish clears
+ * its "Published …" notice.
+ */
+export function PublishForm({ queue, durability, purges = 0 }: { queue: string; durability?: Durability; purges?: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const id = useId();
@@ -24,6 +29,7 @@ export function PublishForm({ queue, durability }: { queue: string; durability?:
   const [headers, setHeaders] = useState('');
   const [correlationId, setCorrelationId] = useState('');
   const [problems, setProblems] = useState<string[]>([]);
+  const [purgesAtSend, setPurgesAtSend] = useState(purges);
   const publish = useMutation(
     trpc.queues.publish.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries(trpc.queues.pathFilter()),
@@ -39,6 +45,7 @@ export function PublishForm({ queue, durability }: { queue: string; durability?:
     if (notJson) errors.push(notJson);
     setProblems(errors);
     if (errors.length > 0) return;
+    setPurgesAtSend(purges);
     publish.mutate({ queue, body: { text: body, contentType }, headers: h.headers, correlationId: correlationId.trim() || undefined });
   }
 
@@ -81,7 +88,7 @@ export function PublishForm({ queue, durability }: { queue: string; durability?:
             </ResultNotice>
           );
         })()}
-      {publish.isSuccess && (
+      {publish.isSuccess && publishNoticeHolds(purgesAtSend, purges) && (
         <ResultNotice tone="success" onDismiss={() => publish.reset()}>
           <p>
             Published <Link href={`/messages/${publish.data.id}`} className="mono">{shortId(publish.data.id)}</Link> to{' '}

@@ -31,6 +31,8 @@ export function QueueDetail({ name }: { name: string }) {
 
   // The depth at each poll, for "growing" (the depth must actually rise), as the queue list keeps it; the DLQ's too, for "dead letters rising".
   const trends = useRef(new Map<string, number[]>());
+  // Successful purges from this page: the publish form drops a "Published …" notice older than the last one.
+  const [purges, setPurges] = useState(0);
   const lastData = useRef<unknown>(null);
   if (info.data && info.data !== lastData.current) {
     lastData.current = info.data;
@@ -100,7 +102,7 @@ export function QueueDetail({ name }: { name: string }) {
         actions={
           <>
             <LiveBadge fetching={info.isFetching} failed={info.isError} />
-            {!internal && <PurgeButton queue={name} counts={q} />}
+            {!internal && <PurgeButton queue={name} counts={q} onPurged={() => setPurges((n) => n + 1)} />}
           </>
         }
       />
@@ -140,7 +142,7 @@ export function QueueDetail({ name }: { name: string }) {
         {!internal && (
           <section aria-labelledby="publish-heading" className="card">
             <h2 id="publish-heading">Publish a test message</h2>
-            <PublishForm queue={name} durability={q.settings.durability} />
+            <PublishForm queue={name} durability={q.settings.durability} purges={purges} />
           </section>
         )}
         <section aria-labelledby="settings-heading" className="card">
@@ -271,7 +273,15 @@ function PushSettings({ queue }: { queue: string }) {
   );
 }
 
-function PurgeButton({ queue, counts }: { queue: string; counts: Pick<QueueInfoView, 'ready' | 'inFlight' | 'delayed'> }) {
+function PurgeButton({
+  queue,
+  counts,
+  onPurged,
+}: {
+  queue: string;
+  counts: Pick<QueueInfoView, 'ready' | 'inFlight' | 'delayed'>;
+  onPurged: () => void;
+}) {
   const summary = purgeSummary(counts);
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -280,6 +290,7 @@ function PurgeButton({ queue, counts }: { queue: string; counts: Pick<QueueInfoV
     trpc.queues.purge.mutationOptions({
       onSuccess: () => {
         setOpen(false);
+        onPurged();
         void queryClient.invalidateQueries(trpc.queues.pathFilter());
       },
     }),

@@ -13,6 +13,7 @@ import { depthLevel, layoutTopology, structureKey, type LayoutOptions } from './
 import { edgeTypes, nodeTypes, type LinkData } from './topology-elements';
 import { TopologyLegend } from './topology-legend';
 import { readTopologyParams, writeTopologyParams, type TopologyParams } from './topology-params';
+import { useCoarsePointer, zoomHint } from './pointer-hint';
 import { MAX_FIT_ZOOM, fitViewPadding, initialViewport } from './viewport';
 
 const noop = () => {};
@@ -65,6 +66,7 @@ export function TopologyView() {
   const commitSearch = useCallback((value: string) => setParams({ filter: value }), [setParams]);
   const [search, setSearch, flushSearch] = useSearchDraft(filter, commitSearch);
   const [box, boxRef] = useBoxSize();
+  const coarse = useCoarsePointer();
   const options: LayoutOptions = { filter, showDeadLetterQueues: showDlq, showDefaultExchange: showDefault };
 
   // Layout only when the structure changes: live depths must not move nodes.
@@ -147,8 +149,8 @@ export function TopologyView() {
         <>
           <p className="muted small">
             {layout!.nodes.length} {layout!.nodes.length === 1 ? 'node' : 'nodes'}, {layout!.edges.length} {layout!.edges.length === 1 ? 'link' : 'links'}{layout!.hidden > 0 ? `, ${layout!.hidden} hidden by the options above` : ''}.
-            {viewport && !viewport.whole ? ` Showing the top-left part: ${minimap ? 'use the overview map or zoom out' : 'zoom out or drag'} for the rest.` : ''} Scroll to zoom, drag to
-            pan; select a node to open its page.
+            {viewport && !viewport.whole ? ` Showing the top-left part: ${minimap ? 'use the overview map or zoom out' : 'zoom out or drag'} for the rest.` : ''} {zoomHint(coarse)};
+            select a node to open its page.
           </p>
           <TopologyLegend showDefault={showDefault} />
           <div

@@ -1,6 +1,6 @@
 'use client';
 
-import type { ReactNode } from 'react';
+import type { ReactNode, Ref } from 'react';
 import { errorMessage } from './error-message';
 
 /** What a failed request says, shown to the operator rather than swallowed (readable when the server is unreachable). */
@@ -34,10 +34,13 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   );
 }
 
-/** Success or failure of an action, announced to screen readers. */
-export function ResultNotice({ tone, children, onDismiss }: { tone: 'success' | 'error'; children: ReactNode; onDismiss?: () => void }) {
+/**
+ * Success or failure of an action, announced to screen readers. With a `ref` the notice can take
+ * focus from script (not from Tab), for an action that took away the control that had it.
+ */
+export function ResultNotice({ tone, children, onDismiss, ref }: { tone: 'success' | 'error'; children: ReactNode; onDismiss?: () => void; ref?: Ref<HTMLDivElement> }) {
   return (
-    <div className={`alert alert--${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
+    <div ref={ref} tabIndex={ref ? -1 : undefined} className={`alert alert--${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
       <div className="alert__body">{children}</div>
       {onDismiss && (
         <button type="button" className="button button--quiet button--small" onClick={onDismiss}>
