@@ -70,6 +70,12 @@ test('purge asks for confirmation', async ({ page, request }) => {
   await page.goto(`/queues/${queue}`);
   const browser = page.getByRole('table', { name: `Messages in ${queue}` });
   await expect(browser.getByRole('cell', { name: 'ready' })).toHaveCount(3);
+  // A test publish from the page: its notice names a message the purge will delete.
+  await page.getByRole('textbox', { name: 'Body' }).fill('{"i": 3}');
+  await page.getByRole('button', { name: 'Publish test message' }).click();
+  const published = page.getByRole('status').filter({ hasText: 'Published' });
+  await expect(published).toBeVisible();
+  await expect(browser.getByRole('cell', { name: 'ready' })).toHaveCount(4);
   await page.getByRole('button', { name: 'Purge…' }).click();
   const dialog = page.getByRole('dialog', { name: `Purge ${queue}?` });
   await expect(dialog).toBeVisible();
@@ -79,12 +85,14 @@ test('purge asks for confirmation', async ({ page, request }) => {
   // Cancel keeps everything.
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toBeHidden();
-  await expect(browser.getByRole('cell', { name: 'ready' })).toHaveCount(3);
+  await expect(browser.getByRole('cell', { name: 'ready' })).toHaveCount(4);
+  await expect(published).toBeVisible();
 
   await page.getByRole('button', { name: 'Purge…' }).click();
   await dialog.getByRole('button', { name: 'Purge queue' }).click();
-  await expect(page.getByText('Purged 3 messages.')).toBeVisible();
+  await expect(page.getByText('Purged 4 messages.')).toBeVisible();
   await expect(page.getByText('This queue is empty')).toBeVisible();
+  await expect(published).toBeHidden();
 });
 
 test('a trace shows the events of a retried and dead-lettered message', async ({ page, request }) => {
@@ -157,7 +165,9 @@ test('a dead letter can be edited before it is replayed', async ({ page, request
   await dialog.getByRole('textbox', { name: 'Headers' }).fill('tenant: acme\nfixed-by: ops');
   await snap(page, 'edit-replay-dialog');
   await dialog.getByRole('button', { name: 'Replay edited message' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Replayed 1 message' })).toBeVisible();
+  const replayed = page.getByRole('status').filter({ hasText: 'Replayed 1 message' });
+  await expect(replayed).toBeVisible();
+  await expect(replayed).toBeFocused(); // not lost to <body> with the dialog and its row
   await expect(page.getByTestId('dlq-count')).toContainText('0 dead letters');
 
   const { messages } = await api.call('POST', `/v1/queues/${queue}/receive`, { max: 1, waitMs: 5000 });
