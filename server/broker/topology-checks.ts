@@ -111,6 +111,35 @@ export function checkBinding(b: Binding, topology: TopologySnapshot, action: 'bo
 }
 
 /**
+ * The binding with its header-match names lowercased, as every message's header names are stored
+ * (API.md: header names are case-insensitive) and as headersMatch looks them up: `{"X-Type": "a"}`
+ * and `{"x-type": "a"}` match the same messages, so they are one binding, which a re-declare or an
+ * unbind finds in either case. Two names in one binding that differ only in case would be one header
+ * given twice (with `all` and two values, a binding that never matches): refused, naming both.
+ */
+export function lowercaseBindingHeaders(b: Binding): Binding {
+  if (!b.headers) return b;
+  const given = new Map<string, string>();
+  const values: [string, string][] = [];
+  for (const [name, value] of Object.entries(b.headers.values)) {
+    const lower = name.toLowerCase();
+    const earlier = given.get(lower);
+    if (earlier !== undefined) {
+      const message = `header names '${earlier}' and '${name}' differ only in case, and header names are case-insensitive (matched lowercased as '${lower}'): give it once`;
+      throw new BrokerError('validation_failed', `headers.values: ${message}`, {
+        field: 'headers.values',
+        header: lower,
+        issues: [{ path: 'headers.values', message }],
+      });
+    }
+    given.set(lower, name);
+    values.push([lower, value]);
+  }
+  // fromEntries, not assignment: a name is an own property whatever it is (checkBinding checks names).
+  return { ...b, headers: { match: b.headers.match, values: Object.fromEntries(values) } };
+}
+
+/**
  * A binding that could never have an effect is refused rather than stored, where it would look
  * like routing that is not there: a headers clause on an exchange that does not route by headers
  * (it would be ignored), and on a direct exchange, which matches the routing key exactly, a key

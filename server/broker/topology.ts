@@ -4,12 +4,12 @@ import { BrokerError, DEFAULT_COMMIT_TIMEOUT_MS, notFound, reloadTimeout } from 
 import { checkDeclarableName, checkName, DEFAULT_EXCHANGE } from './names';
 import { withinMs } from '../time-limit';
 import { replicationStatusRead } from './pg/replication-status';
-import { bindingSignature, rowSettings, writeBinding, writeExchange, writeQueue } from './pg/topology-write';
+import { deleteBinding, rowSettings, writeBinding, writeExchange, writeQueue } from './pg/topology-write';
 import { resolveQueueSettings, type QueueDeclaration } from './queue-settings';
 import { readablePath } from './validation-issues';
 import { replicationUnavailable, replicationVerdict } from './replication';
 import type { TopologySnapshot } from './route';
-import { checkBinding, checkExchange, checkQueue, checkUserQueue, deadLetterQueueByName, inUse, isInternalQueue } from './topology-checks';
+import { checkBinding, checkExchange, checkQueue, checkUserQueue, deadLetterQueueByName, inUse, isInternalQueue, lowercaseBindingHeaders } from './topology-checks';
 import type { Binding, Definitions, Exchange, ExchangeType, HeaderMatch, Queue, QueueSettings } from './types';
 
 export const TOPOLOGY_CHANNEL = 'hatoba_topology';
@@ -235,21 +235,17 @@ export class TopologyStore {
     });
   }
 
-  async bind(b: Binding): Promise<{ created: boolean }> {
+  /** Header-match names are stored lowercased (lowercaseBindingHeaders): a case variant of a binding is that binding. */
+  async bind(given: Binding): Promise<{ created: boolean }> {
+    const b = lowercaseBindingHeaders(given);
     checkBinding(b, this.current);
     return this.change(async (q) => ({ created: await writeBinding(q, b) }));
   }
 
-  async unbind(b: Binding): Promise<{ deleted: boolean }> {
+  async unbind(given: Binding): Promise<{ deleted: boolean }> {
+    const b = lowercaseBindingHeaders(given);
     checkBinding(b, this.current, 'unbound');
-    return this.change(async (q) => {
-      const rows = await q.query('DELETE FROM bindings WHERE exchange = $1 AND queue = $2 AND signature = $3 RETURNING id', [
-        b.exchange,
-        b.queue,
-        bindingSignature(b),
-      ]);
-      return { deleted: rows.length > 0 };
-    });
+    return this.change(async (q) => ({ deleted: await deleteBinding(q, b) }));
   }
 
   /** What users declared: the default exchange and the nodes' own `amq.` queues (reply queues) are left out. */
@@ -288,7 +284,7 @@ export class TopologyStore {
       stagedQueues.set(q.name, { name: q.name, settings });
       if (dlq && !stagedQueues.has(dlq)) stagedQueues.set(dlq, { name: dlq, settings: resolveQueueSettings(dlq, { durability: settings.durability }) });
     }
-    const bindings = defs.bindings.filter((b) => !isInternalQueue(b.queue));
+    const bindings = defs.bindings.filter((b) => !isInternalQueue(b.queue)).map(lowercaseBindingHeaders);
     for (const b of bindings) checkBinding(b, staged);
     for (const q of queues) if (q.settings.durability === 'replicated') await this.checkReplicated(q.name, q.dlq);
     await this.change(async (tx) => {

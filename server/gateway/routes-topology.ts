@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { needs } from '../auth/scopes';
+import { lowercaseBindingHeaders } from '../broker/topology-checks';
 import type { Definitions } from '../broker/types';
 import type { Route } from './router';
 import {
@@ -140,7 +141,8 @@ export const topologyRoutes: Route[] = [
     async handle(r) {
       const b = await r.json(bindingSchema);
       const { created } = await r.ctx.broker.bind(b);
-      return declared(created, { ...b, created });
+      // Answered as stored: header-match names lowercased, as the broker keys and matches them.
+      return declared(created, { ...lowercaseBindingHeaders(b), created });
     },
   },
   {
