@@ -5,6 +5,7 @@
  * the first DLQ that holds dead letters once, and writes it into the URL (`chosen`), so the next
  * poll, a reload and Back keep it.
  */
+import { deadLetterQueueOf, isDeadLetterQueue } from '../../server/broker/name-rules';
 
 export type DlqChoice =
   /** No DLQ at all, and none asked for. */
@@ -14,13 +15,12 @@ export type DlqChoice =
   /** The queue asked for is not a DLQ there is: say so, show no other queue and offer no action. */
   | { kind: 'missing'; requested: string; notDlq: boolean; suggestion: string | null };
 
-const DLQ_SUFFIX = '.dlq';
 
 export function chooseDlq(dlqs: readonly { name: string; depth: number }[], requested: string | null): DlqChoice {
   if (requested) {
     if (dlqs.some((d) => d.name === requested)) return { kind: 'shown', name: requested, chosen: false };
-    const notDlq = !requested.endsWith(DLQ_SUFFIX);
-    const own = `${requested}${DLQ_SUFFIX}`;
+    const notDlq = !isDeadLetterQueue(requested);
+    const own = deadLetterQueueOf(requested);
     return { kind: 'missing', requested, notDlq, suggestion: notDlq && dlqs.some((d) => d.name === own) ? own : null };
   }
   const first = dlqs.find((d) => d.depth > 0) ?? dlqs[0];

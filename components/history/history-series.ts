@@ -4,6 +4,7 @@
  * busiest keys kept and the rest summed as "other" so the legend stays readable.
  */
 
+import { isDeadLetterQueue, isReservedName } from '../../server/broker/name-rules';
 export type Bucket = '1m' | '5m' | '15m' | '1h' | '6h' | '1d';
 
 export const HISTORY_RANGES = {
@@ -81,7 +82,7 @@ export function toLocalInput(ms: number): string {
  */
 export function replayTargets(queues: readonly { name: string; settings: { durability: string } }[]): string[] {
   return queues
-    .filter((q) => !q.name.endsWith('.dlq') && !q.name.startsWith('amq.') && q.settings.durability !== 'memory')
+    .filter((q) => !isDeadLetterQueue(q.name) && !isReservedName(q.name) && q.settings.durability !== 'memory')
     .map((q) => q.name)
     .sort((a, b) => a.localeCompare(b));
 }

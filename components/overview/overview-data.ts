@@ -1,5 +1,6 @@
 import type { HatobaRuntime } from '../../server/runtime';
 import type { Stat } from '../stat-list';
+import { isDeadLetterQueue } from '../../server/broker/name-rules';
 
 export interface Overview {
   version: string;
@@ -22,7 +23,7 @@ export async function loadOverview(runtime: HatobaRuntime): Promise<Overview> {
     node: runtime.node,
     database: runtime.database,
     queues: queues.length,
-    deadLetterQueues: queues.filter((q) => q.name.endsWith('.dlq')).length,
+    deadLetterQueues: queues.filter((q) => isDeadLetterQueue(q.name)).length,
     exchanges: exchanges.length,
   };
 }

@@ -10,6 +10,7 @@ import { LIVE_MS, useTRPC } from '../trpc/client';
 import { formatCount, formatDuration, formatRate } from '../ui/format';
 import { EmptyState, ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
 import { SignalBadges } from '../ui/signal-badges';
+import { deadLetterQueueOf, isDeadLetterQueue, isReservedName } from '../../server/broker/name-rules';
 
 /** Totals, rates and the queues that need attention, refreshed every 2 s. */
 export function OverviewLive() {
@@ -27,7 +28,7 @@ export function OverviewLive() {
   if (queues.isError && !queues.data) return <ErrorNotice error={queues.error} title="Could not read the queues" />;
   const all = queues.data ?? [];
   const t = queueTotals(all);
-  const userExchanges = (exchanges.data ?? []).filter((x) => !x.name.startsWith('amq.'));
+  const userExchanges = (exchanges.data ?? []).filter((x) => !isReservedName(x.name));
   const published = exchanges.data ? publishedRate(exchanges.data) : null;
   const previous = new Map([...trends.current].map(([k, v]) => [k, v.slice(0, -1)]));
   const attention = queuesNeedingAttention(all, { trends: previous });
@@ -97,7 +98,7 @@ export function OverviewLive() {
                         {nextSteps(signals).map((step) => (
                           <li key={step.text}>
                             {step.deadLetters ? (
-                              <Link href={`/dead-letters?queue=${encodeURIComponent(q.name.endsWith('.dlq') ? q.name : `${q.name}.dlq`)}`}>{step.text}</Link>
+                              <Link href={`/dead-letters?queue=${encodeURIComponent(isDeadLetterQueue(q.name) ? q.name : deadLetterQueueOf(q.name))}`}>{step.text}</Link>
                             ) : (
                               step.text
                             )}

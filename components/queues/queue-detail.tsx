@@ -20,11 +20,12 @@ import { purgeSummary } from './purge-summary';
 import { tierPromise } from './tier-promise';
 import { DEFAULT_SIGNAL_OPTIONS, depthOf, isDeadLetterQueue, isInternalQueue, pushTrend, queueSignals } from './queue-signals';
 import type { QueueInfoView } from '@/server/trpc/schemas';
+import { deadLetterQueueOf } from '../../server/broker/name-rules';
 
 export function QueueDetail({ name }: { name: string }) {
   const trpc = useTRPC();
   const info = useQuery(trpc.queues.get.queryOptions({ name }, { refetchInterval: liveUntilNotFound }));
-  const dlqName = `${name}.dlq`;
+  const dlqName = deadLetterQueueOf(name);
   const dlq = useQuery(
     trpc.queues.get.queryOptions({ name: dlqName }, { refetchInterval: LIVE_MS, enabled: !isDeadLetterQueue(name) && !!info.data && info.data.settings.deadLetter !== false && !info.data.settings.deadLetter.exchange, retry: false }),
   );
@@ -214,7 +215,7 @@ function DepthHistory({ name }: { name: string }) {
 
 function Settings({ q }: { q: QueueInfoView }) {
   const s = q.settings;
-  const dl = s.deadLetter === false ? 'none (dropped)' : s.deadLetter.exchange ? `exchange ${s.deadLetter.exchange}${s.deadLetter.routingKey ? ` (key ${s.deadLetter.routingKey})` : ''}` : `${q.name}.dlq`;
+  const dl = s.deadLetter === false ? 'none (dropped)' : s.deadLetter.exchange ? `exchange ${s.deadLetter.exchange}${s.deadLetter.routingKey ? ` (key ${s.deadLetter.routingKey})` : ''}` : deadLetterQueueOf(q.name);
   return (
     <dl className="kv">
       <dt>Durability</dt>

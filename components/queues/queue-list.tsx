@@ -11,6 +11,7 @@ import { SignalBadges } from '../ui/signal-badges';
 import { useSearchDraft } from '../ui/use-search-draft';
 import { countOf, formatCount, formatDuration, formatRate } from '../ui/format';
 import { depthOf, isDeadLetterQueue, pushTrend, queueSignals } from './queue-signals';
+import { deadLetterQueueOf } from '../../server/broker/name-rules';
 import { ariaSort, nextQueueSort, readQueueSort, sortQueues, writeQueueSort, type QueueSort, type QueueSortColumn } from './queue-sort';
 
 /**
@@ -102,10 +103,10 @@ export function QueueList() {
       sort,
     ).map((q) => ({
         q,
-        signals: queueSignals(q, isDeadLetterQueue(q.name) ? depthOf(q) : (depth.get(`${q.name}.dlq`) ?? 0), {
+        signals: queueSignals(q, isDeadLetterQueue(q.name) ? depthOf(q) : (depth.get(deadLetterQueueOf(q.name)) ?? 0), {
           oldAfterMs: 60_000,
           depthTrend: trends.current.get(q.name)?.slice(0, -1),
-          dlqTrend: isDeadLetterQueue(q.name) ? undefined : trends.current.get(`${q.name}.dlq`)?.slice(0, -1),
+          dlqTrend: isDeadLetterQueue(q.name) ? undefined : trends.current.get(deadLetterQueueOf(q.name))?.slice(0, -1),
         }),
       }));
   }, [queues.data, filter, showDlq, sort]);

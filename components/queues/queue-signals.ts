@@ -1,4 +1,5 @@
 import type { QueueInfoView } from '@/server/trpc/schemas';
+import { deadLetterQueueOf, isDeadLetterQueue, isReservedName } from '../../server/broker/name-rules';
 
 /**
  * growing: the queue's own depth rises (for a DLQ: dead letters pile up); dead_letters_growing:
@@ -28,9 +29,9 @@ export interface SignalOptions {
 
 export const DEFAULT_SIGNAL_OPTIONS: SignalOptions = { oldAfterMs: 60_000 };
 
-export const isDeadLetterQueue = (name: string) => name.endsWith('.dlq');
+export { isDeadLetterQueue };
 /** The broker's own queues (`amq.reply.*`, the gateway's reply queues): the API refuses to purge them or consume from them (`reserved_name`). */
-export const isInternalQueue = (name: string) => name.startsWith('amq.');
+export const isInternalQueue = isReservedName;
 export const depthOf = (q: Pick<QueueInfoView, 'ready' | 'inFlight' | 'delayed'>) => q.ready + q.inFlight + q.delayed;
 
 /**
@@ -147,10 +148,10 @@ export function queuesNeedingAttention(
     .filter((q) => !(isDeadLetterQueue(q.name) && depth.has(q.name.slice(0, -4))))
     .map((q) => ({
       queue: q,
-      signals: queueSignals(q, isDeadLetterQueue(q.name) ? depthOf(q) : (depth.get(`${q.name}.dlq`) ?? 0), {
+      signals: queueSignals(q, isDeadLetterQueue(q.name) ? depthOf(q) : (depth.get(deadLetterQueueOf(q.name)) ?? 0), {
         oldAfterMs: o.oldAfterMs ?? DEFAULT_SIGNAL_OPTIONS.oldAfterMs,
         depthTrend: o.trends?.get(q.name),
-        dlqTrend: isDeadLetterQueue(q.name) ? undefined : o.trends?.get(`${q.name}.dlq`),
+        dlqTrend: isDeadLetterQueue(q.name) ? undefined : o.trends?.get(deadLetterQueueOf(q.name)),
       }),
     }))
     .filter((r) => r.signals.length > 0);

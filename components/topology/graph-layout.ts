@@ -1,5 +1,6 @@
 import dagre from '@dagrejs/dagre';
 import { labelSize, type Point } from './edge-geometry';
+import { isDeadLetterQueue } from '../../server/broker/name-rules';
 
 /**
  * Topology as a laid-out graph: exchanges → (binding keys) → queues → their dead-letter queues,
@@ -84,7 +85,7 @@ function bindingLabel(b: TopologyInput['bindings'][number]): string {
 /** Nodes and edges before layout, after the filter. */
 export function topologyGraph(input: TopologyInput, o: LayoutOptions = {}): { nodes: Omit<GraphNode, 'x' | 'y'>[]; edges: GraphEdge[]; hidden: number } {
   const showDlq = o.showDeadLetterQueues ?? true;
-  const isDlq = (q: string) => q.endsWith('.dlq');
+  const isDlq = isDeadLetterQueue;
   const queues = input.queues.filter((q) => showDlq || !isDlq(q.name));
   const queueNames = new Set(queues.map((q) => q.name));
   const exchanges = input.exchanges.filter((x) => (o.showDefaultExchange ?? false) || x.name !== 'amq.default');

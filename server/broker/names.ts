@@ -1,4 +1,5 @@
 import { BrokerError } from './errors';
+import { isReservedName } from './name-rules';
 
 /** The default exchange: routes to the queue named by the routing key. `amq.*` is reserved. */
 export const DEFAULT_EXCHANGE = 'amq.default';
@@ -22,7 +23,7 @@ export function checkName(kind: 'exchange' | 'queue' | 'source', name: string): 
 /** Names a user may declare: valid and not in the reserved `amq.` space. */
 export function checkDeclarableName(kind: 'exchange' | 'queue', name: string): void {
   checkName(kind, name);
-  if (name.startsWith('amq.')) {
+  if (isReservedName(name)) {
     throw new BrokerError('reserved_name', `Names starting with 'amq.' are reserved ('${name}')`, { [kind]: name });
   }
 }

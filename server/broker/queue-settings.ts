@@ -3,6 +3,7 @@ import { issuesOf, issuesText } from './validation-issues';
 import { defaultRetryPolicy } from './backoff';
 import { BrokerError } from './errors';
 import type { QueueSettings } from './types';
+import { DLQ_SUFFIX, isDeadLetterQueue } from './name-rules';
 
 /** The declaration body of API.md (PUT /v1/queues/{name}); every field optional. */
 export const queueDeclarationSchema = z
@@ -40,7 +41,7 @@ export const queueDeclarationSchema = z
   .strict();
 export type QueueDeclaration = z.infer<typeof queueDeclarationSchema>;
 
-export const DLQ_SUFFIX = '.dlq';
+export { DLQ_SUFFIX };
 
 /** Fills defaults. A queue named `*.dlq` is a dead-letter queue and keeps no DLQ of its own by default. */
 export function resolveQueueSettings(name: string, declaration: QueueDeclaration = {}): QueueSettings {
@@ -74,7 +75,7 @@ export function resolveQueueSettings(name: string, declaration: QueueDeclaration
     maxDeliveries: d.maxDeliveries ?? 5,
     visibilityTimeoutMs: d.visibilityTimeoutMs ?? 30_000,
     retry,
-    deadLetter: d.deadLetter ?? (name.endsWith(DLQ_SUFFIX) ? false : {}),
+    deadLetter: d.deadLetter ?? (isDeadLetterQueue(name) ? false : {}),
     messageTtlMs: d.messageTtlMs ?? null,
     maxLength: d.maxLength ?? null,
   };

@@ -6,6 +6,7 @@ import type { HistoryTarget } from './pg/exchange-replay';
 import type { IdSkips } from './replay-ids';
 import type { TopologySnapshot } from './route';
 import type { Queue, ReplayRequest } from './types';
+import { isDeadLetterQueue } from './name-rules';
 
 /**
  * What every replay checks before it reads a dead letter, on either tier: a time range that
@@ -90,7 +91,7 @@ export function deadLetterSources(topology: TopologySnapshot, queue: string): st
  * say). A work queue is none: a replay from it would move live messages past their consumers.
  */
 export async function checkReplaySource(topology: TopologySnapshot, queue: string, holdsDeadLetters: () => Promise<boolean> | boolean): Promise<void> {
-  if (queue.endsWith('.dlq') || deadLetterSources(topology, queue).length > 0 || (await holdsDeadLetters())) return;
+  if (isDeadLetterQueue(queue) || deadLetterSources(topology, queue).length > 0 || (await holdsDeadLetters())) return;
   throw new BrokerError(
     'validation_failed',
     `'${queue}' is not a dead-letter queue: no queue dead-letters to it and it holds no dead letters. A replay moves dead letters; nothing was replayed`,

@@ -3,6 +3,7 @@ import { checkDeclarableName, checkName, checkRoutingKey, DEFAULT_EXCHANGE, MAX_
 import { defaultDeadLetterQueue, DLQ_SUFFIX, resolveQueueSettings, type QueueDeclaration } from './queue-settings';
 import type { TopologySnapshot } from './route';
 import type { Binding, Exchange, ExchangeType, Queue, QueueSettings } from './types';
+import { isReservedName } from './name-rules';
 
 /**
  * The rules a topology change must pass, as pure functions of the topology it would change:
@@ -13,7 +14,7 @@ import type { Binding, Exchange, ExchangeType, Queue, QueueSettings } from './ty
 const EXCHANGE_TYPES: readonly ExchangeType[] = ['direct', 'fanout', 'topic', 'headers'];
 
 /** Queues only the broker declares (`amq.reply.<node>`): no user may declare one, so none is exported. */
-export const isInternalQueue = (name: string) => name.startsWith('amq.');
+export const isInternalQueue = isReservedName;
 
 /**
  * The broker's own queues are not the API's to change: a node's reply queue deleted, purged or

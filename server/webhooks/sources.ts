@@ -6,6 +6,7 @@ import type { RateLimit } from '../auth/rate-limit';
 import { BrokerError, notFound } from '../broker/errors';
 import { checkName } from '../broker/names';
 import { HEADER_NAME, HEADER_NAME_RULE, type Refusal, type VerifyConfig } from './verify';
+import { isReservedName } from '../broker/name-rules';
 
 /** Where a hook's routing key comes from; absent: CloudEvents' type when the request is an event, else ''. */
 export type RoutingKeyRule = { from: 'header'; name: string } | { from: 'json'; path: string } | { from: 'cloudevents' };
@@ -136,7 +137,7 @@ type SourceDeclaration = Pick<Source, 'name' | 'exchange' | 'verify' | 'routingK
  */
 export function checkSourceExchange(exchange: string): void {
   checkName('exchange', exchange);
-  if (exchange.startsWith('amq.')) {
+  if (isReservedName(exchange)) {
     throw new BrokerError(
       'reserved_name',
       `A source cannot publish to '${exchange}': ${exchange === 'amq.default' ? "the default exchange routes by queue name, so a webhook's sender would choose the queue" : "names starting with 'amq.' are reserved"}. Declare an exchange, bind the queue to it, and give that exchange`,

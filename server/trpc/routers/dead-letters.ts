@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { isDeadLetterQueue } from '../../broker/name-rules';
 import { replayResultSchema } from '../../fact-schemas';
 import { procedure, router } from '../init';
 import { bodyInputSchema, browsedMessageSchema, headersInputSchema, nameSchema, queueInfoSchema, routingKeySchema } from '../schemas';
 import { bodyBytes, deathView, messageView } from '../views';
 
-const DLQ_SUFFIX = '.dlq';
 /** Page rows carry bodies cut to this (the table shows none); the edit dialog reads a cut one in full. */
 export const PAGE_BODY_LIMIT = 8 * 1024;
 
@@ -31,7 +31,7 @@ export const deadLettersRouter = router({
   queues: procedure
     .input(z.void())
     .output(z.array(queueInfoSchema))
-    .query(async ({ ctx }) => (await ctx.broker.listQueues()).filter((q) => q.name.endsWith(DLQ_SUFFIX))),
+    .query(async ({ ctx }) => (await ctx.broker.listQueues()).filter((q) => isDeadLetterQueue(q.name))),
 
   /** One page of one DLQ, newest or oldest first, filtered as a replay filters; counts cover the whole queue. */
   page: procedure
@@ -62,7 +62,7 @@ export const deadLettersRouter = router({
     .input(z.object({ limit: z.number().int().min(1).max(1000).default(200) }))
     .output(z.array(z.object({ queue: queueInfoSchema, messages: z.array(browsedMessageSchema) })))
     .query(async ({ ctx, input }) => {
-      const dlqs = (await ctx.broker.listQueues()).filter((q) => q.name.endsWith(DLQ_SUFFIX));
+      const dlqs = (await ctx.broker.listQueues()).filter((q) => isDeadLetterQueue(q.name));
       return Promise.all(
         dlqs.map(async (queue) => {
           const entries = await ctx.broker.browse(queue.name, { limit: input.limit });
