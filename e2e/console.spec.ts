@@ -137,9 +137,11 @@ test('replay by click moves a dead letter back and the DLQ count drops', async (
   await snap(page, 'dead-letters');
 
   await page.getByRole('button', { name: `Replay ${back.id}`, exact: true }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Replayed 1 message' })).toContainText(`back in ${queue}`);
+  const replayed = page.getByRole('status').filter({ hasText: 'Replayed 1 message' });
+  await expect(replayed).toContainText(`back in ${queue}`);
   await expect(page.getByTestId('dlq-count')).toContainText('1 dead letter');
   await expect(page.getByRole('cell', { name: 'second failure' })).toBeHidden();
+  await expect(replayed).toBeFocused(); // the row's button went with its row
 
   await expect(page.getByTestId('origin-depth')).toContainText(`${queue} now has 1 ready`);
 

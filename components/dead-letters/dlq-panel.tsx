@@ -52,14 +52,15 @@ export function DlqPanel({
   const confirmed = previewed?.count ?? 0;
   const [editing, setEditing] = useState<BrowsedMessage | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  // After an edit and replay the dialog goes at once and its row (the opener) with the next refresh:
-  // focus moves to the notice that announces the replay, not to <body>. An effect, so it runs after
-  // the dialog's own unmount has tried to give focus back to the opener.
+  // After a replay or discard, what had focus is gone or disabled: the row's button (its row goes
+  // with the next refresh), "Replay selected" (the selection is cleared), the edit dialog. Focus
+  // moves to the notice that reports the outcome, not to <body>. An effect, so it runs after a
+  // dialog's own unmount has tried to give focus back to its opener.
   const noticeRef = useRef<HTMLDivElement>(null);
-  const [edited, setEdited] = useState(0);
+  const [settled, setSettled] = useState(0);
   useEffect(() => {
-    if (edited > 0) focusFirst(noticeRef.current);
-  }, [edited]);
+    if (settled > 0) focusFirst(noticeRef.current);
+  }, [settled]);
 
   const filtering = isFiltering(filter);
   const request = filterRequest(filter);
@@ -105,7 +106,7 @@ export function DlqPanel({
         setSelected(new Set());
         setConfirm(null);
         setEditing(null);
-        if (input.edit) setEdited((n) => n + 1);
+        setSettled((n) => n + 1);
         void refresh();
       },
       onError: (e) => setOutcome({ tone: 'error', text: `Replay failed: ${errorMessage(e, 'action')}` }),
@@ -117,6 +118,7 @@ export function DlqPanel({
         setOutcome({ tone: 'success', text: `Discarded ${countOf(r.discarded, 'message')}.` });
         setSelected(new Set());
         setConfirm(null);
+        setSettled((n) => n + 1);
         void refresh();
       },
       onError: (e) => setOutcome({ tone: 'error', text: `Discard failed: ${errorMessage(e, 'action')}` }),
