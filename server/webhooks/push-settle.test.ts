@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { settle } from './push';
+import { settle } from './push-request';
 import { retryAfterMs } from './push-send';
 import { jsonPath } from './inbound';
 import { displayUrl, pushView } from './push-view';
