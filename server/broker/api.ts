@@ -74,7 +74,8 @@ export interface Broker {
   listQueues(): Promise<QueueInfo[]>;
   queueInfo(name: string): Promise<QueueInfo>;
   purge(queue: string): Promise<{ purged: number }>;
-  bind(binding: Binding): Promise<{ created: boolean }>;
+  /** `binding`: as stored (header-match names lowercased). */
+  bind(binding: Binding): Promise<{ created: boolean; binding: Binding }>;
   unbind(binding: Binding): Promise<{ deleted: boolean }>;
   exportDefinitions(): Definitions;
   importDefinitions(definitions: Definitions): Promise<{ exchanges: number; queues: number; bindings: number; skipped: string[] }>;

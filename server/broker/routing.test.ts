@@ -122,7 +122,7 @@ describe.each(drivers)('routing on %s', (driver) => {
     await expect(bind({ format: 'p\u0000df' })).rejects.toMatchObject({ code: 'validation_failed', message: 'headers.values.format must not contain the NUL character' });
     await expect(bind({ ['f\ud800']: 'pdf' })).rejects.toMatchObject({ code: 'validation_failed', message: expect.stringMatching(/^the name .* in headers.values must not contain a lone/) });
     expect(broker.exportDefinitions().bindings).toEqual([]);
-    expect(await bind({ format: 'pdf' })).toEqual({ created: true });
+    expect(await bind({ format: 'pdf' })).toMatchObject({ created: true });
   });
 
   it('headers travel with the message to the consumer', async () => {

@@ -29,8 +29,8 @@ describe.each(drivers)('topology on %s', (driver) => {
     expect(first.queue.settings.maxDeliveries).toBe(3);
     const again = await broker.declareQueue('jobs', { maxDeliveries: 3 });
     expect(again.created).toBe(false);
-    expect(await broker.bind({ exchange: 'orders', queue: 'jobs', key: 'order.*' })).toEqual({ created: true });
-    expect(await broker.bind({ exchange: 'orders', queue: 'jobs', key: 'order.*' })).toEqual({ created: false });
+    expect(await broker.bind({ exchange: 'orders', queue: 'jobs', key: 'order.*' })).toMatchObject({ created: true });
+    expect(await broker.bind({ exchange: 'orders', queue: 'jobs', key: 'order.*' })).toMatchObject({ created: false });
     const exchanges = await broker.listExchanges();
     expect(exchanges.find((e) => e.name === 'orders')).toMatchObject({ type: 'topic', bindings: 1 });
   });

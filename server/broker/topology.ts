@@ -236,10 +236,10 @@ export class TopologyStore {
   }
 
   /** Header-match names are stored lowercased (lowercaseBindingHeaders): a case variant of a binding is that binding. */
-  async bind(given: Binding): Promise<{ created: boolean }> {
+  async bind(given: Binding): Promise<{ created: boolean; binding: Binding }> {
     const b = lowercaseBindingHeaders(given);
     checkBinding(b, this.current);
-    return this.change(async (q) => ({ created: await writeBinding(q, b) }));
+    return this.change(async (q) => ({ created: await writeBinding(q, b), binding: b }));
   }
 
   async unbind(given: Binding): Promise<{ deleted: boolean }> {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { needs } from '../auth/scopes';
-import { lowercaseBindingHeaders } from '../broker/topology-checks';
 import type { Definitions } from '../broker/types';
 import type { Route } from './router';
 import {
@@ -140,9 +139,9 @@ export const topologyRoutes: Route[] = [
     responses: { 200: bindingDeclaredSchema, 201: bindingDeclaredSchema, 404: errorSchema },
     async handle(r) {
       const b = await r.json(bindingSchema);
-      const { created } = await r.ctx.broker.bind(b);
       // Answered as stored: header-match names lowercased, as the broker keys and matches them.
-      return declared(created, { ...lowercaseBindingHeaders(b), created });
+      const { created, binding } = await r.ctx.broker.bind(b);
+      return declared(created, { ...binding, created });
     },
   },
   {

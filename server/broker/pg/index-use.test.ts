@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../../db/driver';
 import { drivers, openTestDb } from '../../../test/databases';
-import { MESSAGE_SEARCH_SQL, messageSearchParams } from './message-search';
+import { MESSAGE_SEARCH_SQL, messageSearch, messageSearchParams } from './message-search';
 import { RETENTION_STATEMENTS } from './retention';
 
 /**
@@ -37,8 +37,8 @@ describe.each(drivers)('index use on %s', (driver) => {
   it('a search by header uses the partial index on headers, and finds the message', async () => {
     const query = { headers: { tenant: 't50' }, limit: 50 };
     expect(await plan(MESSAGE_SEARCH_SQL, messageSearchParams(query))).toContain('messages_headers');
-    const found = await db.query<{ correlation_id: string }>(MESSAGE_SEARCH_SQL.replace(/SELECT .* FROM messages m/s, 'SELECT m.correlation_id FROM messages m'), messageSearchParams(query));
-    expect(found.map((r) => r.correlation_id)).toEqual(['c50']);
+    const found = await messageSearch(db, query);
+    expect(found.messages.map((m) => m.correlationId)).toEqual(['c50']);
   });
 
   it('messages without headers are not in the headers index', async () => {
