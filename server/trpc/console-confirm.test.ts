@@ -52,15 +52,17 @@ describe.each(drivers)('console reads for confirmations on %s', (driver) => {
       await t.broker.declareQueue('ledger', {});
       await t.broker.declareQueue('rebuild', {});
       for (const key of ['invoice.paid', 'invoice.refunded']) await t.broker.bind({ exchange: 'billing', queue: 'ledger', key });
+      // The publishes may cross a minute's edge: the range runs from before the first one's minute to after the last one's.
+      const first = Math.floor(Date.now() / 60_000) * 60_000;
       for (const key of ['invoice.paid', 'invoice.paid', 'invoice.refunded', 'invoice.paid']) await publish(key);
-      const minute = Math.floor(Date.now() / 60_000) * 60_000;
-      const range = { exchange: 'billing', from: new Date(minute - 60 * 60_000).toISOString(), to: new Date(minute + 60_000).toISOString() };
+      const last = Math.floor(Date.now() / 60_000) * 60_000;
+      const range = { exchange: 'billing', from: new Date(first - 60 * 60_000).toISOString(), to: new Date(last + 60_000).toISOString() };
 
       expect(await api.history.replayCount(range)).toMatchObject({ count: 4 });
       expect(await api.history.replayCount({ ...range, routingKey: 'invoice.refunded' })).toMatchObject({ count: 1 });
       expect(await api.history.replayCount({ ...range, routingKey: 'invoice.none' })).toMatchObject({ count: 0 });
-      // A range that ends where this minute begins holds none of them.
-      expect(await api.history.replayCount({ ...range, to: new Date(minute).toISOString() })).toMatchObject({ count: 0 });
+      // A range that ends where the first publish's minute begins holds none of them.
+      expect(await api.history.replayCount({ ...range, to: new Date(first).toISOString() })).toMatchObject({ count: 0 });
 
       // What the confirmation announced is what the replay does.
       expect(await api.history.replay({ ...range, routingKey: 'invoice.paid', target: { queue: 'rebuild' } })).toEqual({ replayed: 3 });
