@@ -75,6 +75,8 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
   const metrics = createMetrics({ pool: () => db.stats() });
   /** Set once the broker runs: what a node the cluster forgot left behind (its reply queue) goes. */
   let forgetNodes = async (_ids: string[]): Promise<void> => {};
+  /** Set once the broker runs: what this node shares with the others at each heartbeat. */
+  let liveFigures: () => unknown = () => undefined;
   const cluster = createCluster({
     db,
     logger,
@@ -82,6 +84,7 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
     minNodes: config.minNodes,
     replyQueue: replyQueueName,
     onPruned: (ids) => forgetNodes(ids),
+    liveFigures: () => liveFigures(),
   });
   const urlAt = (port: number) => nodeUrl(config.host, port);
   /** What a failed start undoes, last started first: nothing of it may outlive the failure (no "alive" row, no loops). */
@@ -112,8 +115,10 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
       memoryLimit: config.memoryLimit,
       commitTimeoutMs: config.commitTimeoutMs,
       memoryMaxBytes: config.memoryMaxBytes,
+      peerFigures: () => cluster.peerFigures(),
     });
     await broker.start();
+    liveFigures = () => broker.liveFigures();
     undo.push({ what: 'broker', run: () => broker.stop() });
     forgetNodes = async (ids) => {
       for (const id of ids) if (await broker.forgetNode(id)) logger.info({ node: id }, 'deleted the reply queue of a node gone for an hour');

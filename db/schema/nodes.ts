@@ -1,4 +1,4 @@
-import { pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** Gateway nodes sharing this database: each registers at start and heartbeats; a node silent for 10 s is dead. */
 export const nodes = pgTable('nodes', {
@@ -8,4 +8,6 @@ export const nodes = pgTable('nodes', {
   startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
   lastHeartbeatAt: timestamp('last_heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
   stoppedAt: timestamp('stopped_at', { withTimezone: true }),
+  /** What the node saw lately (consumers, rates; server/broker/live-figures.ts), written with each heartbeat. */
+  live: jsonb('live').notNull().default({}),
 });

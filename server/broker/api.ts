@@ -1,3 +1,4 @@
+import type { NodeFigures } from './live-figures';
 import type { DeadLetterPage, DeadLetterPageQuery } from './pg/dead-letter-page';
 import type { Bucket, HistoryBucket, LoggedMessage } from './pg/exchange-log';
 import type { FoundMessage, MessageQuery } from './pg/message-search';
@@ -26,8 +27,9 @@ import type {
 export interface QueueInfo extends DepthFigures {
   name: string;
   settings: Queue['settings'];
+  /** Seen within the last 30 s, or waiting now, on any live node (live-figures.ts). */
   consumers: number;
-  /** Per second, over the last minute, as seen by this node. */
+  /** Per second, over the last minute, on all live nodes (the others' as of their last heartbeat). */
   publishRate: number;
   deliverRate: number;
   ackRate: number;
@@ -59,6 +61,8 @@ export interface Broker {
    * expired entries, forgets old idempotency keys.
    */
   sweep(): Promise<void>;
+  /** What this node saw lately (consumers, rates), for the cluster to share with the other nodes. */
+  liveFigures(): NodeFigures;
   /**
    * A node gone for good (the cluster forgot it after an hour dead): deletes its reply queue
    * (`amq.reply.<node>`), with replies no call waits for any more. Returns whether there was one.

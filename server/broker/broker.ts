@@ -22,6 +22,7 @@ import { createReads } from './reads';
 import { forgetReplyQueue, replyQueueName, RequestReply } from './request-reply';
 import { fanOut, noTelemetry, type Telemetry } from './telemetry';
 import { Publisher } from './publish';
+import { LiveFigures, rateKey } from './live-figures';
 import { RateMeter } from './rates';
 import { parseReceipt, settlement, type Receipt } from './receipts';
 import { TOPOLOGY_CHANNEL, TopologyStore } from './topology';
@@ -66,6 +67,8 @@ export interface BrokerOptions {
   recheckMs?: number;
   /** A publish or ack waits this long for the database's commit, then is answered 503 database_timeout (default 15 s). */
   commitTimeoutMs?: number;
+  /** The other live nodes' `liveFigures()`, as the cluster last read them: consumers and rates then count the whole cluster. */
+  peerFigures?: () => readonly unknown[];
 }
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
@@ -81,6 +84,7 @@ export function createBroker(options: BrokerOptions): Broker {
   const handoff = new Handoff();
   const rates = new RateMeter();
   const consumers = new ConsumersSeen();
+  const live = new LiveFigures({ consumers, waiters, rates }, options.peerFigures);
   const stopping = new AbortController();
   // Every long poll waiting on this node listens to it: a few hundred at once is normal, not a leak.
   setMaxListeners(0, stopping.signal);
@@ -88,10 +92,10 @@ export function createBroker(options: BrokerOptions): Broker {
   const topology = new TopologyStore(db, { waitLimitMs: commitTimeoutMs, node });
   const local: Telemetry = {
     ...noTelemetry,
-    published: (exchange, n) => rates.add(`x:${exchange}`, n),
-    routed: (queue, n) => rates.add(`q:${queue}:in`, n),
-    delivered: (queue, _ages, n) => rates.add(`q:${queue}:out`, n),
-    acked: (queue, n) => rates.add(`q:${queue}:ack`, n),
+    published: (exchange, n) => rates.add(rateKey.exchange(exchange), n),
+    routed: (queue, n) => rates.add(rateKey.queue(queue, 'in'), n),
+    delivered: (queue, _ages, n) => rates.add(rateKey.queue(queue, 'out'), n),
+    acked: (queue, n) => rates.add(rateKey.queue(queue, 'ack'), n),
   };
   const telemetry = options.telemetry ? fanOut(local, options.telemetry) : local;
   const onDead = telemetry.deadLettered;
@@ -178,7 +182,7 @@ export function createBroker(options: BrokerOptions): Broker {
     return result;
   }
 
-  const info = (q: Queue, d: QueueDepth | undefined) => queueInfo(q, d, { consumers, waiters, rates });
+  const info = (q: Queue, d: QueueDepth | undefined) => queueInfo(q, d, live.queue(q.name));
 
   /** Receive, ack and release on any queue, this node's own reply queue included: the API's refuse `amq.` queues. */
   const consume: Pick<Broker, 'receive' | 'ack' | 'release'> = {
@@ -290,6 +294,7 @@ export function createBroker(options: BrokerOptions): Broker {
     },
 
     sweep: () => housekeeping.sweep(),
+    liveFigures: () => live.shared(),
     forgetNode: (gone) => forgetReplyQueue(topology, node, gone),
 
     declareExchange: (name, type) => topology.declareExchange(name, type),
@@ -297,7 +302,7 @@ export function createBroker(options: BrokerOptions): Broker {
     async listExchanges(): Promise<ExchangeInfo[]> {
       const s = topology.snapshot;
       return [...s.exchanges.values()]
-        .map((e) => ({ ...e, bindings: s.bindingsByExchange.get(e.name)?.length ?? 0, publishRate: rates.rate(`x:${e.name}`) }))
+        .map((e) => ({ ...e, bindings: s.bindingsByExchange.get(e.name)?.length ?? 0, publishRate: live.exchangeRate(e.name) }))
         .sort((a, b) => a.name.localeCompare(b.name));
     },
     declareQueue: (name, declaration) => topology.declareQueue(name, declaration),

@@ -1,7 +1,6 @@
 import type { QueueInfo } from './api';
-import type { RateMeter } from './rates';
+import type { QueueLive } from './live-figures';
 import type { Queue, QueueDepth } from './types';
-import type { Waiters } from './waiters';
 
 /** How long after its last receive a named consumer still counts as one of a queue's consumers. */
 export const CONSUMER_WINDOW_MS = 30_000;
@@ -24,23 +23,26 @@ export class ConsumersSeen {
     for (const seen of this.byQueue.values()) seen.delete(consumer);
   }
 
-  /** How many consumers received from `queue` within the window; older ones are dropped. */
-  active(queue: string, now = Date.now()): number {
+  /** The consumers that received from `queue` within the window; older ones are dropped. */
+  activeKeys(queue: string, now = Date.now()): string[] {
     const seen = this.byQueue.get(queue);
+    if (!seen) return [];
     const cutoff = now - CONSUMER_WINDOW_MS;
-    let active = 0;
-    for (const [who, at] of seen ?? []) if (at >= cutoff) active++;
-      else seen!.delete(who);
+    const active: string[] = [];
+    for (const [who, at] of seen) if (at >= cutoff) active.push(who);
+      else seen.delete(who);
+    if (seen.size === 0) this.byQueue.delete(queue);
     return active;
+  }
+
+  /** The queues with a consumer seen within the window (or not yet looked at since). */
+  queues(): string[] {
+    return [...this.byQueue.keys()];
   }
 }
 
-/** A queue as the API lists it: its settings, its depth, and this node's live figures. */
-export function queueInfo(
-  q: Queue,
-  d: QueueDepth | undefined,
-  live: { consumers: ConsumersSeen; waiters: Pick<Waiters, 'count'>; rates: Pick<RateMeter, 'rate'> },
-): QueueInfo {
+/** A queue as the API lists it: its settings, its depth, and the cluster's live figures (live-figures.ts). */
+export function queueInfo(q: Queue, d: QueueDepth | undefined, live: QueueLive): QueueInfo {
   return {
     name: q.name,
     settings: q.settings,
@@ -48,10 +50,6 @@ export function queueInfo(
     inFlight: d?.inFlight ?? 0,
     delayed: d?.delayed ?? 0,
     oldestReadyAgeMs: d?.oldestReadyAgeMs ?? null,
-    // Long polls waiting now count too: a consumer that has not received yet is still one.
-    consumers: Math.max(live.consumers.active(q.name), live.waiters.count(q.name)),
-    publishRate: live.rates.rate(`q:${q.name}:in`),
-    deliverRate: live.rates.rate(`q:${q.name}:out`),
-    ackRate: live.rates.rate(`q:${q.name}:ack`),
+    ...live,
   };
 }

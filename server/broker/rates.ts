@@ -1,6 +1,6 @@
 /**
  * Per-name event rates over a sliding window of one-second buckets, for "publishRate" and the
- * like. In-process: each node reports what it saw.
+ * like. In-process: each node counts what it saw (live-figures.ts adds up the cluster's).
  */
 export class RateMeter {
   private readonly buckets = new Map<string, Float64Array>();
@@ -36,5 +36,19 @@ export class RateMeter {
     let total = 0;
     for (let i = 0; i < this.windowS; i++) if (s[i]! < second && s[i]! >= second - this.windowS) total += b[i]!;
     return Math.round((total / this.windowS) * 100) / 100;
+  }
+
+  /** The names counted within the window; names with nothing in it are forgotten. */
+  names(): string[] {
+    const oldest = Math.floor(this.now() / 1000) - this.windowS;
+    const live: string[] = [];
+    for (const [name, s] of this.stamps) {
+      if (s.some((at) => at >= oldest)) live.push(name);
+      else {
+        this.stamps.delete(name);
+        this.buckets.delete(name);
+      }
+    }
+    return live;
   }
 }

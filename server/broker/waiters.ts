@@ -57,4 +57,9 @@ export class Waiters {
   count(queue: string): number {
     return this.byQueue.get(queue)?.size ?? 0;
   }
+
+  /** The queues with a long poll waiting now. */
+  queues(): string[] {
+    return [...this.byQueue.keys()];
+  }
 }

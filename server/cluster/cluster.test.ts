@@ -187,4 +187,50 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cluster on postgres (several no
     await b.tick();
     expect(b.quorum().ok).toBe(true);
   });
+
+  it('each heartbeat shares liveFigures; peerFigures is what the other live nodes shared, none of a stopped node or once this one is cut off', async () => {
+    pg = await members.open();
+    let shared: unknown = { from: 'a', n: 1 };
+    const a = members.member('a', { liveFigures: () => shared });
+    const b = members.member('b', { liveFigures: () => ({ from: 'b' }) });
+    let cut = false;
+    const real = pg.open();
+    const db: Db = { ...real, query: (text, params) => (cut ? Promise.reject(new Error('unreachable')) : real.query(text, params)) };
+    const c = members.member('c', { db });
+    await Promise.all([a.start('http://127.0.0.1/a'), b.start('http://127.0.0.1/b'), c.start('http://127.0.0.1/c')]);
+    await Promise.all([a.tick(), b.tick()]);
+    await c.tick();
+    // c shares nothing (no liveFigures): its row keeps the empty object it started with.
+    expect(b.peerFigures()).toEqual(expect.arrayContaining([{ from: 'a', n: 1 }, {}]));
+    expect(b.peerFigures()).toHaveLength(2);
+    expect(c.peerFigures()).toEqual(expect.arrayContaining([{ from: 'a', n: 1 }, { from: 'b' }]));
+    shared = { from: 'a', n: 2 };
+    await a.tick();
+    await c.tick();
+    expect(c.peerFigures()).toContainEqual({ from: 'a', n: 2 });
+    await a.stop();
+    await c.tick();
+    expect(c.peerFigures()).toEqual([{ from: 'b' }]);
+    cut = true;
+    await sleep(1100); // the dead time of membersOnPostgres
+    expect(c.peerFigures()).toEqual([]);
+  });
 });
+
+describe('live figures on pglite (one node)', () => {
+  it('shares nothing and has no peers: the broker counts this node alone', async () => {
+    const db = await openTestDb('pglite');
+    let asked = 0;
+    const cluster = createCluster({ db, logger: silent, node: { id: 'solo', version: 't' }, heartbeatMs: 100, liveFigures: () => ++asked });
+    try {
+      await cluster.start('http://127.0.0.1:3000');
+      await cluster.tick();
+      expect(asked).toBe(0);
+      expect(cluster.peerFigures()).toEqual([]);
+    } finally {
+      await cluster.stop();
+      await db.close();
+    }
+  });
+});
+

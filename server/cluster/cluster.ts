@@ -2,7 +2,7 @@ import type { Db } from '../../db/driver';
 import type { Logger } from '../broker/broker';
 import { clashMessage, nodeClaim, NodeIdInUseError, type Clash } from './identity';
 import { LeaderElection, leaderKeysHeld, nodeIdKey } from './leader';
-import { nodeAliveCount, nodeHeartbeat, nodeList, nodePrune, nodeRegister, nodeSetUrl, nodeStop } from './node-store';
+import { nodeAliveCount, nodeAlivePeers, nodeHeartbeat, nodeList, nodePrune, nodeRegister, nodeSetUrl, nodeStop } from './node-store';
 import type { ClusterView, NodeView, Quorum } from './types';
 
 export interface ClusterOptions {
@@ -26,6 +26,11 @@ export interface ClusterOptions {
    * share one, so a node whose id gives a live node's queue refuses to start.
    */
   replyQueue?: (id: string) => string;
+  /**
+   * What this node saw lately (the broker's `liveFigures`), shared with each heartbeat; the
+   * other live nodes' are `peerFigures()`. Not shared on the embedded database (one node).
+   */
+  liveFigures?: () => unknown;
 }
 
 export interface Cluster extends ClusterView {
@@ -44,6 +49,11 @@ export interface Cluster extends ClusterView {
   tick(): Promise<void>;
   /** True while another live process holds this node's id (it registered while this one was silent). */
   displaced(): boolean;
+  /**
+   * What the other live nodes shared at their last heartbeat (`liveFigures`), as of this node's
+   * last round; none once that is older than a dead node's silence.
+   */
+  peerFigures(): readonly unknown[];
 }
 
 /**
@@ -78,8 +88,8 @@ export function createCluster(o: ClusterOptions): Cluster {
   const election = single
     ? undefined
     : new LeaderElection({ db: o.db, nodeId: o.node.id, logger: o.logger, checkMs: heartbeatMs, leaseMs: deadAfterMs / 2 });
-  /** The last count of alive nodes and when it was taken (performance.now()). */
-  let count = { alive: 0, at: -Infinity };
+  /** The last count of alive nodes, what the others shared, and when it was read (performance.now()). */
+  let count: { alive: number; peers: readonly unknown[]; at: number } = { alive: 0, peers: [], at: -Infinity };
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -123,7 +133,8 @@ export function createCluster(o: ClusterOptions): Cluster {
   const refusal = (c: Clash) => new NodeIdInUseError(clashMessage(c, deadAfterMs), c);
 
   async function heartbeat(): Promise<void> {
-    const beat = token === undefined ? 'gone' : await nodeHeartbeat(o.db, { id: o.node.id, token });
+    const live = single ? undefined : o.liveFigures?.();
+    const beat = token === undefined ? 'gone' : await nodeHeartbeat(o.db, { id: o.node.id, token, live });
     if (beat !== 'beat') {
       // Pruned while cut off, or taken by another process while this one was silent: registers
       // again only if no live node holds the id now.
@@ -138,7 +149,9 @@ export function createCluster(o: ClusterOptions): Cluster {
         o.logger.error({ clash }, `${displaced.message}; stop one of them or give one another HATOBA_NODE_ID`);
       }
     }
-    count = { alive: await nodeAliveCount(o.db, { deadAfterMs }), at: performance.now() };
+    count = single
+      ? { alive: await nodeAliveCount(o.db, { deadAfterMs }), peers: [], at: performance.now() }
+      : { ...(await nodeAlivePeers(o.db, { self: o.node.id, deadAfterMs })), at: performance.now() };
     if (isLeader()) {
       const gone = await nodePrune(o.db, { keepMs: keepDeadMs });
       if (gone.length > 0) await o.onPruned?.(gone).catch((err) => o.logger.warn({ err, nodes: gone }, 'could not clean up after forgotten nodes'));
@@ -173,6 +186,7 @@ export function createCluster(o: ClusterOptions): Cluster {
     isLeader,
     tick,
     displaced: () => displaced !== undefined,
+    peerFigures: () => (performance.now() - count.at > deadAfterMs ? [] : count.peers),
 
     claim,
 

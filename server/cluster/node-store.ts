@@ -1,4 +1,4 @@
-import type { Sql } from '../../db/driver';
+import { jsonValue, type Sql } from '../../db/driver';
 
 /**
  * The `nodes` table: one row per gateway node. Times are the database's clock, so nodes with
@@ -40,8 +40,11 @@ const mine = `id = $1 AND started_at = $2::text::timestamptz`;
  * Records a heartbeat of this registration: `gone` when the row is gone (pruned while this node
  * was cut off), `taken` when another process has registered the same id since.
  */
-export async function nodeHeartbeat(q: Sql, p: { id: string; token: string }): Promise<'beat' | 'gone' | 'taken'> {
-  const rows = await q.query(`UPDATE nodes SET last_heartbeat_at = now(), stopped_at = NULL WHERE ${mine} RETURNING id`, [p.id, p.token]);
+export async function nodeHeartbeat(q: Sql, p: { id: string; token: string; live?: unknown }): Promise<'beat' | 'gone' | 'taken'> {
+  const rows = await q.query(
+    `UPDATE nodes SET last_heartbeat_at = now(), stopped_at = NULL, live = coalesce($3::text::jsonb, live) WHERE ${mine} RETURNING id`,
+    [p.id, p.token, p.live === undefined ? null : JSON.stringify(p.live)],
+  );
   if (rows.length > 0) return 'beat';
   return (await q.query('SELECT 1 FROM nodes WHERE id = $1', [p.id])).length > 0 ? 'taken' : 'gone';
 }
@@ -61,6 +64,15 @@ const alive = `(stopped_at IS NULL AND last_heartbeat_at > now() - $1::int * int
 export async function nodeAliveCount(q: Sql, p: { deadAfterMs: number }): Promise<number> {
   const [row] = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM nodes WHERE ${alive}`, [p.deadAfterMs]);
   return Number(row?.n ?? 0);
+}
+
+/** The live nodes other than `self`, with what each shared at its last heartbeat (`live`); `alive` counts `self` too. */
+export async function nodeAlivePeers(q: Sql, p: { self: string; deadAfterMs: number }): Promise<{ alive: number; peers: unknown[] }> {
+  const rows = await q.query<{ id: string; live: unknown }>(`SELECT id, CASE WHEN id <> $2 THEN live END AS live FROM nodes WHERE ${alive}`, [
+    p.deadAfterMs,
+    p.self,
+  ]);
+  return { alive: rows.length, peers: rows.filter((r) => r.id !== p.self).map((r) => jsonValue(r.live)) };
 }
 
 /** A live node as a starting node sees it: `token` and `beat` change when it registers or heartbeats. */
@@ -100,7 +112,6 @@ export async function nodeList(q: Sql, p: { deadAfterMs: number; keepMs: number 
   }));
 }
 
-/** Forgets nodes not heard from for `keepMs` (run by the leader). */
 /** Forgets the nodes not heard from for `keepMs`; returns their ids. */
 export async function nodePrune(q: Sql, p: { keepMs: number }): Promise<string[]> {
   const rows = await q.query<{ id: string }>(`DELETE FROM nodes WHERE last_heartbeat_at < now() - $1::int * interval '1 millisecond' RETURNING id`, [p.keepMs]);

@@ -64,4 +64,40 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two nodes on one PostgreSQL ove
     const view = (await call(a.url, 'GET', '/v1/nodes')).body.nodes;
     expect(view).toEqual([expect.objectContaining({ id: 'a', status: 'alive', role: 'leader' }), expect.objectContaining({ id: 'b', status: 'dead', role: 'member' })]);
   });
+
+  it('consumers and rates count the whole cluster: a name seen on two nodes once, rates added up', async () => {
+    pg = await nodes.open();
+    const a = await node('a');
+    const b = await node('b');
+    expect((await call(a.url, 'PUT', '/v1/queues/work', {})).status).toBe(201);
+    for (const [n, at] of [[3, a], [2, b]] as const) {
+      for (let i = 0; i < n; i++) expect((await call(at.url, 'POST', '/v1/queues/work/messages', `m${i}`)).status).toBe(201);
+    }
+    const received: number[] = [];
+    for (const [at, name] of [[a, 'worker-1'], [b, 'worker-1'], [b, 'worker-2']] as const) {
+      const r = await call(at.url, 'POST', '/v1/queues/work/receive', { max: 2, waitMs: 0 }, { 'hatoba-consumer': name });
+      expect(r.status).toBe(200);
+      received.push(r.body.messages.length);
+    }
+    expect(received.reduce((x, y) => x + y)).toBe(5);
+    await new Promise((r) => setTimeout(r, 1100)); // rates leave out the current second
+    await Promise.all([a.hatoba.cluster.tick(), b.hatoba.cluster.tick()]);
+    await Promise.all([a.hatoba.cluster.tick(), b.hatoba.cluster.tick()]);
+    for (const at of [a, b]) {
+      const { body } = await call(at.url, 'GET', '/v1/queues/work');
+      // 5 published and 5 delivered over the minute: 0.05 + 0.03 or 0.07 + 0.02 per second, by node
+      expect(body).toMatchObject({ consumers: 2, ackRate: 0 });
+      expect(body.publishRate).toBeCloseTo(5 / 60, 1);
+      expect(body.deliverRate).toBeCloseTo(5 / 60, 1);
+      const exchanges = (await call(at.url, 'GET', '/v1/exchanges')).body.exchanges;
+      expect(exchanges.find((e: { name: string }) => e.name === 'amq.default').publishRate).toBeCloseTo(5 / 60, 1);
+    }
+    // A stopped node's figures go with it.
+    await b.stop();
+    await a.hatoba.cluster.tick();
+    const { body } = await call(a.url, 'GET', '/v1/queues/work');
+    expect(body.consumers).toBe(1);
+    expect(body.publishRate).toBe(0.05);
+  });
 });
+

@@ -1,0 +1,1 @@
+ALTER TABLE "nodes" ADD COLUMN "live" jsonb DEFAULT '{}'::jsonb NOT NULL;
