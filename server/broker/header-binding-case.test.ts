@@ -2,13 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { message, startTestBroker, type TestBroker } from '../../test/broker';
 import { drivers } from '../../test/databases';
 import { createBroker } from './broker';
+import { lowercaseStoredHeaderBindings } from './pg/binding-case-fixup';
 import { writeBinding } from './pg/topology-write';
 import type { Binding } from './types';
 
 /**
  * A headers binding's names are lowercased, as message header names are (see
  * server/gateway/header-bindings.test.ts for the API): case variants are one binding. Rows stored
- * before, with names as given, are found by their case variants too.
+ * before, with names as given, are lowercased by the startup fix-up (pg/binding-case-fixup.ts).
  */
 describe.each(drivers)('headers binding names and case, on %s', (driver) => {
   let t: TestBroker;
@@ -43,20 +44,68 @@ describe.each(drivers)('headers binding names and case, on %s', (driver) => {
     expect(await stored()).toEqual([]);
   });
 
-  it('a binding stored with upper-case names before is found by a re-declare and an unbind in another case', async () => {
-    await writeBinding(t.db, binding({ 'X-Type': 'a' }));
-    await writeBinding(t.db, { exchange: 'hx', queue: 'q', key: '', headers: { match: 'all', values: { 'X-Type': 'a' } } });
+  /**
+   * Rows as the broker stored them before names were lowercased (writeBinding stores a binding as
+   * given), then the startup fix-up, then a broker that loads the topology afresh.
+   */
+  async function restartAfterFixup(...legacy: Binding[]) {
+    for (const b of legacy) expect(await writeBinding(t.db, b)).toBe(true);
+    await t.broker.stop();
+    const fixed = await lowercaseStoredHeaderBindings(t.db);
+    t = { ...t, broker: createBroker({ db: t.db, node: 'test-node', sweepIntervalMs: 100 }) };
+    await t.broker.start();
+    return fixed;
+  }
+
+  it('a binding stored with upper-case names before is lowercased at startup: a re-declare finds it, an unbind in another case removes it', async () => {
+    const all = (values: Record<string, string>): Binding => ({ exchange: 'hx', queue: 'q', key: '', headers: { match: 'all', values } });
+    expect(await restartAfterFixup(binding({ 'X-Type': 'a' }), all({ 'X-Type': 'a' }))).toEqual({ rewritten: 2, merged: 0, left: 0 });
+    expect(await stored()).toEqual([binding({ 'x-type': 'a' }), all({ 'x-type': 'a' })]);
+    expect(await t.broker.bind(binding({ 'x-type': 'a' }))).toMatchObject({ created: false });
+    expect(await t.broker.bind(binding({ 'X-TYPE': 'a' }))).toMatchObject({ created: false });
+    expect(await stored()).toHaveLength(2);
+    // It routes, as it did: matching always lowercased the binding's names.
+    expect((await t.broker.publish(message('hx', '', 'x', { headers: { 'x-type': 'a' } }))).queues).toEqual(['q']);
+    expect((await t.broker.publish(message('hx', '', 'x', { headers: { 'x-type': 'b' } }))).queues).toEqual([]);
+    expect(await t.broker.unbind(binding({ 'x-TYPE': 'a' }))).toEqual({ deleted: true });
+    // The `all` one was another binding, and stays, lowercased; it unbinds in the case it was declared in.
+    expect(await stored()).toEqual([all({ 'x-type': 'a' })]);
+    expect((await t.broker.publish(message('hx', '', 'x', { headers: { 'x-type': 'a' } }))).queues).toEqual(['q']);
+    expect(await t.broker.unbind(all({ 'X-Type': 'a' }))).toEqual({ deleted: true });
+    expect(await stored()).toEqual([]);
+    expect((await t.broker.publish(message('hx', '', 'x', { headers: { 'x-type': 'a' } }))).queues).toEqual([]);
+  });
+
+  it('a legacy binding whose lowercased binding was declared since is merged into it at startup: one binding, unbound once', async () => {
+    // The lowercased one, declared through the broker (between the two versions, it did not find the legacy row).
+    expect(await writeBinding(t.db, binding({ lang: 'ja' }))).toBe(true);
+    expect(await restartAfterFixup(binding({ Lang: 'ja' }), binding({ LANG: 'ja' }))).toEqual({ rewritten: 0, merged: 2, left: 0 });
+    expect(await stored()).toEqual([binding({ lang: 'ja' })]);
+    expect(await t.broker.bind(binding({ Lang: 'ja' }))).toMatchObject({ created: false });
+    expect((await t.broker.publish(message('hx', '', 'x', { headers: { lang: 'ja' } }))).queues).toEqual(['q']);
+    expect(await t.broker.unbind(binding({ LANG: 'ja' }))).toEqual({ deleted: true });
+    expect(await stored()).toEqual([]);
+    expect((await t.broker.publish(message('hx', '', 'x', { headers: { lang: 'ja' } }))).queues).toEqual([]);
+  });
+
+  it('a legacy binding naming one header in two cases is left as it is at startup, and still loads and routes as it did', async () => {
+    const twice = binding({ Lang: 'ja', lang: 'en' });
+    expect(await restartAfterFixup(twice)).toEqual({ rewritten: 0, merged: 0, left: 1 });
+    expect(await stored()).toEqual([twice]);
+    expect((await t.broker.publish(message('hx', '', 'x', { headers: { lang: 'en' } }))).queues).toEqual(['q']);
+    expect((await t.broker.publish(message('hx', '', 'x', { headers: { lang: 'fr' } }))).queues).toEqual([]);
+    // It cannot be declared (nor unbound) through the broker any more; deleting its queue removes it.
+    await expect(t.broker.unbind(twice)).rejects.toMatchObject({ code: 'validation_failed' });
+    await t.broker.deleteQueue('q');
+    expect(await stored()).toEqual([]);
+  });
+
+  it('a broker starting runs the fix-up itself, before it loads the topology', async () => {
+    expect(await writeBinding(t.db, binding({ 'X-Type': 'a' }))).toBe(true);
     await t.broker.stop();
     t = { ...t, broker: createBroker({ db: t.db, node: 'test-node', sweepIntervalMs: 100 }) };
     await t.broker.start();
-    expect(await t.broker.bind(binding({ 'x-type': 'a' }))).toMatchObject({ created: false });
-    expect(await stored()).toHaveLength(2);
-    // It still routes, as it did: matching always lowercased the binding's names.
-    expect((await t.broker.publish(message('hx', '', 'x', { headers: { 'x-type': 'a' } }))).queues).toEqual(['q']);
-    expect(await t.broker.unbind(binding({ 'x-TYPE': 'a' }))).toEqual({ deleted: true });
-    // The `all` one was another binding, and stays.
-    expect(await stored()).toEqual([{ exchange: 'hx', queue: 'q', key: '', headers: { match: 'all', values: { 'X-Type': 'a' } } }]);
-    expect(await t.broker.unbind({ exchange: 'hx', queue: 'q', key: '', headers: { match: 'all', values: { 'X-Type': 'a' } } })).toEqual({ deleted: true });
-    expect(await stored()).toEqual([]);
+    expect(await stored()).toEqual([binding({ 'x-type': 'a' })]);
+    expect(await t.broker.unbind(binding({ 'x-type': 'a' }))).toEqual({ deleted: true });
   });
 });

@@ -31,34 +31,23 @@ export async function writeQueue(q: Sql, name: string, settings: QueueSettings, 
 }
 
 /**
- * A headers binding stored before header-match names were lowercased (lowercaseBindingHeaders) keeps
- * its names as given, and a signature of those: this finds it by what it means, its names lowercased
- * (equal to `values`, lowercased JSON). `key`, `match` and `values` are the parameters' numbers.
+ * Stores a binding unless it is there already (its signature); true when it was made. The broker
+ * gives it with its header names lowercased (lowercaseBindingHeaders); rows stored before that
+ * are lowercased at startup (binding-case-fixup.ts).
  */
-const storedAsCaseVariant = (key: number, match: number, values: number) =>
-  `(key = $${key} AND headers_match = $${match}
-    AND (SELECT coalesce(jsonb_object_agg(lower(n), v), '{}'::jsonb) FROM jsonb_each(headers) AS e(n, v)) = $${values}::text::jsonb)`;
-
-/** Stores a binding (its header names lowercased) unless it is there already, in any case of its names; true when it was made. */
 export async function writeBinding(q: Sql, b: Binding): Promise<boolean> {
   const rows = await q.query(
     `INSERT INTO bindings (exchange, queue, key, headers_match, headers, signature)
-     SELECT $1, $2, $3, $4::text, $5::text::jsonb, $6
-     WHERE $4::text IS NULL OR NOT EXISTS (SELECT 1 FROM bindings WHERE exchange = $1 AND queue = $2 AND ${storedAsCaseVariant(3, 4, 5)})
+     VALUES ($1, $2, $3, $4, $5::text::jsonb, $6)
      ON CONFLICT (exchange, queue, signature) DO NOTHING RETURNING id`,
     [b.exchange, b.queue, b.key, b.headers?.match ?? null, b.headers ? JSON.stringify(b.headers.values) : null, bindingSignature(b)],
   );
   return rows.length > 0;
 }
 
-/** Deletes a binding (its header names lowercased), and any stored as a case variant of it; true when one was there. */
+/** Deletes a binding (found by its signature); true when one was there. */
 export async function deleteBinding(q: Sql, b: Binding): Promise<boolean> {
-  const rows = await q.query(
-    `DELETE FROM bindings WHERE exchange = $1 AND queue = $2
-       AND (signature = $3 OR ($5::text IS NOT NULL AND ${storedAsCaseVariant(4, 5, 6)}))
-     RETURNING id`,
-    [b.exchange, b.queue, bindingSignature(b), b.key, b.headers?.match ?? null, b.headers ? JSON.stringify(b.headers.values) : null],
-  );
+  const rows = await q.query('DELETE FROM bindings WHERE exchange = $1 AND queue = $2 AND signature = $3 RETURNING id', [b.exchange, b.queue, bindingSignature(b)]);
   return rows.length > 0;
 }
 
