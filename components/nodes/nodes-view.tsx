@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { LIVE_MS, useTRPC } from '../trpc/client';
-import { formatDuration, formatTimestamp } from '../ui/format';
+import { formatCount, formatDuration, formatRate, formatTimestamp } from '../ui/format';
 import { ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
 import { nodesHeading } from './nodes-heading';
 
@@ -32,6 +32,15 @@ export function NodesView() {
               <th scope="col">Status</th>
               <th scope="col">Started</th>
               <th scope="col">Last heartbeat</th>
+              <th scope="col" className="num" title="Messages published through this node, per second over the last minute">
+                Publishing
+              </th>
+              <th scope="col" className="num" title="Messages this node delivered (to receives and push), per second over the last minute">
+                Delivering
+              </th>
+              <th scope="col" className="num" title="Consumers of this node in the last 30 s, counted per queue">
+                Consumers
+              </th>
               <th scope="col">Version</th>
             </tr>
           </thead>
@@ -60,6 +69,9 @@ export function NodesView() {
                     {formatDuration(now - Date.parse(n.lastHeartbeatAt))} ago
                   </time>
                 </td>
+                <td className="num">{n.load ? formatRate(n.load.publishRate) : '—'}</td>
+                <td className="num">{n.load ? formatRate(n.load.deliverRate) : '—'}</td>
+                <td className="num">{n.load ? formatCount(n.load.consumers) : '—'}</td>
                 <td className="mono">{n.version}</td>
               </tr>
             ))}
@@ -70,7 +82,7 @@ export function NodesView() {
         Database: {DATABASE[list[0]?.database ?? 'pglite']}.{' '}
         {list.length === 1 && list[0]!.database === 'pglite'
           ? 'The embedded database is one process, so one node, and it leads. Several nodes share one PostgreSQL database (DATABASE_URL).'
-          : 'Every node registers here and heartbeats every 2 s; one not heard from for 10 s is dead. The leader runs depth sampling and retention.'}
+          : 'Every node registers here and heartbeats every 2 s, sharing its rates and consumers; one not heard from for 10 s is dead. The leader runs depth sampling and retention.'}
       </p>
     </>
   );

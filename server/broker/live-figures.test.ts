@@ -108,3 +108,16 @@ describe('RateMeter.names', () => {
     expect(rates.rate('old')).toBe(0);
   });
 });
+
+describe('nodeLoad', () => {
+  it("sums what a node shared: its exchanges' publish rates, its queues' deliver and ack rates and consumers", async () => {
+    const { nodeLoad } = await import('./live-figures');
+    const shared: NodeFigures = {
+      queues: { a: queue({ names: ['w1', 'w2'], out: 1.25, ack: 1 }), b: queue({ names: ['w1'], more: 1, waiting: 5, out: 0.5 }) },
+      exchanges: { orders: 2, events: 0.5 },
+    };
+    expect(nodeLoad(shared)).toEqual({ publishRate: 2.5, deliverRate: 1.75, ackRate: 1, consumers: 7 });
+    expect(nodeLoad({})).toBeNull();
+    expect(nodeLoad(undefined)).toBeNull();
+  });
+});

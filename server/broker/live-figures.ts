@@ -39,6 +39,30 @@ export interface QueueLive {
   ackRate: number;
 }
 
+/** What one node is doing, for the Nodes page and GET /v1/nodes: its figures summed over queues and exchanges. */
+export interface NodeLoad {
+  /** Messages published through this node, per second over the last minute. */
+  publishRate: number;
+  deliverRate: number;
+  ackRate: number;
+  /** Its consumers, counted per queue (one receiving from two queues counts twice). */
+  consumers: number;
+}
+
+/** The load in what a node shared (`liveFigures`); null when that does not parse. */
+export function nodeLoad(shared: unknown): NodeLoad | null {
+  const parsed = nodeFiguresSchema.safeParse(shared);
+  if (!parsed.success) return null;
+  const load = { publishRate: 0, deliverRate: 0, ackRate: 0, consumers: 0 };
+  for (const r of Object.values(parsed.data.exchanges)) load.publishRate += r;
+  for (const q of Object.values(parsed.data.queues)) {
+    load.deliverRate += q.out;
+    load.ackRate += q.ack;
+    load.consumers += Math.max(q.names.length + q.more, q.waiting);
+  }
+  return { ...load, publishRate: round(load.publishRate), deliverRate: round(load.deliverRate), ackRate: round(load.ackRate) };
+}
+
 /** This node's counters. */
 export interface LiveSources {
   consumers: Pick<ConsumersSeen, 'activeKeys' | 'queues'>;

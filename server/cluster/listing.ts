@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nodeLoad } from '../broker/live-figures';
 import type { ClusterView } from './types';
 
 /** A node as GET /v1/nodes shows it (API.md). */
@@ -9,6 +10,8 @@ export const nodeSchema = z.object({
   status: z.enum(['alive', 'dead']),
   startedAt: z.string(),
   lastHeartbeatAt: z.string(),
+  /** A live node's publish, deliver and ack rates and its consumers, as of its last heartbeat; null for a dead one. */
+  load: z.object({ publishRate: z.number(), deliverRate: z.number(), ackRate: z.number(), consumers: z.number().int() }).nullable(),
 });
 export type ListedNode = z.infer<typeof nodeSchema> & { version: string; self: boolean };
 
@@ -18,7 +21,7 @@ export type ListedNode = z.infer<typeof nodeSchema> & { version: string; self: b
  */
 export async function clusterNodeList(cluster: ClusterView): Promise<ListedNode[]> {
   return (await cluster.nodes())
-    .map(({ id, url, version, role, status, startedAt, lastHeartbeatAt }) => ({
+    .map(({ id, url, version, role, status, startedAt, lastHeartbeatAt, live }) => ({
       id,
       url,
       version,
@@ -26,6 +29,7 @@ export async function clusterNodeList(cluster: ClusterView): Promise<ListedNode[
       status,
       startedAt,
       lastHeartbeatAt,
+      load: status === 'alive' ? nodeLoad(live) : null,
       self: id === cluster.nodeId,
     }));
 }

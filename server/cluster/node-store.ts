@@ -11,6 +11,8 @@ export interface NodeRow {
   startedAt: Date;
   lastHeartbeatAt: Date;
   alive: boolean;
+  /** What the node shared at its last heartbeat (`{}` when nothing). */
+  live: unknown;
 }
 
 /** `started_at` as exact ISO 8601 text, which `::timestamptz` reads back whatever the session's DateStyle and TimeZone. */
@@ -97,8 +99,8 @@ export async function nodeListAlive(q: Sql, p: { deadAfterMs: number }): Promise
 
 /** Every node heard from within `keepMs`, alive or not. */
 export async function nodeList(q: Sql, p: { deadAfterMs: number; keepMs: number }): Promise<NodeRow[]> {
-  const rows = await q.query<{ id: string; url: string; version: string; started_at: Date | string; last_heartbeat_at: Date | string; alive: boolean }>(
-    `SELECT id, url, version, started_at, last_heartbeat_at, ${alive} AS alive
+  const rows = await q.query<{ id: string; url: string; version: string; started_at: Date | string; last_heartbeat_at: Date | string; alive: boolean; live: unknown }>(
+    `SELECT id, url, version, started_at, last_heartbeat_at, ${alive} AS alive, live
      FROM nodes WHERE last_heartbeat_at > now() - $2::int * interval '1 millisecond' ORDER BY id`,
     [p.deadAfterMs, p.keepMs],
   );
@@ -109,6 +111,7 @@ export async function nodeList(q: Sql, p: { deadAfterMs: number; keepMs: number 
     startedAt: new Date(r.started_at),
     lastHeartbeatAt: new Date(r.last_heartbeat_at),
     alive: r.alive,
+    live: jsonValue(r.live),
   }));
 }
 

@@ -11,6 +11,8 @@ export interface NodeView {
   status: NodeStatus;
   startedAt: string;
   lastHeartbeatAt: string;
+  /** What a live node shared at its last heartbeat (this node's: now); undefined for a dead one. */
+  live?: unknown;
 }
 
 export interface Quorum {

@@ -13,7 +13,15 @@ describe.each(drivers)('nodes and quorum over HTTP on %s (one node)', (driver) =
     const { status, body } = await call(s.url, 'GET', '/v1/nodes');
     expect(status).toBe(200);
     expect(body.nodes).toEqual([
-      { id: 'node-1', url: s.url, role: 'leader', status: 'alive', startedAt: expect.any(String), lastHeartbeatAt: expect.any(String) },
+      {
+        id: 'node-1',
+        url: s.url,
+        role: 'leader',
+        status: 'alive',
+        startedAt: expect.any(String),
+        lastHeartbeatAt: expect.any(String),
+        load: { publishRate: 0, deliverRate: 0, ackRate: 0, consumers: 0 },
+      },
     ]);
     const ready = await call(s.url, 'GET', '/readyz');
     expect(ready).toMatchObject({ status: 200, body: { status: 'ready', checks: { database: true, migrations: true, quorum: true } } });
@@ -92,12 +100,23 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two nodes on one PostgreSQL ove
       const exchanges = (await call(at.url, 'GET', '/v1/exchanges')).body.exchanges;
       expect(exchanges.find((e: { name: string }) => e.name === 'amq.default').publishRate).toBeCloseTo(5 / 60, 1);
     }
+    // Each node's own load, on any node.
+    const loads = (await call(b.url, 'GET', '/v1/nodes')).body.nodes.map((n: { id: string; load: unknown }) => [n.id, n.load]);
+    expect(loads).toEqual([
+      ['a', { publishRate: 0.05, deliverRate: 0.03, ackRate: 0, consumers: 1 }],
+      ['b', { publishRate: 0.03, deliverRate: 0.05, ackRate: 0, consumers: 2 }],
+    ]);
     // A stopped node's figures go with it.
     await b.stop();
     await a.hatoba.cluster.tick();
     const { body } = await call(a.url, 'GET', '/v1/queues/work');
     expect(body.consumers).toBe(1);
     expect(body.publishRate).toBe(0.05);
+    const after = (await call(a.url, 'GET', '/v1/nodes')).body.nodes;
+    expect(after.map((n: { id: string; status: string; load: unknown }) => [n.id, n.status, n.load])).toEqual([
+      ['a', 'alive', { publishRate: 0.05, deliverRate: 0.03, ackRate: 0, consumers: 1 }],
+      ['b', 'dead', null],
+    ]);
   });
 });
 

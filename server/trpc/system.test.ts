@@ -37,8 +37,10 @@ describe('system.nodes on pglite', () => {
     db = await openTestDb('pglite');
     broker = createBroker({ db, node: 'solo' });
     await broker.start();
-    cluster = createCluster({ db, logger: silent, node: { id: 'solo', version: '0.0.0' }, heartbeatMs: 100 });
+    cluster = createCluster({ db, logger: silent, node: { id: 'solo', version: '0.0.0' }, heartbeatMs: 100, liveFigures: () => broker.liveFigures() });
     await cluster.start('http://127.0.0.1:3999');
+    await broker.declareQueue('jobs', {});
+    expect(await broker.receive('jobs', { max: 1, waitMs: 0, consumer: 'worker-1' })).toEqual([]);
     const nodes = await callerFor(broker, cluster, 'solo', 'pglite').system.nodes();
     expect(nodes).toEqual([
       {
@@ -50,6 +52,8 @@ describe('system.nodes on pglite', () => {
         status: 'alive',
         startedAt: expect.any(String),
         lastHeartbeatAt: expect.any(String),
+        // This node's own load is read now, not as of its last heartbeat.
+        load: { publishRate: 0, deliverRate: 0, ackRate: 0, consumers: 1 },
         self: true,
       },
     ]);

@@ -27,7 +27,7 @@ export const systemRouter = router({
       if (!runtime.cluster) {
         const now = new Date().toISOString();
         return [
-          { id: runtime.node, url: '', version: runtime.version, database: runtime.database, role: 'leader' as const, status: 'alive' as const, startedAt: now, lastHeartbeatAt: now, self: true },
+          { id: runtime.node, url: '', version: runtime.version, database: runtime.database, role: 'leader' as const, status: 'alive' as const, startedAt: now, lastHeartbeatAt: now, load: null, self: true },
         ];
       }
       return (await clusterNodeList(runtime.cluster)).map((n) => ({ ...n, database: runtime.database }));
