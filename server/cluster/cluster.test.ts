@@ -215,6 +215,18 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cluster on postgres (several no
     await sleep(1100); // the dead time of membersOnPostgres
     expect(c.peerFigures()).toEqual([]);
   });
+
+  it("a node registered again starts with nothing shared: not its previous process's figures", async () => {
+    pg = await members.open();
+    const first = members.member('a', { liveFigures: () => ({ from: 'the first process' }) });
+    await first.start('http://127.0.0.1/a');
+    await first.stop();
+    const again = members.member('a');
+    const b = members.member('b');
+    await again.start('http://127.0.0.1/a');
+    await b.start('http://127.0.0.1/b');
+    expect(b.peerFigures()).toEqual([{}]);
+  });
 });
 
 describe('live figures on pglite (one node)', () => {

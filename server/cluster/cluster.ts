@@ -249,7 +249,7 @@ export function createCluster(o: ClusterOptions): Cluster {
         status: r.alive ? 'alive' : 'dead',
         startedAt: r.startedAt.toISOString(),
         lastHeartbeatAt: r.lastHeartbeatAt.toISOString(),
-        live: !r.alive ? undefined : r.id === o.node.id && !stopped ? o.liveFigures?.() : r.live,
+        live: !r.alive ? undefined : r.id === o.node.id && !stopped && !displaced ? o.liveFigures?.() : r.live,
       }));
     },
   };

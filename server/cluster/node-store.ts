@@ -28,7 +28,7 @@ export async function nodeRegister(q: Sql, p: { id: string; url: string; version
     `INSERT INTO nodes (id, url, version, started_at, last_heartbeat_at, stopped_at)
      VALUES ($1, $2, $3, now(), now(), NULL)
      ON CONFLICT (id) DO UPDATE SET url = excluded.url, version = excluded.version,
-       started_at = now(), last_heartbeat_at = now(), stopped_at = NULL
+       started_at = now(), last_heartbeat_at = now(), stopped_at = NULL, live = '{}'
      RETURNING ${registrationToken} AS token`,
     [p.id, p.url, p.version],
   );
