@@ -176,3 +176,25 @@ test('a dead letter can be edited before it is replayed', async ({ page, request
   expect(messages[0].body).toEqual({ amount: 10 });
   expect(messages[0].headers).toEqual({ tenant: 'acme', 'fixed-by': 'ops' });
 });
+
+test("the Nodes page shows what this node is doing: its publish rate and consumers", async ({ page, request }) => {
+  const api = new Api(request);
+  const queue = unique('nodes-load');
+  await api.queue(queue);
+  await api.publishToQueue(queue, { n: 1 });
+  await api.call('POST', `/v1/queues/${queue}/receive`, { max: 1, waitMs: 0 }, { 'hatoba-consumer': 'e2e-nodes-worker' });
+
+  await page.goto('/nodes');
+  const row = page.getByRole('table', { name: /node/ }).getByRole('row').filter({ hasText: 'this node' });
+  const cells = row.getByRole('cell');
+  const header = page.getByRole('table', { name: /node/ }).getByRole('columnheader');
+  await expect(header.filter({ hasText: 'Consumers' })).toBeVisible();
+  const column = async (name: string) => (await header.allTextContents()).findIndex((t) => t.trim() === name) - 1; // the row's first column is a header cell
+  const publishing = cells.nth(await column('Publishing'));
+  const consumers = cells.nth(await column('Consumers'));
+  // Rates leave out the current second, so the publish shows on a refresh within a few seconds.
+  await expect(publishing).not.toHaveText('0/s', { timeout: 10_000 });
+  await expect(publishing).toHaveText(/^[<\d.,]+\/s$/);
+  await expect(consumers).toHaveText(/^[1-9]\d*$/);
+  await snap(page, 'nodes');
+});
