@@ -23,7 +23,7 @@ import { forgetReplyQueue, replyQueueName, RequestReply } from './request-reply'
 import { fanOut, noTelemetry, type Telemetry } from './telemetry';
 import { Publisher } from './publish';
 import { LiveFigures, rateKey } from './live-figures';
-import { lowercaseStoredHeaderBindings } from './pg/binding-case-fixup';
+import { fixUpStoredHeaderBindings } from './pg/binding-case-fixup';
 import { RateMeter } from './rates';
 import { parseReceipt, settlement, type Receipt } from './receipts';
 import { TOPOLOGY_CHANNEL, TopologyStore } from './topology';
@@ -252,9 +252,7 @@ export function createBroker(options: BrokerOptions): Broker {
   const broker: Broker = {
     node,
     async start() {
-      const fixed = await lowercaseStoredHeaderBindings(db);
-      if (fixed.rewritten + fixed.merged > 0) log.info(fixed, 'headers bindings stored before their names were lowercased: fixed up');
-      if (fixed.left > 0) log.warn(fixed, 'headers bindings naming one header twice in two cases are left as they are (delete their queue or exchange to remove them)');
+      await fixUpStoredHeaderBindings(db, log);
       await topology.load();
       const reload = () => void topology.load().catch((e) => log.error({ err: e }, 'topology reload failed'));
       cleanups.push(

@@ -7,7 +7,7 @@ import { until } from '../../../test/until';
 import { TOPOLOGY_CHANNEL } from '../topology';
 import { lowercaseBindingHeaders } from '../topology-checks';
 import type { Binding } from '../types';
-import { lowercaseStoredHeaderBindings } from './binding-case-fixup';
+import { fixUpStoredHeaderBindings, lowercaseStoredHeaderBindings } from './binding-case-fixup';
 import { bindingSignature, writeBinding } from './topology-write';
 
 /**
@@ -43,6 +43,20 @@ describe.each(drivers)('lowercaseStoredHeaderBindings, on %s', (driver) => {
     expect(await writeBinding(db, b)).toBe(true);
     return (await rows()).at(-1)!.id;
   };
+
+  it('at startup: logs what it fixed (info) and what it left (warning), and nothing when there was nothing to do', async () => {
+    const logged: [string, object, string | undefined][] = [];
+    const log = { info: (o: object, m?: string) => void logged.push(['info', o, m]), warn: (o: object, m?: string) => void logged.push(['warn', o, m]) };
+    await fixUpStoredHeaderBindings(db, log);
+    expect(logged).toEqual([]);
+    await legacy(binding({ 'X-Type': 'a' }));
+    await legacy(binding({ Lang: 'ja', lang: 'en' }));
+    await fixUpStoredHeaderBindings(db, log);
+    expect(logged).toEqual([
+      ['info', { rewritten: 1, merged: 0, left: 1 }, expect.stringContaining('fixed up')],
+      ['warn', { rewritten: 1, merged: 0, left: 1 }, expect.stringContaining('left as they are')],
+    ]);
+  });
 
   it('nothing to do: no bindings, or only lowercase and non-headers ones, is all zeros in one statement, and changes nothing', async () => {
     const statements: string[] = [];

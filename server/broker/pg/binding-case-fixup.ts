@@ -1,5 +1,6 @@
 import type { Sql } from '../../../db/driver';
 import { jsonValue } from '../../../db/driver';
+import type { Logger } from '../broker';
 import { BrokerError } from '../errors';
 import { TOPOLOGY_CHANNEL } from '../topology';
 import { lowercaseBindingHeaders } from '../topology-checks';
@@ -82,4 +83,11 @@ async function fixRow(q: Sql, id: string | number, signature: string, lowered: B
     }
   }
   return undefined;
+}
+
+/** The fix-up as a node runs it at startup, before its first topology load: what it did is logged. */
+export async function fixUpStoredHeaderBindings(q: Sql, log: Pick<Logger, 'info' | 'warn'>): Promise<void> {
+  const fixed = await lowercaseStoredHeaderBindings(q);
+  if (fixed.rewritten + fixed.merged > 0) log.info(fixed, 'headers bindings stored before their names were lowercased: fixed up');
+  if (fixed.left > 0) log.warn(fixed, 'headers bindings naming one header twice in two cases are left as they are (delete their queue or exchange to remove them)');
 }
