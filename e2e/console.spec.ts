@@ -198,3 +198,24 @@ test("the Nodes page shows what this node is doing: its publish rate and consume
   await expect(consumers).toHaveText(/^[1-9]\d*$/);
   await snap(page, 'nodes');
 });
+
+test('the queue page lists its consumers by name and marks a slow one', async ({ page, request }) => {
+  const api = new Api(request);
+  const queue = unique('pace');
+  await api.queue(queue);
+  for (let i = 0; i < 10; i++) await api.publishToQueue(queue, { n: i });
+  const take = (consumer: string, max: number) => api.call('POST', `/v1/queues/${queue}/receive`, { max, waitMs: 0 }, { 'hatoba-consumer': consumer });
+  expect((await take('e2e-fast', 9)).messages).toHaveLength(9);
+  expect((await take('e2e-slow', 1)).messages).toHaveLength(1);
+
+  await page.goto(`/queues/${queue}`);
+  const table = page.getByRole('table', { name: 'Consumers' });
+  const fast = table.getByRole('row').filter({ hasText: 'e2e-fast' });
+  const slow = table.getByRole('row').filter({ hasText: 'e2e-slow' });
+  await expect(fast).toBeVisible();
+  // Rates leave out the current second: the badge comes with a refresh.
+  await expect(slow.getByText('slow', { exact: true })).toBeVisible({ timeout: 10_000 });
+  await expect(fast.getByText('slow', { exact: true })).toHaveCount(0);
+  await expect(fast.getByRole('cell').nth(1)).toHaveText('0.15/s');
+  await snap(page, 'queue-consumers');
+});

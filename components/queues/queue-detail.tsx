@@ -12,6 +12,7 @@ import { PageHeading } from '../ui/page-heading';
 import { inputIssues } from '../ui/error-message';
 import { EmptyState, ErrorNotice, LiveBadge, Loading, ResultNotice, errorMessage } from '../ui/query-state';
 import { SignalBadges } from '../ui/signal-badges';
+import { ConsumerList } from './consumer-list';
 import { DepthChart } from './depth-chart';
 import { DEPTH_RANGES, depthRangeParam, depthSeries, parseDepthRange, type DepthRange } from './depth-series';
 import { MessageBrowser } from './message-browser';
@@ -133,6 +134,13 @@ export function QueueDetail({ name }: { name: string }) {
             </Link>
           </p>
         )}
+      </section>
+      <section className="section" aria-labelledby="consumers-heading">
+        <div className="section-heading">
+          <h2 id="consumers-heading">Consumers</h2>
+          <span className="muted small">last 30 s, all nodes</span>
+        </div>
+        <ConsumerList queue={name} />
       </section>
       <section className="section" aria-labelledby="depth-heading">
         <Suspense fallback={<Loading what="depth history" />}>

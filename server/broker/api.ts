@@ -1,4 +1,4 @@
-import type { NodeFigures } from './live-figures';
+import type { NodeFigures, QueueConsumers } from './live-figures';
 import type { DeadLetterPage, DeadLetterPageQuery } from './pg/dead-letter-page';
 import type { Bucket, HistoryBucket, LoggedMessage } from './pg/exchange-log';
 import type { FoundMessage, MessageQuery } from './pg/message-search';
@@ -77,6 +77,8 @@ export interface Broker {
   deleteQueue(name: string): Promise<void>;
   listQueues(): Promise<QueueInfo[]>;
   queueInfo(name: string): Promise<QueueInfo>;
+  /** A queue's consumers of the last 30 s on all live nodes: name, nodes, delivery rate, last receive. */
+  queueConsumers(name: string): Promise<QueueConsumers>;
   purge(queue: string): Promise<{ purged: number }>;
   /** `binding`: as stored (header-match names lowercased). */
   bind(binding: Binding): Promise<{ created: boolean; binding: Binding }>;

@@ -30,7 +30,8 @@ import { TOPOLOGY_CHANNEL, TopologyStore } from './topology';
 import { checkUserQueue } from './topology-checks';
 import type { PublishInput, PublishResult, Queue, QueueDepth } from './types';
 import { Waiters } from './waiters';
-import { ConsumersSeen, queueInfo } from './queue-info';
+import { ConsumersSeen } from './consumers-seen';
+import { queueInfo } from './queue-info';
 import { commitFor, inDatabase } from './tiers';
 
 export interface Logger {
@@ -85,7 +86,7 @@ export function createBroker(options: BrokerOptions): Broker {
   const handoff = new Handoff();
   const rates = new RateMeter();
   const consumers = new ConsumersSeen();
-  const live = new LiveFigures({ consumers, waiters, rates }, options.peerFigures);
+  const live = new LiveFigures(node, { consumers, waiters, rates }, options.peerFigures);
   const stopping = new AbortController();
   // Every long poll waiting on this node listens to it: a few hundred at once is normal, not a leak.
   setMaxListeners(0, stopping.signal);
@@ -199,6 +200,7 @@ export function createBroker(options: BrokerOptions): Broker {
         options,
       );
       if (deliveries.length > 0) {
+        if (options.consumer) consumers.deliveredTo(name, options.consumer, deliveries.length);
         const now = Date.now();
         const ages = deliveries.filter((d) => d.attempt === 1).map((d) => now - d.publishedAt.getTime());
         telemetry.delivered(name, ages, deliveries.length);
@@ -322,6 +324,10 @@ export function createBroker(options: BrokerOptions): Broker {
     async queueInfo(name) {
       const q = await topology.queueAfterReload(name);
       return info(q, (await depths([q])).get(name));
+    },
+    async queueConsumers(name) {
+      await topology.queueAfterReload(name);
+      return live.consumers(name);
     },
     async purge(name) {
       checkUserQueue(name, 'purged');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import type { ConsumersSeen } from './consumers-seen';
 import type { RateMeter } from './rates';
-import type { ConsumersSeen } from './queue-info';
 import type { Waiters } from './waiters';
 
 /**
@@ -15,8 +15,11 @@ export const SHARED_NAMES_PER_QUEUE = 1000;
 
 const rate = z.number().finite().nonnegative();
 const queueFiguresSchema = z.object({
-  /** Consumers seen lately (named by `Hatoba-Consumer`, else one per connection), so a name seen by two nodes counts once. */
-  names: z.array(z.string()).max(SHARED_NAMES_PER_QUEUE),
+  /**
+   * Consumers seen lately (named by `Hatoba-Consumer`, else one per connection), so a name seen
+   * by two nodes counts once: its last receive (epoch ms) and its deliveries per second.
+   */
+  consumers: z.array(z.object({ name: z.string(), at: z.number().finite(), rate })).max(SHARED_NAMES_PER_QUEUE),
   more: z.number().int().nonnegative(),
   waiting: z.number().int().nonnegative(),
   in: rate,
@@ -24,6 +27,7 @@ const queueFiguresSchema = z.object({
   ack: rate,
 });
 const nodeFiguresSchema = z.object({
+  node: z.string(),
   queues: z.record(z.string(), queueFiguresSchema),
   exchanges: z.record(z.string(), rate),
 });
@@ -58,16 +62,35 @@ export function nodeLoad(shared: unknown): NodeLoad | null {
   for (const q of Object.values(parsed.data.queues)) {
     load.deliverRate += q.out;
     load.ackRate += q.ack;
-    load.consumers += Math.max(q.names.length + q.more, q.waiting);
+    load.consumers += Math.max(q.consumers.length + q.more, q.waiting);
   }
   return { ...load, publishRate: round(load.publishRate), deliverRate: round(load.deliverRate), ackRate: round(load.ackRate) };
 }
 
+/** A queue's consumers on all live nodes (GET /v1/queues/{name}/consumers, the queue page). */
+export const queueConsumersSchema = z.object({
+  consumers: z.array(
+    z.object({
+      name: z.string(),
+      /** The nodes it received from in the last 30 s. */
+      nodes: z.array(z.string()),
+      /** Messages delivered to it per second over the last minute, on all of them. */
+      deliverRate: z.number(),
+      lastSeenAt: z.string(),
+    }),
+  ),
+  /** Consumers beyond the 1,000 names a node lists per queue: counted, not named. */
+  unlisted: z.number().int(),
+});
+export type QueueConsumers = z.infer<typeof queueConsumersSchema>;
+/** One consumer of a queue on all the nodes it received from. */
+export type ConsumerView = QueueConsumers['consumers'][number];
+
 /** This node's counters. */
 export interface LiveSources {
-  consumers: Pick<ConsumersSeen, 'activeKeys' | 'queues'>;
+  consumers: Pick<ConsumersSeen, 'active' | 'queues'>;
   waiters: Pick<Waiters, 'count' | 'queues'>;
-  rates: Pick<RateMeter, 'rate' | 'names'>;
+  rates: Pick<RateMeter, 'perSecond' | 'names'>;
 }
 
 /** The RateMeter names of a queue's and an exchange's rates. */
@@ -86,18 +109,19 @@ export class LiveFigures {
   private parsed: NodeFigures[] = [];
 
   constructor(
+    private readonly node: string,
     private readonly local: LiveSources,
     private readonly peers: () => readonly unknown[] = () => [],
   ) {}
 
   queue(name: string): QueueLive {
     const own = this.ownQueue(name);
-    const names = new Set(own.names);
+    const names = new Set(own.consumers.map((c) => c.name));
     let { more, waiting, in: published, out, ack } = own;
     for (const peer of this.peerFigures()) {
       const f = peer.queues[name];
       if (!f) continue;
-      for (const n of f.names) names.add(n);
+      for (const c of f.consumers) names.add(c.name);
       more += f.more;
       waiting += f.waiting;
       published += f.in;
@@ -108,8 +132,34 @@ export class LiveFigures {
     return { consumers: Math.max(names.size + more, waiting), publishRate: round(published), deliverRate: round(out), ackRate: round(ack) };
   }
 
+  /**
+   * A queue's consumers on all live nodes, by name; `unlisted` counts those a node had past
+   * SHARED_NAMES_PER_QUEUE, which it shares as a number only.
+   */
+  consumers(queue: string): QueueConsumers {
+    const byName = new Map<string, { nodes: Set<string>; rate: number; at: number }>();
+    let unlisted = 0;
+    const figures: [string, QueueFigures | undefined][] = [[this.node, this.ownQueue(queue, Infinity)]];
+    for (const peer of this.peerFigures()) figures.push([peer.node, peer.queues[queue]]);
+    for (const [node, f] of figures) {
+      if (!f) continue;
+      unlisted += f.more;
+      for (const c of f.consumers) {
+        const seen = byName.get(c.name) ?? { nodes: new Set<string>(), rate: 0, at: 0 };
+        seen.nodes.add(node);
+        seen.rate += c.rate;
+        seen.at = Math.max(seen.at, c.at);
+        byName.set(c.name, seen);
+      }
+    }
+    const consumers = [...byName]
+      .map(([name, c]) => ({ name, nodes: [...c.nodes].sort(), deliverRate: round(c.rate), lastSeenAt: new Date(c.at).toISOString() }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    return { consumers, unlisted };
+  }
+
   exchangeRate(name: string): number {
-    let total = this.local.rates.rate(rateKey.exchange(name));
+    let total = this.local.rates.perSecond(rateKey.exchange(name));
     for (const peer of this.peerFigures()) total += peer.exchanges[name] ?? 0;
     return round(total);
   }
@@ -123,26 +173,27 @@ export class LiveFigures {
       const m = /^q:(.*):(?:in|out|ack)$/s.exec(key);
       if (m) queueNames.add(m[1]!);
       else if (key.startsWith('x:')) {
-        const r = this.local.rates.rate(key);
+        const r = this.local.rates.perSecond(key);
         if (r > 0) exchanges[key.slice(2)] = r;
       }
     }
     for (const name of queueNames) {
       const f = this.ownQueue(name);
-      if (f.names.length + f.more + f.waiting + f.in + f.out + f.ack > 0) queues[name] = f;
+      if (f.consumers.length + f.more + f.waiting + f.in + f.out + f.ack > 0) queues[name] = f;
     }
-    return { queues, exchanges };
+    return { node: this.node, queues, exchanges };
   }
 
-  private ownQueue(name: string): QueueFigures {
-    const names = this.local.consumers.activeKeys(name);
+  /** This node's figures of a queue, its consumers listed up to `listed` (what it shares: SHARED_NAMES_PER_QUEUE). */
+  private ownQueue(name: string, listed = SHARED_NAMES_PER_QUEUE): QueueFigures {
+    const active = this.local.consumers.active(name);
     return {
-      names: names.slice(0, SHARED_NAMES_PER_QUEUE),
-      more: Math.max(0, names.length - SHARED_NAMES_PER_QUEUE),
+      consumers: active.slice(0, listed).map((c) => ({ name: c.name, at: c.lastSeenAt, rate: c.deliverRate })),
+      more: Math.max(0, active.length - listed),
       waiting: this.local.waiters.count(name),
-      in: this.local.rates.rate(rateKey.queue(name, 'in')),
-      out: this.local.rates.rate(rateKey.queue(name, 'out')),
-      ack: this.local.rates.rate(rateKey.queue(name, 'ack')),
+      in: this.local.rates.perSecond(rateKey.queue(name, 'in')),
+      out: this.local.rates.perSecond(rateKey.queue(name, 'out')),
+      ack: this.local.rates.perSecond(rateKey.queue(name, 'ack')),
     };
   }
 

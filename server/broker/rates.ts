@@ -29,13 +29,18 @@ export class RateMeter {
 
   /** Events per second over the last complete window seconds (the current second excluded). */
   rate(name: string): number {
+    return Math.round(this.perSecond(name) * 100) / 100;
+  }
+
+  /** The same, not rounded: for adding up several nodes' rates before rounding once. */
+  perSecond(name: string): number {
     const b = this.buckets.get(name);
     const s = this.stamps.get(name);
     if (!b || !s) return 0;
     const second = Math.floor(this.now() / 1000);
     let total = 0;
     for (let i = 0; i < this.windowS; i++) if (s[i]! < second && s[i]! >= second - this.windowS) total += b[i]!;
-    return Math.round((total / this.windowS) * 100) / 100;
+    return total / this.windowS;
   }
 
   /** The names counted within the window; names with nothing in it are forgotten. */
@@ -50,5 +55,11 @@ export class RateMeter {
       }
     }
     return live;
+  }
+
+  /** Forgets a name at once (what it counted is no longer wanted). */
+  delete(name: string): void {
+    this.stamps.delete(name);
+    this.buckets.delete(name);
   }
 }

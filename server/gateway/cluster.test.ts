@@ -100,6 +100,13 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two nodes on one PostgreSQL ove
       const exchanges = (await call(at.url, 'GET', '/v1/exchanges')).body.exchanges;
       expect(exchanges.find((e: { name: string }) => e.name === 'amq.default').publishRate).toBeCloseTo(5 / 60, 1);
     }
+    // Each consumer with the nodes it received from, on any node.
+    const listed = (await call(b.url, 'GET', '/v1/queues/work/consumers')).body;
+    expect(listed.consumers.map((c: { name: string; nodes: string[] }) => [c.name, c.nodes])).toEqual([
+      ['worker-1', ['a', 'b']],
+      ['worker-2', ['b']],
+    ]);
+    expect(listed.consumers.map((c: { deliverRate: number }) => c.deliverRate)).toEqual([0.07, 0.02]);
     // Each node's own load, on any node.
     const loads = (await call(b.url, 'GET', '/v1/nodes')).body.nodes.map((n: { id: string; load: unknown }) => [n.id, n.load]);
     expect(loads).toEqual([

@@ -11,6 +11,7 @@ import {
   exchangeDeclareSchema,
   exchangeSchema,
   queueDeclarationSchema,
+  queueConsumersSchema,
   queueInfoSchema,
 } from './schemas';
 
@@ -103,6 +104,15 @@ export const topologyRoutes: Route[] = [
     summary: 'A queue: settings, depth, consumers, rates, oldest ready message age',
     responses: { 200: queueInfoSchema, 404: errorSchema },
     handle: async (r) => ({ status: 200, body: await r.ctx.broker.queueInfo(r.params.name!) }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/queues/{name}/consumers',
+    access: () => needs.monitoring,
+    tag,
+    summary: 'Who consumes a queue: each consumer seen in the last 30 s on any node, its nodes, delivery rate and last receive',
+    responses: { 200: queueConsumersSchema, 404: errorSchema },
+    handle: async (r) => ({ status: 200, body: await r.ctx.broker.queueConsumers(r.params.name!) }),
   },
   {
     method: 'DELETE',

@@ -43,6 +43,8 @@ export const queueInfoSchema = z.object({
   oldestReadyAgeMs: z.number().nullable(),
 });
 
+export { queueConsumersSchema } from '../broker/live-figures';
+
 export const bindingSchema = z
   .object({
     exchange: z.string(),

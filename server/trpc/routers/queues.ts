@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queueConsumersSchema } from '../../broker/live-figures';
 import { DEFAULT_EXCHANGE } from '../../broker/names';
 import { pushView, pushViewSchema } from '../../webhooks/push-view';
 import { procedure, router } from '../init';
@@ -23,6 +24,12 @@ export const queuesRouter = router({
     .input(z.object({ name: nameSchema }))
     .output(queueInfoSchema)
     .query(({ ctx, input }) => ctx.broker.queueInfo(input.name)),
+
+  /** The queue's consumers on all live nodes (GET /v1/queues/{name}/consumers). */
+  consumers: procedure
+    .input(z.object({ name: nameSchema }))
+    .output(queueConsumersSchema)
+    .query(({ ctx, input }) => ctx.broker.queueConsumers(input.name)),
 
   depthHistory: procedure
     .input(z.object({ name: nameSchema, minutes: z.number().int().min(1).max(7 * 24 * 60) }))
