@@ -10,7 +10,6 @@ import { MEMORY_DEFAULT_MAX_BYTES, MEMORY_DEFAULT_MAX_ENTRIES, MemoryStore } fro
 import { possibleDeadLetterQueues } from './dead-letter-targets';
 import { checkName, checkStoredText } from './names';
 import { reportDeadAfter } from './pg/dead-letter';
-import { READY_CHANNEL, parseReadyPayload } from './pg/notify';
 import { createDeadLetterOps } from './dead-letter-ops';
 import { queueEntryNextVisibleMs, queueEntryPurge } from './pg/queue-read';
 import { queueEntryClaim } from './pg/queue-entry-claim';
@@ -22,11 +21,12 @@ import { createReads } from './reads';
 import { forgetReplyQueue, replyQueueName, RequestReply } from './request-reply';
 import { fanOut, noTelemetry, type Telemetry } from './telemetry';
 import { Publisher } from './publish';
+import { listenToOtherNodes } from './listen';
 import { LiveFigures, rateKey } from './live-figures';
 import { fixUpStoredHeaderBindings } from './pg/binding-case-fixup';
 import { RateMeter } from './rates';
 import { parseReceipt, settlement, type Receipt } from './receipts';
-import { TOPOLOGY_CHANNEL, TopologyStore } from './topology';
+import { TopologyStore } from './topology';
 import { checkUserQueue } from './topology-checks';
 import type { PublishInput, PublishResult, Queue, QueueDepth } from './types';
 import { Waiters } from './waiters';
@@ -256,29 +256,7 @@ export function createBroker(options: BrokerOptions): Broker {
     async start() {
       await fixUpStoredHeaderBindings(db, log);
       await topology.load();
-      const reload = () => void topology.load().catch((e) => log.error({ err: e }, 'topology reload failed'));
-      cleanups.push(
-        // After a lost listening connection, changes and publishes announced meanwhile were missed:
-        // reload the topology and wake every long poll to look again.
-        await db.listen(
-          TOPOLOGY_CHANNEL,
-          (payload) => {
-            if (!topology.madeHere(payload)) reload();
-          },
-          reload,
-        ),
-        await db.listen(
-          READY_CHANNEL,
-          (payload) => {
-            const { node: from, queues } = parseReadyPayload(payload);
-            if (from !== node) waiters.wake(queues);
-          },
-          () => {
-            log.info({}, 'notifications resumed after a lost connection; waking every long poll');
-            waiters.wakeAll();
-          },
-        ),
-      );
+      cleanups.push(...(await listenToOtherNodes({ db, node, topology, waiters, log })));
       const failed = (what: string) => (err: unknown) => log.warn({ err }, `${what} failed`);
       cleanups.push(
         every(options.sweepIntervalMs ?? 1000, housekeeping.sweep, failed('sweep')),
