@@ -93,10 +93,15 @@ export interface LiveSources {
   rates: Pick<RateMeter, 'perSecond' | 'names'>;
 }
 
-/** The RateMeter names of a queue's and an exchange's rates. */
+/** The RateMeter names of a queue's and an exchange's rates, and the way back from a name. */
 export const rateKey = {
   queue: (queue: string, what: 'in' | 'out' | 'ack') => `q:${queue}:${what}`,
   exchange: (exchange: string) => `x:${exchange}`,
+  parse(key: string): { queue: string } | { exchange: string } | undefined {
+    const q = /^q:(.*):(?:in|out|ack)$/s.exec(key);
+    if (q) return { queue: q[1]! };
+    return key.startsWith('x:') ? { exchange: key.slice(2) } : undefined;
+  },
 };
 const round = (n: number) => Math.round(n * 100) / 100;
 
@@ -115,21 +120,9 @@ export class LiveFigures {
   ) {}
 
   queue(name: string): QueueLive {
-    const own = this.ownQueue(name);
-    const names = new Set(own.consumers.map((c) => c.name));
-    let { more, waiting, in: published, out, ack } = own;
-    for (const peer of this.peerFigures()) {
-      const f = peer.queues[name];
-      if (!f) continue;
-      for (const c of f.consumers) names.add(c.name);
-      more += f.more;
-      waiting += f.waiting;
-      published += f.in;
-      out += f.out;
-      ack += f.ack;
-    }
+    const m = this.merged(name);
     // A long poll waiting now is a consumer even before its first delivery.
-    return { consumers: Math.max(names.size + more, waiting), publishRate: round(published), deliverRate: round(out), ackRate: round(ack) };
+    return { consumers: Math.max(m.byName.size + m.more, m.waiting), publishRate: round(m.in), deliverRate: round(m.out), ackRate: round(m.ack) };
   }
 
   /**
@@ -137,13 +130,26 @@ export class LiveFigures {
    * SHARED_NAMES_PER_QUEUE, which it shares as a number only.
    */
   consumers(queue: string): QueueConsumers {
+    const m = this.merged(queue);
+    const consumers = [...m.byName]
+      .map(([name, c]) => ({ name, nodes: [...c.nodes].sort(), deliverRate: round(c.rate), lastSeenAt: new Date(c.at).toISOString() }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    return { consumers, unlisted: m.more };
+  }
+
+  /** This node's figures of a queue (its consumers all listed) and the peers', added up; each consumer once, by name. */
+  private merged(queue: string) {
     const byName = new Map<string, { nodes: Set<string>; rate: number; at: number }>();
-    let unlisted = 0;
+    const total = { byName, more: 0, waiting: 0, in: 0, out: 0, ack: 0 };
     const figures: [string, QueueFigures | undefined][] = [[this.node, this.ownQueue(queue, Infinity)]];
     for (const peer of this.peerFigures()) figures.push([peer.node, peer.queues[queue]]);
     for (const [node, f] of figures) {
       if (!f) continue;
-      unlisted += f.more;
+      total.more += f.more;
+      total.waiting += f.waiting;
+      total.in += f.in;
+      total.out += f.out;
+      total.ack += f.ack;
       for (const c of f.consumers) {
         const seen = byName.get(c.name) ?? { nodes: new Set<string>(), rate: 0, at: 0 };
         seen.nodes.add(node);
@@ -152,10 +158,7 @@ export class LiveFigures {
         byName.set(c.name, seen);
       }
     }
-    const consumers = [...byName]
-      .map(([name, c]) => ({ name, nodes: [...c.nodes].sort(), deliverRate: round(c.rate), lastSeenAt: new Date(c.at).toISOString() }))
-      .sort((a, b) => a.name.localeCompare(b.name));
-    return { consumers, unlisted };
+    return total;
   }
 
   exchangeRate(name: string): number {
@@ -170,11 +173,11 @@ export class LiveFigures {
     const exchanges: Record<string, number> = {};
     const queueNames = new Set([...this.local.consumers.queues(), ...this.local.waiters.queues()]);
     for (const key of this.local.rates.names()) {
-      const m = /^q:(.*):(?:in|out|ack)$/s.exec(key);
-      if (m) queueNames.add(m[1]!);
-      else if (key.startsWith('x:')) {
+      const of = rateKey.parse(key);
+      if (of && 'queue' in of) queueNames.add(of.queue);
+      else if (of) {
         const r = this.local.rates.perSecond(key);
-        if (r > 0) exchanges[key.slice(2)] = r;
+        if (r > 0) exchanges[of.exchange] = r;
       }
     }
     for (const name of queueNames) {

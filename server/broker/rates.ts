@@ -49,10 +49,7 @@ export class RateMeter {
     const live: string[] = [];
     for (const [name, s] of this.stamps) {
       if (s.some((at) => at >= oldest)) live.push(name);
-      else {
-        this.stamps.delete(name);
-        this.buckets.delete(name);
-      }
+      else this.delete(name);
     }
     return live;
   }

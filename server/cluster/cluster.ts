@@ -2,7 +2,7 @@ import type { Db } from '../../db/driver';
 import type { Logger } from '../broker/broker';
 import { clashMessage, nodeClaim, NodeIdInUseError, type Clash } from './identity';
 import { LeaderElection, leaderKeysHeld, nodeIdKey } from './leader';
-import { nodeAliveCount, nodeAlivePeers, nodeHeartbeat, nodeList, nodePrune, nodeRegister, nodeSetUrl, nodeStop } from './node-store';
+import { nodeAlivePeers, nodeHeartbeat, nodeList, nodePrune, nodeRegister, nodeSetUrl, nodeStop } from './node-store';
 import type { ClusterView, NodeView, Quorum } from './types';
 
 export interface ClusterOptions {
@@ -149,9 +149,9 @@ export function createCluster(o: ClusterOptions): Cluster {
         o.logger.error({ clash }, `${displaced.message}; stop one of them or give one another HATOBA_NODE_ID`);
       }
     }
-    count = single
-      ? { alive: await nodeAliveCount(o.db, { deadAfterMs }), peers: [], at: performance.now() }
-      : { ...(await nodeAlivePeers(o.db, { self: o.node.id, deadAfterMs })), at: performance.now() };
+    const seen = await nodeAlivePeers(o.db, { self: o.node.id, deadAfterMs });
+    // The embedded database is one process: any other row counted alive is a process gone within the dead time.
+    count = { alive: seen.alive, peers: single ? [] : seen.peers, at: performance.now() };
     if (isLeader()) {
       const gone = await nodePrune(o.db, { keepMs: keepDeadMs });
       if (gone.length > 0) await o.onPruned?.(gone).catch((err) => o.logger.warn({ err, nodes: gone }, 'could not clean up after forgotten nodes'));

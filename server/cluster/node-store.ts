@@ -63,11 +63,6 @@ export async function nodeStop(q: Sql, p: { id: string; token: string }): Promis
 
 const alive = `(stopped_at IS NULL AND last_heartbeat_at > now() - $1::int * interval '1 millisecond')`;
 
-export async function nodeAliveCount(q: Sql, p: { deadAfterMs: number }): Promise<number> {
-  const [row] = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM nodes WHERE ${alive}`, [p.deadAfterMs]);
-  return Number(row?.n ?? 0);
-}
-
 /** The live nodes other than `self`, with what each shared at its last heartbeat (`live`); `alive` counts `self` too. */
 export async function nodeAlivePeers(q: Sql, p: { self: string; deadAfterMs: number }): Promise<{ alive: number; peers: unknown[] }> {
   const rows = await q.query<{ id: string; live: unknown }>(`SELECT id, CASE WHEN id <> $2 THEN live END AS live FROM nodes WHERE ${alive}`, [

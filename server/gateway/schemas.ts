@@ -20,6 +20,7 @@ export const declaredSchema = z.object({ created: z.boolean() });
 export const exchangeDeclaredSchema = z.object({ name: z.string(), type: exchangeDeclareSchema.shape.type, created: z.boolean() });
 
 export { queueDeclarationSchema };
+export { queueConsumersSchema } from '../broker/live-figures';
 const retrySchema = z.object({ initialDelayMs: z.number(), maxDelayMs: z.number(), multiplier: z.number(), jitter: z.number() });
 export const queueSettingsSchema = z.object({
   durability: z.enum(['durable', 'replicated', 'memory']),
@@ -43,7 +44,6 @@ export const queueInfoSchema = z.object({
   oldestReadyAgeMs: z.number().nullable(),
 });
 
-export { queueConsumersSchema } from '../broker/live-figures';
 
 export const bindingSchema = z
   .object({
