@@ -98,6 +98,10 @@ export function createBroker(options: BrokerOptions): Broker {
     routed: (queue, n) => rates.add(rateKey.queue(queue, 'in'), n),
     delivered: (queue, _ages, n) => rates.add(rateKey.queue(queue, 'out'), n),
     acked: (queue, n) => rates.add(rateKey.queue(queue, 'ack'), n),
+    // a dead letter arriving in its dead-letter queue counts as coming in, as a routed publish does
+    deadLettered: (_queue, _reason, _n, arrivals) => {
+      for (const [q, n] of arrivals) rates.add(rateKey.queue(q, 'in'), n);
+    },
   };
   const telemetry = options.telemetry ? fanOut(local, options.telemetry) : local;
   const onDead = telemetry.deadLettered;

@@ -154,3 +154,14 @@ export function possibleDeadLetterQueues(topology: TopologySnapshot, queue: stri
   if (exchange === DEFAULT_EXCHANGE) return routingKey !== undefined ? [routingKey] : [...topology.queues.keys()];
   return (topology.bindingsByExchange.get(exchange) ?? []).map((b) => b.queue);
 }
+
+/** Dead letters of one queue: how many died, and how many arrived in each queue they moved to. */
+export type DeadCount = { n: number; arrivals: Map<string, number> };
+
+/** Counts one dead letter of `queue` that moved to `targets` (one entry in each). */
+export function countDead(perQueue: Map<string, DeadCount>, queue: string, targets: readonly string[]): void {
+  let c = perQueue.get(queue);
+  if (!c) perQueue.set(queue, (c = { n: 0, arrivals: new Map() }));
+  c.n++;
+  for (const t of targets) c.arrivals.set(t, (c.arrivals.get(t) ?? 0) + 1);
+}

@@ -13,7 +13,8 @@ export interface Telemetry {
   delivered(queue: string, firstAttemptAgesMs: number[], count: number): void;
   acked(queue: string, count: number): void;
   nacked(queue: string, count: number): void;
-  deadLettered(queue: string, reason: DeathReason, count: number): void;
+  /** `count` entries of `queue` died; `arrivals` counts them per queue they arrived in (none when dropped). */
+  deadLettered(queue: string, reason: DeathReason, count: number, arrivals: ReadonlyMap<string, number>): void;
   replayed(queue: string, count: number): void;
   groupCommit(batchSize: number): void;
 }

@@ -1,8 +1,8 @@
 import { uuidv4, uuidv7 } from '../ids';
 import { decideNack } from '../backoff';
-import { deadLetterPlan, deadLetteredDetail, diedBefore, otherTierReason } from '../dead-letter-targets';
+import { countDead, deadLetterPlan, deadLetteredDetail, diedBefore, otherTierReason, type DeadCount } from '../dead-letter-targets';
 import type { EventSink, LifecycleEvent } from '../event-sink';
-import type { DeadLetterLog } from '../pg/dead-letter';
+import type { DeadLetterLog, OnDead } from '../pg/dead-letter';
 import { formatReceipt, receiptsOf, type Receipt } from '../receipts';
 import { route, type TopologySnapshot } from '../route';
 import type { Death, DeathReason, Delivery, NackOptions, Queue, QueueDepth, ReplayRequest, StoredMessage } from '../types';
@@ -33,7 +33,7 @@ export class MemoryStore {
       events: Pick<EventSink, 'record'>;
       now?: () => number;
       onReady: (queues: string[]) => void;
-      onDead?: (queue: string, reason: DeathReason, count: number) => void;
+      onDead?: OnDead;
       /** The broker's logger: a dead letter kept for want of a target in this tier is said there. */
       log: DeadLetterLog;
     },
@@ -171,7 +171,11 @@ export class MemoryStore {
     // the death an entry carries says which queues it already died from in this chain (cycle detection)
     const plans = dying.map((e) => deadLetterPlan(topology, queue, e.message, reason, e.death));
     const moving = dying.filter((_, i) => plans[i]!.otherTier.length === 0);
-    if (moving.length > 0) this.deps.onDead?.(queue, reason, moving.length);
+    if (moving.length > 0) {
+      const dead = new Map<string, DeadCount>();
+      for (const plan of plans) if (plan.otherTier.length === 0) countDead(dead, queue, plan.targets);
+      for (const [q, { n, arrivals }] of dead) this.deps.onDead?.(q, reason, n, arrivals);
+    }
     for (const [i, e] of dying.entries()) {
       const plan = plans[i]!;
       const { targets, otherTier } = plan;

@@ -5,10 +5,10 @@ describe('reportDeadAfter', () => {
   it('reports what the transaction dead-lettered only once it has resolved (committed)', async () => {
     const events: string[] = [];
     const value = await reportDeadAfter(
-      (queue, reason, count) => events.push(`dead ${queue} ${reason} ${count}`),
+      (queue, reason, count, arrivals) => events.push(`dead ${queue} ${reason} ${count} → ${[...arrivals].join(' ')}`),
       async (collect) => {
-        collect('orders', 'max_deliveries', 2);
-        collect('orders', 'expired', 1);
+        collect('orders', 'max_deliveries', 2, new Map([['orders.dlq', 2]]));
+        collect('orders', 'expired', 1, new Map());
         events.push('inside');
         await Promise.resolve();
         events.push('committed');
@@ -16,7 +16,7 @@ describe('reportDeadAfter', () => {
       },
     );
     expect(value).toBe(42);
-    expect(events).toEqual(['inside', 'committed', 'dead orders max_deliveries 2', 'dead orders expired 1']);
+    expect(events).toEqual(['inside', 'committed', 'dead orders max_deliveries 2 → orders.dlq,2', 'dead orders expired 1 → ']);
   });
 
   it('reports nothing when the transaction fails (rolled back)', async () => {
@@ -25,7 +25,7 @@ describe('reportDeadAfter', () => {
       reportDeadAfter(
         (queue) => events.push(queue),
         async (collect) => {
-          collect('orders', 'rejected', 1);
+          collect('orders', 'rejected', 1, new Map([['orders.dlq', 1]]));
           throw new Error('connection lost');
         },
       ),

@@ -1,16 +1,17 @@
 import type { Sql } from '../../../db/driver';
 import { jsonValue } from '../../../db/driver';
 import { notifyReady } from './notify';
-import { deadLetterPlan, deadLetteredDetail, diedBefore, otherTierReason } from '../dead-letter-targets';
+import { countDead, deadLetterPlan, deadLetteredDetail, diedBefore, otherTierReason, type DeadCount } from '../dead-letter-targets';
 import type { Logger } from '../broker';
+import type { Telemetry } from '../telemetry';
 import type { TopologySnapshot } from '../route';
 import type { Death, DeathReason } from '../types';
 
 /** Where a dead letter that cannot be moved is told: the broker's logger, of which this needs warn. */
 export type DeadLetterLog = Pick<Logger, 'warn'>;
 
-/** Told how many entries of a queue died, and why (metrics). */
-export type OnDead = (queue: string, reason: DeathReason, count: number) => void;
+/** Told how many entries of a queue died, why, and where they arrived (metrics, rates). */
+export type OnDead = Telemetry['deadLettered'];
 
 /**
  * Runs `fn` (a transaction) with an OnDead that only collects, and reports to `onDead` once
@@ -18,9 +19,9 @@ export type OnDead = (queue: string, reason: DeathReason, count: number) => void
  * rolled back, nor before its move is visible to a reader.
  */
 export async function reportDeadAfter<T>(onDead: OnDead | undefined, fn: (collect: OnDead) => Promise<T>): Promise<T> {
-  const seen: [string, DeathReason, number][] = [];
-  const value = await fn((queue, reason, count) => seen.push([queue, reason, count]));
-  for (const [queue, reason, count] of seen) onDead?.(queue, reason, count);
+  const seen: Parameters<OnDead>[] = [];
+  const value = await fn((...call) => seen.push(call));
+  for (const call of seen) onDead?.(...call);
   return value;
 }
 
@@ -117,12 +118,9 @@ export async function queueEntryDeadLetter(
     [event.message, event.queue, event.attempt, event.detail, p.node],
   );
   if (p.onDead) {
-    const perQueue = new Map<string, number>();
-    for (const r of removed) {
-      const queue = byId.get(Number(r.id))!.queue;
-      perQueue.set(queue, (perQueue.get(queue) ?? 0) + 1);
-    }
-    for (const [queue, n] of perQueue) p.onDead(queue, p.reason, n);
+    const perQueue = new Map<string, DeadCount>();
+    for (const r of removed) countDead(perQueue, byId.get(Number(r.id))!.queue, plans.get(Number(r.id))!.targets);
+    for (const [queue, { n, arrivals }] of perQueue) p.onDead(queue, p.reason, n, arrivals);
   }
   // A dead-letter queue's own max length holds for what arrives in it, as the memory tier's does.
   if (target.queue.length > 0) await enforceMaxLength(q, new Set(target.queue), p.topology, p.node, p.log, p.onDead);
