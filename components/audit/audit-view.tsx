@@ -7,6 +7,7 @@ import { pageParam, parsePageParam } from '../ui/cursor-pages';
 import { useCursorPage } from '../ui/use-cursor-page';
 import { useTRPC } from '../trpc/client';
 import { formatTimestamp } from '../ui/format';
+import { TableScroll } from '../ui/table-scroll';
 import { EmptyState, ErrorNotice, Loading } from '../ui/query-state';
 import { AuditDetail } from './audit-detail';
 import { KNOWN_ACTIONS, actionsLike, parseAuditFilter } from './audit-paging';
@@ -162,8 +163,8 @@ function AuditLog({
         </EmptyState>
       ) : (
         <>
-          {/* Focusable: on a narrow screen the table scrolls sideways, and keyboards must reach that too. */}
-          <div className="table-wrap" tabIndex={0} role="region" aria-label="Audit log entries">
+          {/* On a narrow screen the table scrolls sideways, says so, and keyboards reach it too. */}
+          <TableScroll label="Audit log entries">
             <table className="table">
               <caption>
                 Page {wanted + 1} · newest first · {page.data.entries.length} entries
@@ -204,7 +205,7 @@ function AuditLog({
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <nav className="button-row" aria-label="Audit log pages">
             <button type="button" className="button button--quiet" onClick={() => onPage(wanted - 1, 'push')} disabled={wanted === 0 || page.isPlaceholderData}>
               ← Newer

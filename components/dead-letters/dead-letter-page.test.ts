@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deathChain, LEASED_BADGE, originQueues, pageCaption, pagerLabels, parseOrder, reasonSummary, replayAllPlan, replayBlocked } from './dead-letter-page';
+import { deathChain, deliveriesBeforeDeath, deliveriesBeforeDeathShort, deliveriesHere, discardWarning, LEASED_BADGE, originQueues, pageCaption, pagerLabels, parseOrder, reasonSummary, replayAllPlan, replayBlocked } from './dead-letter-page';
 
 const counts = [
   { reason: 'max_deliveries', origin: 'notification', count: 200 },
@@ -78,5 +78,32 @@ describe('replayBlocked', () => {
   it('lets ready and delayed dead letters be replayed', () => {
     expect(replayBlocked({ state: 'ready' })).toBeNull();
     expect(replayBlocked({ state: 'delayed' })).toBeNull();
+  });
+});
+
+describe('discardWarning', () => {
+  it('speaks of one dead letter in the singular', () => {
+    expect(discardWarning(1, 'notification.dlq')).toBe(
+      'It is removed from notification.dlq and will not be delivered again. The message stays in the message store for audit until retention drops it.',
+    );
+  });
+
+  it('and of several in the plural', () => {
+    expect(discardWarning(3, 'notification.dlq')).toMatch(/^They are removed from notification\.dlq .* The messages stay .* drops them\.$/);
+  });
+});
+
+describe('delivery counts of a dead letter', () => {
+  const death = { queue: 'notification', attempts: 3 };
+
+  it('says where each count was made, so 3 attempts and 0 deliveries from the DLQ do not contradict', () => {
+    expect(deliveriesBeforeDeath(death)).toBe('delivered 3 times in notification before it died');
+    expect(deliveriesBeforeDeathShort(death)).toBe('3 in notification before it died');
+    expect(deliveriesHere(0, 'notification.dlq')).toBe('delivered 0 times from notification.dlq');
+  });
+
+  it('counts one time in the singular', () => {
+    expect(deliveriesBeforeDeath({ queue: 'mail', attempts: 1 })).toBe('delivered 1 time in mail before it died');
+    expect(deliveriesHere(1, 'mail.dlq')).toBe('delivered 1 time from mail.dlq');
   });
 });

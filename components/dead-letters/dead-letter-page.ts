@@ -96,3 +96,30 @@ export function replayBlocked(m: { state: string }): { short: string; full: stri
       'The lease outlives the receive request, so the DLQ may show 0 consumers meanwhile.',
   };
 }
+
+/** The discard dialog's warning, for one dead letter or several. */
+export function discardWarning(count: number, dlq: string): string {
+  return count === 1
+    ? `It is removed from ${dlq} and will not be delivered again. The message stays in the message store for audit until retention drops it.`
+    : `They are removed from ${dlq} and will not be delivered again. The messages stay in the message store for audit until retention drops them.`;
+}
+
+/**
+ * Two counts that look alike and differ for a dead letter: how often it was delivered in the
+ * queue it died in (the death's attempts, reset to 0 when it moved) and how often it was
+ * delivered from where it waits now (its DLQ: 0 until someone receives from the DLQ). Each label
+ * says which it counts, so 3 and 0 side by side do not read as a contradiction.
+ */
+export function deliveriesBeforeDeath(death: { queue: string; attempts: number }): string {
+  return `delivered ${death.attempts} ${death.attempts === 1 ? 'time' : 'times'} in ${death.queue} before it died`;
+}
+
+/** How often a message was delivered from the queue it is in now: "delivered 0 times from notification.dlq". */
+export function deliveriesHere(attempt: number, queue: string): string {
+  return `delivered ${attempt} ${attempt === 1 ? 'time' : 'times'} from ${queue}`;
+}
+
+/** The same as deliveriesBeforeDeath, short, under a "Delivered here" count: "3 in notification before it died". */
+export function deliveriesBeforeDeathShort(death: { queue: string; attempts: number }): string {
+  return `${death.attempts} in ${death.queue} before it died`;
+}

@@ -3,7 +3,8 @@
 import Link from 'next/link';
 import type { BrowsedMessage } from '@/server/trpc/schemas';
 import { formatTimestamp, shortId } from '../ui/format';
-import { deathChain, LEASED_BADGE, reasonLabel, replayBlocked } from './dead-letter-page';
+import { TableScroll } from '../ui/table-scroll';
+import { deathChain, deliveriesBeforeDeath, LEASED_BADGE, reasonLabel, replayBlocked } from './dead-letter-page';
 
 /** One page of a DLQ's dead letters: why each died, with row selection, replay and edit. */
 export function DeadLetterTable({
@@ -31,7 +32,7 @@ export function DeadLetterTable({
     onSelect(next);
   };
   return (
-    <div className="table-wrap" style={{ marginTop: '1rem' }}>
+    <TableScroll label="Dead letters" style={{ marginTop: '1rem' }}>
       <table className="table">
         <caption>
           {caption}
@@ -51,7 +52,11 @@ export function DeadLetterTable({
             <th scope="col">Message</th>
             <th scope="col">Routing key</th>
             <th scope="col">Reason</th>
-            <th scope="col" className="num">Attempts</th>
+            <th scope="col" className="num" title="How often it was delivered in the queue it died in, before it was dead-lettered (not from this DLQ)">
+              Delivered
+              <br />
+              before death
+            </th>
             <th scope="col">Last error</th>
             <th scope="col">Died</th>
             <th scope="col"><span className="visually-hidden">Actions</span></th>
@@ -82,7 +87,16 @@ export function DeadLetterTable({
                   </div>
                 )}
               </td>
-              <td className="num">{m.death?.attempts ?? '—'}</td>
+              <td className="num" title={m.death ? deliveriesBeforeDeath(m.death) : undefined}>
+                {m.death ? (
+                  <>
+                    {m.death.attempts}
+                    <span className="visually-hidden"> in {m.death.queue}</span>
+                  </>
+                ) : (
+                  '—'
+                )}
+              </td>
               <td>{m.death?.lastError ? <span className="mono">{m.death.lastError}</span> : <span className="muted">none recorded</span>}</td>
               <td className="nowrap">{m.death ? formatTimestamp(m.death.diedAt) : '—'}</td>
               <RowActions message={m} busy={busy} onReplay={onReplay} onEdit={onEdit} />
@@ -90,7 +104,7 @@ export function DeadLetterTable({
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

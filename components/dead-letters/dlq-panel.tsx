@@ -11,7 +11,7 @@ import { replayOutcome } from './replay-outcome';
 import { EmptyState, ErrorNotice, Loading, ResultNotice, errorMessage } from '../ui/query-state';
 import { DeadLetterTable } from './dead-letter-table';
 import { EditReplayDialog } from './edit-replay-dialog';
-import { originQueues, PAGE_SIZE, pageCaption, pagerLabels, reasonSummary, replayAllPlan, type PageOrder } from './dead-letter-page';
+import { originQueues, PAGE_SIZE, pageCaption, pagerLabels, reasonSummary, replayAllPlan, type PageOrder, discardWarning } from './dead-letter-page';
 import { filterRequest, isFiltering, liveSelection, previewedRequest, type DeadLetterFilter } from './replay-selection';
 import { useCursorPage } from '../ui/use-cursor-page';
 import { focusFirst } from '../ui/focus-return';
@@ -314,7 +314,7 @@ export function DlqPanel({
         onConfirm={() => discard.mutate({ dlq, ids: chosen })}
         onCancel={() => setConfirm(null)}
       >
-        <p>They are removed from {dlq} and will not be delivered again. The messages stay in the message store for audit until retention drops them.</p>
+        <p>{discardWarning(chosen.length, dlq)}</p>
       </ConfirmDialog>
       {editing && (
         <EditLoader

@@ -11,6 +11,7 @@ import { parseScopeList, scopeListProblems } from './scope-input';
 import { FieldErrors } from '../ui/field-errors';
 import { Notice } from '../notice';
 import { freshKeyToShow, revokeEffect, revokedMessage, type Enforcement, type FreshKey } from './key-state';
+import { TableScroll } from '../ui/table-scroll';
 
 type KeyRow = ApiKey;
 
@@ -101,7 +102,7 @@ function KeyTable({ rows, total, onRevoke }: { rows: KeyRow[]; total: number; on
   }
   if (rows.length === 0) return <EmptyState title="Every key is revoked" />;
   return (
-    <div className="table-wrap">
+    <TableScroll label="Key table">
       <table className="table">
         <caption>{rows.length === 1 ? '1 key' : `${rows.length} keys`} · only a key&apos;s first characters are kept for display; its secret was shown once</caption>
         <thead>
@@ -148,7 +149,7 @@ function KeyTable({ rows, total, onRevoke }: { rows: KeyRow[]; total: number; on
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

@@ -5,8 +5,9 @@ import Link from 'next/link';
 import { liveUntilNotFound, useTRPC } from '../trpc/client';
 import { formatTimestamp } from '../ui/format';
 import { EmptyState, ErrorNotice, Loading } from '../ui/query-state';
-import { deathChain, reasonLabel } from '../dead-letters/dead-letter-page';
+import { deathChain, deliveriesHere, reasonLabel } from '../dead-letters/dead-letter-page';
 import { BodyView, HeadersTable } from './body-view';
+import { TableScroll } from '../ui/table-scroll';
 
 const STATE = { ready: 'ready', in_flight: 'in flight', delayed: 'delayed' } as const;
 
@@ -81,13 +82,15 @@ export function MessageDetail({ id }: { id: string }) {
             <p className="muted">In no queue: every queue it was routed to has acked it (or it was purged or discarded). The store keeps it for replay and audit.</p>
           ) : (
             // Scrolls inside itself on a phone: four columns and a long death text are wider than the card.
-            <div className="table-wrap">
+            <TableScroll label="Queues it waits in">
               <table className="table">
                 <thead>
                   <tr>
                     <th scope="col">Queue</th>
                     <th scope="col">State</th>
-                    <th scope="col" className="num">Attempt</th>
+                    <th scope="col" className="num" title="How often it was delivered from the queue of this row; a dead letter's deliveries before it died are under Death">
+                      Delivered here
+                    </th>
                     <th scope="col">Death</th>
                   </tr>
                 </thead>
@@ -98,11 +101,13 @@ export function MessageDetail({ id }: { id: string }) {
                         <Link href={`/queues/${encodeURIComponent(e.queue)}`}>{e.queue}</Link>
                       </td>
                       <td>{STATE[e.state]}</td>
-                      <td className="num">{e.attempt}</td>
+                      <td className="num" title={deliveriesHere(e.attempt, e.queue)}>
+                        {e.attempt}
+                      </td>
                       <td className="small">
                         {e.death ? (
                           <span className="event-type--error">
-                            {reasonLabel(e.death.reason)} in {e.death.queue} after {e.death.attempts} {e.death.attempts === 1 ? 'attempt' : 'attempts'}
+                            {reasonLabel(e.death.reason)} in {e.death.queue} after it was delivered {e.death.attempts} {e.death.attempts === 1 ? 'time' : 'times'} there
                             {e.death.lastError ? `: ${e.death.lastError}` : ''}
                             {deathChain(e.death) ? ` (chain: ${deathChain(e.death)})` : ''}
                           </span>
@@ -114,7 +119,7 @@ export function MessageDetail({ id }: { id: string }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
         </section>
       </div>

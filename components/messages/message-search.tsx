@@ -1,6 +1,6 @@
 'use client';
 
-import { keepPreviousData, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useId, useMemo, useState } from 'react';
@@ -10,6 +10,8 @@ import { EmptyState, ErrorNotice, Loading } from '../ui/query-state';
 import { base64ToBytes, bodyPreview } from './body-format';
 import { fieldsFromParams, hasCriteria, paramsFromFields, resultsCaption, resultsProblem, searchSubmit, toSearchInput, type SearchFields } from './search-query';
 import { FieldErrors } from '../ui/field-errors';
+import { deadLetterSearchAdvice } from './dead-letter-search';
+import { TableScroll } from '../ui/table-scroll';
 
 const PAGE = 50;
 
@@ -118,6 +120,7 @@ function Results({ input }: { input: ReturnType<typeof toSearchInput>['input'] }
   if (results.isError && !results.data) return <ErrorNotice error={results.error} title={problem!} polled={false} />;
   const messages = results.data?.pages.flatMap((p) => p.messages) ?? [];
   if (messages.length === 0) {
+    if (deadLetterSearchAdvice(input.queue, new URLSearchParams())) return <NoDeadLetterMatch queue={input.queue!} />;
     return (
       <EmptyState title={hasCriteria(input) ? 'No message matches' : 'No messages stored yet'}>
         <p>{hasCriteria(input) ? 'Loosen the search: routing keys and header values must match exactly.' : 'Publish one and it shows up here.'}</p>
@@ -127,7 +130,7 @@ function Results({ input }: { input: ReturnType<typeof toSearchInput>['input'] }
   return (
     <>
       {problem && <ErrorNotice error={results.error} title={problem} polled={false} />}
-      <div className="table-wrap">
+      <TableScroll label="Search results">
         <table className="table">
           <caption>{resultsCaption(messages.length, results.hasNextPage)}</caption>
           <thead>
@@ -169,7 +172,7 @@ function Results({ input }: { input: ReturnType<typeof toSearchInput>['input'] }
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {results.hasNextPage && (
         <p>
           <button type="button" className="button button--quiet" onClick={() => results.fetchNextPage()} disabled={results.isFetchingNextPage}>
@@ -178,5 +181,32 @@ function Results({ input }: { input: ReturnType<typeof toSearchInput>['input'] }
         </p>
       )}
     </>
+  );
+}
+
+/**
+ * Nothing found "routed to" a dead-letter queue: dead-lettered messages keep the queues they were
+ * first routed to (dead-letter-search.ts), so say where they are found instead of "loosen the search".
+ */
+function NoDeadLetterMatch({ queue }: { queue: string }) {
+  const trpc = useTRPC();
+  const params = useSearchParams();
+  const list = useQuery(trpc.queues.list.queryOptions());
+  const advice = deadLetterSearchAdvice(queue, new URLSearchParams(params.toString()), list.data?.map((q) => q.name))!;
+  return (
+    <EmptyState title="No message matches">
+      <p>
+        <code>{advice.dlq}</code> is a dead-letter queue. A dead-lettered message keeps the queues it was first routed to, so it is found by its original
+        queue{advice.origin ? <> (<code>{advice.origin}</code>)</> : ''}, not by the DLQ.
+      </p>
+      <p>
+        <Link href={advice.deadLettersHref}>Open {advice.dlq} on the Dead letters page</Link>
+        {advice.originSearchHref && (
+          <>
+            {' '}· <Link href={advice.originSearchHref}>Search by {advice.origin} instead</Link>
+          </>
+        )}
+      </p>
+    </EmptyState>
   );
 }

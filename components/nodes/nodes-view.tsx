@@ -5,6 +5,7 @@ import { LIVE_MS, useTRPC } from '../trpc/client';
 import { formatCount, formatDuration, formatRate, formatTimestamp } from '../ui/format';
 import { ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
 import { nodesHeading } from './nodes-heading';
+import { TableScroll } from '../ui/table-scroll';
 
 const DATABASE = { pglite: 'PGlite (embedded)', postgres: 'PostgreSQL' } as const;
 
@@ -23,7 +24,7 @@ export function NodesView() {
         <LiveBadge fetching={nodes.isFetching} failed={nodes.isError} />
       </div>
       {nodes.isError && <ErrorNotice error={nodes.error} title="The last refresh failed: the statuses below are as last read, and may no longer hold" />}
-      <div className="table-wrap">
+      <TableScroll label="Node table">
         <table className="table" aria-labelledby="nodes-heading">
           <thead>
             <tr>
@@ -77,7 +78,7 @@ export function NodesView() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <p className="muted small">
         Database: {DATABASE[list[0]?.database ?? 'pglite']}.{' '}
         {list.length === 1 && list[0]!.database === 'pglite'

@@ -5,6 +5,7 @@ import { LIVE_MS, useTRPC } from '../trpc/client';
 import { countOf, formatDuration, formatRate } from '../ui/format';
 import { EmptyState, ErrorNotice, Loading } from '../ui/query-state';
 import { slowConsumers } from './consumer-pace';
+import { TableScroll } from '../ui/table-scroll';
 
 /** Who consumes a queue, on every live node: competing consumers side by side, a slow one marked. */
 export function ConsumerList({ queue }: { queue: string }) {
@@ -26,7 +27,7 @@ export function ConsumerList({ queue }: { queue: string }) {
   const now = list.dataUpdatedAt || Date.now();
   return (
     <>
-      <div className="table-wrap">
+      <TableScroll label="Consumer table">
         <table className="table" aria-labelledby="consumers-heading">
           <thead>
             <tr>
@@ -58,7 +59,7 @@ export function ConsumerList({ queue }: { queue: string }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {unlisted > 0 && <p className="muted small">And {countOf(unlisted, 'more consumer')}, counted but not named (a node lists 1,000 per queue).</p>}
     </>
   );

@@ -10,6 +10,8 @@ import { formatTimestamp, shortId } from '../ui/format';
 import { EmptyState, ErrorNotice, Loading } from '../ui/query-state';
 import { browseCaption, showMoreControl } from './browse-caption';
 import { isInternalQueue } from './queue-signals';
+import { deliveriesBeforeDeath, deliveriesBeforeDeathShort, deliveriesHere } from '../dead-letters/dead-letter-page';
+import { TableScroll } from '../ui/table-scroll';
 
 const STATE_LABEL = { ready: 'ready', in_flight: 'in flight', delayed: 'delayed' } as const;
 
@@ -38,7 +40,7 @@ export function MessageBrowser({ queue, depth }: { queue: string; depth: number 
   return (
     <>
       {browse.isError && <ErrorNotice error={browse.error} title="The last refresh failed" />}
-      <div className="table-wrap">
+      <TableScroll label="Message table">
         <table className="table" aria-label={`Messages in ${queue}`}>
           <caption>{browseCaption(messages.length, depth)}</caption>
           <thead>
@@ -46,8 +48,8 @@ export function MessageBrowser({ queue, depth }: { queue: string; depth: number 
               <th scope="col">Message</th>
               <th scope="col">Routing key</th>
               <th scope="col">State</th>
-              <th scope="col" className="num" title="How often it was delivered so far: 0 for one no receive has had yet">
-                Deliveries
+              <th scope="col" className="num" title="How often it was delivered from this queue: 0 for one no receive has had yet. A dead letter's deliveries in the queue it died in are counted apart, below its count.">
+                Delivered here
               </th>
               <th scope="col">Published</th>
               <th scope="col">Body</th>
@@ -71,7 +73,10 @@ export function MessageBrowser({ queue, depth }: { queue: string; depth: number 
                   </td>
                   <td className="mono">{m.routingKey || <span className="muted">(empty)</span>}</td>
                   <td>{STATE_LABEL[m.state]}</td>
-                  <td className="num">{m.attempt}</td>
+                  <td className="num" title={deliveriesHere(m.attempt, queue)}>
+                    {m.attempt}
+                    {m.death && <span className="small muted nowrap" style={{ display: 'block' }} title={deliveriesBeforeDeath(m.death)}>{deliveriesBeforeDeathShort(m.death)}</span>}
+                  </td>
                   <td className="nowrap">{formatTimestamp(m.publishedAt)}</td>
                   <td>
                     <span className="truncate mono">{bodyPreview(base64ToBytes(m.body), m.contentType)}</span>
@@ -99,7 +104,7 @@ export function MessageBrowser({ queue, depth }: { queue: string; depth: number 
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {(() => {
         const more = showMoreControl({ shown: messages.length, limit, depth, loading: browse.isPlaceholderData });
         if (!more) return null;

@@ -8,6 +8,7 @@ import { readTopologyParams, writeTopologyParams } from '../topology/topology-pa
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { EmptyState, ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
 import { SignalBadges } from '../ui/signal-badges';
+import { TableScroll } from '../ui/table-scroll';
 import { useSearchDraft } from '../ui/use-search-draft';
 import { countOf, formatCount, formatDuration, formatRate } from '../ui/format';
 import { depthOf, isDeadLetterQueue, pushTrend, queueSignals } from './queue-signals';
@@ -145,12 +146,9 @@ export function QueueList() {
           <p className="muted small" id="queue-list-summary" style={{ margin: '0 0 0.5rem' }}>
             {formatCount(rows.length)} of {countOf(all.length, 'queue')} · depth and rates refresh every {LIVE_MS / 1000} s
           </p>
-          {/* Focusable: on a narrow screen the table scrolls sideways, and keyboards must reach that too. */}
-          <div
-            className="table-wrap"
-            tabIndex={0}
-            role="region"
-            aria-label="Queue table"
+          {/* On a narrow screen the table scrolls sideways, says so, and keyboards reach it too. */}
+          <TableScroll
+            label="Queue table"
             onClickCapture={(e) => {
               if (e.target instanceof Element && e.target.closest('a[href]')) flush();
             }}
@@ -186,7 +184,7 @@ export function QueueList() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </>
       )}
     </>

@@ -152,13 +152,37 @@ describe('nextSteps', () => {
     expect(steps).toEqual([
       { text: 'Review the dead letters: replay or discard them', deadLetters: true },
       { text: 'Start a consumer, or give the queue a push endpoint', deadLetters: false },
-      { text: 'Add consumers, or find out why they are slow', deadLetters: false },
     ]);
     const dlq = queueSignals(q('mail.dlq', { ready: 4, consumers: 0 }), 4, { oldAfterMs: 60_000, depthTrend: [1, 2, 3] });
     expect(nextSteps(dlq)).toEqual([
       { text: 'Review the dead letters: replay or discard them', deadLetters: true },
       { text: 'Read the last errors of its dead letters: consumers keep failing', deadLetters: true },
     ]);
+  });
+});
+
+describe('one action per cause', () => {
+  const slowAndGrowing = { oldAfterMs: 60_000, depthTrend: [100, 140, 180] };
+
+  it('gives a backlog its consumers do not clear one action, however many signals show it', () => {
+    const shipping = queueSignals(q('shipping', { ready: 220, consumers: 2, publishRate: 8, deliverRate: 2, oldestReadyAgeMs: 120_000 }), 0, slowAndGrowing);
+    expect(shipping.map((s) => s.kind)).toEqual(['old_messages', 'growing']);
+    expect(nextSteps(shipping)).toEqual([{ text: 'Add consumers, or find out why they are slow', deadLetters: false }]);
+  });
+
+  it('never calls consumers slow when there are none', () => {
+    const idle = queueSignals(q('idle', { ready: 220, consumers: 0, publishRate: 8, oldestReadyAgeMs: 120_000 }), 0, slowAndGrowing);
+    expect(idle.map((s) => s.kind)).toEqual(['no_consumers', 'old_messages', 'growing']);
+    expect(nextSteps(idle)).toEqual([{ text: 'Start a consumer, or give the queue a push endpoint', deadLetters: false }]);
+    for (const s of idle) expect(s.action).not.toMatch(/slow|keep up/);
+    // Only delayed messages, none ready: no no_consumers signal, but growth still asks for a consumer.
+    const delayed = queueSignals(q('later', { ready: 0, delayed: 30, consumers: 0 }), 0, { oldAfterMs: 60_000, depthTrend: [10, 20] });
+    expect(nextSteps(delayed)).toEqual([{ text: 'Start a consumer, or give the queue a push endpoint', deadLetters: false }]);
+  });
+
+  it('keeps dead letters apart from the backlog', () => {
+    const mail = queueSignals(q('mail', { ready: 220, consumers: 3, oldestReadyAgeMs: 120_000 }), 4);
+    expect(nextSteps(mail).map((s) => s.text)).toEqual(['Review the dead letters: replay or discard them', 'Add consumers, or find out why they are slow']);
   });
 });
 

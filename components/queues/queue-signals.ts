@@ -34,6 +34,11 @@ export { isDeadLetterQueue };
 export const isInternalQueue = isReservedName;
 export const depthOf = (q: Pick<QueueInfoView, 'ready' | 'inFlight' | 'delayed'>) => q.ready + q.inFlight + q.delayed;
 
+/** What to do about a backlog in a queue nobody receives from. */
+export const START_CONSUMER = 'Start a consumer, or give the queue a push endpoint';
+/** What to do about a backlog its consumers do not clear. */
+export const KEEP_UP = 'Add consumers, or find out why they are slow';
+
 /**
  * Why a queue needs an operator's attention, worst first. `dlqDepth` is the depth of the queue's
  * own dead-letter queue (or, for a DLQ itself, its own depth).
@@ -50,18 +55,21 @@ export function queueSignals(q: QueueInfoView, dlqDepth: number, o: SignalOption
       severity: 'critical',
     });
   }
+  // Old and growing messages have one cause, a backlog, and so one action: with nobody
+  // receiving it is the missing consumer (never "slow" consumers), otherwise too few or slow ones.
+  const backlogAction = q.consumers === 0 ? START_CONSUMER : KEEP_UP;
   if (!dlq && q.ready > 0 && q.consumers === 0) {
-    signals.push({ kind: 'no_consumers', label: 'no consumers', detail: `${q.ready} ready and nobody is receiving`, action: 'Start a consumer, or give the queue a push endpoint', severity: 'warning' });
+    signals.push({ kind: 'no_consumers', label: 'no consumers', detail: `${q.ready} ready and nobody is receiving`, action: START_CONSUMER, severity: 'warning' });
   }
   if (!dlq && q.oldestReadyAgeMs != null && q.oldestReadyAgeMs > o.oldAfterMs) {
-    signals.push({ kind: 'old_messages', label: 'old messages', detail: 'the oldest ready message has waited too long', action: 'Add consumers, or find out why they are slow', severity: 'warning' });
+    signals.push({ kind: 'old_messages', label: 'old messages', detail: 'the oldest ready message has waited too long', action: backlogAction, severity: 'warning' });
   }
   const dlqGain = dlq || !o.dlqTrend ? null : deadLetterGain(dlqDepth, o.dlqTrend);
   if (dlqGain) {
     signals.push({ kind: 'dead_letters_growing', label: 'dead letters rising', detail: `${q.name}.dlq is filling: ${gainDetail(dlqGain)}`, action: 'Read the last errors of its dead letters: consumers keep failing', severity: 'warning' });
   }
   if (!dlq && isGrowing(q, o.depthTrend)) {
-    signals.push({ kind: 'growing', label: 'growing', detail: 'messages arrive faster than they are consumed', action: 'Add consumers: they do not keep up', severity: 'warning' });
+    signals.push({ kind: 'growing', label: 'growing', detail: 'messages arrive faster than they are consumed', action: backlogAction, severity: 'warning' });
   }
   const gain = dlq ? deadLetterGain(depthOf(q), o.depthTrend) : null;
   if (gain) {

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { formatTimestamp } from '../ui/format';
 import { EmptyState, ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
+import { TableScroll } from '../ui/table-scroll';
 
 export function TraceSearch() {
   const router = useRouter();
@@ -55,7 +56,7 @@ export function RecentTraces() {
         <h2 id="recent-heading">Recent traces</h2>
         <LiveBadge fetching={recent.isFetching} failed={recent.isError} />
       </div>
-      <div className="table-wrap">
+      <TableScroll label="Recent trace table">
         <table className="table" aria-labelledby="recent-heading">
           <thead>
             <tr>
@@ -80,7 +81,7 @@ export function RecentTraces() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </>
   );
 }

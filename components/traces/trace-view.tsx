@@ -10,6 +10,7 @@ import { EmptyState, ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
 import { exchangeLabel, fitTimelineOptions, layoutTimeline } from './timeline';
 import { TraceTimeline } from './trace-timeline';
 import { messageNotes, traceRows } from './trace-rows';
+import { TableScroll } from '../ui/table-scroll';
 
 export function TraceView({ correlationId }: { correlationId: string }) {
   // Columns narrow to fit the page's width when they can; a long story scrolls sideways.
@@ -94,7 +95,7 @@ function TraceBody({ correlationId, available }: { correlationId: string; availa
       </section>
       <section className="section" aria-labelledby="events-heading">
         <h2 id="events-heading">Events</h2>
-        <div className="table-wrap">
+        <TableScroll label="Trace event table">
           <table className="table" data-testid="trace-events">
             <thead>
               <tr>
@@ -145,12 +146,12 @@ function TraceBody({ correlationId, available }: { correlationId: string; availa
               </tbody>
             )}
           </table>
-        </div>
+        </TableScroll>
         {active && byKey.get(active) && <p className="visually-hidden" aria-live="polite">{byKey.get(active)!.label}</p>}
       </section>
       <section className="section" aria-labelledby="messages-heading">
         <h2 id="messages-heading">Messages</h2>
-        <div className="table-wrap">
+        <TableScroll label="Trace message table">
           <table className="table">
             <thead>
               <tr>
@@ -194,7 +195,7 @@ function TraceBody({ correlationId, available }: { correlationId: string; availa
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </section>
     </>
   );
