@@ -5,7 +5,8 @@ import Link from 'next/link';
 import { useRef } from 'react';
 import { StatList } from '../stat-list';
 import { publishedRate } from './overview-data';
-import { nextSteps, pushTrend, queueTotals, queuesNeedingAttention } from '../queues/queue-signals';
+import { DepthTrends } from '../queues/depth-trends';
+import { nextSteps, queueTotals, queuesNeedingAttention } from '../queues/queue-signals';
 import { LIVE_MS, useTRPC } from '../trpc/client';
 import { formatCount, formatDuration, formatRate } from '../ui/format';
 import { EmptyState, ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
@@ -17,12 +18,11 @@ export function OverviewLive() {
   const trpc = useTRPC();
   const queues = useQuery(trpc.queues.list.queryOptions(undefined, { refetchInterval: LIVE_MS }));
   const exchanges = useQuery(trpc.topology.exchanges.queryOptions(undefined, { refetchInterval: LIVE_MS }));
-  const trends = useRef(new Map<string, number[]>());
-  const seen = useRef<unknown>(null);
-  if (queues.data && queues.data !== seen.current) {
-    seen.current = queues.data;
-    trends.current = pushTrend(trends.current, queues.data);
-  }
+  // The stored samples of the last half minute, read once: a trend from the first look.
+  const recent = useQuery(trpc.queues.recentDepths.queryOptions(undefined, { staleTime: Infinity, retry: false }));
+  const trends = useRef(new DepthTrends());
+  trends.current.push(queues.data);
+  trends.current.seed(recent.data);
 
   if (queues.isPending) return <Loading what="totals" />;
   if (queues.isError && !queues.data) return <ErrorNotice error={queues.error} title="Could not read the queues" />;
@@ -30,8 +30,7 @@ export function OverviewLive() {
   const t = queueTotals(all);
   const userExchanges = (exchanges.data ?? []).filter((x) => !isReservedName(x.name));
   const published = exchanges.data ? publishedRate(exchanges.data) : null;
-  const previous = new Map([...trends.current].map(([k, v]) => [k, v.slice(0, -1)]));
-  const attention = queuesNeedingAttention(all, { trends: previous });
+  const attention = queuesNeedingAttention(all, { trends: trends.current.allBefore() });
 
   return (
     <>

@@ -19,7 +19,8 @@ import { MessageBrowser } from './message-browser';
 import { PublishForm } from './publish-form';
 import { purgeSummary } from './purge-summary';
 import { tierPromise } from './tier-promise';
-import { DEFAULT_SIGNAL_OPTIONS, depthOf, isDeadLetterQueue, isInternalQueue, pushTrend, queueSignals } from './queue-signals';
+import { DepthTrends } from './depth-trends';
+import { DEFAULT_SIGNAL_OPTIONS, depthOf, isDeadLetterQueue, isInternalQueue, queueSignals } from './queue-signals';
 import type { QueueInfoView } from '@/server/trpc/schemas';
 import { deadLetterQueueOf } from '../../server/broker/name-rules';
 
@@ -32,14 +33,17 @@ export function QueueDetail({ name }: { name: string }) {
   );
 
   // The depth at each poll, for "growing" (the depth must actually rise), as the queue list keeps it; the DLQ's too, for "dead letters rising".
-  const trends = useRef(new Map<string, number[]>());
+  const trends = useRef(new DepthTrends());
   // Successful purges from this page: the publish form drops a "Published …" notice older than the last one.
   const [purges, setPurges] = useState(0);
   const lastData = useRef<unknown>(null);
+  // The stored samples of the last half minute, read once: "growing" from the first look.
+  const recent = useQuery(trpc.queues.recentDepths.queryOptions(undefined, { staleTime: Infinity, retry: false }));
   if (info.data && info.data !== lastData.current) {
     lastData.current = info.data;
-    trends.current = pushTrend(trends.current, dlq.data ? [info.data, dlq.data] : [info.data]);
+    trends.current.push(dlq.data ? [info.data, dlq.data] : [info.data]);
   }
+  trends.current.seed(recent.data);
 
   if (info.isPending) return <Loading what={`queue ${name}`} />;
   if (info.isError && !info.data) {
@@ -75,8 +79,8 @@ export function QueueDetail({ name }: { name: string }) {
   const dlqDepth = isDeadLetterQueue(name) ? depthOf(q) : dlq.data ? depthOf(dlq.data) : 0;
   const signals = queueSignals(q, dlqDepth, {
     ...DEFAULT_SIGNAL_OPTIONS,
-    depthTrend: trends.current.get(name)?.slice(0, -1),
-    dlqTrend: dlq.data ? trends.current.get(dlqName)?.slice(0, -1) : undefined,
+    depthTrend: trends.current.before(name),
+    dlqTrend: dlq.data ? trends.current.before(dlqName) : undefined,
   });
 
   return (

@@ -11,7 +11,8 @@ import { SignalBadges } from '../ui/signal-badges';
 import { TableScroll } from '../ui/table-scroll';
 import { useSearchDraft } from '../ui/use-search-draft';
 import { countOf, formatCount, formatDuration, formatRate } from '../ui/format';
-import { depthOf, isDeadLetterQueue, pushTrend, queueSignals } from './queue-signals';
+import { DepthTrends } from './depth-trends';
+import { depthOf, isDeadLetterQueue, queueSignals } from './queue-signals';
 import { deadLetterQueueOf } from '../../server/broker/name-rules';
 import { ariaSort, nextQueueSort, readQueueSort, sortQueues, writeQueueSort, type QueueSort, type QueueSortColumn } from './queue-sort';
 
@@ -88,12 +89,11 @@ export function QueueList() {
   const trpc = useTRPC();
   const queues = useQuery(trpc.queues.list.queryOptions(undefined, { refetchInterval: LIVE_MS }));
   const { draft: filter, setDraft: setFilter, flush, showDlq, setShowDlq, sort, setSort } = useListParams();
-  const trends = useRef(new Map<string, number[]>());
-  const lastData = useRef<unknown>(null);
-  if (queues.data && queues.data !== lastData.current) {
-    lastData.current = queues.data;
-    trends.current = pushTrend(trends.current, queues.data);
-  }
+  // The stored samples of the last half minute, read once: "growing" from the first look.
+  const recent = useQuery(trpc.queues.recentDepths.queryOptions(undefined, { staleTime: Infinity, retry: false }));
+  const trends = useRef(new DepthTrends());
+  trends.current.push(queues.data);
+  trends.current.seed(recent.data);
 
   const rows = useMemo(() => {
     const all = queues.data ?? [];
@@ -106,11 +106,11 @@ export function QueueList() {
         q,
         signals: queueSignals(q, isDeadLetterQueue(q.name) ? depthOf(q) : (depth.get(deadLetterQueueOf(q.name)) ?? 0), {
           oldAfterMs: 60_000,
-          depthTrend: trends.current.get(q.name)?.slice(0, -1),
-          dlqTrend: isDeadLetterQueue(q.name) ? undefined : trends.current.get(deadLetterQueueOf(q.name))?.slice(0, -1),
+          depthTrend: trends.current.before(q.name),
+          dlqTrend: isDeadLetterQueue(q.name) ? undefined : trends.current.before(deadLetterQueueOf(q.name)),
         }),
       }));
-  }, [queues.data, filter, showDlq, sort]);
+  }, [queues.data, recent.data, filter, showDlq, sort]);
 
   if (queues.isPending) return <Loading what="queues" />;
   if (queues.isError && !queues.data) return <ErrorNotice error={queues.error} title="Could not list the queues" />;

@@ -119,6 +119,8 @@ export interface Broker {
   ): Promise<{ replayed: number }>;
   exchangeHistory(exchange: string, options: { from: Date; to: Date; bucket: Bucket; groupByRoutingKey: boolean }): Promise<HistoryBucket[]>;
   queueDepthHistory(queue: string, range: { from: Date; to: Date }): Promise<DepthSample[]>;
+  /** Every queue's sampled total depth over the last `sinceMs` (at most an hour), oldest first. */
+  recentDepths(sinceMs: number): Promise<Map<string, number[]>>;
   /** Entries of a queue without leasing them (dashboard browsing), oldest first. */
   browse(queue: string, options: { limit: number }): Promise<(StoredMessage & { attempt: number; state: 'ready' | 'in_flight' | 'delayed'; death: Death | null })[]>;
   /** Dead letters removed without replay (discard), by message id. */

@@ -5,7 +5,7 @@ import type { MemoryStore } from './memory/memory-store';
 import { checkName } from './names';
 import { exchangeHistoryRead, exchangeLogRead } from './pg/exchange-log';
 import { messageSearch } from './pg/message-search';
-import { queueDepthHistory } from './pg/queue-depth';
+import { queueDepthHistory, queueDepthRecent } from './pg/queue-depth';
 import { messageGet, queueEntryBrowse } from './pg/queue-read';
 import { traceRead } from './pg/trace-read';
 import type { TopologyStore } from './topology';
@@ -15,7 +15,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The read side: traces, search, the exchange log and history, depth history, browsing. No writes. */
 export function createReads(d: { db: Db; topology: TopologyStore; memory: MemoryStore }): Pick<
   Broker,
-  'trace' | 'searchMessages' | 'exchangeLog' | 'exchangeHistory' | 'queueDepthHistory' | 'browse' | 'getMessage'
+  'trace' | 'searchMessages' | 'exchangeLog' | 'exchangeHistory' | 'queueDepthHistory' | 'recentDepths' | 'browse' | 'getMessage'
 > {
   const range = (from: Date, to: Date) => {
     if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from > to) {
@@ -44,6 +44,12 @@ export function createReads(d: { db: Db; topology: TopologyStore; memory: Memory
       await d.topology.queueAfterReload(queue);
       range(r.from, r.to);
       return queueDepthHistory(d.db, { queue, ...r });
+    },
+    async recentDepths(sinceMs) {
+      if (!Number.isInteger(sinceMs) || sinceMs < 1 || sinceMs > 3_600_000) {
+        throw new BrokerError('validation_failed', 'sinceMs must be a whole number from 1 to 3600000', { field: 'sinceMs' });
+      }
+      return queueDepthRecent(d.db, { sinceMs });
     },
     async browse(queue, { limit }) {
       checkName('queue', queue);

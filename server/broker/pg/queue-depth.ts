@@ -93,3 +93,23 @@ export async function queueDepthHistory(q: Sql, p: { queue: string; from: Date; 
     oldestReadyAgeMs: r.oldest_ready_age_ms == null ? null : Number(r.oldest_ready_age_ms),
   }));
 }
+
+/**
+ * Every queue's sampled total depth (ready + in flight + delayed) since `sinceMs` ago, oldest
+ * first: what the console's "growing" needs on its first look, before it has polled a trend of
+ * its own. Reads the samples' time index only.
+ */
+export async function queueDepthRecent(q: Sql, p: { sinceMs: number }): Promise<Map<string, number[]>> {
+  const rows = await q.query<{ queue: string; depth: number | string }>(
+    `SELECT queue, ready + in_flight + delayed AS depth FROM queue_depth_samples
+     WHERE at > now() - $1::int8 * interval '1 millisecond' ORDER BY queue, at`,
+    [p.sinceMs],
+  );
+  const recent = new Map<string, number[]>();
+  for (const r of rows) {
+    let depths = recent.get(r.queue);
+    if (!depths) recent.set(r.queue, (depths = []));
+    depths.push(Number(r.depth));
+  }
+  return recent;
+}

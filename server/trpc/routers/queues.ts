@@ -6,6 +6,9 @@ import { procedure, router } from '../init';
 import { bodyInputSchema, browsedMessageSchema, headersInputSchema, nameSchema, queueInfoSchema, routingKeySchema } from '../schemas';
 import { bodyBytes, deathView, iso, messageView } from '../views';
 
+/** How far back the console's first trend reaches: about the DLQ trend's 14 polls of 2 s (components/queues/queue-signals.ts). */
+const RECENT_DEPTHS_MS = 30_000;
+
 const depthSampleSchema = z.object({
   at: z.string(),
   ready: z.number(),
@@ -40,6 +43,12 @@ export const queuesRouter = router({
       const samples = await ctx.broker.queueDepthHistory(input.name, { from, to });
       return samples.map((s) => ({ ...s, at: iso(s.at) }));
     }),
+
+  /** Every queue's sampled depth over the last half minute, oldest first: the console's first trend. */
+  recentDepths: procedure
+    .input(z.void())
+    .output(z.array(z.object({ queue: z.string(), depths: z.array(z.number()) })))
+    .query(async ({ ctx }) => [...(await ctx.broker.recentDepths(RECENT_DEPTHS_MS))].map(([queue, depths]) => ({ queue, depths }))),
 
   /** Where the queue is pushed, if it is (PUT /v1/queues/{name}/push); never the secret. */
   push: procedure
