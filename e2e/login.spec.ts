@@ -144,6 +144,8 @@ test('sign in, make and revoke a key, read the audit log, sign out', async ({ br
     await expect(action('key.create')).toHaveCount(2);
     await expect(action('key.revoke')).toContainText('session:operator');
     await expect(action('key.create').first()).toContainText('name: checkout');
+    // a key is shown by its name, linked to the key list, not by its id
+    await expect(action('key.revoke').getByRole('link', { name: 'grafana', exact: true })).toHaveAttribute('href', '/keys');
     await noSeriousViolations(page);
     await snap(page, 'audit');
 

@@ -2,6 +2,7 @@
 
 import { keepPreviousData, skipToken, useQuery, useQueryClient } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import Link from 'next/link';
 import { useId, useState } from 'react';
 import { pageParam, parsePageParam } from '../ui/cursor-pages';
 import { useCursorPage } from '../ui/use-cursor-page';
@@ -10,6 +11,7 @@ import { formatTimestamp } from '../ui/format';
 import { TableScroll } from '../ui/table-scroll';
 import { EmptyState, ErrorNotice, Loading } from '../ui/query-state';
 import { AuditDetail } from './audit-detail';
+import { auditTarget, type AuditTarget } from './audit-target';
 import { KNOWN_ACTIONS, actionsLike, parseAuditFilter } from './audit-paging';
 
 const PAGE_SIZE = 50;
@@ -189,10 +191,7 @@ function AuditLog({
                     </td>
                     <td className="mono">
                       {e.target ? (
-                        // Wraps instead of clipping: two targets sharing a prefix ("audit-fanout → a…") must stay apart.
-                        <span className="audit-target" style={TARGET_STYLE} title={e.target}>
-                          {e.target}
-                        </span>
+                        <AuditTargetCell {...auditTarget(e.action, e.target, e.detail)} />
                       ) : (
                         <span className="muted">—</span>
                       )}
@@ -222,5 +221,14 @@ function AuditLog({
         </>
       )}
     </>
+  );
+}
+
+/** Wraps instead of clipping: two targets sharing a prefix ("audit-fanout → a…") must stay apart. */
+function AuditTargetCell({ text, href, title }: AuditTarget) {
+  return (
+    <span className="audit-target" style={TARGET_STYLE} title={title}>
+      {href ? <Link href={href}>{text}</Link> : text}
+    </span>
   );
 }
