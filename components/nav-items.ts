@@ -7,6 +7,7 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/', label: 'Overview' },
   { href: '/topology', label: 'Topology' },
+  { href: '/exchanges', label: 'Exchanges' },
   { href: '/queues', label: 'Queues' },
   { href: '/messages', label: 'Messages' },
   { href: '/traces', label: 'Traces' },

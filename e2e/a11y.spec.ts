@@ -36,6 +36,8 @@ test.describe('accessibility (axe-core: no critical or serious violations)', () 
     ['messages', () => '/messages', 'Latest messages'],
     ['message', () => `/messages/${messageId}`, 'Where it waits now'],
     ['topology', () => '/topology', 'a11y-orders'],
+    ['exchanges', () => '/exchanges', 'a11y-orders'],
+    ['exchange', () => '/exchanges/a11y-orders', 'Publish a message'],
     ['history', () => '/history?exchange=a11y-orders', 'Messages per routing key'],
     ['nodes', () => '/nodes', 'One node'],
     ['keys', () => '/keys', 'New key'],
@@ -56,7 +58,7 @@ test.describe('accessibility (axe-core: no critical or serious violations)', () 
   test('dark theme keeps enough contrast', async ({ browser }) => {
     const context = await browser.newContext({ colorScheme: 'dark', viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
-    for (const path of ['/', `/queues/${queue}`, `/dead-letters?queue=${queue}.dlq`, `/traces/${correlationId}`]) {
+    for (const path of ['/', `/queues/${queue}`, '/exchanges/a11y-orders', `/dead-letters?queue=${queue}.dlq`, `/traces/${correlationId}`]) {
       await page.goto(path);
       await page.waitForTimeout(1500);
       await expectNoSeriousViolations(page);

@@ -32,6 +32,7 @@ describe('audit paging', () => {
     expect(actionsLike('queue')).toEqual(['queue.declare', 'queue.delete', 'queue.purge', 'queue.replay', 'queue.discard', 'queue.publish']);
     expect(actionsLike(' Session.log ')).toEqual(['session.login', 'session.login_failed', 'session.logout']);
     expect(actionsLike('replay')).toEqual(['exchange.replay', 'queue.replay']);
+    expect(actionsLike('publish')).toEqual(['exchange.publish', 'queue.publish']);
     expect(actionsLike('queue.purge')).toEqual([]);
     expect(actionsLike('')).toEqual([]);
     expect(actionsLike('nothing-like-it')).toEqual([]);

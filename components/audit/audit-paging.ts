@@ -8,6 +8,7 @@ export const KNOWN_ACTIONS = [
   'exchange.declare',
   'exchange.delete',
   'exchange.replay',
+  'exchange.publish',
   'queue.declare',
   'queue.delete',
   'queue.purge',

@@ -46,6 +46,14 @@ describe('publishErrorNotice', () => {
     expect(n.text).toMatch(/Nothing was written/);
   });
 
+  it('on the exchange page, points at the queues the exchange routes to rather than "this queue"', () => {
+    const n = publishErrorNotice(unknown, undefined, 'exchange');
+    expect(n.title).toBe('Not confirmed yet');
+    expect(n.text).toMatch(/may still appear in the queues this exchange routes it to/);
+    expect(n.text).not.toMatch(/this queue|standby|Idempotency-Key/);
+    expect(publishErrorNotice(notWritten, undefined, 'exchange').text).toMatch(/Nothing of it was written/);
+  });
+
   it('passes other errors through', () => {
     expect(publishErrorNotice({ brokerCode: 'queue_not_found', message: "Queue 'x' not found" }, 'durable')).toEqual({ title: 'Not published', text: "Queue 'x' not found" });
     expect(publishErrorNotice({ brokerCode: null, message: 'Cannot reach the Hatoba server' }, undefined)).toEqual({ title: 'Not published', text: 'Cannot reach the Hatoba server' });

@@ -2,6 +2,7 @@
 
 import { BaseEdge, EdgeLabelRenderer, Handle, Position, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
 import Link from 'next/link';
+import { exchangeHref } from '../exchanges/exchange-routing';
 import { formatCount, formatRate } from '../ui/format';
 import { edgePath, type Point } from './edge-geometry';
 import type { LabelBox } from './graph-layout';
@@ -20,7 +21,7 @@ function ExchangeNodeView({ data }: NodeProps<ExchangeNode>) {
   const implicit = data.name === DEFAULT_EXCHANGE;
   return (
     <Link
-      href={`/history?exchange=${encodeURIComponent(data.name)}`}
+      href={exchangeHref(data.name)}
       className="topo-node topo-node--exchange"
       style={{ display: 'block', textDecoration: 'none' }}
       aria-label={`Exchange ${data.name}, ${data.type}`}

@@ -1,6 +1,7 @@
 import { router } from './init';
 import { auditRouter } from './routers/audit';
 import { deadLettersRouter } from './routers/dead-letters';
+import { exchangesRouter } from './routers/exchanges';
 import { historyRouter } from './routers/history';
 import { keysRouter } from './routers/keys';
 import { messagesRouter } from './routers/messages';
@@ -14,6 +15,7 @@ export const appRouter = router({
   system: systemRouter,
   queues: queuesRouter,
   topology: topologyRouter,
+  exchanges: exchangesRouter,
   deadLetters: deadLettersRouter,
   traces: tracesRouter,
   messages: messagesRouter,

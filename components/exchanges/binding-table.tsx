@@ -1,0 +1,51 @@
+import Link from 'next/link';
+import { EmptyState } from '../ui/query-state';
+import { bindingMatch, type BindingLike, type ExchangeType } from './exchange-routing';
+
+/** What the match column is called for this type of exchange. */
+const MATCH_HEADING: Record<ExchangeType, string> = {
+  direct: 'Binding key',
+  topic: 'Binding pattern',
+  fanout: 'Matches',
+  headers: 'Header arguments',
+};
+
+/** The bindings from one exchange: what each matches → the queue (a link to its page). */
+export function BindingTable({ exchange, type, bindings }: { exchange: string; type: ExchangeType; bindings: readonly BindingLike[] }) {
+  if (bindings.length === 0) {
+    return (
+      <EmptyState title="No queue is bound to this exchange">
+        <p>
+          A message published here reaches no queue (it is kept, and its trace says “unroutable”). Bind a queue with <code>POST /v1/bindings</code>,{' '}
+          <code>{`{"exchange": "${exchange}", "queue": "…", "key": "…"}`}</code>.
+        </p>
+      </EmptyState>
+    );
+  }
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={`Bindings of ${exchange}`}>
+      <table className="table">
+        <caption className="visually-hidden">Bindings from {exchange}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{MATCH_HEADING[type]}</th>
+            <th scope="col">Queue</th>
+          </tr>
+        </thead>
+        <tbody>
+          {bindings.map((b) => (
+            <tr key={`${b.queue}\u0000${b.key}\u0000${JSON.stringify(b.headers ?? null)}`}>
+              <td className={type === 'direct' || type === 'topic' ? 'mono' : undefined}>{bindingMatch(type, b)}</td>
+              <th scope="row">
+                <span aria-hidden="true" className="muted">
+                  →{' '}
+                </span>
+                <Link href={`/queues/${encodeURIComponent(b.queue)}`}>{b.queue}</Link>
+              </th>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

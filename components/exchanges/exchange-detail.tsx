@@ -1,0 +1,124 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { StatList } from '../stat-list';
+import { DEFAULT_EXCHANGE, DEFAULT_EXCHANGE_META } from '../topology/topology-marks';
+import { LIVE_MS, liveUntilNotFound, useTRPC } from '../trpc/client';
+import { inputIssues } from '../ui/error-message';
+import { countOf, formatCount, formatRate } from '../ui/format';
+import { PageHeading } from '../ui/page-heading';
+import { EmptyState, ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
+import { BindingTable } from './binding-table';
+import { ExchangePublishForm } from './exchange-publish-form';
+import { exchangeLinks, keySuggestions, routingWords, typeLede } from './exchange-routing';
+
+const eyebrow = <Link href="/exchanges">Exchanges</Link>;
+
+/** An exchange that could not be read: a name no exchange can have, one that does not exist, or a failed request. */
+function Unreadable({ name, error }: { name: string; error: unknown }) {
+  const missing = (error as { data?: { code?: string } }).data?.code === 'NOT_FOUND';
+  // A name no exchange can have (the address was typed or cut): say what a name may contain, not the validator's JSON.
+  const badName = inputIssues(error)?.find((i) => i.path === 'name');
+  return (
+    <>
+      <PageHeading eyebrow={eyebrow} title={name} />
+      {badName ? (
+        <EmptyState title={`“${name}” is not a valid exchange name`}>
+          <p>
+            No exchange can have this name: exchange names <strong>{badName.message}</strong>
+          </p>
+          <p>
+            Check the address, or pick an exchange from the <Link href="/exchanges">exchange list</Link>.
+          </p>
+        </EmptyState>
+      ) : missing ? (
+        <EmptyState title={`There is no exchange named “${name}”`}>
+          <p>
+            It may have been deleted. Declare it with <code>PUT /v1/exchanges/{name}</code>, or pick one from the <Link href="/exchanges">exchange list</Link>.
+          </p>
+        </EmptyState>
+      ) : (
+        <ErrorNotice error={error} title="Could not read this exchange" />
+      )}
+    </>
+  );
+}
+
+export function ExchangeDetail({ name }: { name: string }) {
+  const trpc = useTRPC();
+  const info = useQuery(trpc.exchanges.get.queryOptions({ name }, { refetchInterval: liveUntilNotFound }));
+  const isDefault = name === DEFAULT_EXCHANGE;
+  // The default exchange's routing keys are the queue names: offered in its publish form.
+  const queues = useQuery(trpc.queues.list.queryOptions(undefined, { refetchInterval: LIVE_MS, enabled: isDefault }));
+
+  if (info.isPending) return <Loading what={`exchange ${name}`} />;
+  if (info.isError && !info.data) return <Unreadable name={name} error={info.error} />;
+  const { exchange: x, bindings } = info.data!;
+  const links = exchangeLinks(name);
+  const bound = new Set(bindings.map((b) => b.queue)).size;
+  const suggestions = keySuggestions(name, x.type, bindings, queues.data?.map((q) => q.name));
+
+  return (
+    <>
+      <PageHeading
+        eyebrow={eyebrow}
+        title={name}
+        lede={
+          <>
+            {typeLede(name, x.type)} ·{' '}
+            <Link href={links.history} className="nowrap">
+              Message history
+            </Link>{' '}
+            ·{' '}
+            <Link href={links.topology} className="nowrap">
+              On the topology
+            </Link>
+          </>
+        }
+        actions={<LiveBadge fetching={info.isFetching} failed={info.isError} />}
+      />
+      {info.isError && <ErrorNotice error={info.error} title="The last refresh failed; showing older figures" />}
+      <section className="section" aria-labelledby="now-heading">
+        <div className="section-heading">
+          <h2 id="now-heading">Now</h2>
+        </div>
+        <StatList
+          compact
+          stats={[
+            { label: 'Type', value: x.type },
+            { label: 'Publish', value: formatRate(x.publishRate), hint: 'last minute' },
+            isDefault
+              ? { label: 'Bindings', value: 'none', hint: DEFAULT_EXCHANGE_META }
+              : { label: 'Bindings', value: formatCount(x.bindings), hint: bound === 0 ? 'no queue' : `to ${countOf(bound, 'queue')}` },
+          ]}
+        />
+      </section>
+      <div className="grid-2 section">
+        <section aria-labelledby="bindings-heading" className="card">
+          <h2 id="bindings-heading">Bindings</h2>
+          {isDefault ? (
+            <>
+              <p>
+                The default exchange routes by queue name: a message with routing key <code>inventory</code> goes to the queue <code>inventory</code>, if there is one.
+                Every queue is reached this way, so there are no bindings to list.
+              </p>
+              <p>
+                <Link href="/queues">The queue list</Link> shows them all.
+              </p>
+            </>
+          ) : (
+            <>
+              <p className="muted small">{routingWords(name, x.type)}</p>
+              <BindingTable exchange={name} type={x.type} bindings={bindings} />
+            </>
+          )}
+        </section>
+        <section aria-labelledby="publish-heading" className="card">
+          <h2 id="publish-heading">Publish a message</h2>
+          <ExchangePublishForm exchange={name} type={x.type} suggestions={suggestions} />
+        </section>
+      </div>
+    </>
+  );
+}
