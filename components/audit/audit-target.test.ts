@@ -9,8 +9,9 @@ describe('auditTarget', () => {
     expect(auditTarget('queue.delete', 'orders', {}).href).toBeNull();
   });
 
-  it('links an exchange to its history, with the name escaped', () => {
-    expect(auditTarget('exchange.replay', 'a:b', {}).href).toBe('/history?exchange=a%3Ab');
+  it('links an exchange to its page, with the name escaped', () => {
+    expect(auditTarget('exchange.replay', 'a:b', {}).href).toBe('/exchanges/a%3Ab');
+    expect(auditTarget('exchange.publish', 'orders', {}).href).toBe('/exchanges/orders');
     expect(auditTarget('exchange.delete', 'orders', {}).href).toBeNull();
   });
 

@@ -11,7 +11,7 @@ const enc = encodeURIComponent;
 
 /**
  * A target as an operator reads it: a queue links to its page (not after `queue.delete`: it is
- * gone), an exchange to its message history, a key shows its name (the id is in the tooltip) and
+ * gone), an exchange to its page, a key shows its name (the id is in the tooltip) and
  * links to the key list. Anything else is shown as stored.
  */
 export function auditTarget(action: string, target: string, detail: unknown): AuditTarget {
@@ -22,7 +22,7 @@ export function auditTarget(action: string, target: string, detail: unknown): Au
     case 'push':
       return verb === 'delete' && kind === 'queue' ? plain : { ...plain, href: `/queues/${enc(target)}` };
     case 'exchange':
-      return verb === 'delete' ? plain : { ...plain, href: `/history?exchange=${enc(target)}` };
+      return verb === 'delete' ? plain : { ...plain, href: `/exchanges/${enc(target)}` };
     case 'key': {
       const name = keyName(detail);
       return { text: name ?? target, href: '/keys', title: name ? `${name} (key ${target})` : target };
