@@ -47,8 +47,9 @@ export const replayResultSchema = z.object({
   replayed: z.number().int(),
   /**
    * Dead letters the replay matched but left in the DLQ: per origin queue that is gone or now of the other tier, and those an exchange routed nowhere.
-   * Of the ids asked for (empty without ids): those not in the DLQ, those a consumer holds now, and those another
-   * replay or discard was moving at that moment (its answer has them); all stay as they are here.
+   * Of the ids asked for: those not in the DLQ, those a consumer holds now, and those another replay or discard was
+   * moving at that moment (its answer has them); all stay as they are here. Without ids (all, a filter) only `leased`
+   * names anything: the matching dead letters a consumer holds now (at most 10,000).
    */
   skipped: z.object({
     originMissing: z.record(z.string(), z.number().int()),

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { loadConfig } from '../server/config';
 import { startHatoba } from '../server/main';
 import { openTestDb, type Driver } from './databases';
@@ -43,4 +44,25 @@ export async function call(
     // not JSON: the raw text
   }
   return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/**
+ * A POST with raw header lines: fetch would join a repeated header into one line (`a, b`),
+ * node:http sends each value of an array on its own line. Answers status and parsed JSON body.
+ */
+export function postRawHeaders(
+  base: string,
+  path: string,
+  headers: Record<string, string | string[]> | string[],
+  body: string,
+): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${base}${path}`, { method: 'POST', headers }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -6,6 +6,7 @@ import type { DepthSample } from './pg/queue-depth';
 import type { TraceEvent, TraceMessage } from './pg/trace-read';
 import type { QueueDeclaration } from './queue-settings';
 import type { ReplayResult } from './replay-checks';
+import type { OtherQueueReceipt } from './stale-receipts';
 import type {
   AckResult,
   Binding,
@@ -96,8 +97,8 @@ export interface Broker {
 
   receive(queue: string, options: ReceiveOptions): Promise<Delivery[]>;
   ack(queue: string, receipts: string[]): Promise<AckResult>;
-  nack(queue: string, receipts: string[], options: NackOptions): Promise<{ nacked: number; stale: string[] }>;
-  extend(queue: string, receipts: string[], visibilityMs: number): Promise<{ extended: number; stale: string[] }>;
+  nack(queue: string, receipts: string[], options: NackOptions): Promise<{ nacked: number; stale: string[]; otherQueue?: OtherQueueReceipt[] }>;
+  extend(queue: string, receipts: string[], visibilityMs: number): Promise<{ extended: number; stale: string[]; otherQueue?: OtherQueueReceipt[] }>;
   /**
    * Gives current leases back unsettled: each entry is ready again at once and its attempt is not
    * counted, as for a consumer that never handled it (push delivery when its endpoint is gone).

@@ -25,6 +25,7 @@ import { listenToOtherNodes } from './listen';
 import { LiveFigures, rateKey } from './live-figures';
 import { fixUpStoredHeaderBindings } from './pg/binding-case-fixup';
 import { RateMeter } from './rates';
+import { otherQueueReceipts } from './stale-receipts';
 import { parseReceipt, settlement, type Receipt } from './receipts';
 import { TopologyStore } from './topology';
 import { checkUserQueue } from './topology-checks';
@@ -179,6 +180,12 @@ export function createBroker(options: BrokerOptions): Broker {
   });
   const cleanups: (() => Promise<void> | void)[] = [];
   const receipts = (list: string[]): Receipt[] => list.map(parseReceipt);
+  /** What a settlement of `list` on `name` answers: settled count, stale receipts, and those of them current on another queue. */
+  const settled = async (name: string, list: string[], rs: Receipt[], done: Set<string>) => {
+    const { n, stale } = settlement(list, rs, done);
+    const otherQueue = await otherQueueReceipts(db, memory, name, stale);
+    return { n, stale, ...(otherQueue.length > 0 ? { otherQueue } : {}) };
+  };
   const isMemory = (q: Queue) => q.settings.durability === 'memory';
 
   async function depths(names: Queue[]): Promise<Map<string, QueueDepth>> {
@@ -214,14 +221,14 @@ export function createBroker(options: BrokerOptions): Broker {
     async ack(name, list) {
       const q = await topology.queueAfterReload(name);
       const rs = receipts(list);
-      const settled = isMemory(q)
+      const done = isMemory(q)
         ? memory.ack(name, rs)
         : q.settings.durability === 'replicated'
           ? (await db.tx((tx) => queueEntryAck(tx, { acks: [{ queue: name, receipts: rs }], node }), { synchronousCommit: 'remote_apply' }))[0]!
           : await acks.submit({ queue: name, receipts: rs });
-      const { n, stale } = settlement(list, rs, settled);
+      const { n, ...rest } = await settled(name, list, rs, done);
       telemetry.acked(name, n);
-      return { acked: n, stale };
+      return { acked: n, ...rest };
     },
     async release(name, list) {
       const q = await topology.queueAfterReload(name);
@@ -346,7 +353,7 @@ export function createBroker(options: BrokerOptions): Broker {
       const q = await topology.queueAfterReload(name);
       const rs = receipts(list);
       const snapshot = topology.snapshot;
-      const settled = isMemory(q)
+      const done = isMemory(q)
         ? memory.nack(q, rs, opts, snapshot)
         : await reportDeadAfter(onDead, (collect) =>
             db.tx(
@@ -356,9 +363,9 @@ export function createBroker(options: BrokerOptions): Broker {
             ),
           );
       wake([name]);
-      const { n, stale } = settlement(list, rs, settled);
+      const { n, ...rest } = await settled(name, list, rs, done);
       telemetry.nacked(name, n);
-      return { nacked: n, stale };
+      return { nacked: n, ...rest };
     },
     async extend(name, list, visibilityMs) {
       checkUserQueue(name, 'consumed');
@@ -367,9 +374,9 @@ export function createBroker(options: BrokerOptions): Broker {
         throw new BrokerError('validation_failed', 'visibilityMs must be a whole number from 100 to 43200000', { field: 'visibilityMs' });
       }
       const rs = receipts(list);
-      const settled = isMemory(q) ? memory.extend(name, rs, visibilityMs) : await queueEntryExtend(db, { queue: name, receipts: rs, visibilityMs });
-      const { n, stale } = settlement(list, rs, settled);
-      return { extended: n, stale };
+      const done = isMemory(q) ? memory.extend(name, rs, visibilityMs) : await queueEntryExtend(db, { queue: name, receipts: rs, visibilityMs });
+      const { n, ...rest } = await settled(name, list, rs, done);
+      return { extended: n, ...rest };
     },
     async release(name, list) {
       checkUserQueue(name, 'consumed');

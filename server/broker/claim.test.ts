@@ -77,12 +77,12 @@ describe.each(drivers)('claims on %s', (driver) => {
     const [al, ar, wrong] = await Promise.all([
       t.broker.ack('left', l.map((d) => d.receipt)),
       t.broker.ack('right', r.slice(1).map((d) => d.receipt)),
-      // a receipt of `right` acked on `left` matches nothing
+      // a receipt of `right` acked on `left` matches nothing, and the answer says whose it is
       t.broker.ack('left', [r[0]!.receipt]),
     ]);
     expect(al).toEqual({ acked: 3, stale: [] });
     expect(ar).toEqual({ acked: 1, stale: [] });
-    expect(wrong).toEqual({ acked: 0, stale: [r[0]!.receipt] });
+    expect(wrong).toEqual({ acked: 0, stale: [r[0]!.receipt], otherQueue: [{ receipt: r[0]!.receipt, queue: 'right' }] });
     expect((await t.broker.queueInfo('right')).inFlight).toBe(1);
   });
 });

@@ -137,11 +137,11 @@ describe.each(drivers)('consume on %s', (driver) => {
     const [a, b] = await broker.receive('work', { max: 2, waitMs: 0 });
     expect(await broker.ack('work', [a!.receipt])).toEqual({ acked: 1, stale: [] });
     expect(await broker.ack('work', [a!.receipt, b!.receipt])).toEqual({ acked: 1, stale: [a!.receipt] });
-    // a receipt is bound to its queue
+    // a receipt is bound to its queue; on another, the answer names its own
     await broker.declareQueue('other', {});
     await publishN('other', 1);
     const o = await receiveOne(broker, 'other');
-    expect(await broker.ack('work', [o.receipt])).toEqual({ acked: 0, stale: [o.receipt] });
+    expect(await broker.ack('work', [o.receipt])).toEqual({ acked: 0, stale: [o.receipt], otherQueue: [{ receipt: o.receipt, queue: 'other' }] });
     expect(await broker.ack('other', [o.receipt])).toEqual({ acked: 1, stale: [] });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkHeaders, checkRoutingKey, checkStoredText, unstorableText } from './names';
+import { checkDeclarableName, checkHeaders, checkName, checkRoutingKey, checkStoredText, unstorableText } from './names';
 
 describe('text PostgreSQL cannot store', () => {
   it('finds NUL and lone surrogates, and passes paired ones', () => {
@@ -25,5 +25,19 @@ describe('text PostgreSQL cannot store', () => {
     expect(() => checkRoutingKey('nul13\ud800')).toThrow(expect.objectContaining({ code: 'invalid_routing_key' }));
     expect(() => checkRoutingKey('a.\udc00', { pattern: true })).toThrow(expect.objectContaining({ code: 'invalid_routing_key' }));
     expect(() => checkRoutingKey('emoji.😀')).not.toThrow();
+  });
+});
+
+describe('names a URL cannot carry', () => {
+  it("'.' and '..' are invalid_name for every kind, saying why; other names of dots are fine", () => {
+    for (const kind of ['queue', 'exchange', 'source'] as const) {
+      for (const name of ['.', '..']) {
+        expect(() => checkName(kind, name)).toThrow(
+          expect.objectContaining({ code: 'invalid_name', message: expect.stringMatching(/URLs resolve them as path segments/), details: { [kind]: name } }),
+        );
+      }
+      for (const name of ['...', '.a', 'a.', 'a..b', '.dlq']) expect(() => checkName(kind, name)).not.toThrow();
+    }
+    expect(() => checkDeclarableName('queue', '..')).toThrow(expect.objectContaining({ code: 'invalid_name' }));
   });
 });

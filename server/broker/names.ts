@@ -10,7 +10,21 @@ const NAME = /^[A-Za-z0-9_.:-]{1,200}$/;
 // (\p{Cs}: a lone UTF-16 surrogate, which PostgreSQL text cannot hold either.)
 const KEY = /^[^\s\p{Cc}\p{Cs}]{0,255}$/u;
 
+/**
+ * `.` and `..` are dot segments: every URL parser resolves them away (`/v1/queues/..` is `/v1`,
+ * `%2E` too), so no route could ever name such a queue, exchange or source. Other names of dots
+ * (`...`, `.a`) stay in a URL as written.
+ */
+export const isDotSegment = (name: string) => name === '.' || name === '..';
+
 export function checkName(kind: 'exchange' | 'queue' | 'source', name: string): void {
+  if (isDotSegment(name)) {
+    throw new BrokerError(
+      'invalid_name',
+      `Invalid ${kind} name '${name}': '.' and '..' cannot be names: URLs resolve them as path segments (/v1/queues/.. is /v1), so no route could reach it. Use another name (dots beside other characters are fine)`,
+      { [kind]: name },
+    );
+  }
   if (!NAME.test(name)) {
     throw new BrokerError(
       'invalid_name',
@@ -42,14 +56,18 @@ export function checkRoutingKey(key: string, { pattern = false } = {}): void {
   }
 }
 
-// U+0000, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one.
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** What the errors that refuse a lone surrogate call it. */
+export const LONE_SURROGATE_TEXT = 'a lone UTF-16 surrogate (unpaired \\ud800–\\udfff)';
+/** A high surrogate not followed by a low one, or a low surrogate not preceded by a high one: no UTF-8 form. */
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// U+0000, or a lone surrogate.
+const UNSTORABLE = new RegExp(`\\u0000|${LONE_SURROGATE.source}`);
 
 /** What makes a string unstorable in PostgreSQL text or jsonb, or null when it is storable. */
 export function unstorableText(value: string): string | null {
   const m = UNSTORABLE.exec(value);
   if (!m) return null;
-  return m[0] === '\u0000' ? 'the NUL character' : 'a lone UTF-16 surrogate (unpaired \\ud800–\\udfff)';
+  return m[0] === '\u0000' ? 'the NUL character' : LONE_SURROGATE_TEXT;
 }
 
 /**

@@ -170,7 +170,8 @@ export function skipOrigin(skips: ReplaySkips, topology: TopologySnapshot, queue
 
 /**
  * What a replay answers: how many moved, how many it matched but left, the ids asked for that it
- * could not take (replay-ids.ts; empty without `ids`), and whether it stopped at its limit.
+ * could not take (replay-ids.ts; without `ids`, only the leased ones that matched), and whether it
+ * stopped at its limit.
  */
 export interface ReplayResult {
   replayed: number;

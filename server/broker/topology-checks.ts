@@ -70,19 +70,23 @@ export function checkQueue(
   }
   // Dead letters stay in their tier: a `.dlq` of another tier would never receive them.
   const existingDlq = dlq ? topology.queues.get(dlq) : undefined;
-  if (existingDlq && existingDlq.settings.durability !== settings.durability) {
+  const dlqMismatch = existingDlq !== undefined && existingDlq.settings.durability !== settings.durability;
+  // The queue asked about first: when it exists in another tier, its `.dlq` (made with it) often
+  // does too, and cannot be deleted while the queue dead-letters to it: the queue is the blocker.
+  const existing = topology.queues.get(name);
+  if (existing && existing.settings.durability !== settings.durability) {
+    const then = dlqMismatch ? `, then its dead-letter queue '${dlq}' (${existingDlq.settings.durability} too), or declare it with another deadLetter` : '';
+    throw new BrokerError(
+      'queue_settings_mismatch',
+      `Queue '${name}' exists with durability '${existing.settings.durability}'; delete it to change durability${then}`,
+      { queue: name, existing: existing.settings.durability, requested: settings.durability },
+    );
+  }
+  if (dlqMismatch) {
     throw new BrokerError(
       'queue_settings_mismatch',
       `Queue '${dlq}' exists with durability '${existingDlq.settings.durability}': the dead-letter queue of a ${settings.durability} queue must be ${settings.durability} too (delete '${dlq}', or declare '${name}' with another deadLetter)`,
       { queue: dlq, existing: existingDlq.settings.durability, requested: settings.durability },
-    );
-  }
-  const existing = topology.queues.get(name);
-  if (existing && existing.settings.durability !== settings.durability) {
-    throw new BrokerError(
-      'queue_settings_mismatch',
-      `Queue '${name}' exists with durability '${existing.settings.durability}'; delete it to change durability`,
-      { queue: name, existing: existing.settings.durability, requested: settings.durability },
     );
   }
   return { settings, dlq };
@@ -95,8 +99,16 @@ export function checkBinding(b: Binding, topology: TopologySnapshot, action: 'bo
     });
   }
   checkUserQueue(b.queue, action);
-  if (!topology.exchanges.has(b.exchange)) throw notFound('exchange', b.exchange);
-  if (!topology.queues.has(b.queue)) throw notFound('queue', b.queue);
+  // A name no exchange or queue can have is 400 invalid_name, as on every route that names one;
+  // a valid one that is not declared, 404. (A stored binding's names are found, whatever they are.)
+  if (!topology.exchanges.has(b.exchange)) {
+    checkName('exchange', b.exchange);
+    throw notFound('exchange', b.exchange);
+  }
+  if (!topology.queues.has(b.queue)) {
+    checkName('queue', b.queue);
+    throw notFound('queue', b.queue);
+  }
   checkRoutingKey(b.key, { pattern: true });
   // Unbinding takes what is stored, whatever it is; only a new binding must be able to match.
   if (action === 'bound') refuseIneffectiveBinding(b, topology.exchanges.get(b.exchange)!);

@@ -1,3 +1,4 @@
+import type { OtherQueueReceipt } from './stale-receipts';
 /** The broker's vocabulary. Shapes follow ../shared/API.md. */
 
 export type ExchangeType = 'direct' | 'fanout' | 'topic' | 'headers';
@@ -138,6 +139,8 @@ export interface NackOptions {
 export interface AckResult {
   acked: number;
   stale: string[];
+  /** Stale receipts whose lease is current on another queue, with that queue; present only when there are some. */
+  otherQueue?: OtherQueueReceipt[];
 }
 
 export interface DepthFigures {

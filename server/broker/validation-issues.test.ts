@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { queueDeclarationSchema } from './queue-settings';
 import { issuesOf, issuesText, readablePath } from './validation-issues';
 
 describe('validation issues', () => {
@@ -17,5 +18,13 @@ describe('validation issues', () => {
     expect(readablePath('messages.12.headers.a1')).toBe('messages[12].headers.a1');
     expect(readablePath('0.name')).toBe('[0].name');
     expect(issuesText([{ path: '', message: 'Expected object' }])).toBe('Expected object');
+  });
+
+  it('says one limit for a number past two bounds of a field (a safe integer, the field\'s own maximum)', () => {
+    const r = queueDeclarationSchema.safeParse({ messageTtlMs: 1e20, maxDeliveries: -5 });
+    expect(r.success).toBe(false);
+    const text = issuesText(issuesOf(r.error!));
+    expect(text).toMatch(/^maxDeliveries: .*>=1; messageTtlMs: Too big: expected number to be <=31536000000$/);
+    expect(text).not.toContain('9007199254740991');
   });
 });

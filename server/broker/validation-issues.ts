@@ -11,11 +11,30 @@ export interface Issue {
  * unknown key is named in its own path (`queues.0.maxDeliveries`), not only at its parent's.
  */
 export function issuesOf(error: z.ZodError): Issue[] {
-  return error.issues.flatMap((i) =>
+  return tightestBounds(error.issues).flatMap((i) =>
     i.code === 'unrecognized_keys'
       ? i.keys.map((key) => ({ path: [...i.path, key].join('.'), message: i.message }))
       : [{ path: i.path.join('.'), message: i.message }],
   );
+}
+
+/**
+ * A number past two upper (or lower) bounds of one field, say an integer's safe range and the
+ * field's own maximum, fails both, and two limits read as a contradiction (`<=9007199254740991;
+ * <=31536000000`): only the tighter one of each kind is kept.
+ */
+function tightestBounds(issues: z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const bound = (i: z.core.$ZodIssue) => (i.code === 'too_big' ? Number(i.maximum) : i.code === 'too_small' ? -Number(i.minimum) : null);
+  const tightest = new Map<string, number>();
+  for (const i of issues) {
+    const b = bound(i);
+    const key = `${i.code} ${i.path.join('.')}`;
+    if (b !== null && b < (tightest.get(key) ?? Infinity)) tightest.set(key, b);
+  }
+  return issues.filter((i) => {
+    const b = bound(i);
+    return b === null || b === tightest.get(`${i.code} ${i.path.join('.')}`);
+  });
 }
 
 /** `messages.1.delayMs` as a reader writes it: `messages[1].delayMs`. */

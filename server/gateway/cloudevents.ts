@@ -4,7 +4,8 @@ import type { PublishInput } from '../broker/types';
 import { pathKey, valueTexts } from '../json-source';
 import { decodeBody } from './bodies';
 import { GatewayError } from './errors';
-import { headerValue } from './header-text';
+import { LONE_SURROGATE_TEXT } from '../broker/names';
+import { headerValue, isWellFormedText } from './header-text';
 import { isJsonType, jsonText } from './http';
 import { boolHeader, cloudEventKey, MAX_APP_HEADERS, NO_BODY, routingKeyOf, traceContext } from './publish-headers';
 
@@ -28,8 +29,33 @@ export function cloudEventsMode(contentType: string | undefined): 'structured' |
 const REQUIRED = ['specversion', 'id', 'source', 'type'] as const;
 const DATA_MEMBERS = new Set(['data', 'data_base64', 'datacontenttype']);
 
-const invalidEvent = (at: string, why: string, details: Record<string, unknown> = {}) =>
-  new GatewayError('validation_failed', `${at}Not a valid CloudEvent: ${why}`, details);
+/** CloudEvents attribute names (1.0, "Attribute Naming Convention"): lowercase letters and digits. */
+const ATTRIBUTE_NAME = /^[a-z0-9]+$/;
+
+/**
+ * Where an event is: `index` in a batch (its errors start `events[1]: ` and name their path,
+ * `events.1.specversion`, in details.field, as a JSON batch's messages do), none for a structured
+ * event (the path is the attribute's name).
+ */
+export interface EventPlace {
+  index?: number;
+}
+
+const invalidEvent = (at: EventPlace, why: string, attribute?: string) => {
+  const prefix = at.index === undefined ? '' : `events[${at.index}]: `;
+  const path = [...(at.index === undefined ? [] : ['events', at.index]), ...(attribute === undefined ? [] : [attribute])].join('.');
+  return new GatewayError('validation_failed', `${prefix}Not a valid CloudEvent: ${why}`, {
+    ...(attribute === undefined ? {} : { attribute }),
+    ...(path ? { field: path } : {}),
+  });
+};
+
+/** The attribute a `cloudevents` ValidationError is about: its first schema error's path (`/time`), or the name it calls invalid. */
+function attributeOf(err: ValidationError): string | undefined {
+  const first = (err.errors as { instancePath?: string }[] | undefined)?.[0]?.instancePath;
+  if (first) return first.replace(/^\//, '').split('/')[0];
+  return /invalid attribute name: "([^"]*)"/.exec(err.message)?.[1];
+}
 
 /** One event of a structured CloudEvent or a batch, as a message: what a binary-mode publish of it stores. */
 export interface EventMessage {
@@ -48,57 +74,66 @@ export interface EventMessage {
  * specversion rather than refusing them); the package then checks the rest (formats of source,
  * time, dataschema; attribute names).
  */
-export function eventMessage(event: unknown, dataText: string | undefined, at = ''): EventMessage {
+export function eventMessage(event: unknown, dataText: string | undefined, at: EventPlace = {}): EventMessage {
   if (event === null || typeof event !== 'object' || Array.isArray(event)) {
     throw invalidEvent(at, 'a structured CloudEvent (application/cloudevents+json) is one JSON object');
   }
   const e = event as Record<string, unknown>;
   for (const name of REQUIRED) {
     const v = e[name];
-    if (v === undefined || v === null) throw invalidEvent(at, `the required attribute '${name}' is missing`, { attribute: name });
-    if (typeof v !== 'string' || v.length === 0) throw invalidEvent(at, `the attribute '${name}' must be a non-empty string`, { attribute: name });
+    if (v === undefined || v === null) throw invalidEvent(at, `the required attribute '${name}' is missing`, name);
+    if (typeof v !== 'string' || v.length === 0) throw invalidEvent(at, `the attribute '${name}' must be a non-empty string`, name);
   }
   if (e.specversion !== '1.0') {
-    throw invalidEvent(at, `specversion '${String(e.specversion)}' is not supported: use '1.0'`, { attribute: 'specversion' });
+    throw invalidEvent(at, `specversion '${String(e.specversion)}' is not supported: use '1.0'`, 'specversion');
   }
   const hasData = e.data !== undefined && e.data !== null;
   const hasBase64 = e.data_base64 !== undefined && e.data_base64 !== null;
-  if (hasData && hasBase64) throw invalidEvent(at, "an event has 'data' or 'data_base64', not both", { attribute: 'data_base64' });
+  if (hasData && hasBase64) throw invalidEvent(at, "an event has 'data' or 'data_base64', not both", 'data_base64');
   const headers: Record<string, string> = {};
   const attributes: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(e)) {
     if (value === null || value === undefined || name === 'data' || name === 'data_base64') continue;
+    if (!ATTRIBUTE_NAME.test(name)) {
+      throw invalidEvent(at, `the attribute name '${name}' is not valid: attribute names are lowercase letters a–z and digits 0–9`, name);
+    }
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      throw invalidEvent(at, `the attribute '${name}' must be a string, number or boolean`, { attribute: name });
+      throw invalidEvent(at, `the attribute '${name}' must be a string, number or boolean`, name);
     }
     attributes[name] = value;
     if (!DATA_MEMBERS.has(name)) headers[`ce-${name}`] = String(value);
   }
   if (Object.keys(headers).length > MAX_APP_HEADERS) {
-    throw invalidEvent(at, `at most ${MAX_APP_HEADERS} attributes travel as ce-* headers`, {});
+    throw invalidEvent(at, `at most ${MAX_APP_HEADERS} attributes travel as ce-* headers`);
   }
   try {
     new CloudEvent(attributes, false).validate();
   } catch (err) {
-    const why = err instanceof ValidationError ? `${err.message}${err.errors?.length ? `: ${JSON.stringify(err.errors)}` : ''}` : (err as Error).message;
-    throw invalidEvent(at, why.trim());
+    if (!(err instanceof ValidationError)) throw invalidEvent(at, (err as Error).message.trim());
+    const attribute = attributeOf(err);
+    // The package's schema errors (ajv) say what the attribute must be: `must match format "date-time"`.
+    const rule = (err.errors as { instancePath?: string; message?: string }[] | undefined)?.[0];
+    const why = rule?.instancePath && rule.message ? `the attribute '${attribute}' ${rule.message}` : `${err.message}${err.errors?.length ? `: ${JSON.stringify(err.errors)}` : ''}`;
+    throw invalidEvent(at, why.trim(), attribute);
   }
   const dataType = attributes.datacontenttype as string | undefined;
   let body: Uint8Array = NO_BODY;
   let contentType = dataType ?? 'application/octet-stream';
   if (hasBase64) {
-    if (typeof e.data_base64 !== 'string') throw invalidEvent(at, "'data_base64' must be a base64 string", { attribute: 'data_base64' });
+    if (typeof e.data_base64 !== 'string') throw invalidEvent(at, "'data_base64' must be a base64 string", 'data_base64');
     try {
       body = decodeBody(e.data_base64, 'base64').bytes;
     } catch {
-      throw invalidEvent(at, "'data_base64' is not valid base64", { attribute: 'data_base64' });
+      throw invalidEvent(at, "'data_base64' is not valid base64", 'data_base64');
     }
   } else if (hasData) {
     if (dataType === undefined || isJsonType(dataType)) {
       body = decodeBody(e.data, 'json', dataText).bytes;
       contentType = dataType ?? 'application/json';
     } else {
-      // Data of a type that is not JSON travels as a JSON string (JSON event format, 3.1).
+      // Data of a type that is not JSON travels as a JSON string (JSON event format, 3.1), stored as its UTF-8:
+      // a lone surrogate has none (it would be stored as U+FFFD), so it is refused rather than changed.
+      if (typeof e.data === 'string' && !isWellFormedText(e.data)) throw invalidEvent(at, `'data' must not contain ${LONE_SURROGATE_TEXT}`, 'data');
       body = typeof e.data === 'string' ? Buffer.from(e.data, 'utf8') : decodeBody(e.data, 'json', dataText).bytes;
     }
   }
@@ -157,7 +192,7 @@ export function cloudEventsBatch(body: Uint8Array, h: IncomingHttpHeaders, query
   const texts = valueTexts(text, ['*', 'data']);
   const trace = traceContext(h);
   return value.map((event, i): PublishInput => {
-    const m = eventMessage(event, texts.get(pathKey([i, 'data'])), `events[${i}]: `);
+    const m = eventMessage(event, texts.get(pathKey([i, 'data'])), { index: i });
     return {
       exchange,
       routingKey: routingKey ?? m.type,

@@ -10,7 +10,7 @@ import { errorHeaders, GatewayError, logErrorAnswer, toErrorEnvelope } from './e
 import { checkUrlText, sendJson } from './http';
 import { buildOpenApi } from './openapi';
 import { isPublishing } from './publishing';
-import { createRouter, makeRequest, parseQuery, refuseUnknownQuery, type Route } from './router';
+import { createRouter, makeRequest, parseQuery, refuseBody, refuseUnknownQuery, type Route } from './router';
 import { consumeRoutes } from './routes-consume';
 import { deadLetterRoutes } from './routes-dead-letters';
 import { publishRoutes } from './routes-publish';
@@ -87,6 +87,8 @@ export function createGateway(options: GatewayOptions) {
       if (quorum && !quorum.ok) {
         throw new GatewayError('quorum_lost', `Publishing is paused: ${quorum.reason}`, quorum.details ?? { alive: quorum.alive, required: quorum.required });
       }
+      // A body sent where none is read is refused, as an unknown query parameter is (GET and HEAD aside).
+      if (route.method !== 'GET') await refuseBody(route, request);
       // A route's query schema is checked here, once, and the parsed query handed to the route.
       const reply = await route.handle(request, parseQuery(route, url.searchParams));
       const entry = await route.audit?.(request, reply);

@@ -341,29 +341,43 @@ export function lowercaseHeaderNames(
 const SINGLE_VALUED = ['idempotency-key', 'hatoba-correlation-id', 'hatoba-reply-to', 'hatoba-routing-key', 'hatoba-delay-ms', 'hatoba-mandatory', 'hatoba-persistent'];
 
 /**
+ * Whether a header holds one value: the named ones, every CloudEvents attribute (`ce-id`, `ce-type`,
+ * … each one value, and `ce-id` with `ce-source` the idempotency key), and every application header
+ * (a message's headers map a name to one value; `Hatoba-Header-X-Type` and `Hatoba-Header-x-type`
+ * name one header, as a batch's names that differ only in case do).
+ */
+const singleValued = (name: string) => SINGLE_VALUED.includes(name) || name.startsWith('ce-') || name.startsWith(APP_PREFIX);
+
+/**
  * 400 validation_failed naming the first single-valued publish header the request repeats
- * (`Idempotency-Key: a` and `Idempotency-Key: b`), rather than publishing with "a, b" as its key
- * or correlation ID. Cheap: Node builds headersDistinct only when asked, and only then.
+ * (`Idempotency-Key: a` and `Idempotency-Key: b`, `ce-id` twice, `Hatoba-Header-Tenant` and
+ * `Hatoba-Header-tenant`), rather than publishing with "a, b" as its key, correlation ID or header
+ * value. Cheap: rawHeaders is read once, and looked at again only when a name repeats.
  */
 export function refuseRepeatedHeaders(req: IncomingMessage): void {
-  let repeated = false;
   const raw = req.rawHeaders;
   // rawHeaders is [name, value, name, value, …]: look only when a name appears twice.
   const seen = new Set<string>();
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
-    if (seen.has(name) && SINGLE_VALUED.includes(name)) {
-      repeated = true;
-      break;
-    }
+    if (seen.has(name) && singleValued(name)) throw repeatedHeader(raw, name);
     seen.add(name);
   }
-  if (!repeated) return;
-  for (const name of SINGLE_VALUED) {
-    const values = req.headersDistinct[name];
-    if (values && values.length > 1) {
-      const header = displayName(name);
-      throw new GatewayError('validation_failed', `Header ${header} is given ${values.length} times: give it once`, { header, count: values.length });
-    }
-  }
+}
+
+function repeatedHeader(raw: string[], name: string): GatewayError {
+  const spellings: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === name) spellings.push(raw[i]!);
+  const header = displayName(name);
+  const distinct = [...new Set(spellings)];
+  // Two spellings of one application header: say that names are case-insensitive, as a batch does.
+  const cased =
+    distinct.length > 1
+      ? ` (as ${distinct.map((n) => `'${n}'`).join(' and ')}: header names are case-insensitive${name.startsWith(APP_PREFIX) ? `, and stored lowercased as '${name.slice(APP_PREFIX.length)}'` : ''})`
+      : '';
+  return new GatewayError('validation_failed', `Header ${header} is given ${spellings.length} times${cased}: give it once`, {
+    header,
+    count: spellings.length,
+    ...(distinct.length > 1 ? { names: distinct } : {}),
+  });
 }

@@ -275,3 +275,44 @@ export function refuseUnknownQuery(route: Route, query: URLSearchParams): void {
     });
   }
 }
+
+/** The most of a body a route that takes none reads before refusing it: `{}` and white space fit. */
+const NO_BODY_READ_BYTES = 1024;
+
+/**
+ * 400 validation_failed when a route that reads no body (no `request`, no `rawBody`) is sent one,
+ * as for a query parameter it does not read: `{"ids":[…]}` on a purge would otherwise purge
+ * everything. No body, white space, or an empty JSON object (`{}`, which many clients send with
+ * every POST and DELETE) is none. The message starts with where: the first key of a JSON
+ * object, else "The body". A body past NO_BODY_READ_BYTES is refused unread (400, not 413).
+ */
+export async function refuseBody(route: Route, r: Request): Promise<void> {
+  if (route.request || route.rawBody) return;
+  const { headers } = r.req;
+  if (headers['transfer-encoding'] === undefined && (headers['content-length'] === undefined || headers['content-length'] === '0')) return;
+  let text: string | null = null;
+  try {
+    text = (await r.body(NO_BODY_READ_BYTES)).toString('utf8').trim();
+  } catch (e) {
+    if (!(e instanceof GatewayError && e.code === 'payload_too_large')) throw e;
+  }
+  if (text === '') return;
+  let key: string | undefined;
+  if (text !== null) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // not JSON: refused as a body
+    }
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      key = Object.keys(value)[0]?.slice(0, 100);
+      if (key === undefined) return; // {}
+    }
+  }
+  const what = `${route.method} ${route.path} takes no body, so nothing in one would be read: send the request without a body (or with {})`;
+  throw new GatewayError('validation_failed', `${key ?? 'The body'}: ${what}`, {
+    ...(key !== undefined ? { field: key } : {}),
+    issues: [{ path: key ?? '', message: key !== undefined ? 'unknown field: this endpoint takes no body' : 'this endpoint takes no body' }],
+  });
+}

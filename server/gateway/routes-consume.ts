@@ -11,6 +11,8 @@ import { deliveryView } from './views';
 
 const tag = 'Consume';
 const staleList = z.array(z.string());
+/** Present only when some stale receipts hold a current lease on another queue: each with that queue. */
+const otherQueue = z.array(z.object({ receipt: z.string(), queue: z.string() })).optional();
 
 /**
  * A key revoked while its long poll waited (on any node) gets nothing: the leases the poll took go
@@ -36,7 +38,7 @@ export const consumeRoutes: Route[] = [
     async handle(r) {
       const o = await r.json(receiveSchema);
       // A client that hangs up ends its long poll: no lease is taken for nobody.
-      const consumer = headerValue(r.req.headers, 'hatoba-consumer') ?? connectionConsumer(r.req.socket, r.ctx.broker);
+      const consumer = consumerName(r) ?? connectionConsumer(r.req.socket, r.ctx.broker);
       const deliveries = await r.ctx.broker.receive(r.params.name!, { ...o, consumer, signal: r.gone });
       await refuseIfRevoked(r, deliveries);
       return { status: 200, body: { messages: deliveries.map(deliveryView) } };
@@ -49,7 +51,7 @@ export const consumeRoutes: Route[] = [
     tag,
     summary: 'Acknowledge: delete the entries whose leases the receipts name; stale receipts ack nothing',
     request: ackSchema,
-    responses: { 200: z.object({ acked: z.number().int(), stale: staleList }), 404: errorSchema },
+    responses: { 200: z.object({ acked: z.number().int(), stale: staleList, otherQueue }), 404: errorSchema },
     async handle(r) {
       const { receipts } = await r.json(ackSchema);
       return { status: 200, body: await r.ctx.broker.ack(r.params.name!, receipts) };
@@ -62,7 +64,7 @@ export const consumeRoutes: Route[] = [
     tag,
     summary: "Reject: retry after the queue's backoff, or dead-letter on the last attempt or with requeue: false",
     request: nackSchema,
-    responses: { 200: z.object({ nacked: z.number().int(), stale: staleList }), 404: errorSchema },
+    responses: { 200: z.object({ nacked: z.number().int(), stale: staleList, otherQueue }), 404: errorSchema },
     async handle(r) {
       const { receipts, ...options } = await r.json(nackSchema);
       return { status: 200, body: await r.ctx.broker.nack(r.params.name!, receipts, options) };
@@ -75,13 +77,27 @@ export const consumeRoutes: Route[] = [
     tag,
     summary: 'Extend leases: the messages stay invisible for visibilityMs from now',
     request: extendSchema,
-    responses: { 200: z.object({ extended: z.number().int(), stale: staleList }), 404: errorSchema },
+    responses: { 200: z.object({ extended: z.number().int(), stale: staleList, otherQueue }), 404: errorSchema },
     async handle(r) {
       const { receipts, visibilityMs } = await r.json(extendSchema);
       return { status: 200, body: await r.ctx.broker.extend(r.params.name!, receipts, visibilityMs) };
     },
   },
 ];
+
+/** The longest `Hatoba-Consumer`: as long as a queue name, which it often is built from. */
+const MAX_CONSUMER_NAME = 200;
+
+/** The name a consumer gives itself (`Hatoba-Consumer`), listed as it is: 1–200 characters, else (empty too) 400 naming the header. */
+function consumerName(r: Request): string | undefined {
+  const name = headerValue(r.req.headers, 'hatoba-consumer');
+  if (name === undefined || (name.length > 0 && name.length <= MAX_CONSUMER_NAME)) return name;
+  const without = name.length === 0 ? ': give a name, or leave the header out (the connection is the consumer then)' : ` (${name.length} given)`;
+  throw new GatewayError('validation_failed', `Header Hatoba-Consumer must be 1–${MAX_CONSUMER_NAME} characters${without}`, {
+    header: 'Hatoba-Consumer',
+    length: name.length,
+  });
+}
 
 const watched = new WeakSet<Socket>();
 

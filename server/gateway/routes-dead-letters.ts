@@ -3,10 +3,11 @@ import { needs } from '../auth/scopes';
 import { replayResultSchema } from '../fact-schemas';
 import type { ReplayRequest } from '../broker/types';
 import { pathKey, valueTexts } from '../json-source';
-import { decodeBody } from './bodies';
+import { GatewayError } from './errors';
 import { jsonText, parseJson } from './http';
 import { lowercaseHeaderNames } from './publish-headers';
 import type { Route } from './router';
+import { decodeMessageBody } from './routes-publish';
 import { errorSchema, messageDetailSchema, replaySchema } from './schemas';
 import { messageDetailView } from './views';
 
@@ -39,7 +40,7 @@ export const deadLetterRoutes: Route[] = [
       if (body.edit) {
         const hasBody = body.edit.body !== undefined;
         const source = hasBody ? valueTexts(text, ['edit', 'body']).get(pathKey(['edit', 'body'])) : undefined;
-        const decoded = hasBody ? decodeBody(body.edit.body, body.edit.encoding, source) : undefined;
+        const decoded = hasBody ? atEditBody(() => decodeMessageBody(body.edit!.body, body.edit!.encoding, source)) : undefined;
         request.edit = {
           body: decoded?.bytes,
           contentType: body.edit.contentType ?? decoded?.contentType,
@@ -59,3 +60,13 @@ export const deadLetterRoutes: Route[] = [
     handle: async (r) => ({ status: 200, body: messageDetailView(await r.ctx.broker.getMessage(r.params.id!)) }),
   },
 ];
+
+/** An error of `edit.body` names it, as a batch message's body error names that message's (`edit.body: …`, details.field). */
+function atEditBody<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof GatewayError)) throw e;
+    throw new GatewayError(e.code, `edit.body: ${e.message}`, { ...e.details, field: 'edit.body' });
+  }
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { rateLimited } from '../auth';
 import { needs } from '../auth/scopes';
 import { checkName } from '../broker/names';
+import { readablePath } from '../broker/validation-issues';
 import { hookMessages } from '../webhooks/inbound';
 import { checkContentEncoding } from './publish-headers';
 import { pushView, pushViewSchema } from '../webhooks/push-view';
@@ -30,15 +31,23 @@ function verifyConfig(v: z.infer<typeof sourceDeclarationSchema>['verify']): { c
   const secrets = generated ? [generated] : typeof v.secret === 'string' ? [v.secret] : v.secret!;
   if (v.scheme === 'standard-webhooks') {
     const bad = secrets.findIndex((s) => !standardSecretKey(s));
-    if (bad >= 0) throw new GatewayError('validation_failed', 'A standard-webhooks secret is whsec_ followed by base64 of at least 16 bytes', { field: 'verify.secret' });
+    if (bad >= 0) {
+      // Where, as every validation_failed of a JSON body says: verify.secret, or verify.secret.1 in a list.
+      const path = typeof v.secret === 'string' ? 'verify.secret' : `verify.secret.${bad}`;
+      const message = 'a standard-webhooks secret is whsec_ followed by base64 of at least 16 bytes';
+      throw new GatewayError('validation_failed', `${readablePath(path)}: ${message}`, { field: path, issues: [{ path, message }] });
+    }
     return { config: { scheme: v.scheme, secrets, timestampToleranceS: v.timestampToleranceS }, generated };
   }
   return { config: { scheme: v.scheme, secrets, header: (v.header ?? DEFAULT_HMAC_HEADER).toLowerCase() }, generated };
 }
 
+/** The longest push URL: what browsers, proxies and most servers take (a longer one is a mistake, or data that belongs in the body). */
+const MAX_PUSH_URL = 2048;
+
 const pushDeclarationSchema = z
   .object({
-    url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
+    url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).max(MAX_PUSH_URL, `at most ${MAX_PUSH_URL.toLocaleString('en-US')} characters`),
     secret: z.string({ error: 'secret must be a string (the key push signatures are made with)' }).optional(),
     concurrency: numberIn('concurrency', { whole: true, unit: 'of requests at once', min: 1, max: 100 }).default(4),
     timeoutMs: numberIn('timeoutMs', { whole: true, unit: 'of milliseconds', min: 100, max: 120_000 }).default(10_000),

@@ -115,7 +115,10 @@ export const batchPublishSchema = z
         z
           .object({
             routingKey: z.string().optional(),
-            body: z.unknown(),
+            // zod's own word for a missing key here is "expected nonoptional": say what is missing.
+            body: z.unknown().refine((v) => v !== undefined, {
+              message: 'missing: every message needs a body, any JSON value (a string is stored as text, or as bytes with encoding "base64")',
+            }),
             encoding: encodingSchema.optional(),
             contentType: z.string().min(1).max(255).optional(),
             headers: z.record(z.string(), z.string()).optional(),
@@ -187,6 +190,14 @@ export const nackSchema = z
   });
 export const extendSchema = z.object({ receipts, visibilityMs: z.number().int().min(100).max(43_200_000) }).strict();
 
+const REPLAY_TARGETS = '"origin" (the queue each died in), {"queue": "<queue>"} or {"exchange": "<exchange>", "routingKey"?: "<key>"}';
+
+/** A value from a request as an error shows it: its JSON, cut short. */
+function givenValue(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+}
+
 export const replaySchema = z
   .object({
     ids: z.array(z.uuid()).max(10_000).optional(),
@@ -203,11 +214,15 @@ export const replaySchema = z
       .strict()
       .optional(),
     target: z
-      .union([
-        z.literal('origin'),
-        z.object({ queue: z.string() }).strict(),
-        z.object({ exchange: z.string(), routingKey: z.string().optional() }).strict(),
-      ])
+      .union(
+        [
+          z.literal('origin'),
+          z.object({ queue: z.string() }).strict(),
+          z.object({ exchange: z.string(), routingKey: z.string().optional() }).strict(),
+        ],
+        // zod says "Invalid input" when no form takes it: say which forms there are, and what was given.
+        { error: (issue) => (issue.code === 'invalid_union' ? `must be ${REPLAY_TARGETS}; got ${givenValue(issue.input)}` : undefined) },
+      )
       .optional(),
     edit: z
       .object({

@@ -1,7 +1,6 @@
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers } from '../../test/databases';
-import { call, startTestServer, type TestServer } from '../../test/server';
+import { call, postRawHeaders, startTestServer, type TestServer } from '../../test/server';
 
 /**
  * Inputs that were accepted and then silently dropped (third API probe): an empty
@@ -39,16 +38,7 @@ describe.each(drivers)('inputs that were silently dropped (%s)', (driver) => {
 
   it('a single-valued publish header sent on two lines is 400 naming it, not joined into "a, b"', async () => {
     // fetch would join the two into one line; node:http sends each value on its own line
-    const post = (path: string, headers: Record<string, string | string[]>, body: string) =>
-      new Promise<{ status: number; body: any }>((resolve, reject) => {
-        const req = request(`${s.url}${path}`, { method: 'POST', headers }, (res) => {
-          let text = '';
-          res.on('data', (c) => (text += c));
-          res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
-        });
-        req.on('error', reject);
-        req.end(body);
-      });
+    const post = (path: string, headers: Record<string, string | string[]> | string[], body: string) => postRawHeaders(s.url, path, headers, body);
     const cases: [string, Record<string, string | string[]>, string][] = [
       ['/v1/queues/sq/messages', { 'Idempotency-Key': ['k1', 'k2'] }, 'Idempotency-Key'],
       ['/v1/exchanges/sx/messages?key=k', { 'Hatoba-Correlation-Id': ['c1', 'c2'] }, 'Hatoba-Correlation-Id'],

@@ -205,7 +205,16 @@ class PushLoop {
   }
 }
 
+/** 400 validation_failed that starts with where, as every refusal of a JSON body's field does. */
+const fieldInvalid = (field: string, message: string) =>
+  new GatewayError('validation_failed', `${field}: ${message}`, { field, issues: [{ path: field, message }] });
+
 export function createPush(o: PushOptions) {
+  /** Why a queue has no endpoint: it does not exist (404 queue_not_found, as on every queue route), or it has none. */
+  const noEndpoint = async (queue: string): Promise<GatewayError> => {
+    await o.broker.queueInfo(queue); // throws 404 queue_not_found, or 400 invalid_name
+    return new GatewayError('push_not_found', `Queue '${queue}' has no push endpoint`, { queue });
+  };
   const loops = new Map<string, PushLoop>();
   const unlisten: (() => Promise<void>)[] = [];
   let stopped = false;
@@ -330,27 +339,28 @@ export function createPush(o: PushOptions) {
       checkDeclarableName('queue', queue); // 400 reserved_name for the broker's own amq. queues
       await o.broker.queueInfo(queue); // 404 queue_not_found
       if (p.secret !== undefined && !standardSecretKey(p.secret)) {
-        throw new GatewayError('validation_failed', 'A push secret is whsec_ followed by base64 of at least 16 bytes', { field: 'secret' });
+        throw fieldInvalid('secret', 'a push secret is whsec_ followed by base64 of at least 16 bytes (or leave it out: one is generated)');
       }
       try {
         await resolveTarget(new URL(p.url), o.target);
       } catch (e) {
         if (e instanceof PushTargetForbidden) throw new GatewayError('push_target_forbidden', e.message, { url: displayUrl(p.url) });
-        throw new GatewayError('validation_failed', `Cannot resolve the push URL's host: ${(e as Error).message}`, { field: 'url' });
+        throw fieldInvalid('url', `cannot resolve the host: ${(e as Error).message}`);
       }
       const newSecret = newWebhookSecret();
       const { created, endpoint } = await pushEndpointUpsert(o.db, { queue, ...p, secret: p.secret ?? null, newSecret });
       await changed(queue);
       return { created, endpoint, generatedSecret: endpoint.secret === newSecret ? newSecret : undefined };
     },
+    /** The queue's endpoint: 404 queue_not_found without the queue (400 invalid_name for a name no queue can have), push_not_found without an endpoint. */
     async get(queue: string): Promise<PushEndpoint> {
       const endpoint = await pushEndpointGet(o.db, { queue });
-      if (!endpoint) throw new GatewayError('push_not_found', `Queue '${queue}' has no push endpoint`, { queue });
+      if (!endpoint) throw await noEndpoint(queue);
       return endpoint;
     },
     find: (queue: string): Promise<PushEndpoint | null> => pushEndpointGet(o.db, { queue }),
     async remove(queue: string): Promise<void> {
-      if (!(await pushEndpointDelete(o.db, { queue }))) throw new GatewayError('push_not_found', `Queue '${queue}' has no push endpoint`, { queue });
+      if (!(await pushEndpointDelete(o.db, { queue }))) throw await noEndpoint(queue);
       await changed(queue);
     },
     /** Whether this node runs a loop for `queue`, counting one still settling the requests it has in flight. */

@@ -7,10 +7,11 @@ import { formatReceipt, receiptsOf, type Receipt } from '../receipts';
 import { route, type TopologySnapshot } from '../route';
 import type { Death, DeathReason, Delivery, NackOptions, Queue, QueueDepth, ReplayRequest, StoredMessage } from '../types';
 import type { BrowsedEntry } from '../pg/queue-read';
-import { noSkips, replayResult, skipUnplaced, throwIfOnlyMissingOrigins, type ReplayResult } from '../replay-checks';
+import { noSkips, REPLAY_LIMIT, replayResult, skipUnplaced, throwIfOnlyMissingOrigins, type ReplayResult } from '../replay-checks';
 import { idSkipsOf, withIdSkips } from '../replay-ids';
 import { delivery } from '../stored-message';
 import { MemoryQueue, type MemoryEntry } from './memory-queue';
+import { matchesReplayFilter, replayedCopy } from './replay-parts';
 import { checkMemoryRoom, type MemoryLimits } from './memory-room';
 
 /** Defaults of the memory tier's limits (HATOBA_MEMORY_MAX_ENTRIES, HATOBA_MEMORY_MAX_BYTES). */
@@ -117,6 +118,19 @@ export class MemoryStore {
       if (e && e.lease === r.lease && e.visibleAt > now) held.add(e);
     }
     return [...held];
+  }
+
+  /** The queues whose entries `receipts` name under their current leases: formatted receipt → queue. */
+  leaseHolders(receipts: Receipt[]): Map<string, string> {
+    const now = this.now();
+    const found = new Map<string, string>();
+    for (const [name, entries] of this.queues) {
+      for (const r of receipts) {
+        const e = entries.get(r.entryId);
+        if (e && e.lease === r.lease && e.visibleAt > now) found.set(formatReceipt(r), name);
+      }
+    }
+    return found;
   }
 
   ack(queue: string, receipts: Receipt[]): Set<string> {
@@ -334,37 +348,25 @@ export class MemoryStore {
     // (queue, message id) pairs the planned moves write unchanged: a later dead letter of the same message is then new there
     const planned = new Set<string>();
     const adds = { entries: 0, bytes: 0 };
-    // The entries of the ids asked for, and whether a consumer holds each: the answer names the rest.
+    // Whether a consumer holds each entry of the ids asked for, or without ids each that matches: the answer names those.
     const asked: { id: string; leased: boolean }[] = [];
+    const leasedMatching: string[] = [];
     for (const e of [...this.entries(dlq).values()]) {
       // ids restrict even beside all: true (the broker refuses the two together)
       if (r.ids && !r.ids.includes(e.message.id)) continue;
       const leased = e.lease !== null && e.visibleAt > now;
       if (r.ids) asked.push({ id: e.message.id, leased });
-      if (leased) continue;
-      if (f.routingKey && e.message.routingKey !== f.routingKey) continue;
-      if (f.error && !(e.death?.lastError ?? '').toLowerCase().includes(f.error.toLowerCase())) continue;
-      const diedAt = e.death ? Date.parse(e.death.diedAt) : 0;
-      if ((f.from && diedAt < f.from.getTime()) || (f.to && diedAt > f.to.getTime())) continue;
-      if (f.arrivedBy && e.enqueuedAt > f.arrivedBy.getTime()) continue; // arrived after the preview it was confirmed from
+      if (!matchesReplayFilter(e, f)) continue;
+      if (leased) {
+        if (leasedMatching.length < REPLAY_LIMIT) leasedMatching.push(e.message.id); // it stays (skipped.leased)
+        continue;
+      }
       // Unchanged into a queue that still holds this message, it goes as a new message: a queue never holds one twice.
       const namedQueue = target === 'origin' ? e.death?.queue : 'queue' in target ? target.queue : undefined;
       const heldAlready =
         namedQueue !== undefined &&
         (planned.has(`${namedQueue}\u0000${e.message.id}`) || [...(this.queues.get(namedQueue)?.values() ?? [])].some((x) => x.message.id === e.message.id));
-      let message: StoredMessage = e.message;
-      if (reroute || r.edit || heldAlready) {
-        message = {
-          ...e.message,
-          id: uuidv7(),
-          exchange: reroute ? target.exchange : e.message.exchange,
-          routingKey: reroute ? (target.routingKey ?? e.message.routingKey) : e.message.routingKey,
-          headers: r.edit?.headers ?? e.message.headers,
-          body: r.edit?.body ?? e.message.body,
-          contentType: r.edit?.contentType ?? e.message.contentType,
-          publishedAt: new Date(now),
-        };
-      }
+      const message = reroute || r.edit || heldAlready ? replayedCopy(e.message, r, now) : e.message;
       const names =
         target === 'origin' ? (e.death ? [e.death.queue] : []) : 'queue' in target ? [target.queue] : route(topology, message.exchange, message.routingKey, message.headers);
       const queues = names.map((n) => topology.queues.get(n)).filter((q): q is Queue => q?.settings.durability === 'memory');
@@ -387,6 +389,6 @@ export class MemoryStore {
       this.emit([{ type: 'replayed', messageId: e.message.id, queue: dlq, attempt: null, detail: { to: queues.map((q) => q.name), newMessageId: message.id === e.message.id ? null : message.id } }]);
       moved++;
     }
-    return withIdSkips(replayResult(moved, skips, false), idSkipsOf(r.ids, asked));
+    return withIdSkips(replayResult(moved, skips, false), r.ids ? idSkipsOf(r.ids, asked) : { notFound: [], leased: leasedMatching, busy: [] });
   }
 }

@@ -55,6 +55,16 @@ export async function queueEntryAck(q: Sql, p: { acks: { queue: string; receipts
   return acked;
 }
 
+/** The queues whose entries `receipts` name under their current leases: formatted receipt → queue. */
+export async function queueEntryLeaseHolders(q: Sql, receipts: Receipt[]): Promise<Map<string, string>> {
+  const rows = await q.query<{ id: number; lease: string; queue: string }>(
+    `SELECT e.id, e.lease, e.queue FROM queue_entries e
+     WHERE e.id = ANY($1::int8[]) AND (e.lease = ANY($2::uuid[]) AND e.visible_at > now()) IS TRUE`,
+    receiptArrays(receipts),
+  );
+  return new Map(rows.map((r) => [formatReceipt({ entryId: Number(r.id), lease: r.lease }), r.queue]));
+}
+
 /**
  * Gives back leases that no consumer saw: the receive that took them was abandoned (its client
  * went away) while its claim or its handoff was in flight. Each entry is ready again at once and

@@ -22,7 +22,8 @@ import { MESSAGE_COLUMNS, rowToMessage } from './rows';
  * counted in the answer; at most REPLAY_LIMIT move in one call (`more` says when more may match).
  * `filter.arrivedBy` (a preview's `readAt`, milliseconds) leaves entries that arrived in the DLQ
  * after that millisecond: a replay confirmed from a preview moves no more than the preview saw.
- * Ids asked for that are not in the DLQ, or that a consumer holds, are named in the answer.
+ * Ids asked for that are not in the DLQ, or that a consumer holds, are named in the answer; so
+ * are, without ids, the matching dead letters a consumer holds (`skipped.leased`).
  * The request and its target were checked by the caller (dead-letter-ops.ts, for both tiers).
  */
 export async function deadLetterReplay(
@@ -47,7 +48,7 @@ export async function deadLetterReplay(
     [p.dlq, r.ids ?? null, f.routingKey ?? null, f.error ?? null, f.from ?? null, f.to ?? null, REPLAY_LIMIT + 1, f.arrivedBy ?? null],
   );
   // Read after the rows are locked, so an id asked for that a consumer took meanwhile counts as leased.
-  const ids = idSkipsOf(r.ids, await entriesOfIds(q, p.dlq, r.ids));
+  const ids = r.ids ? idSkipsOf(r.ids, await entriesOfIds(q, p.dlq, r.ids)) : { notFound: [], leased: await leasedMatching(q, p.dlq, f), busy: [] };
   const more = rows.length > REPLAY_LIMIT;
   if (more) rows.length = REPLAY_LIMIT;
   const moved: { entryId: number; messageId: string; to: string[]; newId: string | null }[] = [];
@@ -145,6 +146,28 @@ async function entriesOfIds(q: Sql, dlq: string, ids: string[] | undefined): Pro
     (await q.query<{ id: string }>('SELECT id::text AS id FROM queue_entries WHERE id = ANY($1::int8[]) FOR UPDATE SKIP LOCKED', [unleased])).map((r) => r.id),
   );
   return found.map((e) => ({ id: e.id, leased: e.leased, busy: !e.leased && !free.has(e.entry) }));
+}
+
+/**
+ * The dead letters `all` or a filter matched that a consumer holds now (leased, in flight), which
+ * the replay leaves: their message ids, in the DLQ's order, at most REPLAY_LIMIT (a replay by
+ * `ids` names no more). Read through the index of leased entries (queue_entries_leased), so a big
+ * DLQ with few leases costs little.
+ */
+async function leasedMatching(q: Sql, dlq: string, f: NonNullable<ReplayRequest['filter']>): Promise<string[]> {
+  const rows = await q.query<{ id: string }>(
+    `SELECT e.message_id::text AS id
+     FROM queue_entries e JOIN messages m ON m.id = e.message_id
+     WHERE e.queue = $1 AND e.lease IS NOT NULL AND e.visible_at > now()
+       AND ($2::text IS NULL OR m.routing_key = $2)
+       AND ($3::text IS NULL OR strpos(lower(e.death->>'lastError'), lower($3)) > 0)
+       AND ($4::timestamptz IS NULL OR (e.death->>'diedAt')::timestamptz >= $4)
+       AND ($5::timestamptz IS NULL OR (e.death->>'diedAt')::timestamptz <= $5)
+       AND ($6::timestamptz IS NULL OR e.enqueued_at < $6::timestamptz + interval '1 millisecond')
+     ORDER BY e.id LIMIT $7`,
+    [dlq, f.routingKey ?? null, f.error ?? null, f.from ?? null, f.to ?? null, f.arrivedBy ?? null, REPLAY_LIMIT],
+  );
+  return rows.map((row) => row.id);
 }
 
 /** Which (queue, message) pairs an unchanged replay would write already exist, as `queue\u0000messageId`. */
