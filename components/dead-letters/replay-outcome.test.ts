@@ -82,6 +82,13 @@ describe('replayOutcome after a confirmed count', () => {
     expect(r.text).toMatch(/ 3 of the 4 you confirmed were no longer in the DLQ: replayed, discarded or taken by a consumer since the preview\.$/);
   });
 
+  it('counts a dead letter leased since the preview as taken by a consumer, and one leased before it not at all', () => {
+    // 6 confirmed (the preview leaves out what consumers held then); 4 moved; 3 leased now, of which at most 2 were among the 6
+    const r = replayOutcome(answer({ replayed: 4, skipped: { ...none, leased: ['a', 'b', 'c'] } }), undefined, 6).text;
+    expect(r).toMatch(/3 messages stayed in the DLQ: they are leased by a receive/);
+    expect(r).toMatch(/ 2 of the 6 you confirmed were no longer in the DLQ: replayed, discarded or taken by a consumer since the preview\.$/);
+  });
+
   it('does not call the rest gone when one replay stopped at its limit', () => {
     expect(replayOutcome(answer({ replayed: 9_000, more: true }), undefined, 10_000).text).not.toMatch(/no longer/);
   });

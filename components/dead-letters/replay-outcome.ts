@@ -47,7 +47,9 @@ export function replayOutcome(r: ReplayAnswer, origin?: string, confirmed?: numb
     parts.push(`${messages(notFound.length)} ${notFound.length === 1 ? 'was' : 'were'} no longer in the DLQ: replayed, discarded or acked by a consumer meanwhile.`);
   }
   // Previewed, but neither moved nor left for a reason: replayed, discarded or taken by a consumer since the preview.
-  const left = sum(r.skipped.originMissing) + sum(r.skipped.originOtherTier) + r.skipped.unroutable + r.skipped.noOrigin + leased.length + busy.length + notFound.length;
+  // Leased ones are not among the left here: the preview counts none a consumer held then, so one
+  // leased now was either not counted or taken by a consumer since, which is what "gone" says.
+  const left = sum(r.skipped.originMissing) + sum(r.skipped.originOtherTier) + r.skipped.unroutable + r.skipped.noOrigin + busy.length + notFound.length;
   const gone = confirmed === undefined || r.more ? 0 : confirmed - r.replayed - left;
   if (gone > 0) {
     parts.push(
