@@ -5,6 +5,7 @@ import type { FoundMessage, MessageQuery } from './pg/message-search';
 import type { DepthSample } from './pg/queue-depth';
 import type { TraceEvent, TraceMessage } from './pg/trace-read';
 import type { QueueDeclaration } from './queue-settings';
+import type { ListPage } from './list-page';
 import type { ReplayResult } from './replay-checks';
 import type { OtherQueueReceipt } from './stale-receipts';
 import type {
@@ -73,10 +74,12 @@ export interface Broker {
 
   declareExchange(name: string, type: ExchangeType): Promise<{ created: boolean }>;
   deleteExchange(name: string): Promise<void>;
-  listExchanges(): Promise<ExchangeInfo[]>;
+  /** In name order; a page of them when `page` says which (list-page.ts). */
+  listExchanges(page?: ListPage): Promise<ExchangeInfo[]>;
   declareQueue(name: string, declaration: QueueDeclaration): Promise<{ created: boolean; queue: Queue }>;
   deleteQueue(name: string): Promise<void>;
-  listQueues(): Promise<QueueInfo[]>;
+  /** In name order; a page of them when `page` says which (list-page.ts): depths are read for that page only. */
+  listQueues(page?: ListPage): Promise<QueueInfo[]>;
   queueInfo(name: string): Promise<QueueInfo>;
   /** A queue's consumers of the last 30 s on all live nodes: name, nodes, delivery rate, last receive. */
   queueConsumers(name: string): Promise<QueueConsumers>;

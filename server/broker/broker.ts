@@ -24,6 +24,7 @@ import { Publisher } from './publish';
 import { listenToOtherNodes } from './listen';
 import { LiveFigures, rateKey } from './live-figures';
 import { fixUpStoredHeaderBindings } from './pg/binding-case-fixup';
+import { pageByName, type ListPage } from './list-page';
 import { RateMeter } from './rates';
 import { otherQueueReceipts } from './stale-receipts';
 import { parseReceipt, settlement, type Receipt } from './receipts';
@@ -292,11 +293,10 @@ export function createBroker(options: BrokerOptions): Broker {
 
     declareExchange: (name, type) => topology.declareExchange(name, type),
     deleteExchange: (name) => topology.deleteExchange(name),
-    async listExchanges(): Promise<ExchangeInfo[]> {
+    async listExchanges(page?: ListPage): Promise<ExchangeInfo[]> {
       const s = topology.snapshot;
-      return [...s.exchanges.values()]
-        .map((e) => ({ ...e, bindings: s.bindingsByExchange.get(e.name)?.length ?? 0, publishRate: live.exchangeRate(e.name) }))
-        .sort((a, b) => a.name.localeCompare(b.name));
+      const sorted = [...s.exchanges.values()].sort((a, b) => a.name.localeCompare(b.name));
+      return pageByName(sorted, page).map((e) => ({ ...e, bindings: s.bindingsByExchange.get(e.name)?.length ?? 0, publishRate: live.exchangeRate(e.name) }));
     },
     declareQueue: (name, declaration) => topology.declareQueue(name, declaration),
     async deleteQueue(name) {
@@ -305,10 +305,10 @@ export function createBroker(options: BrokerOptions): Broker {
       if (isMemory(q)) memory.purge(name);
       waiters.wake([name]);
     },
-    async listQueues() {
-      const all = [...topology.snapshot.queues.values()].sort((a, b) => a.name.localeCompare(b.name));
-      const d = await depths(all);
-      return all.map((q) => info(q, d.get(q.name)));
+    async listQueues(page?: ListPage) {
+      const listed = pageByName([...topology.snapshot.queues.values()].sort((a, b) => a.name.localeCompare(b.name)), page);
+      const d = await depths(listed);
+      return listed.map((q) => info(q, d.get(q.name)));
     },
     async queueInfo(name) {
       const q = await topology.queueAfterReload(name);

@@ -24,7 +24,8 @@ describe.each(drivers)('scopes in the OpenAPI document on %s', (driver) => {
     expect(names('GET', '/v1/exchanges/{exchange}/log', 'query')).toEqual(['after', 'limit', 'key']);
     expect(names('POST', '/v1/exchanges/{exchange}/messages', 'query')).toEqual(['key']);
     expect(names('POST', '/v1/exchanges/{exchange}/request', 'query')).toEqual(['key', 'timeoutMs']);
-    expect(names('GET', '/v1/queues', 'query')).toEqual([]);
+    expect(names('GET', '/v1/queues', 'query')).toEqual(['limit', 'cursor']);
+    expect(names('GET', '/v1/queues/{name}', 'query')).toEqual([]);
     expect(names('GET', '/v1/exchanges/{exchange}/log', 'path')).toEqual(['exchange']);
   });
 

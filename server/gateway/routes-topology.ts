@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { needs } from '../auth/scopes';
 import type { Definitions } from '../broker/types';
-import type { Route } from './router';
+import { listedPage, listPageQuerySchema } from './list-pages';
+import { route, type Route } from './router';
 import {
   bindingDeclaredSchema,
   bindingSchema,
@@ -43,15 +44,19 @@ export const topologyRoutes: Route[] = [
       return declared(created, { name: r.params.name, type, created });
     },
   },
-  {
+  route({
     method: 'GET',
     path: '/v1/exchanges',
     access: () => needs.monitoring,
     tag,
-    summary: 'List exchanges with binding counts and publish rates',
-    responses: { 200: z.object({ exchanges: z.array(exchangeSchema) }) },
-    handle: async (r) => ({ status: 200, body: { exchanges: await r.ctx.broker.listExchanges() } }),
-  },
+    summary: 'List exchanges with binding counts and publish rates, in name order; limit and cursor for pages',
+    query: listPageQuerySchema,
+    responses: { 200: z.object({ exchanges: z.array(exchangeSchema), nextCursor: z.string().nullable() }), 400: errorSchema },
+    async handle(r, q) {
+      const { items, nextCursor } = await listedPage((page) => r.ctx.broker.listExchanges(page), q);
+      return { status: 200, body: { exchanges: items, nextCursor } };
+    },
+  }),
   {
     method: 'DELETE',
     path: '/v1/exchanges/{name}',
@@ -87,15 +92,19 @@ export const topologyRoutes: Route[] = [
       return declared(created, await r.ctx.broker.queueInfo(r.params.name!));
     },
   },
-  {
+  route({
     method: 'GET',
     path: '/v1/queues',
     access: () => needs.monitoring,
     tag,
-    summary: 'List queues with depth figures',
-    responses: { 200: z.object({ queues: z.array(queueInfoSchema) }) },
-    handle: async (r) => ({ status: 200, body: { queues: await r.ctx.broker.listQueues() } }),
-  },
+    summary: 'List queues with depth figures, in name order; limit and cursor for pages',
+    query: listPageQuerySchema,
+    responses: { 200: z.object({ queues: z.array(queueInfoSchema), nextCursor: z.string().nullable() }), 400: errorSchema },
+    async handle(r, q) {
+      const { items, nextCursor } = await listedPage((page) => r.ctx.broker.listQueues(page), q);
+      return { status: 200, body: { queues: items, nextCursor } };
+    },
+  }),
   {
     method: 'GET',
     path: '/v1/queues/{name}',
