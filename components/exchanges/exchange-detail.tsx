@@ -5,45 +5,15 @@ import Link from 'next/link';
 import { StatList } from '../stat-list';
 import { DEFAULT_EXCHANGE, DEFAULT_EXCHANGE_META } from '../topology/topology-marks';
 import { LIVE_MS, liveUntilNotFound, useTRPC } from '../trpc/client';
-import { inputIssues } from '../ui/error-message';
 import { countOf, formatCount, formatRate } from '../ui/format';
 import { PageHeading } from '../ui/page-heading';
+import { UnreadableDetail } from '../ui/unreadable-detail';
 import { EmptyState, ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
 import { BindingTable } from './binding-table';
 import { ExchangePublishForm } from './exchange-publish-form';
 import { exchangeLinks, keySuggestions, routingWords, typeLede } from './exchange-routing';
 
 const eyebrow = <Link href="/exchanges">Exchanges</Link>;
-
-/** An exchange that could not be read: a name no exchange can have, one that does not exist, or a failed request. */
-function Unreadable({ name, error }: { name: string; error: unknown }) {
-  const missing = (error as { data?: { code?: string } }).data?.code === 'NOT_FOUND';
-  // A name no exchange can have (the address was typed or cut): say what a name may contain, not the validator's JSON.
-  const badName = inputIssues(error)?.find((i) => i.path === 'name');
-  return (
-    <>
-      <PageHeading eyebrow={eyebrow} title={name} />
-      {badName ? (
-        <EmptyState title={`“${name}” is not a valid exchange name`}>
-          <p>
-            No exchange can have this name: exchange names <strong>{badName.message}</strong>
-          </p>
-          <p>
-            Check the address, or pick an exchange from the <Link href="/exchanges">exchange list</Link>.
-          </p>
-        </EmptyState>
-      ) : missing ? (
-        <EmptyState title={`There is no exchange named “${name}”`}>
-          <p>
-            It may have been deleted. Declare it with <code>PUT /v1/exchanges/{name}</code>, or pick one from the <Link href="/exchanges">exchange list</Link>.
-          </p>
-        </EmptyState>
-      ) : (
-        <ErrorNotice error={error} title="Could not read this exchange" />
-      )}
-    </>
-  );
-}
 
 export function ExchangeDetail({ name }: { name: string }) {
   const trpc = useTRPC();
@@ -53,7 +23,7 @@ export function ExchangeDetail({ name }: { name: string }) {
   const queues = useQuery(trpc.queues.list.queryOptions(undefined, { refetchInterval: LIVE_MS, enabled: isDefault }));
 
   if (info.isPending) return <Loading what={`exchange ${name}`} />;
-  if (info.isError && !info.data) return <Unreadable name={name} error={info.error} />;
+  if (info.isError && !info.data) return <UnreadableDetail kind="exchange" name={name} error={info.error} eyebrow={eyebrow} />;
   const { exchange: x, bindings } = info.data!;
   const links = exchangeLinks(name);
   const bound = new Set(bindings.map((b) => b.queue)).size;

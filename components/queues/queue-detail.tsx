@@ -9,7 +9,7 @@ import { LIVE_MS, liveUntilNotFound, useTRPC } from '../trpc/client';
 import { ConfirmDialog } from '../ui/confirm-dialog';
 import { countOf, formatCount, formatDuration, formatRate } from '../ui/format';
 import { PageHeading } from '../ui/page-heading';
-import { inputIssues } from '../ui/error-message';
+import { UnreadableDetail } from '../ui/unreadable-detail';
 import { EmptyState, ErrorNotice, LiveBadge, Loading, ResultNotice, errorMessage } from '../ui/query-state';
 import { SignalBadges } from '../ui/signal-badges';
 import { ConsumerList } from './consumer-list';
@@ -46,34 +46,7 @@ export function QueueDetail({ name }: { name: string }) {
   trends.current.seed(recent.data);
 
   if (info.isPending) return <Loading what={`queue ${name}`} />;
-  if (info.isError && !info.data) {
-    const missing = (info.error as { data?: { code?: string } }).data?.code === 'NOT_FOUND';
-    // A name no queue can have (the address was typed or cut): say what a name may contain, not the validator's JSON.
-    const badName = inputIssues(info.error)?.find((i) => i.path === 'name');
-    return (
-      <>
-        <PageHeading eyebrow={<Link href="/queues">Queues</Link>} title={name} />
-        {badName ? (
-          <EmptyState title={`“${name}” is not a valid queue name`}>
-            <p>
-              No queue can have this name: queue names <strong>{badName.message}</strong>
-            </p>
-            <p>
-              Check the address, or pick a queue from the <Link href="/queues">queue list</Link>.
-            </p>
-          </EmptyState>
-        ) : missing ? (
-          <EmptyState title={`There is no queue named “${name}”`}>
-            <p>
-              It may have been deleted. Declare it with <code>PUT /v1/queues/{name}</code>, or pick one from the <Link href="/queues">queue list</Link>.
-            </p>
-          </EmptyState>
-        ) : (
-          <ErrorNotice error={info.error} title="Could not read this queue" />
-        )}
-      </>
-    );
-  }
+  if (info.isError && !info.data) return <UnreadableDetail kind="queue" name={name} error={info.error} eyebrow={<Link href="/queues">Queues</Link>} />;
   const q = info.data!;
   const internal = isInternalQueue(name);
   const dlqDepth = isDeadLetterQueue(name) ? depthOf(q) : dlq.data ? depthOf(dlq.data) : 0;
