@@ -39,7 +39,9 @@ describe('gateway bad input (PGlite)', () => {
     expect(r.body.error.message).toBe("Unknown query parameter 'routingkey': POST /v1/exchanges/{exchange}/messages takes key");
     expect(r.body.error.details).toMatchObject({ field: 'routingkey', accepted: ['key'] });
     r = await expectError(api('GET', '/v1/queues?name=q'), 400, 'validation_failed');
-    expect(r.body.error.message).toBe("Unknown query parameter 'name': GET /v1/queues takes no query parameters");
+    expect(r.body.error.message).toBe("Unknown query parameter 'name': GET /v1/queues takes limit, cursor");
+    r = await expectError(api('GET', '/v1/queues/q?limit=1'), 400, 'validation_failed');
+    expect(r.body.error.message).toBe("Unknown query parameter 'limit': GET /v1/queues/{name} takes no query parameters");
     r = await expectError(api('GET', '/v1/messages?correlation=abc'), 400, 'validation_failed');
     expect(r.body.error.details.accepted).toEqual(expect.arrayContaining(['correlationId', 'header', 'cursor']));
     await expectError(api('POST', '/v1/queues/q/messages?key=other', 'x'), 400, 'validation_failed');
