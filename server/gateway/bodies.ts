@@ -1,4 +1,6 @@
+import { LONE_SURROGATE, LONE_SURROGATE_TEXT } from '../broker/names';
 import { GatewayError } from './errors';
+import { readablePath } from '../broker/validation-issues';
 import { isJsonType } from './http';
 import { rawJson } from './raw-json';
 
@@ -43,9 +45,26 @@ export function decodeBody(body: unknown, encoding: Encoding | undefined, source
   if (typeof body !== 'string') {
     throw new GatewayError('validation_failed', `A body with encoding '${enc}' must be a string`, { encoding: enc });
   }
-  if (enc === 'text') return { bytes: Buffer.from(body, 'utf8'), contentType: 'text/plain; charset=utf-8' };
+  if (enc === 'text') {
+    // Stored as UTF-8, which has no form for a lone UTF-16 surrogate: refused rather than stored as U+FFFD.
+    if (LONE_SURROGATE.test(body)) throw new GatewayError('validation_failed', `must not contain ${LONE_SURROGATE_TEXT}: a text body is stored as UTF-8, which has no form for it`, {});
+    return { bytes: Buffer.from(body, 'utf8'), contentType: 'text/plain; charset=utf-8' };
+  }
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length % 4 === 1) {
     throw new GatewayError('validation_failed', 'The body is not valid base64', { encoding: enc });
   }
   return { bytes: Buffer.from(body, 'base64'), contentType: 'application/octet-stream' };
+}
+
+/**
+ * Runs `fn` (a body's decoding) so that its refusal names the field the body came in
+ * (`messages[1].body: …`, `edit.body: …`), with `details.field` and `path`.
+ */
+export function atBodyField<T>(field: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof GatewayError)) throw e;
+    throw new GatewayError(e.code, `${readablePath(field)}: ${e.message}`, { ...e.details, field, path: field });
+  }
 }

@@ -4,8 +4,7 @@ import type { PublishInput } from '../broker/types';
 import { pathKey, valueTexts } from '../json-source';
 import { decodeBody } from './bodies';
 import { GatewayError } from './errors';
-import { LONE_SURROGATE_TEXT } from '../broker/names';
-import { headerValue, isWellFormedText } from './header-text';
+import { headerValue } from './header-text';
 import { isJsonType, jsonText } from './http';
 import { boolHeader, cloudEventKey, MAX_APP_HEADERS, NO_BODY, routingKeyOf, traceContext } from './publish-headers';
 
@@ -131,10 +130,9 @@ export function eventMessage(event: unknown, dataText: string | undefined, at: E
       body = decodeBody(e.data, 'json', dataText).bytes;
       contentType = dataType ?? 'application/json';
     } else {
-      // Data of a type that is not JSON travels as a JSON string (JSON event format, 3.1), stored as its UTF-8:
-      // a lone surrogate has none (it would be stored as U+FFFD), so it is refused rather than changed.
-      if (typeof e.data === 'string' && !isWellFormedText(e.data)) throw invalidEvent(at, `'data' must not contain ${LONE_SURROGATE_TEXT}`, 'data');
-      body = typeof e.data === 'string' ? Buffer.from(e.data, 'utf8') : decodeBody(e.data, 'json', dataText).bytes;
+      // Data of a type that is not JSON travels as a JSON string (JSON event format, 3.1), stored as
+      // its UTF-8 (decodeBody refuses a lone surrogate, which has none, rather than store U+FFFD).
+      body = typeof e.data === 'string' ? textData(e.data, at) : decodeBody(e.data, 'json', dataText).bytes;
     }
   }
   return { type: e.type as string, key: cloudEventKey(e.source as string, e.id as string), headers, body, contentType };
@@ -205,4 +203,14 @@ export function cloudEventsBatch(body: Uint8Array, h: IncomingHttpHeaders, query
       persistent,
     };
   });
+}
+
+/** A CloudEvent's text `data` as its UTF-8; a refusal names the event's `data`. */
+function textData(data: string, at: EventPlace): Uint8Array {
+  try {
+    return decodeBody(data, 'text').bytes;
+  } catch (e) {
+    if (!(e instanceof GatewayError)) throw e;
+    throw invalidEvent(at, `'data' ${e.message}`, 'data');
+  }
 }

@@ -1,5 +1,6 @@
 import { isDatabaseUnavailable } from '../../db/errors';
 import { BrokerError, type ErrorCode } from '../broker/errors';
+import { readablePath } from '../broker/validation-issues';
 
 /** Codes only the HTTP transport produces. */
 export type GatewayCode =
@@ -37,6 +38,14 @@ export class GatewayError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * 400 validation_failed for one field of a JSON body, said as every such refusal says it: the
+ * message starts with where (`verify.secret[1]: …`), `details.field` and `issues` name the path.
+ */
+export function fieldInvalid(path: string, message: string): GatewayError {
+  return new GatewayError('validation_failed', `${readablePath(path)}: ${message}`, { field: path, issues: [{ path, message }] });
 }
 
 /** Every code's status, in one table. */

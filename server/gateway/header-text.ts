@@ -1,5 +1,4 @@
 import { type IncomingHttpHeaders, validateHeaderName, validateHeaderValue } from 'node:http';
-import { LONE_SURROGATE } from '../broker/names';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 // eslint-disable-next-line no-control-regex
@@ -56,16 +55,4 @@ export function headerBytes(name: string, value: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-
-
-/**
- * Whether a string has a UTF-8 form: a lone UTF-16 surrogate has none, and Buffer.from(s, 'utf8')
- * would store U+FFFD in its place. A message body given as a JSON string (a batch's `body`, a
- * replay's `edit.body`, a CloudEvent's text `data`) is checked with it, so it is refused rather
- * than stored changed.
- */
-export function isWellFormedText(value: string): boolean {
-  return !LONE_SURROGATE.test(value);
 }

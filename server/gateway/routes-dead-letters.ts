@@ -3,11 +3,10 @@ import { needs } from '../auth/scopes';
 import { replayResultSchema } from '../fact-schemas';
 import type { ReplayRequest } from '../broker/types';
 import { pathKey, valueTexts } from '../json-source';
-import { GatewayError } from './errors';
 import { jsonText, parseJson } from './http';
 import { lowercaseHeaderNames } from './publish-headers';
 import type { Route } from './router';
-import { decodeMessageBody } from './routes-publish';
+import { atBodyField, decodeBody } from './bodies';
 import { errorSchema, messageDetailSchema, replaySchema } from './schemas';
 import { messageDetailView } from './views';
 
@@ -40,7 +39,7 @@ export const deadLetterRoutes: Route[] = [
       if (body.edit) {
         const hasBody = body.edit.body !== undefined;
         const source = hasBody ? valueTexts(text, ['edit', 'body']).get(pathKey(['edit', 'body'])) : undefined;
-        const decoded = hasBody ? atEditBody(() => decodeMessageBody(body.edit!.body, body.edit!.encoding, source)) : undefined;
+        const decoded = hasBody ? atBodyField('edit.body', () => decodeBody(body.edit!.body, body.edit!.encoding, source)) : undefined;
         request.edit = {
           body: decoded?.bytes,
           contentType: body.edit.contentType ?? decoded?.contentType,
@@ -61,12 +60,3 @@ export const deadLetterRoutes: Route[] = [
   },
 ];
 
-/** An error of `edit.body` names it, as a batch message's body error names that message's (`edit.body: …`, details.field). */
-function atEditBody<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (!(e instanceof GatewayError)) throw e;
-    throw new GatewayError(e.code, `edit.body: ${e.message}`, { ...e.details, field: 'edit.body' });
-  }
-}

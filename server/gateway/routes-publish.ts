@@ -5,9 +5,8 @@ import { checkName, DEFAULT_EXCHANGE } from '../broker/names';
 import { REPLY_QUEUE_PREFIX, replyQueueGone } from '../broker/request-reply';
 import type { PublishInput } from '../broker/types';
 import { pathKey, valueTexts } from '../json-source';
-import { decodeBody, type Encoding } from './bodies';
-import { LONE_SURROGATE_TEXT } from '../broker/names';
-import { headerValue, isWellFormedText } from './header-text';
+import { atBodyField, decodeBody } from './bodies';
+import { headerValue } from './header-text';
 import { GatewayError } from './errors';
 import { isJsonType, jsonText, parseJson } from './http';
 import { applyStructuredCloudEvent, cloudEventsBatch, cloudEventsMode } from './cloudevents';
@@ -121,7 +120,7 @@ export const publishRoutes: Route[] = [
       const { messages } = parseJson(text, batchPublishSchema);
       const sources = valueTexts(text, ['messages', '*', 'body']);
       const inputs = messages.map((m, i): PublishInput => {
-        const { bytes, contentType: derived } = atMessage(i, () => decodeMessageBody(m.body, m.encoding, sources.get(pathKey(['messages', i, 'body']))));
+        const { bytes, contentType: derived } = atBodyField(`messages.${i}.body`, () => decodeBody(m.body, m.encoding, sources.get(pathKey(['messages', i, 'body']))));
         return {
           exchange,
           routingKey: m.routingKey ?? '',
@@ -179,27 +178,4 @@ function jsonBatchKey(exchange: string): GatewayError {
       'a JSON batch gives each message its routing key in messages[].routingKey',
     { field: 'key', issues: [{ path: 'key', message: 'only read for a CloudEvents batch; a JSON batch uses messages[].routingKey' }] },
   );
-}
-
-/**
- * A message body that arrives inside JSON (a batch message's `body`, a replay's `edit.body`) as its
- * bytes (decodeBody). Text is stored as UTF-8, which has no form for a lone UTF-16 surrogate
- * (`"\ud800"`): refused (400) rather than stored as U+FFFD. The caller names the field.
- */
-export function decodeMessageBody(body: unknown, encoding: Encoding | undefined, source?: string): { bytes: Uint8Array; contentType: string } {
-  if (typeof body === 'string' && (encoding ?? 'text') === 'text' && !isWellFormedText(body)) {
-    throw new GatewayError('validation_failed', `must not contain ${LONE_SURROGATE_TEXT}: a text body is stored as UTF-8, which has no form for it`, {});
-  }
-  return decodeBody(body, encoding, source);
-}
-
-/** A batch message's error names the message: `messages[3].body: …`, with its path in the details. */
-function atMessage<T>(i: number, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (!(e instanceof GatewayError)) throw e;
-    // details.field, as every other error of a batch message names it; path as before.
-    throw new GatewayError(e.code, `messages[${i}].body: ${e.message}`, { ...e.details, field: `messages.${i}.body`, path: `messages.${i}.body` });
-  }
 }

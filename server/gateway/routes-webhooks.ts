@@ -2,13 +2,12 @@ import { z } from 'zod';
 import { rateLimited } from '../auth';
 import { needs } from '../auth/scopes';
 import { checkName } from '../broker/names';
-import { readablePath } from '../broker/validation-issues';
 import { hookMessages } from '../webhooks/inbound';
 import { checkContentEncoding } from './publish-headers';
 import { pushView, pushViewSchema } from '../webhooks/push-view';
 import { checkSourceExchange, numberIn, sourceDeclarationSchema, sourceViewSchema } from '../webhooks/sources';
 import { DEFAULT_HMAC_HEADER, newWebhookSecret, standardSecretKey, verifyWebhook, type VerifyConfig } from '../webhooks/verify';
-import { GatewayError } from './errors';
+import { fieldInvalid, GatewayError } from './errors';
 import { textHeaders } from './header-text';
 import type { Request, Route } from './router';
 import { errorSchema } from './schemas';
@@ -35,7 +34,7 @@ function verifyConfig(v: z.infer<typeof sourceDeclarationSchema>['verify']): { c
       // Where, as every validation_failed of a JSON body says: verify.secret, or verify.secret.1 in a list.
       const path = typeof v.secret === 'string' ? 'verify.secret' : `verify.secret.${bad}`;
       const message = 'a standard-webhooks secret is whsec_ followed by base64 of at least 16 bytes';
-      throw new GatewayError('validation_failed', `${readablePath(path)}: ${message}`, { field: path, issues: [{ path, message }] });
+      throw fieldInvalid(path, message);
     }
     return { config: { scheme: v.scheme, secrets, timestampToleranceS: v.timestampToleranceS }, generated };
   }

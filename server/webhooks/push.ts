@@ -8,7 +8,7 @@ import { checkDeclarableName } from '../broker/names';
 import { TOPOLOGY_CHANNEL } from '../broker/topology';
 import { isInternalQueue } from '../broker/topology-checks';
 import type { Delivery } from '../broker/types';
-import { GatewayError } from '../gateway/errors';
+import { fieldInvalid, GatewayError } from '../gateway/errors';
 import { PushTargetForbidden, pushSend, resolveTarget, type PushTarget } from './push-send';
 import { pushRequestHeaders, settle } from './push-request';
 import {
@@ -204,10 +204,6 @@ class PushLoop {
     }
   }
 }
-
-/** 400 validation_failed that starts with where, as every refusal of a JSON body's field does. */
-const fieldInvalid = (field: string, message: string) =>
-  new GatewayError('validation_failed', `${field}: ${message}`, { field, issues: [{ path: field, message }] });
 
 export function createPush(o: PushOptions) {
   /** Why a queue has no endpoint: it does not exist (404 queue_not_found, as on every queue route), or it has none. */
