@@ -19,7 +19,7 @@ export function HistoryView() {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const exchanges = useQuery(trpc.topology.exchanges.queryOptions(undefined, { refetchInterval: 10_000 }));
+  const exchanges = useQuery(trpc.exchanges.list.queryOptions(undefined, { refetchInterval: 10_000 }));
   const names = (exchanges.data ?? []).map((x) => x.name).sort((a, b) => (a === 'amq.default' ? 1 : b === 'amq.default' ? -1 : a.localeCompare(b)));
   const exchange = params.get('exchange') ?? names[0] ?? '';
   const rangeParam = params.get('range');

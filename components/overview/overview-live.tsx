@@ -17,7 +17,7 @@ import { deadLetterQueueOf, isDeadLetterQueue, isReservedName } from '../../serv
 export function OverviewLive() {
   const trpc = useTRPC();
   const queues = useQuery(trpc.queues.list.queryOptions(undefined, { refetchInterval: LIVE_MS }));
-  const exchanges = useQuery(trpc.topology.exchanges.queryOptions(undefined, { refetchInterval: LIVE_MS }));
+  const exchanges = useQuery(trpc.exchanges.list.queryOptions(undefined, { refetchInterval: LIVE_MS }));
   // The stored samples of the last half minute, read once: a trend from the first look.
   const recent = useQuery(trpc.queues.recentDepths.queryOptions(undefined, { staleTime: Infinity, retry: false }));
   const trends = useRef(new DepthTrends());

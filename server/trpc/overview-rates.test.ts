@@ -27,7 +27,7 @@ describe.each(drivers)('publish rates on %s', (driver) => {
     }
     await new Promise((r) => setTimeout(r, 1100)); // rates leave the current second out
 
-    const rates = Object.fromEntries((await api.topology.exchanges()).map((x) => [x.name, x.publishRate]));
+    const rates = Object.fromEntries((await api.exchanges.list()).map((x) => [x.name, x.publishRate]));
     const perMessage = rates['orders']!;
     expect(perMessage).toBeGreaterThan(0);
     expect(rates['amq.default']).toBeCloseTo(perMessage); // three messages each

@@ -3,11 +3,6 @@ import { procedure, router } from '../init';
 import { bindingSchema, exchangeInfoSchema, queueInfoSchema } from '../schemas';
 
 export const topologyRouter = router({
-  exchanges: procedure
-    .input(z.void())
-    .output(z.array(exchangeInfoSchema))
-    .query(({ ctx }) => ctx.broker.listExchanges()),
-
   /** Everything the graph needs in one round trip: exchanges, queues with live depth, bindings. */
   graph: procedure
     .input(z.void())
