@@ -1,3 +1,5 @@
+import { exchangeHref } from '../exchanges/exchange-routing';
+
 /** How the audit log shows an entry's target: as text, linked to its page when it has one. */
 export interface AuditTarget {
   text: string;
@@ -22,7 +24,7 @@ export function auditTarget(action: string, target: string, detail: unknown): Au
     case 'push':
       return verb === 'delete' && kind === 'queue' ? plain : { ...plain, href: `/queues/${enc(target)}` };
     case 'exchange':
-      return verb === 'delete' ? plain : { ...plain, href: `/exchanges/${enc(target)}` };
+      return verb === 'delete' ? plain : { ...plain, href: exchangeHref(target) };
     case 'key': {
       const name = keyName(detail);
       return { text: name ?? target, href: '/keys', title: name ? `${name} (key ${target})` : target };
