@@ -18,6 +18,15 @@ export interface AuditEntry extends Required<AuditInput> {
   at: string;
 }
 
+/** A binding's entry, from either transport: target `exchange → queue`, the detail led by its outcome (created, or deleted). */
+export function bindingAudit(
+  action: 'binding.declare' | 'binding.delete',
+  b: { exchange: string; queue: string; key: string; headers?: unknown },
+  outcome: Record<string, unknown>,
+): { action: string; target: string; detail: Record<string, unknown> } {
+  return { action, target: `${b.exchange} → ${b.queue}`, detail: { ...outcome, key: b.key, ...(b.headers ? { headers: b.headers } : {}) } };
+}
+
 export async function auditInsert(q: Sql, e: AuditInput): Promise<void> {
   await q.query('INSERT INTO audit_log (actor, action, target, detail, ip) VALUES ($1, $2, $3, $4::text::jsonb, $5)', [
     e.actor,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bindingAudit } from '../auth/audit';
 import { needs } from '../auth/scopes';
 import type { Definitions } from '../broker/types';
 import { listedPage, listPageQuerySchema } from './list-pages';
@@ -18,12 +19,6 @@ import {
 
 const tag = 'Topology';
 const declared = (created: boolean, body: unknown) => ({ status: created ? 201 : 200, body });
-/** A binding's audit entry; its detail starts with the outcome (created, or deleted: false when there was no such binding). */
-const bindingAudit = (action: string, b: z.infer<typeof bindingSchema>, outcome: Record<string, unknown>) => ({
-  action,
-  target: `${b.exchange} → ${b.queue}`,
-  detail: { ...outcome, key: b.key, ...(b.headers ? { headers: b.headers } : {}) },
-});
 
 /** The largest definitions document an import reads, unless HATOBA_MAX_BODY_BYTES is larger (about 80,000 queues). */
 const DEFINITIONS_MAX_BYTES = 64 * 1024 * 1024;

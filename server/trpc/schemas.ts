@@ -50,6 +50,14 @@ export const bindingSchema = z.object({
   headers: z.object({ match: z.enum(['all', 'any']), values: z.record(z.string(), z.string()) }).optional(),
 });
 
+/** A binding as the console sends it: header names and values as typed (the broker lowercases names). */
+export const bindingInputSchema = z.object({
+  exchange: nameSchema,
+  queue: nameSchema,
+  key: routingKeySchema.default(''),
+  headers: z.object({ match: z.enum(['all', 'any']), values: z.record(z.string().min(1), z.string()) }).optional(),
+});
+
 export { deathSchema };
 export type DeathView = z.infer<typeof deathSchema>;
 

@@ -1,7 +1,9 @@
+import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { bindingAudit } from '../../auth/audit';
 import { notFound } from '../../broker/errors';
 import { procedure, router } from '../init';
-import { bindingSchema, bodyInputSchema, exchangeInfoSchema, headersInputSchema, nameSchema, routingKeySchema } from '../schemas';
+import { bindingInputSchema, bindingSchema, bodyInputSchema, exchangeInfoSchema, headersInputSchema, nameSchema, routingKeySchema } from '../schemas';
 import { bodyBytes } from '../views';
 
 export const exchangesRouter = router({
@@ -65,4 +67,46 @@ export const exchangesRouter = router({
         mandatory: false,
       }),
     ),
+
+  /** A new exchange (PUT /v1/exchanges/{name}); an existing name is CONFLICT, whatever its type. */
+  create: procedure
+    .meta({ audit: { action: 'exchange.declare', target: (i) => i.name, detail: (i) => ({ type: i.type, created: true }) } })
+    .input(z.object({ name: nameSchema, type: exchangeInfoSchema.shape.type }))
+    .output(z.object({ name: z.string(), type: exchangeInfoSchema.shape.type }))
+    .mutation(async ({ ctx, input }) => {
+      const existing = ctx.broker.exportDefinitions().exchanges.find((x) => x.name === input.name);
+      if (existing) throw new TRPCError({ code: 'CONFLICT', message: `Exchange '${input.name}' already exists (${existing.type})` });
+      await ctx.broker.declareExchange(input.name, input.type);
+      return { name: input.name, type: input.type };
+    }),
+
+  /** Deletes an exchange and its bindings; CONFLICT while a queue dead-letters through it or a webhook source publishes to it. */
+  delete: procedure
+    .meta({ audit: { action: 'exchange.delete', target: (i) => i.name } })
+    .input(z.object({ name: nameSchema }))
+    .output(z.object({ deleted: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.broker.deleteExchange(input.name);
+      return { deleted: true as const };
+    }),
+
+  /** Binds a queue (POST /v1/bindings, idempotent): `created` is false when the binding was there already. */
+  bind: procedure
+    .meta({ audit: { action: 'binding.declare', target: (i) => entry(i).target, detail: (i, o) => entry(i, { created: o.created }).detail } })
+    .input(bindingInputSchema)
+    .output(z.object({ created: z.boolean(), binding: bindingSchema }))
+    .mutation(({ ctx, input }) => ctx.broker.bind(input)),
+
+  /** Removes a binding (DELETE /v1/bindings): `deleted` is false when there was no such binding. */
+  unbind: procedure
+    .meta({ audit: { action: 'binding.delete', target: (i) => entry(i).target, detail: (i, o) => entry(i, { deleted: o.deleted }).detail } })
+    .input(bindingInputSchema)
+    .output(z.object({ deleted: z.boolean() }))
+    .mutation(({ ctx, input }) => ctx.broker.unbind(input)),
 });
+
+/**
+ * The gateway's entry for the same binding (server/auth/audit.ts): `exchange → queue`, the outcome
+ * first. Audit sees the raw input, where `key` may be absent.
+ */
+const entry = (b: z.input<typeof bindingInputSchema>, outcome: Record<string, unknown> = {}) => bindingAudit('binding.declare', { ...b, key: b.key ?? '' }, outcome);

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { TRPCError } from '@trpc/server';
 import { queueConsumersSchema } from '../../broker/live-figures';
 import { DEFAULT_EXCHANGE } from '../../broker/names';
+import { queueDeclarationSchema } from '../../broker/queue-settings';
 import { pushView, pushViewSchema } from '../../webhooks/push-view';
 import { procedure, router } from '../init';
 import { bodyInputSchema, browsedMessageSchema, headersInputSchema, nameSchema, queueInfoSchema, routingKeySchema } from '../schemas';
@@ -98,4 +100,31 @@ export const queuesRouter = router({
     .input(z.object({ name: nameSchema }))
     .output(z.object({ purged: z.number() }))
     .mutation(({ ctx, input }) => ctx.broker.purge(input.name)),
+
+  /**
+   * A new queue, as PUT /v1/queues/{name} declares one (its `.dlq` too, unless deadLetter is
+   * false). Unlike the PUT, an existing name is CONFLICT: a form that says "new" never rewrites
+   * a live queue's settings.
+   */
+  create: procedure
+    .meta({ audit: { action: 'queue.declare', target: (i) => i.name, detail: (_i, o) => ({ created: true, settings: o.settings }) } })
+    .input(z.object({ name: nameSchema, settings: queueDeclarationSchema.default({}) }))
+    .output(queueInfoSchema)
+    .mutation(async ({ ctx, input }) => {
+      if (ctx.broker.exportDefinitions().queues.some((q) => q.name === input.name)) {
+        throw new TRPCError({ code: 'CONFLICT', message: `Queue '${input.name}' already exists` });
+      }
+      await ctx.broker.declareQueue(input.name, input.settings);
+      return ctx.broker.queueInfo(input.name);
+    }),
+
+  /** Deletes a queue, its entries and its bindings (DELETE /v1/queues/{name}); CONFLICT while another queue dead-letters to it. */
+  delete: procedure
+    .meta({ audit: { action: 'queue.delete', target: (i) => i.name } })
+    .input(z.object({ name: nameSchema }))
+    .output(z.object({ deleted: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.broker.deleteQueue(input.name);
+      return { deleted: true as const };
+    }),
 });
