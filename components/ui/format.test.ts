@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatDuration, formatRate, shortId } from './format';
+import { formatBytes, formatCount, formatDuration, formatRate, formatTimestamp, shortId, zoneLabel } from './format';
 
 describe('format', () => {
   it('formats counts and rates', () => {
@@ -26,5 +26,23 @@ describe('format', () => {
     expect(formatBytes(2048)).toBe('2 KiB');
     expect(formatBytes(1.5 * 1024 * 1024)).toBe('1.5 MiB');
     expect(shortId('0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b')).toBe('…2e3f4a5b');
+  });
+});
+
+describe('timestamps say their zone', () => {
+  it('names the offset from UTC, east positive, with minutes only when there are some', () => {
+    expect(zoneLabel(0)).toBe('UTC');
+    expect(zoneLabel(-60)).toBe('UTC+1');
+    expect(zoneLabel(-330)).toBe('UTC+5:30');
+    expect(zoneLabel(-345)).toBe('UTC+5:45');
+    expect(zoneLabel(480)).toBe('UTC−8');
+    expect(zoneLabel(210)).toBe('UTC−3:30');
+  });
+
+  it('prints local date and time with the local zone, and leaves what is not a date as it came', () => {
+    const at = new Date(2025, 0, 2, 14, 3, 7);
+    expect(formatTimestamp(at)).toBe(`2025-01-02 14:03:07 ${zoneLabel(at.getTimezoneOffset())}`);
+    expect(formatTimestamp(at.toISOString())).toBe(formatTimestamp(at));
+    expect(formatTimestamp('not a date')).toBe('not a date');
   });
 });

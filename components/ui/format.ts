@@ -34,12 +34,29 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MiB`;
 }
 
-/** A timestamp as local date and time to the second (24-hour clock), e.g. 2025-01-02 14:03:07. */
+/**
+ * A timestamp as local date and time to the second (24-hour clock) with the zone it is in, e.g.
+ * `2025-01-02 14:03:07 UTC+1`: an operator comparing it with a server log (UTC) or a teammate's
+ * screenshot must know which clock it is.
+ */
 export function formatTimestamp(at: string | number | Date): string {
   const d = new Date(at);
   if (Number.isNaN(d.getTime())) return String(at);
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} ${zoneLabel(d.getTimezoneOffset())}`;
+}
+
+/**
+ * A zone as its offset from UTC: `UTC`, `UTC+1`, `UTC+5:30`, `UTC−8` (a minus sign, as clocks
+ * print it). `offsetMinutes` is `Date#getTimezoneOffset()`: minutes to add to local time to reach
+ * UTC, so east of Greenwich is negative. Abbreviations (CET, IST) are ambiguous; offsets are not.
+ */
+export function zoneLabel(offsetMinutes: number): string {
+  if (offsetMinutes === 0) return 'UTC';
+  const east = -offsetMinutes;
+  const abs = Math.abs(east);
+  const minutes = abs % 60;
+  return `UTC${east > 0 ? '+' : '−'}${Math.floor(abs / 60)}${minutes ? `:${String(minutes).padStart(2, '0')}` : ''}`;
 }
 
 /** A clock time with milliseconds, for timelines where events are close together. */
