@@ -139,3 +139,25 @@ test.describe('a dead letter', () => {
     await expect(dialog).toBeHidden();
   });
 });
+
+test('at 390 px the sections are one sideways row, and the current one is in view', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/audit');
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  const row = nav.locator('ul');
+  const first = nav.getByRole('link', { name: 'Overview' });
+  const current = nav.getByRole('link', { name: 'Audit' });
+  await expect(current).toHaveAttribute('aria-current', 'page');
+  // One line: every link sits at the height of the first.
+  const top = (await first.boundingBox())!.y;
+  expect((await current.boundingBox())!.y).toBe(top);
+  expect(await overflows(row)).toBe(true);
+  // The last section, on its own page, was scrolled to: wholly inside the screen.
+  await expect(async () => {
+    const box = (await current.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+  }).toPass({ timeout: 5_000 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await snap(page, 'fix-nav-390');
+});
