@@ -1,7 +1,10 @@
+import type { Db } from '../db/driver';
+import { createSecurity, type Security } from '../server/auth';
 import type { Broker } from '../server/broker/api';
 import { createCallerFactory, type TrpcContext } from '../server/trpc/init';
 import { appRouter } from '../server/trpc/router';
 import type { Driver } from './databases';
+import { silent } from './silent-logger';
 
 const createCaller = createCallerFactory(appRouter);
 
@@ -11,3 +14,10 @@ export function consoleCaller(broker: Broker, driver: Driver, over: Partial<Trpc
 }
 
 export type ConsoleCaller = ReturnType<typeof consoleCaller>;
+
+/** Keys, sessions and the audit log over the test's database, started: auth on unless `enabled` is false, no key rate limit. */
+export async function startSecurity(db: Db, enabled = true): Promise<Security> {
+  const security = createSecurity({ db, enabled, keyRateLimit: { perSecond: 0, burst: 0 }, sessionTtlMs: 60_000, logger: silent });
+  await security.start();
+  return security;
+}

@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drivers } from '../../test/databases';
 import { startTestBroker, type TestBroker } from '../../test/broker';
-import { consoleCaller } from '../../test/console-caller';
-import { createSecurity, type Security } from '../auth';
+import { consoleCaller, startSecurity } from '../../test/console-caller';
+import type { Security } from '../auth';
 import type { TrpcContext } from './init';
-import { silent } from '../../test/silent-logger';
 
 /** Reads the console makes before a risky action, so its confirmation can say what will happen. */
 describe.each(drivers)('console reads for confirmations on %s', (driver) => {
@@ -19,8 +18,7 @@ describe.each(drivers)('console reads for confirmations on %s', (driver) => {
   describe('keys.enforced tells the Keys page whether keys are checked', () => {
     let security: Security | undefined;
     const securityWith = async (enabled: boolean) => {
-      security = createSecurity({ db: t.db, enabled, keyRateLimit: { perSecond: 0, burst: 0 }, sessionTtlMs: 60_000, logger: silent });
-      await security.start();
+      security = await startSecurity(t.db, enabled);
       return security;
     };
     afterEach(async () => {

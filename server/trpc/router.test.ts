@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drivers } from '../../test/databases';
 import { startTestBroker, type TestBroker } from '../../test/broker';
-import { consoleCaller, type ConsoleCaller } from '../../test/console-caller';
-import { createSecurity, type Security } from '../auth';
+import { consoleCaller, type ConsoleCaller, startSecurity } from '../../test/console-caller';
+import type { Security } from '../auth';
 import { appRouter } from './router';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -86,14 +86,7 @@ describe.each(drivers)('dashboard API on %s', (driver) => {
       consoleCaller(t.broker, driver, { actor, scopes, ip: '10.9.8.7', security });
 
     beforeEach(async () => {
-      security = createSecurity({
-        db: t.db,
-        enabled: true,
-        keyRateLimit: { perSecond: 0, burst: 0 },
-        sessionTtlMs: 60_000,
-        logger: { info() {}, warn() {}, error() {} },
-      });
-      await security.start();
+      security = await startSecurity(t.db);
     });
     afterEach(() => security.stop());
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drivers } from '../../../test/databases';
 import { startTestBroker, type TestBroker } from '../../../test/broker';
-import { consoleCaller, type ConsoleCaller } from '../../../test/console-caller';
-import { createSecurity, type Security } from '../../auth';
+import { consoleCaller, type ConsoleCaller, startSecurity } from '../../../test/console-caller';
+import type { Security } from '../../auth';
 
 /** Declaring, deleting and binding from the console: the same broker calls and audit names as the /v1 topology routes. */
 describe.each(drivers)('console topology edits on %s', (driver) => {
@@ -12,14 +12,7 @@ describe.each(drivers)('console topology edits on %s', (driver) => {
 
   beforeEach(async () => {
     t = await startTestBroker(driver);
-    security = createSecurity({
-      db: t.db,
-      enabled: true,
-      keyRateLimit: { perSecond: 0, burst: 0 },
-      sessionTtlMs: 60_000,
-      logger: { info() {}, warn() {}, error() {} },
-    });
-    await security.start();
+    security = await startSecurity(t.db);
     api = consoleCaller(t.broker, driver, { actor: 'session:operator', scopes: ['admin'], ip: '10.0.0.5', security });
   });
   afterEach(async () => {
