@@ -23,7 +23,7 @@ export function MainNav() {
 
   return (
     <nav aria-label="Main" className="main-nav">
-      <ul ref={row}>
+      <ul ref={row} className="edge-shadows">
         {NAV_ITEMS.map((item) => (
           <li key={item.href}>
             {/* No prefetch: every section polls the broker once open; prefetching all of them would load it for nothing. */}

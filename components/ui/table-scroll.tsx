@@ -8,7 +8,7 @@ import './table-scroll.css';
  * The wrapper of a table that may be wider than the screen (a phone): it scrolls sideways inside
  * itself, and says so. Without a cue, columns cut at the edge (the dead letters' Reason, Replay
  * and Edit at 390 px) looked like all there was. The hint above the table shows only while the
- * table is wider than its box; edge shadows (globals.css) mark the side with more to see.
+ * table is wider than its box; edge shadows (.edge-shadows, globals.css) mark the side with more to see.
  * Focusable, so keyboard users can scroll it too.
  */
 export function TableScroll({
@@ -50,7 +50,7 @@ export function TableScroll({
           {hint}
         </p>
       )}
-      <div ref={ref} className="table-wrap" tabIndex={0} role="region" aria-label={label} onClickCapture={onClickCapture}>
+      <div ref={ref} className="table-wrap edge-shadows" tabIndex={0} role="region" aria-label={label} onClickCapture={onClickCapture}>
         {children}
       </div>
     </div>
