@@ -20,6 +20,7 @@ import { PublishForm } from './publish-form';
 import { purgeSummary } from './purge-summary';
 import { tierPromise } from './tier-promise';
 import { DepthTrends } from './depth-trends';
+import { DeleteQueueButton } from './delete-queue-button';
 import { DEFAULT_SIGNAL_OPTIONS, depthOf, isDeadLetterQueue, isInternalQueue, queueSignals } from './queue-signals';
 import type { QueueInfoView } from '@/server/trpc/schemas';
 import { deadLetterQueueOf } from '../../server/broker/name-rules';
@@ -82,6 +83,7 @@ export function QueueDetail({ name }: { name: string }) {
           <>
             <LiveBadge fetching={info.isFetching} failed={info.isError} />
             {!internal && <PurgeButton queue={name} counts={q} onPurged={() => setPurges((n) => n + 1)} />}
+            {!internal && <DeleteQueueButton queue={q} dlq={dlq.data ? dlqName : null} />}
           </>
         }
       />

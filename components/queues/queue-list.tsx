@@ -133,7 +133,7 @@ export function QueueList() {
       {all.length === 0 ? (
         <EmptyState title="No queues yet">
           <p>
-            Declare one with <code>PUT /v1/queues/&lt;name&gt;</code>; the overview page has a copy-paste example.
+            Create one with <strong>New queue</strong> above, or declare one with <code>PUT /v1/queues/&lt;name&gt;</code>; the overview page has a copy-paste example.
           </p>
         </EmptyState>
       ) : rows.length === 0 ? (

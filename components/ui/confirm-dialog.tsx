@@ -13,6 +13,7 @@ export function ConfirmDialog({
   confirmLabel,
   danger = false,
   busy = false,
+  confirmDisabled = false,
   onConfirm,
   onCancel,
 }: {
@@ -22,6 +23,8 @@ export function ConfirmDialog({
   confirmLabel: string;
   danger?: boolean;
   busy?: boolean;
+  /** Held off until the operator has done what the body asks (typed the name of what goes). */
+  confirmDisabled?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -41,7 +44,7 @@ export function ConfirmDialog({
         <button type="button" className="button button--quiet" onClick={onCancel} autoFocus>
           Cancel
         </button>
-        <button type="button" className={`button ${danger ? 'button--danger' : ''}`} onClick={onConfirm} disabled={busy}>
+        <button type="button" className={`button ${danger ? 'button--danger' : ''}`} onClick={onConfirm} disabled={busy || confirmDisabled}>
           {busy ? 'Working…' : confirmLabel}
         </button>
       </div>
