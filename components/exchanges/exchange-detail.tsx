@@ -9,7 +9,9 @@ import { countOf, formatCount, formatRate } from '../ui/format';
 import { PageHeading } from '../ui/page-heading';
 import { UnreadableDetail } from '../ui/unreadable-detail';
 import { EmptyState, ErrorNotice, LiveBadge, Loading } from '../ui/query-state';
+import { BindQueueForm } from './bind-queue-form';
 import { BindingTable } from './binding-table';
+import { DeleteExchangeButton } from './delete-exchange-button';
 import { ExchangePublishForm } from './exchange-publish-form';
 import { exchangeLinks, keySuggestions, routingWords, typeLede } from './exchange-routing';
 
@@ -46,7 +48,13 @@ export function ExchangeDetail({ name }: { name: string }) {
             </Link>
           </>
         }
-        actions={<LiveBadge fetching={info.isFetching} failed={info.isError} />}
+        actions={
+          <>
+            <LiveBadge fetching={info.isFetching} failed={info.isError} />
+            {/* The broker keeps the default exchange: nothing to delete there. */}
+            {!isDefault && <DeleteExchangeButton exchange={name} bindings={x.bindings} />}
+          </>
+        }
       />
       {info.isError && <ErrorNotice error={info.error} title="The last refresh failed; showing older figures" />}
       <section className="section" aria-labelledby="now-heading">
@@ -81,6 +89,7 @@ export function ExchangeDetail({ name }: { name: string }) {
             <>
               <p className="muted small">{routingWords(name, x.type)}</p>
               <BindingTable exchange={name} type={x.type} bindings={bindings} />
+              <BindQueueForm exchange={name} type={x.type} />
             </>
           )}
         </section>

@@ -57,8 +57,8 @@ export function ExchangeList() {
       {declared === 0 && (
         <EmptyState title="No exchanges declared yet">
           <p>
-            Declare one with <code>PUT /v1/exchanges/&lt;name&gt;</code> and bind queues to it with <code>POST /v1/bindings</code>; until then only the
-            default exchange routes, to each queue by its name.
+            Create one with <strong>New exchange</strong> above (or <code>PUT /v1/exchanges/&lt;name&gt;</code>) and bind queues to it on its page (or
+            with <code>POST /v1/bindings</code>); until then only the default exchange routes, to each queue by its name.
           </p>
         </EmptyState>
       )}
