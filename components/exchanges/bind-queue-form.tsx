@@ -13,7 +13,7 @@ import { bindingMatch, type ExchangeType } from './exchange-routing';
 
 const KEY_HINT: Partial<Record<ExchangeType, string>> = {
   direct: 'A message reaches the queue when its routing key equals this key.',
-  topic: 'Dot-separated words; * matches exactly one word, # zero or more (order.* , order.#).',
+  topic: 'Dot-separated words; * matches exactly one word, # zero or more (order.*, order.#).',
 };
 
 /** Binds a queue to this exchange (idempotent: binding twice says it was there already). */
@@ -88,7 +88,7 @@ function HeaderRows({ draft, set }: { draft: BindingDraft; set: (patch: Partial<
   return (
     <fieldset className="choices">
       <legend>Header arguments</legend>
-      <div className="segmented" role="group" aria-label="Match">
+      <div className="segmented" role="group" aria-label="Match" style={{ justifySelf: 'start' }}>
         {(['all', 'any'] as const).map((m) => (
           <button key={m} type="button" aria-pressed={draft.match === m} onClick={() => set({ match: m })}>
             Match {m}

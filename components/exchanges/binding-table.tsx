@@ -1,8 +1,9 @@
 'use client';
 
 import Link from 'next/link';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { EmptyState } from '../ui/query-state';
+import { TableScroll } from '../ui/table-scroll';
 import { bindingMatch, type BindingLike, type ExchangeType } from './exchange-routing';
 import { UnbindDialog } from './unbind-dialog';
 
@@ -19,6 +20,7 @@ const bindingId = (b: BindingLike) => `${b.queue}\u0000${b.key}\u0000${JSON.stri
 /** The bindings from one exchange: what each matches → the queue (a link to its page), and Unbind. */
 export function BindingTable({ exchange, type, bindings }: { exchange: string; type: ExchangeType; bindings: readonly BindingLike[] }) {
   const [unbinding, setUnbinding] = useState<BindingLike | null>(null);
+  const rowId = useId();
   // Kept mounted when the last binding goes, so its dialog closes rather than vanishing with the table.
   const dialog = <UnbindDialog exchange={exchange} type={type} binding={unbinding} onDone={() => setUnbinding(null)} />;
   if (bindings.length === 0) {
@@ -36,7 +38,7 @@ export function BindingTable({ exchange, type, bindings }: { exchange: string; t
   }
   return (
     <>
-      <div className="table-wrap" tabIndex={0} role="region" aria-label={`Bindings of ${exchange}`}>
+      <TableScroll label={`Bindings of ${exchange}`}>
         <table className="table">
           <caption className="visually-hidden">Bindings from {exchange}</caption>
           <thead>
@@ -49,20 +51,25 @@ export function BindingTable({ exchange, type, bindings }: { exchange: string; t
             </tr>
           </thead>
           <tbody>
-            {bindings.map((b) => (
+            {bindings.map((b, i) => (
               <tr key={bindingId(b)}>
-                <td className={type === 'direct' || type === 'topic' ? 'mono' : undefined}>{bindingMatch(type, b)}</td>
+                <td id={`${rowId}-${i}`} className={type === 'direct' || type === 'topic' ? 'mono' : undefined}>
+                  {bindingMatch(type, b)}
+                </td>
                 <th scope="row">
                   <span aria-hidden="true" className="muted">
                     →{' '}
                   </span>
                   <Link href={`/queues/${encodeURIComponent(b.queue)}`}>{b.queue}</Link>
                 </th>
-                <td className="num">
+                {/* No left padding: on a phone the three columns only just fit. */}
+                <td className="num" style={{ paddingLeft: 0 }}>
                   <button
                     type="button"
                     className="button button--danger-quiet button--small"
-                    aria-label={`Unbind ${b.queue} (${bindingMatch(type, b)})`}
+                    aria-label={`Unbind ${b.queue}`}
+                    // Which of the queue's bindings, when it has several: said after the name.
+                    aria-describedby={`${rowId}-${i}`}
                     onClick={() => setUnbinding(b)}
                   >
                     Unbind…
@@ -72,7 +79,7 @@ export function BindingTable({ exchange, type, bindings }: { exchange: string; t
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {dialog}
     </>
   );

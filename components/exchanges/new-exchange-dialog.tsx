@@ -4,6 +4,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import { useTRPC } from '../trpc/client';
+import { Choice } from '../ui/choice';
 import { declareNameProblem } from '../ui/declare-name';
 import { errorMessage } from '../ui/error-message';
 import { FormDialog } from '../ui/form-dialog';
@@ -79,11 +80,7 @@ function NewExchangeDialog({ onCancel }: { onCancel: () => void }) {
       <fieldset className="choices">
         <legend>Type</legend>
         {EXCHANGE_TYPE_CHOICES.map((c) => (
-          <label key={c.type} className="choice">
-            <input type="radio" name={`${id}-type`} value={c.type} checked={type === c.type} onChange={() => setType(c.type)} />
-            <span>{c.type}</span>
-            <span className="hint">{c.how}</span>
-          </label>
+          <Choice key={c.type} group={`${id}-type`} value={c.type} checked={type === c.type} onChange={() => setType(c.type)} label={c.type} hint={c.how} />
         ))}
       </fieldset>
     </FormDialog>

@@ -4,6 +4,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import { useTRPC } from '../trpc/client';
+import { Choice } from '../ui/choice';
 import { errorMessage } from '../ui/error-message';
 import { FormDialog } from '../ui/form-dialog';
 import { useTopologyRefresh } from '../ui/use-topology-refresh';
@@ -82,11 +83,7 @@ function NewQueueDialog({ onCancel }: { onCancel: () => void }) {
       <fieldset className="choices">
         <legend>Persistence</legend>
         {TIERS.map((t) => (
-          <label key={t} className="choice">
-            <input type="radio" name={`${id}-tier`} value={t} checked={draft.durability === t} onChange={() => set({ durability: t })} />
-            <span>{t[0]!.toUpperCase() + t.slice(1)}</span>
-            <span className="hint">{tierPromise(t)}</span>
-          </label>
+          <Choice key={t} group={`${id}-tier`} value={t} checked={draft.durability === t} onChange={() => set({ durability: t })} label={t[0]!.toUpperCase() + t.slice(1)} hint={tierPromise(t)} />
         ))}
       </fieldset>
       <div className="form-row">

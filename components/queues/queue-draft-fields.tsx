@@ -1,5 +1,6 @@
 'use client';
 
+import { Choice } from '../ui/choice';
 import { deadLetterLabel, type DeadLetterChoice, type QueueDraft } from './queue-draft';
 
 type Props = { id: string; draft: QueueDraft; set: (patch: Partial<QueueDraft>) => void };
@@ -16,11 +17,7 @@ export function DeadLetterFields({ id, draft, set, exchanges }: Props & { exchan
     <fieldset className="choices">
       <legend>Dead letters</legend>
       {CHOICES.map(({ choice, hint }) => (
-        <label key={choice} className="choice">
-          <input type="radio" name={`${id}-dl`} value={choice} checked={draft.deadLetter === choice} onChange={() => set({ deadLetter: choice })} />
-          <span>{deadLetterLabel(choice, draft.name)}</span>
-          <span className="hint">{hint}</span>
-        </label>
+        <Choice key={choice} group={`${id}-dl`} value={choice} checked={draft.deadLetter === choice} onChange={() => set({ deadLetter: choice })} label={deadLetterLabel(choice, draft.name)} hint={hint} />
       ))}
       {draft.deadLetter === 'exchange' && (
         <div className="form-row choice-detail">
@@ -58,7 +55,8 @@ export function MoreSettings({ id, draft, set }: Props) {
       <summary>More settings</summary>
       <div className="form-row form-row--top">
         {MORE.map((m) => (
-          <div key={m.key} className="field field--grow">
+          // Two to a row in the dialog, one on a phone.
+          <div key={m.key} className="field" style={{ flex: '1 1 16rem' }}>
             <label htmlFor={`${id}-${m.key}`}>{m.label}</label>
             <input
               id={`${id}-${m.key}`}
