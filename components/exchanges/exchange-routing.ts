@@ -1,5 +1,6 @@
 import { DEFAULT_EXCHANGE, DEFAULT_EXCHANGE_META } from '../topology/topology-marks';
 import { writeTopologyParams } from '../topology/topology-params';
+import { keyProblem } from '../ui/declare-name';
 
 export type ExchangeType = 'direct' | 'fanout' | 'topic' | 'headers';
 
@@ -81,11 +82,11 @@ export const exchangeHref = (name: string) => `/exchanges/${encodeURIComponent(n
 
 /**
  * What is wrong with a routing key typed in the publish form, or null (the broker's rule,
- * server/broker/names.ts: up to 255 characters, no white space; `*` and `#` only in bindings).
+ * server/broker/name-rules.ts, and `*` and `#` only in bindings).
  */
 export function routingKeyProblem(key: string): string | null {
-  if (key.length > 255) return 'The routing key is longer than 255 characters';
-  if (/[\s\p{Cc}]/u.test(key)) return 'The routing key has white space in it: use dots between words (order.created)';
+  const problem = keyProblem('routing key', key);
+  if (problem) return problem;
   if (/[*#]/.test(key)) return 'A routing key cannot have * or #: those are wildcards for binding patterns, not for messages';
   return null;
 }

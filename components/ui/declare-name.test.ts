@@ -23,4 +23,9 @@ describe('keyProblem', () => {
     expect(keyProblem('routing key', 'order created')).toMatch(/^The routing key has white space/);
     expect(keyProblem('binding key', 'k'.repeat(256))).toBe('The binding key is longer than 255 characters');
   });
+
+  it('refuses what the broker refuses and no more: a lone surrogate, but not a whole emoji', () => {
+    expect(keyProblem('routing key', 'order.\ud83d')).toMatch(/lone UTF-16 surrogate/);
+    expect(keyProblem('routing key', 'order.\ud83d\udce6')).toBeNull();
+  });
 });

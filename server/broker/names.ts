@@ -1,21 +1,10 @@
 import { BrokerError } from './errors';
-import { isReservedName } from './name-rules';
+import { isDotSegment, isReservedName, KEY_PATTERN as KEY, MAX_NAME_LENGTH, NAME_PATTERN as NAME } from './name-rules';
+
+export { isDotSegment, MAX_NAME_LENGTH };
 
 /** The default exchange: routes to the queue named by the routing key. `amq.*` is reserved. */
 export const DEFAULT_EXCHANGE = 'amq.default';
-
-export const MAX_NAME_LENGTH = 200;
-const NAME = /^[A-Za-z0-9_.:-]{1,200}$/;
-// Routing keys are free text like AMQP's, minus white space and control characters.
-// (\p{Cs}: a lone UTF-16 surrogate, which PostgreSQL text cannot hold either.)
-const KEY = /^[^\s\p{Cc}\p{Cs}]{0,255}$/u;
-
-/**
- * `.` and `..` are dot segments: every URL parser resolves them away (`/v1/queues/..` is `/v1`,
- * `%2E` too), so no route could ever name such a queue, exchange or source. Other names of dots
- * (`...`, `.a`) stay in a URL as written.
- */
-export const isDotSegment = (name: string) => name === '.' || name === '..';
 
 export function checkName(kind: 'exchange' | 'queue' | 'source', name: string): void {
   if (isDotSegment(name)) {
