@@ -149,7 +149,7 @@ export async function startHatoba(config: Config, injected: { db?: Db } = {}) {
     undo.push({ what: 'webhooks', run: () => webhooks.stop() });
     await webhooks.start(); // push delivery loops of every stored endpoint
     setSecurityRuntime(security);
-    setRuntime({ version, node: config.nodeId, database: db.kind, broker, cluster, push: webhooks.push });
+    setRuntime({ version, node: config.nodeId, database: db.kind, broker, cluster, push: webhooks.push, sources: webhooks.sources });
     undo.push({
       what: 'runtime',
       run: async () => {

@@ -1,6 +1,7 @@
 import type { Broker } from './broker/api';
 import type { ClusterView } from './cluster/types';
 import type { PushEndpoint } from './webhooks/push-store';
+import type { Sources } from './webhooks/sources';
 
 /**
  * How Next.js pages, which Next bundles separately, reach the broker of this process: the
@@ -16,10 +17,14 @@ export interface HatobaRuntime {
   cluster?: ClusterView;
   /** A queue's push endpoint, if it has one, and whether this node runs its delivery loop. */
   push?: PushView;
+  /** Inbound webhook sources and what this node accepted and refused of each, for the webhooks page. */
+  sources?: Pick<Sources, 'list' | 'view'>;
 }
 
 export interface PushView {
   find(queue: string): Promise<PushEndpoint | null>;
+  /** Every stored endpoint, ordered by queue. */
+  list(): Promise<PushEndpoint[]>;
   running(queue: string): boolean;
 }
 

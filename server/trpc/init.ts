@@ -8,7 +8,7 @@ import { brokerCode, toTrpcError } from './errors';
 /** What every procedure sees: this process's broker and identity (server/runtime.ts), and who is asking. */
 export interface TrpcContext {
   broker: Broker;
-  runtime: Pick<HatobaRuntime, 'version' | 'node' | 'database' | 'cluster' | 'push'>;
+  runtime: Pick<HatobaRuntime, 'version' | 'node' | 'database' | 'cluster' | 'push' | 'sources'>;
   /** `session:operator`, `key:<name>`, `admin-token`, or `local` when auth is off. */
   actor: string;
   /** What the principal may do (server/auth/scopes.ts); `admin` for sessions and when auth is off. */

@@ -9,6 +9,7 @@ import { queuesRouter } from './routers/queues';
 import { systemRouter } from './routers/system';
 import { topologyRouter } from './routers/topology';
 import { tracesRouter } from './routers/traces';
+import { webhooksRouter } from './routers/webhooks';
 
 /** The dashboard's API (served at /trpc). Procedures validate, call the broker, and shape the answer. */
 export const appRouter = router({
@@ -22,6 +23,7 @@ export const appRouter = router({
   history: historyRouter,
   keys: keysRouter,
   audit: auditRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

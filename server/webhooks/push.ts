@@ -355,6 +355,7 @@ export function createPush(o: PushOptions) {
       return endpoint;
     },
     find: (queue: string): Promise<PushEndpoint | null> => pushEndpointGet(o.db, { queue }),
+    list: (): Promise<PushEndpoint[]> => pushEndpointList(o.db),
     async remove(queue: string): Promise<void> {
       if (!(await pushEndpointDelete(o.db, { queue }))) throw await noEndpoint(queue);
       await changed(queue);
