@@ -37,3 +37,6 @@ export const webhooksRouter = router({
       return push ? (await push.list()).map((e) => ({ ...pushView(e), running: push.running(e.queue) })) : [];
     }),
 });
+
+export type WebhookSource = z.infer<typeof webhookSourceSchema>;
+export type PushEndpointRow = z.infer<typeof pushEndpointSchema>;
