@@ -9,6 +9,11 @@ describe('NAV_ITEMS', () => {
     expect(new Set(NAV_ITEMS.map((i) => i.href)).size).toBe(NAV_ITEMS.length);
   });
 
+  it('lists Webhooks, at /webhooks', () => {
+    expect(NAV_ITEMS.find((i) => i.label === 'Webhooks')?.href).toBe('/webhooks');
+    expect(isActive('/webhooks', '/webhooks')).toBe(true);
+  });
+
   it('keeps a section highlighted on its own pages only', () => {
     expect(isActive('/exchanges', '/exchanges/orders')).toBe(true);
     expect(isActive('/exchanges', '/exchanges')).toBe(true);

@@ -13,6 +13,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/traces', label: 'Traces' },
   { href: '/dead-letters', label: 'Dead letters' },
   { href: '/history', label: 'History' },
+  { href: '/webhooks', label: 'Webhooks' },
   { href: '/nodes', label: 'Nodes' },
   { href: '/keys', label: 'Keys' },
   { href: '/audit', label: 'Audit' },
