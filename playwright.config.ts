@@ -59,6 +59,8 @@ export default defineConfig({
       HATOBA_DATA_DIR: process.env.HATOBA_E2E_DATA,
       HATOBA_LOG_LEVEL: 'warn',
       HATOBA_SAMPLE_INTERVAL: '1s',
+      // Push specs deliver to receivers the test itself runs on this machine, never further.
+      HATOBA_PUSH_ALLOW_HOSTS: '127.0.0.1',
       NODE_ENV: 'production',
     },
   },

@@ -39,6 +39,7 @@ test.describe('accessibility (axe-core: no critical or serious violations)', () 
     ['exchanges', () => '/exchanges', 'a11y-orders'],
     ['exchange', () => '/exchanges/a11y-orders', 'Publish a message'],
     ['history', () => '/history?exchange=a11y-orders', 'Messages per routing key'],
+    ['webhooks', () => '/webhooks', /^Push endpoints/],
     ['nodes', () => '/nodes', 'One node'],
     ['keys', () => '/keys', 'New key'],
     ['audit', () => '/audit', 'Audit log'],
