@@ -136,10 +136,11 @@ describe.each(drivers)('gateway v1 over HTTP on %s', (driver) => {
 
   it('delays a message with Hatoba-Delay-Ms and refuses an unroutable mandatory publish', async () => {
     await api('PUT', '/v1/queues/later', {});
-    await api('POST', '/v1/queues/later/messages', 'soon', { 'hatoba-delay-ms': '300', 'content-type': 'text/plain' });
+    // Long enough that a loaded machine still reads the queue before the delay runs out.
+    await api('POST', '/v1/queues/later/messages', 'soon', { 'hatoba-delay-ms': '2000', 'content-type': 'text/plain' });
     expect((await api('POST', '/v1/queues/later/receive', {})).body.messages).toHaveLength(0);
     expect((await api('GET', '/v1/queues/later')).body).toMatchObject({ delayed: 1, ready: 0 });
-    const later = await api('POST', '/v1/queues/later/receive', { waitMs: 3000 });
+    const later = await api('POST', '/v1/queues/later/receive', { waitMs: 10_000 });
     expect(later.body.messages[0]).toMatchObject({ body: 'soon' });
     const refused = await api('POST', '/v1/exchanges/orders/messages', 'x', { 'hatoba-routing-key': 'nobody.home', 'hatoba-mandatory': 'true' });
     expect(refused.status).toBe(404);
