@@ -6,6 +6,7 @@ import { useId, useState } from 'react';
 import { useTRPC } from '../trpc/client';
 import { Choice } from '../ui/choice';
 import { declareNameProblem } from '../ui/declare-name';
+import { DialogButton } from '../ui/dialog-button';
 import { errorMessage } from '../ui/error-message';
 import { FormDialog } from '../ui/form-dialog';
 import { useTopologyRefresh } from '../ui/use-topology-refresh';
@@ -14,15 +15,7 @@ import { exchangeHref, type ExchangeType } from './exchange-routing';
 
 /** "New exchange" in the exchange list's heading: a name and a type; the new exchange's page opens next, to bind queues to it. */
 export function NewExchangeButton() {
-  const [open, setOpen] = useState(false);
-  return (
-    <>
-      <button type="button" className="button" onClick={() => setOpen(true)}>
-        New exchange
-      </button>
-      {open && <NewExchangeDialog onCancel={() => setOpen(false)} />}
-    </>
-  );
+  return <DialogButton label="New exchange" dialog={(close) => <NewExchangeDialog onCancel={close} />} />;
 }
 
 function NewExchangeDialog({ onCancel }: { onCancel: () => void }) {

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import { useTRPC } from '../trpc/client';
 import { Choice } from '../ui/choice';
+import { DialogButton } from '../ui/dialog-button';
 import { errorMessage } from '../ui/error-message';
 import { FormDialog } from '../ui/form-dialog';
 import { useTopologyRefresh } from '../ui/use-topology-refresh';
@@ -16,15 +17,7 @@ const TIERS: Durability[] = ['durable', 'replicated', 'memory'];
 
 /** "New queue" in the queue list's heading: opens the form; a created queue's page opens next. */
 export function NewQueueButton() {
-  const [open, setOpen] = useState(false);
-  return (
-    <>
-      <button type="button" className="button" onClick={() => setOpen(true)}>
-        New queue
-      </button>
-      {open && <NewQueueDialog onCancel={() => setOpen(false)} />}
-    </>
-  );
+  return <DialogButton label="New queue" dialog={(close) => <NewQueueDialog onCancel={close} />} />;
 }
 
 function NewQueueDialog({ onCancel }: { onCancel: () => void }) {
