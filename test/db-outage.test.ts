@@ -47,10 +47,12 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a node when PostgreSQL ends its
       killed += await pg.terminateHatobaBackends();
     }
     await sleep(400);
+    // Enough publishes to check, however slow the machine: a loaded CI run answered 37 in the
+    // fixed window. The publishers keep going until then (they serve again by themselves).
+    await expect.poll(() => answered.size, { timeout: 20_000 }).toBeGreaterThan(50);
     publishing = false;
     await Promise.all(publishers);
     expect(killed).toBeGreaterThanOrEqual(3);
-    expect(answered.size).toBeGreaterThan(50);
     for (const key of failures.keys()) expect(key).toBe('503 database_unavailable');
 
     // Serving again: a publish and /readyz succeed within a few seconds, with no restart.
