@@ -18,13 +18,15 @@ export interface AuditEntry extends Required<AuditInput> {
   at: string;
 }
 
-/** A binding's entry, from either transport: target `exchange → queue`, the detail led by its outcome (created, or deleted). */
-export function bindingAudit(
-  action: 'binding.declare' | 'binding.delete',
-  b: { exchange: string; queue: string; key: string; headers?: unknown },
+/**
+ * A binding's entry, the same from either transport: target `exchange → queue`, the detail led by
+ * its outcome (`created`, or `deleted`). A binding sent without a key has the key `''`.
+ */
+export function bindingEntry(
+  b: { exchange: string; queue: string; key?: string; headers?: unknown },
   outcome: Record<string, unknown>,
-): { action: string; target: string; detail: Record<string, unknown> } {
-  return { action, target: `${b.exchange} → ${b.queue}`, detail: { ...outcome, key: b.key, ...(b.headers ? { headers: b.headers } : {}) } };
+): { target: string; detail: Record<string, unknown> } {
+  return { target: `${b.exchange} → ${b.queue}`, detail: { ...outcome, key: b.key ?? '', ...(b.headers ? { headers: b.headers } : {}) } };
 }
 
 export async function auditInsert(q: Sql, e: AuditInput): Promise<void> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bindingAudit } from '../auth/audit';
+import { bindingEntry } from '../auth/audit';
 import { needs } from '../auth/scopes';
 import type { Definitions } from '../broker/types';
 import { listedPage, listPageQuerySchema } from './list-pages';
@@ -146,7 +146,7 @@ export const topologyRoutes: Route[] = [
     method: 'POST',
     path: '/v1/bindings',
     access: () => needs.manage,
-    audit: async (r, reply) => bindingAudit('binding.declare', await r.json(bindingSchema), { created: reply.status === 201 }),
+    audit: async (r, reply) => ({ action: 'binding.declare', ...bindingEntry(await r.json(bindingSchema), { created: reply.status === 201 }) }),
     tag,
     summary: 'Bind a queue to an exchange (idempotent)',
     request: bindingSchema,
@@ -162,7 +162,7 @@ export const topologyRoutes: Route[] = [
     method: 'DELETE',
     path: '/v1/bindings',
     access: () => needs.manage,
-    audit: async (r, reply) => bindingAudit('binding.delete', await r.json(bindingSchema), { deleted: (reply.body as { deleted: boolean }).deleted }),
+    audit: async (r, reply) => ({ action: 'binding.delete', ...bindingEntry(await r.json(bindingSchema), { deleted: (reply.body as { deleted: boolean }).deleted }) }),
     tag,
     summary: 'Remove a binding (same body as POST)',
     request: bindingSchema,

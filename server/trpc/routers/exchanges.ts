@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { bindingAudit } from '../../auth/audit';
+import { bindingEntry } from '../../auth/audit';
 import { notFound } from '../../broker/errors';
 import { procedure, router } from '../init';
 import { bindingInputSchema, bindingSchema, bodyInputSchema, exchangeInfoSchema, headersInputSchema, nameSchema, routingKeySchema } from '../schemas';
@@ -92,21 +92,16 @@ export const exchangesRouter = router({
 
   /** Binds a queue (POST /v1/bindings, idempotent): `created` is false when the binding was there already. */
   bind: procedure
-    .meta({ audit: { action: 'binding.declare', target: (i) => entry(i).target, detail: (i, o) => entry(i, { created: o.created }).detail } })
+    .meta({ audit: { action: 'binding.declare', target: (i) => bindingEntry(i, {}).target, detail: (i, o) => bindingEntry(i, { created: o.created }).detail } })
     .input(bindingInputSchema)
     .output(z.object({ created: z.boolean(), binding: bindingSchema }))
     .mutation(({ ctx, input }) => ctx.broker.bind(input)),
 
   /** Removes a binding (DELETE /v1/bindings): `deleted` is false when there was no such binding. */
   unbind: procedure
-    .meta({ audit: { action: 'binding.delete', target: (i) => entry(i).target, detail: (i, o) => entry(i, { deleted: o.deleted }).detail } })
+    .meta({ audit: { action: 'binding.delete', target: (i) => bindingEntry(i, {}).target, detail: (i, o) => bindingEntry(i, { deleted: o.deleted }).detail } })
     .input(bindingInputSchema)
     .output(z.object({ deleted: z.boolean() }))
     .mutation(({ ctx, input }) => ctx.broker.unbind(input)),
 });
 
-/**
- * The gateway's entry for the same binding (server/auth/audit.ts): `exchange → queue`, the outcome
- * first. Audit sees the raw input, where `key` may be absent.
- */
-const entry = (b: z.input<typeof bindingInputSchema>, outcome: Record<string, unknown> = {}) => bindingAudit('binding.declare', { ...b, key: b.key ?? '' }, outcome);
